@@ -1,0 +1,1 @@
+"""Broker backends behind the operations: `sim` (embedded simulator) and `ths` (the real client)."""

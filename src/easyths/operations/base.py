@@ -1,0 +1,196 @@
+"""What an operation plugin is: a params model and `run(broker, params)`.
+
+Why classes with class attributes: the registry lists operations (name, version, description,
+parameters) without instantiating or running anything, and `parameters` is derived from the
+pydantic model so the listing can never drift from the validation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+from easyths.brokers.base import Broker, Row
+from easyths.domain.codes import classify
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def now_iso() -> str:
+    """Timestamps users see are ISO 8601 in Asia/Shanghai (the market's clock)."""
+    return datetime.now(SHANGHAI).isoformat()
+
+
+def _code(value: Any) -> Any:
+    if isinstance(value, str) and not (len(value) == 6 and value.isdigit()):
+        raise ValueError("股票代码必须是6位数字")
+    if not isinstance(value, str):
+        raise ValueError("股票代码必须是6位数字字符串")
+    return value
+
+
+def _decimal(value: Any) -> Any:
+    """Prices arrive as JSON numbers; go through str so 10.1 stays 10.1, not 10.0999…"""
+    if isinstance(value, bool):
+        raise ValueError("必须是数字")
+    if isinstance(value, float | int):
+        return Decimal(str(value))
+    return value
+
+
+StockCode = Annotated[str, BeforeValidator(_code), Field(description="股票代码（6位数字）")]
+Price = Annotated[
+    Decimal,
+    BeforeValidator(_decimal),
+    Field(gt=0, le=100000, description="价格"),
+    PlainSerializer(float, return_type=float, when_used="json"),
+]
+Percent = Annotated[
+    Decimal,
+    BeforeValidator(_decimal),
+    Field(gt=0, le=100),
+    PlainSerializer(float, return_type=float, when_used="json"),
+]
+ReturnType = Literal["str", "json", "dict", "markdown"]
+ExpireDays = Literal[1, 3, 5, 10, 20, 30]
+
+
+class Params(BaseModel):
+    """Base of every params model: unknown keys are errors (a typo must not become a default)."""
+
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+    account_name: str | None = Field(
+        None, min_length=1, description="执行前切换到的账户名（可选，取值见 account_query）"
+    )
+
+
+class NoParams(Params):
+    pass
+
+
+class QueryParams(Params):
+    return_type: ReturnType = Field("json", description="返回类型：str/json/dict/markdown，默认 json")
+
+
+def instrument_error(code: str) -> str | None:
+    try:
+        classify(code)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+class Operation:
+    """Base of operation plugins.
+
+    `places_order` marks operations that change the account; the engine never re-runs them after
+    a restart and turns an unobserved outcome into `unknown` instead of failing it.
+    """
+
+    name: ClassVar[str]
+    version: ClassVar[str] = "1.0.0"
+    description: ClassVar[str]
+    Params: ClassVar[type[Params]] = NoParams
+    places_order: ClassVar[bool] = False
+
+    def run(self, broker: Broker, params: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def describe(cls) -> dict[str, Any]:
+        """The reference's listing entry: {name, version, description, parameters}."""
+        schema = cls.Params.model_json_schema()
+        required = set(schema.get("required", []))
+        parameters: dict[str, Any] = {}
+        for field_name, info in cls.Params.model_fields.items():
+            prop = schema.get("properties", {}).get(field_name, {})
+            entry: dict[str, Any] = {
+                "type": _json_type(prop),
+                "required": field_name in required,
+                "description": info.description or "",
+            }
+            enum = _enum(prop)
+            if enum:
+                entry["enum"] = enum
+            if field_name not in required and info.default is not None:
+                entry["default"] = info.default if not isinstance(info.default, Decimal) else float(info.default)
+            parameters[field_name] = entry
+        return {
+            "name": f"{''.join(p.title() for p in cls.name.split('_'))}Operation",
+            "version": cls.version,
+            "description": cls.description,
+            "parameters": parameters,
+        }
+
+
+def _json_type(prop: dict[str, Any]) -> str:
+    if "type" in prop:
+        return "number" if prop["type"] in ("number",) else prop["type"]
+    for option in prop.get("anyOf", []):
+        if option.get("type") not in (None, "null"):
+            return option["type"]
+        if "enum" in option:
+            return "string" if isinstance(option["enum"][0], str) else "integer"
+    if "enum" in prop:
+        return "string" if isinstance(prop["enum"][0], str) else "integer"
+    return "string"
+
+
+def _enum(prop: dict[str, Any]) -> list[Any] | None:
+    if "enum" in prop:
+        return list(prop["enum"])
+    for option in prop.get("anyOf", []):
+        if "enum" in option:
+            return list(option["enum"])
+    return None
+
+
+def shape_rows(rows: list[Row], return_type: str) -> Any:
+    """Apply the reference's `return_type`: json/dict → list of rows, str → text table, markdown."""
+    if return_type in ("json", "dict"):
+        return rows
+    if not rows:
+        return "空数据"
+    headers = list(rows[0].keys())
+    cells = [[_cell(row.get(h)) for h in headers] for row in rows]
+    if return_type == "markdown":
+        lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        lines += ["| " + " | ".join(r) + " |" for r in cells]
+        return "\n".join(lines)
+    widths = [max(_width(h), *(_width(r[i]) for r in cells)) for i, h in enumerate(headers)]
+    out = ["  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True))]
+    out += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join(out)
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns in a terminal."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+__all__ = [
+    "ExpireDays",
+    "NoParams",
+    "Operation",
+    "Params",
+    "Percent",
+    "Price",
+    "QueryParams",
+    "ReturnType",
+    "StockCode",
+    "now_iso",
+    "shape_rows",
+]

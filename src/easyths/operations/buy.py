@@ -1,0 +1,28 @@
+"""buy: a limit buy order (买入)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from easyths.brokers.base import Broker, Side
+from easyths.operations._orders import BuyParams
+from easyths.operations.base import Operation
+
+
+class BuyOperation(Operation):
+    name: ClassVar[str] = "buy"
+    description: ClassVar[str] = "买入股票操作"
+    Params = BuyParams
+    places_order: ClassVar[bool] = True
+    side: ClassVar[Side] = Side.BUY
+
+    def run(self, broker: Broker, params: Any) -> dict[str, Any]:
+        ack = broker.place_order(self.side, params.stock_code, params.price, params.quantity)
+        return {
+            "stock_code": params.stock_code,
+            "price": str(params.price),
+            "quantity": params.quantity,
+            "operation": self.name,
+            "合同编号": ack.contract_no,
+            "message": f"成功提交{params.stock_code}的{self.side.label}委托，合同编号：{ack.contract_no}",
+        }

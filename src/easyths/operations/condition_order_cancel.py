@@ -1,0 +1,33 @@
+"""condition_order_cancel: delete untriggered condition orders by code and/or direction."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from easyths.brokers.base import Broker, Side
+from easyths.operations.base import Operation, Params, StockCode, now_iso
+
+
+class ConditionOrderCancelParams(Params):
+    stock_code: StockCode | None = Field(None, description="股票代码(6位数字)，不指定则删除所有条件单")
+    order_type: Literal["买入", "卖出"] | None = Field(None, description="订单类型：买入/卖出，不指定则不限")
+
+
+class ConditionOrderCancelOperation(Operation):
+    name: ClassVar[str] = "condition_order_cancel"
+    description: ClassVar[str] = "删除条件单"
+    Params = ConditionOrderCancelParams
+    places_order: ClassVar[bool] = True
+
+    def run(self, broker: Broker, params: Any) -> dict[str, Any]:
+        side = {"买入": Side.BUY, "卖出": Side.SELL}.get(params.order_type or "")
+        count = broker.cancel_condition_orders(stock_code=params.stock_code, side=side)
+        return {
+            "stock_code": params.stock_code,
+            "order_type": params.order_type,
+            "deleted_count": count,
+            "timestamp": now_iso(),
+            "message": "条件单删除成功" if count else "没有匹配的条件单",
+        }

@@ -1,0 +1,28 @@
+"""order_query: today's orders (委托 / 当日委托)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from easyths.brokers.base import Broker
+from easyths.operations.base import Operation, QueryParams, StockCode, now_iso, shape_rows
+
+
+class OrderQueryParams(QueryParams):
+    stock_code: StockCode | None = Field(None, description="股票代码，不指定则查询全部")
+
+
+class OrderQueryOperation(Operation):
+    name: ClassVar[str] = "order_query"
+    description: ClassVar[str] = "查询当日委托"
+    Params = OrderQueryParams
+
+    def run(self, broker: Broker, params: Any) -> dict[str, Any]:
+        rows = broker.today_orders(params.stock_code)
+        return {
+            "orders": shape_rows(rows, params.return_type),
+            "timestamp": now_iso(),
+            "message": f"委托查询成功，共{len(rows)}条",
+        }

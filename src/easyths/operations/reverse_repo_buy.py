@@ -1,0 +1,56 @@
+"""reverse_repo_buy: lend cash through 国债逆回购 (a sell at the annual rate)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import Field, model_validator
+
+from easyths.brokers.base import Broker
+from easyths.operations._orders import OrderParams
+from easyths.operations.base import Operation
+
+TERMS = {
+    "1天期": 1,
+    "2天期": 2,
+    "3天期": 3,
+    "4天期": 4,
+    "7天期": 7,
+    "14天期": 14,
+    "28天期": 28,
+    "91天期": 91,
+    "182天期": 182,
+}
+
+
+class ReverseRepoBuyParams(OrderParams):
+    market: Literal["上海", "深圳"] = Field(description="交易市场：上海/深圳")
+    time_range: Literal["1天期", "2天期", "3天期", "4天期", "7天期", "14天期", "28天期", "91天期", "182天期"] = Field(
+        description="回购期限：1天期/2天期/3天期/4天期/7天期（及14/28/91/182天期）"
+    )
+    amount: Annotated[int, Field(gt=0, description="出借金额（元，必须是1000的倍数）")]
+
+    @model_validator(mode="after")
+    def _thousands(self) -> ReverseRepoBuyParams:
+        if self.amount % 1000:
+            raise ValueError("出借金额必须是1000的倍数且不小于1000")
+        return self
+
+
+class ReverseRepoBuyOperation(Operation):
+    name: ClassVar[str] = "reverse_repo_buy"
+    description: ClassVar[str] = "国债逆回购出借"
+    Params = ReverseRepoBuyParams
+    places_order: ClassVar[bool] = True
+
+    def run(self, broker: Broker, params: Any) -> dict[str, Any]:
+        ack = broker.lend_repo(params.market, TERMS[params.time_range], params.amount)
+        return {
+            "market": params.market,
+            "time_range": params.time_range,
+            "amount": params.amount,
+            "证券代码": ack.code,
+            "年化利率": f"{ack.rate:.3f}%",
+            "合同编号": ack.contract_no,
+            "message": f"国债逆回购操作成功, 成功出借:{params.amount} 元, 年化利率为:{ack.rate:.2f}%",
+        }

@@ -1,0 +1,57 @@
+"""stop_loss_profit: 止盈止损 on a holding, percentages relative to its cost price."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar
+
+from pydantic import Field, model_validator
+
+from easyths.brokers.base import Broker
+from easyths.domain.codes import classify
+from easyths.operations._orders import OrderParams
+from easyths.operations.base import ExpireDays, Operation, Percent, StockCode
+
+
+class StopLossProfitParams(OrderParams):
+    stock_code: StockCode
+    stop_loss_percent: Percent = Field(description="止损百分比（如3表示3%）")
+    stop_profit_percent: Percent = Field(description="止盈百分比（如5表示5%）")
+    quantity: Annotated[int | None, Field(gt=0)] = Field(
+        None, description="卖出数量（整手），可选，不指定则使用全部可用持仓"
+    )
+    expire_days: ExpireDays = Field(30, description="有效期（自然日），可选1/3/5/10/20/30，默认30")
+
+    @model_validator(mode="after")
+    def _rules(self) -> StopLossProfitParams:
+        if self.stop_profit_percent <= self.stop_loss_percent:
+            raise ValueError("止盈百分比必须大于止损百分比")
+        inst = classify(self.stock_code)
+        if self.quantity is not None and self.quantity > inst.max_limit_qty:
+            raise ValueError(f"{self.stock_code}单笔委托数量不得超过{inst.max_limit_qty}")
+        return self
+
+
+class StopLossProfitOperation(Operation):
+    name: ClassVar[str] = "stop_loss_profit"
+    description: ClassVar[str] = "止盈止损：价格达到止盈或止损条件时自动卖出"
+    Params = StopLossProfitParams
+    places_order: ClassVar[bool] = True
+
+    def run(self, broker: Broker, params: Any) -> dict[str, Any]:
+        ack = broker.place_stop_loss_profit(
+            params.stock_code,
+            params.stop_loss_percent,
+            params.stop_profit_percent,
+            params.quantity,
+            params.expire_days,
+        )
+        return {
+            "stock_code": params.stock_code,
+            "stop_loss_percent": float(params.stop_loss_percent),
+            "stop_profit_percent": float(params.stop_profit_percent),
+            "quantity": ack.quantity,
+            "expire_days": params.expire_days,
+            "operation": self.name,
+            "condition_id": ack.condition_id,
+            "message": f"执行{params.stock_code}的止盈止损单成功",
+        }

@@ -1,0 +1,286 @@
+"""One settings class: `config.toml` + environment, validated once at start-up.
+
+Sources, highest first: constructor arguments (CLI flags), environment (`API_KEY`,
+`EASYTHS_<SECTION>__<KEY>`), the TOML file, defaults. Unknown keys are errors so a typo in a
+config file stops start-up with the key named instead of being silently ignored; the keys of
+the original project's `config_example.toml` are accepted so existing files keep loading.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from easyths.errors import ConfigError
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AppSection(Section):
+    name: str = "同花顺交易自动化系统"
+    version: str | None = None  # accepted from old config files; the package version is authoritative
+    home: Path | None = None  # data folder; EASYTHS_HOME or ~/.easyths when unset
+
+
+class TradingSection(Section):
+    app_path: str = "C:/同花顺软件/同花顺/xiadan.exe"  # xiadan.exe, used by the ths backend
+    max_order_amount: Decimal = Decimal("10000000")  # 单笔委托金额上限（元），client-side guard
+
+
+class QueueSection(Section):
+    max_size: int = Field(1000, ge=1)
+    operation_timeout: float = Field(60.0, gt=0)  # seconds before the watchdog fails an operation
+    on_restart: Literal["resume", "fail"] = "resume"  # what happens to `queued` ops after a restart
+    retention_days: int = Field(30, ge=1)  # finished operations older than this are purged
+    priority_levels: int | None = None  # accepted from old config files, unused
+    batch_size: int | None = None  # accepted from old config files, unused
+
+
+class ApiSection(Section):
+    host: str = "127.0.0.1"
+    port: int = Field(7648, ge=1, le=65535)
+    key: SecretStr | None = None
+    cors_origins: str = ""
+    rate_limit: int | None = None  # accepted from old config files, unused
+    ip_whitelist: str | None = None  # accepted from old config files, unused
+
+    @field_validator("key", mode="before")
+    @classmethod
+    def _empty_key_is_none(cls, value: Any) -> Any:
+        return None if value in ("", None) else value
+
+
+class LoggingSection(Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    file: str = "logs/easyths.log"  # relative paths are under EASYTHS_HOME
+    max_bytes: int = 10 * 1024 * 1024
+    backup_count: int = 5
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+
+class BrokerSection(Section):
+    """The `ths` backend's knobs: menu names and column variants differ by broker build."""
+
+    backend: Literal["sim", "ths"] = "sim"
+    exe_path: str | None = None  # overrides [trading].app_path
+    window_title: str = "网上股票交易系统5.0"
+    step_timeout: float = Field(5.0, gt=0)  # longest wait for one control or dialog
+    grid_read: Literal["export", "copy"] = "export"
+    menu: dict[str, list[str]] = Field(default_factory=dict)  # operation page -> menu path override
+    columns: dict[str, str] = Field(default_factory=dict)  # client header -> canonical header
+
+
+class SimFees(Section):
+    commission_rate: Decimal = Decimal("0.00025")
+    min_commission: Decimal = Decimal("5")
+    stamp_duty_rate: Decimal = Decimal("0.0005")
+    transfer_fee_rate: Decimal = Decimal("0.00001")
+
+
+class SimSection(Section):
+    initial_cash: Decimal = Field(Decimal("1000000"), ge=0)
+    accounts: list[str] = Field(default_factory=lambda: ["模拟账户"])
+    quotes: Literal["manual", "replay", "random", "live"] = "manual"
+    clock: Literal["virtual", "wall"] = "virtual"
+    start: str | None = None  # virtual clock start (ISO, Asia/Shanghai); default: next session open
+    replay_file: Path | None = None
+    random_seed: int = 42
+    fees: SimFees = Field(default_factory=SimFees)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="EASYTHS_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    app: AppSection = Field(default_factory=AppSection)
+    trading: TradingSection = Field(default_factory=TradingSection)
+    queue: QueueSection = Field(default_factory=QueueSection)
+    api: ApiSection = Field(default_factory=ApiSection)
+    logging: LoggingSection = Field(default_factory=LoggingSection)
+    broker: BrokerSection = Field(default_factory=BrokerSection)
+    sim: SimSection = Field(default_factory=SimSection)
+    config_file: Path | None = Field(None, validation_alias=AliasChoices("config_file"), exclude=True)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, _ApiKeyEnvSource(settings_cls), env_settings]
+        path = _CONFIG_PATH.get("path")
+        if path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    @property
+    def home(self) -> Path:
+        """Where the journal, the sim database and the logs live."""
+        if self.app.home is not None:
+            return self.app.home.expanduser()
+        env = os.environ.get("EASYTHS_HOME")
+        return Path(env).expanduser() if env else Path.home() / ".easyths"
+
+    @property
+    def api_key(self) -> str | None:
+        return self.api.key.get_secret_value() if self.api.key else None
+
+    @property
+    def exe_path(self) -> str:
+        return self.broker.exe_path or self.trading.app_path
+
+
+class _ApiKeyEnvSource(PydanticBaseSettingsSource):
+    """`API_KEY` (the reference's variable, no prefix) sets `[api].key`."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        key = os.environ.get("API_KEY")
+        return {"api": {"key": key}} if key else {}
+
+
+_CONFIG_PATH: dict[str, Path | None] = {}
+
+
+def default_config_path() -> Path | None:
+    """`./config.toml`, else `$EASYTHS_HOME/config.toml`, else none."""
+    for candidate in (Path.cwd() / "config.toml", _home_from_env() / "config.toml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _home_from_env() -> Path:
+    env = os.environ.get("EASYTHS_HOME")
+    return Path(env).expanduser() if env else Path.home() / ".easyths"
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build settings or raise `ConfigError` naming the offending key.
+
+    `overrides` are nested dicts per section (CLI flags), applied above every other source.
+    """
+    path = config_file if config_file is not None else default_config_path()
+    if path is not None:
+        if not path.is_file():
+            raise ConfigError(f"配置文件不存在: {path}")
+        try:
+            with path.open("rb") as fh:
+                tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"配置文件 {path} 不是合法的 TOML: {exc}") from exc
+    _CONFIG_PATH["path"] = path
+    try:
+        settings = Settings(**_deep_merge_env_free(overrides))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
+        where = f"（配置文件 {path}）" if path else ""
+        raise ConfigError(f"配置无效{where}: {problems}") from exc
+    finally:
+        _CONFIG_PATH.pop("path", None)
+    settings.config_file = path
+    return settings
+
+
+def _deep_merge_env_free(overrides: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in overrides.items() if v not in (None, {}, [])}
+
+
+EXAMPLE_CONFIG = """\
+# EasyTHS 配置文件示例（config.toml）
+# 读取顺序：命令行参数 > 环境变量 > 本文件 > 默认值
+# 环境变量：API_KEY 设置 [api].key；其余为 EASYTHS_<节>__<键>，如 EASYTHS_SIM__QUOTES=random
+
+[app]
+name = "同花顺交易自动化系统"
+# 数据目录（操作日志库、模拟账户、日志）；不设置时使用环境变量 EASYTHS_HOME 或 ~/.easyths
+# home = "D:/easyths-data"
+
+[trading]
+# 同花顺下单程序路径（仅 ths 后端使用）
+app_path = "C:/同花顺软件/同花顺/xiadan.exe"
+# 单笔委托金额上限（元）
+max_order_amount = 10000000
+
+[queue]
+# 队列最大长度，满时提交返回 503
+max_size = 1000
+# 单个操作的最长执行时间（秒），超时判为失败，队列继续服务
+operation_timeout = 60
+# 重启后排队中的操作：resume（继续执行）或 fail（判为失败）
+on_restart = "resume"
+# 已结束操作在日志库中保留的天数
+retention_days = 30
+
+[api]
+# 监听地址；非本机地址必须配置 key
+host = "127.0.0.1"
+port = 7648
+# API 密钥：设置后所有请求需携带 Authorization: Bearer <key>
+key = ""
+# 允许跨域的来源，逗号分隔；留空不开启 CORS
+cors_origins = ""
+
+[logging]
+level = "INFO"
+# 相对路径位于数据目录下；日志按大小轮转，从不记录 API 密钥
+file = "logs/easyths.log"
+
+[broker]
+# 后端：sim（内置模拟券商，默认）或 ths（驱动同花顺客户端，仅 Windows）
+backend = "sim"
+# 主窗口标题（部分券商为 核新网上交易系统）
+window_title = "网上股票交易系统5.0"
+# 单步等待控件/弹窗的最长时间（秒）
+step_timeout = 5
+# 表格读取方式：export（导出到临时文件，推荐）或 copy（复制，可能需要验证码）
+grid_read = "export"
+
+# 各券商菜单名称不同时在此覆盖，例如：
+# [broker.menu]
+# funds = ["查询[F4]", "资金股份"]
+
+[sim]
+# 模拟账户初始资金（元）
+initial_cash = 1000000
+# 行情来源：manual（通过 API 设置）、replay（回放 CSV）、random（随机游走演示）、live（公开实时行情）
+quotes = "manual"
+# 时钟：virtual（虚拟时钟，只在指令下推进）或 wall（真实时间）
+clock = "virtual"
+# 账户名称（account_switch 可切换）
+accounts = ["模拟账户"]
+
+[sim.fees]
+commission_rate = 0.00025   # 佣金万2.5
+min_commission = 5          # 佣金最低 5 元
+stamp_duty_rate = 0.0005    # 印花税（仅卖出股票）
+transfer_fee_rate = 0.00001 # 过户费（股票双向）
+"""
+
+__all__ = ["EXAMPLE_CONFIG", "Settings", "load_settings"]
