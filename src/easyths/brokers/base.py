@@ -132,6 +132,15 @@ class Broker(Protocol):
     def current_account(self) -> str: ...
     def switch_account(self, account_name: str) -> None: ...
 
+    # unknown outcomes
+    def reconcile(self, hint: dict[str, Any]) -> OrderAck | None:
+        """Settle an earlier `OutcomeUnknown`: `hint` is the `details` that exception carried.
+
+        Return the order's ack when it exists, None when it certainly does not; raise
+        `OutcomeUnknown` again when it still cannot tell. Never places anything.
+        """
+        ...
+
     def close(self) -> None: ...
 
 
