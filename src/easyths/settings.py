@@ -45,6 +45,9 @@ class QueueSection(Section):
     operation_timeout: float = Field(60.0, gt=0)  # seconds before the watchdog fails an operation
     on_restart: Literal["resume", "fail"] = "resume"  # what happens to `queued` ops after a restart
     retention_days: int = Field(30, ge=1)  # finished operations older than this are purged
+    fsync: bool = False  # true: fsync every journal write (power-loss durable, slower)
+    reconcile_delays: list[float] = Field(default_factory=lambda: [1.0, 5.0, 30.0])  # settling `unknown`
+    shutdown_grace: float = Field(10.0, ge=0)  # seconds Ctrl+C waits for the running operation
     priority_levels: int | None = None  # accepted from old config files, unused
     batch_size: int | None = None  # accepted from old config files, unused
 
@@ -92,6 +95,18 @@ class SimFees(Section):
     min_commission: Decimal = Decimal("5")
     stamp_duty_rate: Decimal = Decimal("0.0005")
     transfer_fee_rate: Decimal = Decimal("0.00001")
+    # 逆回购手续费（按期限天数，占出借金额比例）；未列出的期限按 0.0003（§7.4，UNCERTAIN）
+    repo_fee_rates: dict[int, Decimal] = Field(
+        default_factory=lambda: {
+            1: Decimal("0.00001"),
+            2: Decimal("0.00002"),
+            3: Decimal("0.00003"),
+            4: Decimal("0.00004"),
+            7: Decimal("0.00005"),
+            14: Decimal("0.0001"),
+            28: Decimal("0.0002"),
+        }
+    )
 
 
 class SimSection(Section):
@@ -102,6 +117,14 @@ class SimSection(Section):
     start: str | None = None  # virtual clock start (ISO, Asia/Shanghai); default: next session open
     replay_file: Path | None = None
     random_seed: int = 42
+    # 价格笼子外的限价单：hold（暂存，笼子移动后进入撮合，交易所做法）或 reject（直接拒绝）
+    cage: Literal["hold", "reject"] = "hold"
+    # 可当日回转（T+0）的基金代码；可转债与逆回购按品种自动 T+0
+    t0_codes: list[str] = Field(default_factory=list)
+    # 成本价算法：diluted（摊薄成本，卖出盈亏计入成本）或 average（买入均价）
+    cost_basis: Literal["diluted", "average"] = "diluted"
+    repo_day_basis: int = Field(365, ge=360, le=366)  # 逆回购计息天数基准
+    live_timeout: float = Field(3.0, gt=0)  # live 行情请求超时（秒）
     fees: SimFees = Field(default_factory=SimFees)
 
 
@@ -237,6 +260,12 @@ operation_timeout = 60
 on_restart = "resume"
 # 已结束操作在日志库中保留的天数
 retention_days = 30
+# true：每次状态变更都落盘（fsync），断电也不丢，但更慢
+fsync = false
+# 结果未知（unknown）的委托在这些秒数后依次与当日委托核对
+reconcile_delays = [1, 5, 30]
+# Ctrl+C 时等待正在执行的操作完成的最长秒数
+shutdown_grace = 10
 
 [api]
 # 监听地址；非本机地址必须配置 key
@@ -275,6 +304,18 @@ quotes = "manual"
 clock = "virtual"
 # 账户名称（account_switch 可切换）
 accounts = ["模拟账户"]
+# 虚拟时钟起点（上海时间，ISO 格式）；不设置时为今天或下一个交易日的 09:30
+# start = "2026-11-25T09:30:00"
+# replay 行情文件（CSV：time,code,price[,prev_close,bid,ask,volume,name]）
+# replay_file = "ticks.csv"
+# random 行情的随机种子（相同种子产生相同行情）
+random_seed = 42
+# 超出价格笼子的限价单：hold（暂存）或 reject（拒绝）
+cage = "hold"
+# 可 T+0 交易的基金代码（债券/黄金/跨境 ETF 等，以基金公告为准）
+t0_codes = []
+# 成本价：diluted（摊薄成本）或 average（买入均价）
+cost_basis = "diluted"
 
 [sim.fees]
 commission_rate = 0.00025   # 佣金万2.5

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
-from easyths.brokers.base import Broker, Row
+from easyths.brokers.base import Broker, OrderAck, Row
 from easyths.domain.codes import classify
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -100,6 +100,10 @@ class Operation:
 
     def run(self, broker: Broker, params: Any) -> dict[str, Any]:
         raise NotImplementedError
+
+    def acked(self, params: Any, ack: OrderAck) -> dict[str, Any]:
+        """Result data for an order the broker confirmed, also after the fact (reconciliation)."""
+        return {"合同编号": ack.contract_no, "message": ack.message}
 
     @classmethod
     def describe(cls) -> dict[str, Any]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from easyths.brokers.base import Broker, Side
+from easyths.brokers.base import Broker, OrderAck, Side
+from easyths.domain.codes import classify
 from easyths.operations._orders import BuyParams
 from easyths.operations.base import Operation
 
@@ -17,10 +18,12 @@ class BuyOperation(Operation):
     side: ClassVar[Side] = Side.BUY
 
     def run(self, broker: Broker, params: Any) -> dict[str, Any]:
-        ack = broker.place_order(self.side, params.stock_code, params.price, params.quantity)
+        return self.acked(params, broker.place_order(self.side, params.stock_code, params.price, params.quantity))
+
+    def acked(self, params: Any, ack: OrderAck) -> dict[str, Any]:
         return {
             "stock_code": params.stock_code,
-            "price": str(params.price),
+            "price": str(params.price.quantize(classify(params.stock_code).tick)),
             "quantity": params.quantity,
             "operation": self.name,
             "合同编号": ack.contract_no,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from easyths.brokers.base import Broker, MarketStrategy, Side
+from easyths.brokers.base import Broker, MarketStrategy, OrderAck, Side
 from easyths.domain.codes import Exchange, classify
 from easyths.operations._orders import MarketBuyParams
 from easyths.operations.base import Operation
@@ -37,7 +37,10 @@ class MarketBuyOperation(Operation):
 
     def run(self, broker: Broker, params: Any) -> dict[str, Any]:
         strategy = strategy_for(params.stock_code, params.execution_strategy)
-        ack = broker.place_market_order(self.side, params.stock_code, params.quantity, strategy)
+        return self.acked(params, broker.place_market_order(self.side, params.stock_code, params.quantity, strategy))
+
+    def acked(self, params: Any, ack: OrderAck) -> dict[str, Any]:
+        strategy = strategy_for(params.stock_code, params.execution_strategy)
         return {
             "stock_code": params.stock_code,
             "quantity": params.quantity,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
 
 from easyths.brokers.base import Broker
 from easyths.operations._orders import OrderParams
@@ -30,11 +30,12 @@ class ReverseRepoBuyParams(OrderParams):
     )
     amount: Annotated[int, Field(gt=0, description="出借金额（元，必须是1000的倍数）")]
 
-    @model_validator(mode="after")
-    def _thousands(self) -> ReverseRepoBuyParams:
-        if self.amount % 1000:
+    @field_validator("amount")
+    @classmethod
+    def _thousands(cls, value: int) -> int:
+        if value % 1000:
             raise ValueError("出借金额必须是1000的倍数且不小于1000")
-        return self
+        return value
 
 
 class ReverseRepoBuyOperation(Operation):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from easyths.brokers.base import Broker
-from easyths.domain.codes import classify
-from easyths.operations._orders import OrderParams
+from easyths.operations._orders import OrderParams, check_quantity
 from easyths.operations.base import ExpireDays, Operation, Percent, StockCode
 
 
@@ -21,14 +21,19 @@ class StopLossProfitParams(OrderParams):
     )
     expire_days: ExpireDays = Field(30, description="有效期（自然日），可选1/3/5/10/20/30，默认30")
 
-    @model_validator(mode="after")
-    def _rules(self) -> StopLossProfitParams:
-        if self.stop_profit_percent <= self.stop_loss_percent:
+    @field_validator("stop_profit_percent")
+    @classmethod
+    def _profit_above_loss(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        loss = info.data.get("stop_loss_percent")
+        if loss is not None and value <= loss:
             raise ValueError("止盈百分比必须大于止损百分比")
-        inst = classify(self.stock_code)
-        if self.quantity is not None and self.quantity > inst.max_limit_qty:
-            raise ValueError(f"{self.stock_code}单笔委托数量不得超过{inst.max_limit_qty}")
-        return self
+        return value
+
+    @field_validator("quantity")
+    @classmethod
+    def _size(cls, value: int | None, info: ValidationInfo) -> int | None:
+        code = info.data.get("stock_code")
+        return value if value is None or code is None else check_quantity(code, value, buy=False)
 
 
 class StopLossProfitOperation(Operation):

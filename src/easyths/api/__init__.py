@@ -1,0 +1,1 @@
+"""The HTTP layer: FastAPI app factory, auth, envelope, one router per resource."""

@@ -1,0 +1,71 @@
+"""The app factory. Nothing is built at import time: `create_app(settings, broker=None)` wires
+journal, registry, broker and engine inside the lifespan, so tests and the CLI each get their own.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from easyths import __version__
+from easyths.api.deps import require_auth
+from easyths.api.envelope import install_error_handlers
+from easyths.api.routes import operations, queue, system
+from easyths.brokers.base import Broker
+from easyths.engine.journal import Journal
+from easyths.engine.queue import Engine
+from easyths.operations.registry import Registry
+from easyths.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, broker: Broker | None = None, registry: Registry | None = None) -> FastAPI:
+    """`broker=None` builds the configured backend (sim by default) when the app starts."""
+    owns_broker = broker is None
+    if broker is None:
+        from easyths.brokers.factory import create_broker
+
+        broker = create_broker(settings)
+    registry = registry or Registry()
+    journal = Journal(settings.home / "journal.db", fsync=settings.queue.fsync)
+    engine = Engine(journal, registry, broker, settings.queue)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine.start()
+        log.info("EasyTHS %s 已启动，后端 %s，数据目录 %s", __version__, broker.backend, settings.home)
+        try:
+            yield
+        finally:
+            engine.shutdown()
+            journal.close()
+            if owns_broker:
+                broker.close()
+            log.info("EasyTHS 已停止")
+
+    app = FastAPI(
+        title="EasyTHS 同花顺交易自动化 API",
+        version=__version__,
+        description="同花顺交易客户端的本地 HTTP 接口：操作串行化、优先级队列、持久化、内置模拟券商。",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.broker = broker
+    install_error_handlers(app)
+    if settings.api.cors_origins:
+        origins = [o.strip() for o in settings.api.cors_origins.split(",") if o.strip()]
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
+    auth = [Depends(require_auth)]
+    for router in (system.router, operations.router, queue.router):
+        app.include_router(router, dependencies=auth)
+    if broker.backend == "sim":
+        from easyths.api.routes import sim
+
+        app.include_router(sim.router, dependencies=auth)
+    return app

@@ -1,0 +1,57 @@
+"""Request dependencies: auth and the app's engine, as `Annotated` aliases."""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from easyths.engine.queue import Engine
+from easyths.settings import Settings
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host is None:
+        return False
+    if host in ("localhost", "testclient"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+async def require_auth(request: Request) -> None:
+    """Bearer key when one is configured (constant-time compare); with none, loopback only."""
+    settings: Settings = request.app.state.settings
+    key = settings.api_key
+    if key is None:
+        client = request.client.host if request.client else None
+        if not _is_loopback(client):
+            raise HTTPException(403, "未配置 API Key 时只允许本机访问")
+        return
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise HTTPException(
+            401,
+            "缺少认证信息，请在请求头中添加 Authorization: Bearer <API Key>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if not hmac.compare_digest(token.strip().encode(), key.encode()):
+        raise HTTPException(401, "API Key 无效", headers={"WWW-Authenticate": "Bearer"})
+
+
+async def get_engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+async def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+Auth = Depends(require_auth)

@@ -1,0 +1,66 @@
+"""The reference's response envelope `{success, message, data}` and the error mapping.
+
+Why one mapping point: every error the service raises on purpose is an `EasyTHSError` with an
+HTTP status and code; FastAPI's own errors (validation, 404 routes, bad JSON) are converted here
+too, so a client always gets the same envelope, never FastAPI's bare `{"detail": ...}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from easyths.engine.records import jsonable, now
+from easyths.errors import EasyTHSError
+
+
+def ok(data: Any = None, message: str = "查询成功", **extra: Any) -> dict[str, Any]:
+    return {"success": True, "message": message, "data": jsonable(data), "timestamp": now().isoformat(), **extra}
+
+
+def error_response(
+    http_status: int, message: str, error_code: str, details: Any = None, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    body = {
+        "success": False,
+        "message": message,
+        "data": None,
+        "error_code": error_code,
+        "details": jsonable(details),
+        "timestamp": now().isoformat(),
+        **extra,
+    }
+    return JSONResponse(body, status_code=http_status, headers=headers)
+
+
+_HTTP_CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(EasyTHSError)
+    async def _ours(request: Request, exc: EasyTHSError) -> JSONResponse:
+        extra = {"status": exc.details["status"]} if isinstance(exc.details, dict) and "status" in exc.details else {}
+        return error_response(exc.http_status, exc.message, exc.error_code, exc.details, **extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = []
+        for err in exc.errors():
+            loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
+            details.append({"field": ".".join(loc) or "body", "message": str(err.get("msg", ""))})
+        if any(err.get("type") == "json_invalid" for err in exc.errors()):
+            return error_response(422, "请求体不是合法的 JSON", "INVALID_JSON", details)
+        text = "; ".join(f"{d['field']}: {d['message']}" for d in details)
+        return error_response(422, f"参数无效: {text}", "INVALID_PARAMS", details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else "请求失败"
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"接口不存在: {request.url.path}"
+        code = _HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
+        return error_response(exc.status_code, message, code, headers=getattr(exc, "headers", None))

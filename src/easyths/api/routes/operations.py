@@ -1,0 +1,110 @@
+"""Operation routes: list, submit, status, result, cancel.
+
+Bodies come in the reference's nested form `{"params": {...}, "priority": n}`; the flat form
+`{...params, "priority": n}` of the original's 2.x clients is accepted too.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, Query
+
+from easyths.api.deps import EngineDep
+from easyths.api.envelope import ok
+from easyths.engine.records import OperationRecord, OpStatus, now
+from easyths.errors import InvalidParams
+
+router = APIRouter(prefix="/api/v1/operations", tags=["操作"])
+
+_EXAMPLE = {"params": {"stock_code": "600000", "price": 10.50, "quantity": 100}, "priority": 5}
+
+
+@router.get("/")
+async def list_operations(engine: EngineDep) -> dict[str, Any]:
+    operations = engine.registry.describe()
+    return ok({"operations": operations, "count": len(operations)})
+
+
+def _split_body(body: Any) -> tuple[dict[str, Any], int]:
+    if body is None:
+        body = {}
+    if not isinstance(body, dict):
+        raise InvalidParams("请求体必须是 JSON 对象", details=[{"field": "body", "message": "必须是 JSON 对象"}])
+    body = dict(body)
+    priority = body.pop("priority", 0)
+    if isinstance(priority, bool) or not isinstance(priority, int) or not 0 <= priority <= 10:
+        raise InvalidParams(
+            "参数无效: priority: 优先级必须是0到10的整数",
+            details=[{"field": "priority", "message": "必须是0到10的整数"}],
+        )
+    if "params" in body and (body.keys() == {"params"}):
+        params = body["params"]
+        if params is None:
+            params = {}
+        if not isinstance(params, dict):
+            raise InvalidParams(
+                "参数无效: params: 必须是 JSON 对象", details=[{"field": "params", "message": "必须是对象"}]
+            )
+        return params, priority
+    return body, priority
+
+
+@router.post("/{operation_name}")
+async def submit_operation(
+    operation_name: str,
+    engine: EngineDep,
+    body: Annotated[Any, Body(openapi_examples={"买入": {"value": _EXAMPLE}})] = None,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
+) -> dict[str, Any]:
+    engine.registry.get(operation_name)  # 404 before looking at the body
+    params, priority = _split_body(body)
+    submitted = engine.submit(operation_name, params, priority, idempotency_key)
+    rec = submitted.record
+    if submitted.duplicate:
+        return ok(
+            {"operation_id": rec.id, "status": rec.status.value, "queue_position": 0, "duplicate": True},
+            "重复提交，返回原操作",
+        )
+    return ok(
+        {"operation_id": rec.id, "status": rec.status.value, "queue_position": submitted.queue_position},
+        "操作已添加到队列",
+    )
+
+
+@router.get("/{operation_id}/status")
+async def operation_status(operation_id: str, engine: EngineDep) -> dict[str, Any]:
+    return ok(engine.get(operation_id).status_view())
+
+
+def _result_body(rec: OperationRecord) -> dict[str, Any]:
+    """The reference's /result body. `data` also carries `operation_id` and the nested `result`
+    that the per-operation examples of the reference show, so scripts written either way work."""
+    result = rec.result or {"success": False, "data": None, "message": rec.error, "timestamp": now().isoformat()}
+    data = result["data"]
+    nested = {**(data or {}), "operation_id": rec.id, "result": result} if data is not None else None
+    return {
+        "success": result["success"],
+        "data": nested,
+        "message": result["message"],
+        "timestamp": result["timestamp"],
+        "operation_id": rec.id,
+        "status": rec.status.value,
+        "error_code": None if rec.status is OpStatus.SUCCESS else f"OPERATION_{rec.status.value.upper()}",
+    }
+
+
+@router.get("/{operation_id}/result")
+async def operation_result(
+    operation_id: str,
+    engine: EngineDep,
+    timeout: Annotated[float | None, Query(gt=0, le=86400, description="最长等待秒数，不传则一直等待")] = None,
+) -> dict[str, Any]:
+    rec = await engine.wait(operation_id, timeout)
+    return _result_body(rec)
+
+
+@router.delete("/{operation_id}")
+async def cancel_operation(operation_id: str, engine: EngineDep) -> dict[str, Any]:
+    rec = engine.cancel(operation_id)
+    return ok({"operation_id": rec.id, "status": rec.status.value}, "操作已取消")

@@ -1,0 +1,29 @@
+"""Queue routes: statistics and the journal of submitted operations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from easyths.api.deps import EngineDep
+from easyths.api.envelope import ok
+from easyths.engine.records import OpStatus
+
+router = APIRouter(prefix="/api/v1/queue", tags=["队列"])
+
+
+@router.get("/stats")
+async def stats(engine: EngineDep) -> dict[str, Any]:
+    return ok(engine.stats())
+
+
+@router.get("/operations")
+async def recent_operations(
+    engine: EngineDep,
+    status: OpStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
+    """Most recent operations first, from the journal (optionally one status)."""
+    records = engine.journal.recent(status, limit)
+    return ok({"operations": [r.status_view() for r in records], "count": len(records)})

@@ -1,0 +1,1 @@
+"""The `easyths` command line."""

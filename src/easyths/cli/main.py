@@ -1,0 +1,145 @@
+"""`easyths`: with no subcommand, serve the API (sim backend by default).
+
+Why the option spellings `--exe_path` / `--get_config`: they are the original project's flags,
+and users' start scripts pass them; the dashed forms work too.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from easyths import __version__
+from easyths.errors import ConfigError
+from easyths.settings import EXAMPLE_CONFIG, Settings, load_settings
+
+app = typer.Typer(add_completion=False, help="EasyTHS：同花顺交易客户端的本地 HTTP 服务（默认内置模拟券商）")
+console = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"easyths {__version__}")
+        raise typer.Exit()
+
+
+def _write_example(value: bool) -> None:
+    if value:
+        target = Path.cwd() / "config.toml"
+        if target.exists():
+            console.print(f"[yellow]{target} 已存在，未覆盖[/yellow]")
+            raise typer.Exit(1)
+        target.write_text(EXAMPLE_CONFIG, encoding="utf-8")
+        console.print(f"已生成示例配置文件: {target}")
+        raise typer.Exit()
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def build_settings(
+    config: Path | None, host: str | None, port: int | None, backend: str | None, exe_path: str | None
+) -> Settings:
+    overrides: dict[str, Any] = {}
+    api = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    broker = {k: v for k, v in {"backend": backend, "exe_path": exe_path}.items() if v is not None}
+    base = load_settings(config)
+    if api:
+        overrides["api"] = {**base.api.model_dump(), **api}
+    if broker:
+        overrides["broker"] = {**base.broker.model_dump(), **broker}
+    settings = load_settings(config, **overrides) if overrides else base
+    if not _is_loopback(settings.api.host) and not settings.api_key:
+        raise ConfigError(
+            f"拒绝在非本机地址 {settings.api.host} 上无认证监听：请设置 API_KEY 环境变量或 [api].key，或改用 127.0.0.1"
+        )
+    return settings
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option("--host", help="监听地址（默认 127.0.0.1）")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="监听端口（默认 7648）")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="配置文件路径（默认 ./config.toml）")] = None,
+    backend: Annotated[
+        str | None, typer.Option("--backend", help="交易后端：sim（模拟券商）或 ths（同花顺客户端）")
+    ] = None,
+    exe_path: Annotated[
+        str | None, typer.Option("--exe_path", "--exe-path", help="同花顺 xiadan.exe 路径（ths 后端）")
+    ] = None,
+    get_config: Annotated[
+        bool,
+        typer.Option(
+            "--get_config",
+            "--get-config",
+            callback=_write_example,
+            is_eager=True,
+            help="在当前目录生成示例 config.toml",
+        ),
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本并退出")
+    ] = False,
+) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    if backend is not None and backend not in ("sim", "ths"):
+        console.print(f"[red]--backend 只能是 sim 或 ths，收到: {backend}[/red]")
+        raise typer.Exit(2)
+    try:
+        settings = build_settings(config, host, port, backend, exe_path)
+        serve(settings)
+    except ConfigError as exc:
+        console.print(f"[red]启动失败: {exc.message}[/red]")
+        raise typer.Exit(2) from None
+
+
+def serve(settings: Settings) -> None:
+    import uvicorn
+
+    from easyths.api.app import create_app
+    from easyths.logs import setup_logging
+
+    log_file = setup_logging(settings)
+    application = create_app(settings)
+    console.print(
+        f"EasyTHS {__version__} · 后端 [bold]{settings.broker.backend}[/bold] · "
+        f"http://{settings.api.host}:{settings.api.port}/docs · 数据目录 {settings.home} · 日志 {log_file}"
+    )
+    uvicorn.run(
+        application,
+        host=settings.api.host,
+        port=settings.api.port,
+        log_level=settings.logging.level.lower(),
+        timeout_graceful_shutdown=int(settings.queue.shutdown_grace) + 1,
+    )
+
+
+@app.command("doctor")
+def doctor_command(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="窗口结构记录文件（JSON）")] = None,
+) -> None:
+    """检查同花顺客户端及其设置，并记录窗口结构供问题反馈（仅 Windows）。"""
+    from easyths.cli.doctor import doctor
+
+    raise typer.Exit(doctor(output))
+
+
+def run() -> None:
+    app(prog_name="easyths")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run())

@@ -1,0 +1,1 @@
+"""The durable operation engine: SQLite journal + priority queue + one serial worker."""

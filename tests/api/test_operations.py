@@ -1,0 +1,264 @@
+"""The operation routes through the real app: submit, status, result, cancel, list, errors."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from fastapi.testclient import TestClient
+
+from tests.fakes import FakeBroker
+
+BUY = {"params": {"stock_code": "600000", "price": 10.50, "quantity": 100}, "priority": 5}
+
+
+def submit(client: TestClient, name: str, body: dict, **kw) -> dict:
+    r = client.post(f"/api/v1/operations/{name}", json=body, **kw)
+    assert r.status_code == 200, r.text
+    return r.json()["data"]
+
+
+def test_buy_runs_and_result_carries_contract_number(client: TestClient) -> None:
+    data = submit(client, "buy", BUY)
+    assert data["status"] == "queued" and data["queue_position"] == 0
+    r = client.get(f"/api/v1/operations/{data['operation_id']}/result", params={"timeout": 5})
+    body = r.json()
+    assert body["success"] is True
+    assert body["data"]["stock_code"] == "600000"
+    assert body["data"]["price"] == "10.50"
+    assert body["data"]["quantity"] == 100
+    assert body["data"]["operation"] == "buy"
+    assert body["data"]["合同编号"] == "1001"
+    assert body["data"]["result"]["data"]["合同编号"] == "1001"  # the per-operation examples' shape
+    assert body["timestamp"].endswith("+08:00")
+    status = client.get(f"/api/v1/operations/{data['operation_id']}/status").json()["data"]
+    assert status["status"] == "success"
+    assert status["name"] == "buy"
+    assert status["result"]["success"] is True
+    assert status["error"] is None
+
+
+def test_flat_body_of_later_clients_is_accepted(client: TestClient, fake: FakeBroker) -> None:
+    data = submit(client, "buy", {"stock_code": "000001", "price": 9.99, "quantity": 200, "priority": 3})
+    client.get(f"/api/v1/operations/{data['operation_id']}/result", params={"timeout": 5})
+    assert fake.calls[0][1][1:] == ("000001", __import__("decimal").Decimal("9.99"), 200)
+
+
+def test_query_return_types(client: TestClient) -> None:
+    for return_type, check in [
+        ("json", lambda h: h[0]["证券代码"] == "000001"),
+        ("dict", lambda h: isinstance(h, list)),
+        ("str", lambda h: isinstance(h, str) and "证券代码" in h and "000001" in h),
+        ("markdown", lambda h: h.startswith("| 证券代码")),
+    ]:
+        op = submit(client, "holding_query", {"params": {"return_type": return_type}})
+        body = client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5}).json()
+        assert check(body["data"]["holdings"]), (return_type, body)
+
+
+def test_funds_values_are_json_numbers(client: TestClient) -> None:
+    op = submit(client, "funds_query", {"params": {}})
+    body = client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5}).json()
+    assert body["data"]["资金余额"] == 1000.5
+
+
+def test_list_derives_parameters_from_models(client: TestClient) -> None:
+    body = client.get("/api/v1/operations/").json()
+    ops = body["data"]["operations"]
+    assert body["data"]["count"] == len(ops) == 18
+    for name in (
+        "buy",
+        "sell",
+        "holding_query",
+        "funds_query",
+        "order_query",
+        "order_cancel",
+        "historical_commission_query",
+        "reverse_repo_buy",
+        "reverse_repo_query",
+        "condition_buy",
+        "stop_loss_profit",
+        "condition_order_query",
+        "condition_order_cancel",
+        "market_buy",
+        "market_sell",
+        "condition_sell",
+        "account_query",
+        "account_switch",
+    ):
+        assert name in ops
+    buy = ops["buy"]
+    assert buy["name"] == "BuyOperation" and buy["version"] == "1.0.0"
+    assert buy["parameters"]["stock_code"] == {"type": "string", "required": True, "description": "股票代码（6位数字）"}
+    assert buy["parameters"]["price"]["type"] == "number"
+    assert ops["condition_buy"]["parameters"]["expire_days"]["enum"] == [1, 3, 5, 10, 20, 30]
+    assert ops["order_cancel"]["parameters"]["cancel_type"]["default"] == "all"
+
+
+def _assert_422(r, field: str) -> None:
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["success"] is False
+    assert field in body["message"], body
+    assert any(d["field"] == field for d in body["details"])
+
+
+def test_invalid_params_are_422_naming_the_field_and_change_nothing(client: TestClient) -> None:
+    cases = [
+        ({"stock_code": "60000", "price": 10, "quantity": 100}, "stock_code"),
+        ({"stock_code": "600000", "price": 10, "quantity": 150}, "quantity"),
+        ({"stock_code": "688001", "price": 10, "quantity": 100}, "quantity"),
+        ({"stock_code": "600000", "price": 0, "quantity": 100}, "price"),
+        ({"stock_code": "600000", "price": -1, "quantity": 100}, "price"),
+        ({"stock_code": "600000", "price": 10.005, "quantity": 100}, "price"),
+        ({"stock_code": "600000", "price": 10, "quantity": 100, "colour": "red"}, "colour"),
+        ({"stock_code": "600000", "quantity": 100}, "price"),
+    ]
+    for params, field in cases:
+        _assert_422(client.post("/api/v1/operations/buy", json={"params": params}), field)
+    _assert_422(client.post("/api/v1/operations/holding_query", json={"params": {"return_type": "xml"}}), "return_type")
+    _assert_422(client.post("/api/v1/operations/order_cancel", json={"params": {"cancel_type": "some"}}), "cancel_type")
+    _assert_422(
+        client.post(
+            "/api/v1/operations/reverse_repo_buy",
+            json={"params": {"market": "上海", "time_range": "1天期", "amount": 1500}},
+        ),
+        "amount",
+    )
+    for priority in (-1, 11, "high", True, 2.5):
+        _assert_422(client.post("/api/v1/operations/buy", json={**BUY, "priority": priority}), "priority")
+    assert client.get("/api/v1/queue/stats").json()["data"]["total_count"] == 0
+
+
+def test_fund_prices_take_three_decimals(client: TestClient) -> None:
+    data = submit(client, "buy", {"params": {"stock_code": "510300", "price": 3.456, "quantity": 100}})
+    assert client.get(f"/api/v1/operations/{data['operation_id']}/result", params={"timeout": 5}).json()["success"]
+
+
+def test_malformed_json_is_rejected(client: TestClient) -> None:
+    r = client.post("/api/v1/operations/buy", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code in (400, 422)
+    assert r.json()["success"] is False
+    r = client.post("/api/v1/operations/buy", json=[1, 2])
+    assert r.status_code == 422
+    assert client.get("/api/v1/queue/stats").json()["data"]["total_count"] == 0
+
+
+def test_unknown_operation_and_unknown_id_are_404(client: TestClient) -> None:
+    r = client.post("/api/v1/operations/fly", json={"params": {}})
+    assert r.status_code == 404 and r.json()["success"] is False and "fly" in r.json()["message"]
+    for path in ("/status", "/result"):
+        r = client.get(f"/api/v1/operations/no-such-id{path}")
+        assert r.status_code == 404 and r.json()["success"] is False
+    assert client.delete("/api/v1/operations/no-such-id").status_code == 404
+
+
+def test_priority_order_fifo_within_priority_and_cancel(client: TestClient, fake: FakeBroker) -> None:
+    fake.gate.clear()
+    blocker = submit(client, "holding_query", {"params": {}})
+    assert fake.entered.wait(5)
+    low1 = submit(client, "buy", {"params": {"stock_code": "000001", "price": 1, "quantity": 100}, "priority": 1})
+    low2 = submit(client, "buy", {"params": {"stock_code": "000002", "price": 1, "quantity": 100}, "priority": 1})
+    high = submit(client, "buy", {"params": {"stock_code": "000003", "price": 1, "quantity": 100}, "priority": 9})
+    doomed = submit(client, "buy", {"params": {"stock_code": "000004", "price": 1, "quantity": 100}, "priority": 9})
+    assert high["queue_position"] == 0 and low2["queue_position"] == 1 and doomed["queue_position"] == 1
+    r = client.delete(f"/api/v1/operations/{doomed['operation_id']}")
+    assert r.status_code == 200 and r.json()["message"] == "操作已取消"
+    r = client.delete(f"/api/v1/operations/{blocker['operation_id']}")
+    assert r.status_code == 409 and "正在执行" in r.json()["message"]
+    fake.gate.set()
+    for op in (low1, low2, high):
+        client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5})
+    codes = [c[1][1] for c in fake.calls if c[0] == "place_order"]
+    assert codes == ["000003", "000001", "000002"]
+    r = client.delete(f"/api/v1/operations/{high['operation_id']}")
+    assert r.status_code == 409 and "已结束" in r.json()["message"]
+    cancelled = client.get(f"/api/v1/operations/{doomed['operation_id']}/status").json()["data"]
+    assert cancelled["status"] == "cancelled"
+    stats = client.get("/api/v1/queue/stats").json()["data"]
+    assert stats["cancelled_count"] == 1 and stats["success_count"] == 4
+
+
+def test_result_timeout_is_408_with_current_status(client: TestClient, fake: FakeBroker) -> None:
+    fake.gate.clear()
+    op = submit(client, "buy", BUY)
+    assert fake.entered.wait(5)
+    r = client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 0.2})
+    assert r.status_code == 408
+    assert r.json()["status"] == "running" and r.json()["success"] is False
+    fake.gate.set()
+    assert client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5}).json()["success"]
+
+
+def test_result_waits_without_blocking_other_requests(client: TestClient, fake: FakeBroker) -> None:
+    fake.gate.clear()
+    op = submit(client, "buy", BUY)
+    results: list[dict] = []
+    waiter = threading.Thread(
+        target=lambda: results.append(client.get(f"/api/v1/operations/{op['operation_id']}/result").json())
+    )
+    waiter.start()
+    time.sleep(0.1)
+    assert client.get("/api/v1/system/health").status_code == 200  # the loop is free while /result waits
+    fake.gate.set()
+    waiter.join(5)
+    assert results and results[0]["success"] is True
+
+
+def test_rejection_is_failed_with_client_text(client: TestClient, fake: FakeBroker) -> None:
+    fake.reject_with = "可用余额不足"
+    op = submit(client, "buy", BUY)
+    body = client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5}).json()
+    assert body["success"] is False and body["message"] == "可用余额不足" and body["status"] == "failed"
+    status = client.get(f"/api/v1/operations/{op['operation_id']}/status").json()["data"]
+    assert status["status"] == "failed" and status["error"] == "可用余额不足"
+
+
+def test_unknown_outcome_is_reconciled(client: TestClient, fake: FakeBroker) -> None:
+    from easyths.brokers.base import OrderAck
+
+    fake.unknown = True
+    fake.reconcile_answer = OrderAck("777", "核对成功")
+    op = submit(client, "buy", BUY)
+    body = client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5}).json()
+    assert body["status"] == "unknown" and body["success"] is False
+    for _ in range(100):
+        status = client.get(f"/api/v1/operations/{op['operation_id']}/status").json()["data"]
+        if status["status"] != "unknown":
+            break
+        time.sleep(0.02)
+    assert status["status"] == "success"
+    assert status["result"]["data"]["合同编号"] == "777"
+    assert len([c for c in fake.calls if c[0] == "place_order"]) == 1  # never placed twice
+
+
+def test_account_name_switches_in_the_same_slot(client: TestClient, fake: FakeBroker) -> None:
+    op = submit(client, "holding_query", {"params": {"account_name": "副账户"}})
+    client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5})
+    assert fake.calls[:2] == [("switch_account", ("副账户",)), ("holdings", ())]
+    op = submit(client, "funds_query", {"params": {"account_name": "不存在"}})
+    body = client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5}).json()
+    assert body["success"] is False and "不存在" in body["message"]
+
+
+def test_idempotency_key_returns_original_and_rejects_different_body(client: TestClient, fake: FakeBroker) -> None:
+    first = submit(client, "buy", BUY, headers={"Idempotency-Key": "k-1"})
+    client.get(f"/api/v1/operations/{first['operation_id']}/result", params={"timeout": 5})
+    again = submit(client, "buy", BUY, headers={"Idempotency-Key": "k-1"})
+    assert again["operation_id"] == first["operation_id"] and again["duplicate"] is True
+    other = {"params": {**BUY["params"], "quantity": 200}, "priority": 5}
+    r = client.post("/api/v1/operations/buy", json=other, headers={"Idempotency-Key": "k-1"})
+    assert r.status_code == 422 and "Idempotency-Key" in r.json()["message"]
+    body_key = {"params": {**BUY["params"], "client_order_id": "c-9"}}
+    a = submit(client, "buy", body_key)
+    b = submit(client, "buy", body_key)
+    assert a["operation_id"] == b["operation_id"]
+    client.get(f"/api/v1/operations/{a['operation_id']}/result", params={"timeout": 5})
+    assert len([c for c in fake.calls if c[0] == "place_order"]) == 2
+
+
+def test_recent_operations_listing(client: TestClient) -> None:
+    op = submit(client, "funds_query", {"params": {}})
+    client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5})
+    body = client.get("/api/v1/queue/operations", params={"status": "success"}).json()
+    assert body["data"]["operations"][0]["operation_id"] == op["operation_id"]
