@@ -88,6 +88,8 @@ class BrokerSection(Section):
     grid_read: Literal["export", "copy"] = "export"
     menu: dict[str, list[str]] = Field(default_factory=dict)  # operation page -> menu path override
     columns: dict[str, str] = Field(default_factory=dict)  # client header -> canonical header
+    captcha_recogniser: str | None = None  # "module:callable" taking PNG bytes, returning the text
+    account_combo_id: int | None = None  # account combo on the main window; None = first ComboBox
 
 
 class SimFees(Section):
@@ -291,9 +293,20 @@ step_timeout = 5
 # 表格读取方式：export（导出到临时文件，推荐）或 copy（复制，可能需要验证码）
 grid_read = "export"
 
-# 各券商菜单名称不同时在此覆盖，例如：
+# 复制表格需要验证码时使用的识别器（"模块:函数"，参数为图片 PNG 字节，返回验证码文本）
+# captcha_recogniser = "my_ocr:recognise"
+# 主窗口上账户下拉框的控件 id；不设置时使用第一个下拉框
+# account_combo_id = 1001
+
+# 各券商菜单名称不同时在此覆盖（页面：buy sell cancel funds holdings orders fills history
+# market_buy market_sell condition_price stop_loss_profit condition_monitor repo），例如：
 # [broker.menu]
 # funds = ["查询[F4]", "资金股份"]
+# holdings = ["查询[F4]", "资金股份"]
+
+# 表头与标准列名不同时在此映射（客户端表头 = 标准表头）；持仓数量/可用数量/参考成本价/当前价 等新版表头已内置
+# [broker.columns]
+# "参考盈亏" = "盈亏"
 
 [sim]
 # 模拟账户初始资金（元）

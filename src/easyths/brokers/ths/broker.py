@@ -1,0 +1,276 @@
+"""`ThsBroker`: the `Broker` protocol driven through a `GuiSeam` on the real client.
+
+Why the seam comes in through the constructor: the same driver runs on `PywinautoSeam` (Windows)
+and on `easyths.testing.ThsEmulator` (tests, benchmarks), like httpx's transports. Operations
+see only `Broker` methods and `BrokerError`s; which window was clicked is this package's business.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from easyths.brokers.base import (
+    BrokerHealth,
+    CancelSide,
+    ConditionAck,
+    MarketName,
+    MarketStrategy,
+    OrderAck,
+    RepoAck,
+    Row,
+    Side,
+    TimeRange,
+)
+from easyths.brokers.ths import orders, panels
+from easyths.brokers.ths.columns import FUNDS_STATICS, menu_path
+from easyths.brokers.ths.grid import CaptchaRecogniser, load_recogniser
+from easyths.brokers.ths.seam import GuiSeam, Locator
+from easyths.brokers.ths.session import TREE, ClientSession
+from easyths.errors import BrokerError, BrokerRejected, BrokerUnavailable, ConfigError, OutcomeUnknown
+from easyths.settings import BrokerSection
+
+if TYPE_CHECKING:
+    from easyths.settings import Settings
+
+log = logging.getLogger("easyths.ths")
+
+ACCOUNT_COMBO = Locator(class_name="ComboBox", index=0)
+HISTORY_RANGES = ("当日", "近一周", "近一月", "近三月", "近一年")
+
+
+class ThsBroker:
+    """Every `Broker` method as steps on the client; see `orders` and `panels` for the flows."""
+
+    backend = "ths"
+
+    def __init__(
+        self,
+        seam: GuiSeam,
+        config: BrokerSection,
+        *,
+        app_path: str | None = None,
+        recogniser: CaptchaRecogniser | None = None,
+    ) -> None:
+        self.config = config
+        self.app_path = app_path
+        self.session = ClientSession(seam, config, recogniser or load_recogniser(config.captcha_recogniser))
+        self.problems: list[str] = []
+        self._checked = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ThsBroker:
+        """The production wiring: pywinauto on Windows, a clear refusal elsewhere."""
+        if sys.platform != "win32":
+            raise ConfigError(
+                "ths 后端只能在 Windows 上运行（需要同花顺下单程序 xiadan.exe 和 pywinauto）；"
+                "在其他系统上请使用 --backend sim"
+            )
+        from easyths.brokers.ths.pywinauto_seam import PywinautoSeam
+
+        seam = PywinautoSeam(exe_path=settings.exe_path)
+        broker = cls(seam, settings.broker, app_path=settings.exe_path)
+        broker.startup_check()
+        return broker
+
+    # --- start-up check and health -------------------------------------------------------------
+    def startup_check(self) -> list[str]:
+        """Window found, logged in, the pages the driver needs reachable; problems in Chinese."""
+        problems: list[str] = []
+        seam = self.session.seam
+        try:
+            self.session.ensure()
+        except BrokerError as exc:
+            self.problems = [exc.message]
+            self._checked = True
+            return self.problems
+        try:
+            state = seam.window_state()
+            if state.get("login_window"):
+                problems.append("同花顺客户端尚未登录：请先在客户端中登录资金账号")
+            if state.get("minimized"):
+                problems.append("下单窗口处于最小化状态：请还原窗口（最小化时部分控件无法操作）")
+            if not seam.exists(TREE):
+                problems.append("找不到左侧功能菜单（控件 129）：请在 系统设置 中启用新版界面")
+            else:
+                tree = seam.find(TREE, timeout=self.config.step_timeout)
+                for page in ("buy", "sell", "cancel", "orders", "funds"):
+                    try:
+                        seam.select_path(tree, menu_path(page, self.config.menu))
+                    except Exception:
+                        path = " → ".join(menu_path(page, self.config.menu))
+                        problems.append(f"菜单中找不到「{path}」：请在 [broker.menu] 中配置 {page} 的菜单路径")
+                seam.select_path(tree, menu_path("buy", self.config.menu))
+                for cid, label in ((1032, "证券代码"), (1033, "价格"), (1034, "数量"), (1006, "下单按钮")):
+                    if not seam.exists(Locator(control_id=cid)):
+                        problems.append(f"买入页面缺少{label}输入框（控件 {cid}）：客户端版本可能不受支持")
+        except Exception as exc:
+            problems.append(f"检查客户端时出错：{type(exc).__name__}: {exc}")
+        self.problems = problems
+        self._checked = True
+        for problem in problems:
+            log.warning("客户端检查: %s", problem)
+        return problems
+
+    def health(self) -> BrokerHealth:
+        if not self._checked or not self.session.attached or not self._alive():
+            self.startup_check()
+        connected = self.session.attached and self._alive()
+        problems = list(self.problems)
+        if self.session.grids.export_works is False and self.config.grid_read == "export":
+            problems.append("表格导出不可用，已改用复制读取（可能需要验证码）")
+        return BrokerHealth(
+            connected=connected,
+            logged_in=connected and not any("未登录" in p for p in problems),
+            backend=self.backend,
+            app_path=self.app_path,
+            problems=problems,
+            extra={"window_title": self.config.window_title, "closed_dialogs": self.session.closed_dialogs[-10:]},
+        )
+
+    def _alive(self) -> bool:
+        try:
+            return self.session.seam.is_alive()
+        except Exception:
+            return False
+
+    # --- orders ----------------------------------------------------------------------------------
+    def place_order(self, side: Side, stock_code: str, price: Decimal, quantity: int) -> OrderAck:
+        return orders.place(self.session, side, stock_code, quantity, price=price, strategy=None)
+
+    def place_market_order(self, side: Side, stock_code: str, quantity: int, strategy: MarketStrategy) -> OrderAck:
+        return orders.place(self.session, side, stock_code, quantity, price=None, strategy=strategy)
+
+    def cancel_orders(
+        self, *, stock_code: str | None = None, side: CancelSide = "all", contract_no: str | None = None
+    ) -> list[str]:
+        return orders.cancel(self.session, code=stock_code, side=side, contract_no=contract_no)
+
+    def reconcile(self, hint: dict[str, Any]) -> OrderAck | None:
+        if hint.get("kind") == "condition":
+            with self.session.boundary("对账"):
+                before = set(hint.get("before", []))
+                new = [r for r in panels.condition_orders(self.session) if panels.condition_id(r) not in before]
+                new = [r for r in new if hint["stock_code"] in panels.target(r)]
+            if len(new) == 1:
+                return OrderAck(panels.condition_id(new[0]), "对账确认条件单已提交")
+            if not new:
+                return None
+            raise OutcomeUnknown(f"对账发现 {len(new)} 条可能的条件单，无法确定", details=hint)
+        if hint.get("kind") == "repo":
+            hint = {**hint, "quantity": None, "price": None}
+        return orders.reconcile(self.session, hint)
+
+    # --- queries ---------------------------------------------------------------------------------
+    def holdings(self) -> list[Row]:
+        with self.session.boundary("查询持仓"):
+            return self.session.read_grid("holdings").rows()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def funds(self) -> Row:
+        with self.session.boundary("查询资金"):
+            s = self.session
+            s.goto("funds")
+            s.wait_text(Locator(control_id=1016))
+            row: Row = {}
+            for cid, name in FUNDS_STATICS.items():
+                if s.seam.exists(Locator(control_id=cid)):
+                    text = s.seam.text(s.find(Locator(control_id=cid))).strip()
+                    row[name] = _money(text)
+            return row
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def today_orders(self, stock_code: str | None = None) -> list[Row]:
+        with self.session.boundary("查询当日委托"):
+            return orders.today_orders(self.session, stock_code)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def today_fills(self, stock_code: str | None = None) -> list[Row]:
+        with self.session.boundary("查询当日成交"):
+            rows = self.session.read_grid("fills").rows()
+            return [r for r in rows if stock_code is None or r.get("证券代码") == stock_code]
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def order_history(self, time_range: TimeRange, stock_code: str | None = None) -> list[Row]:
+        with self.session.boundary("查询历史委托"):
+            s = self.session
+            s.goto("history")
+            s.seam.click(s.find(Locator(class_name="Button", title=time_range)))
+            rows = s.grids.read(s.find(Locator(control_id=1047))).rows()
+            return [r for r in rows if stock_code is None or r.get("证券代码") == stock_code]
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # --- reverse repo and condition orders ------------------------------------------------------
+    def repo_rates(self) -> list[Row]:
+        return panels.repo_rates(self.session)
+
+    def lend_repo(self, market: MarketName, term_days: int, amount: int) -> RepoAck:
+        return panels.lend_repo(self.session, market, term_days, amount)
+
+    def place_condition_order(
+        self, side: Side, stock_code: str, target_price: Decimal, quantity: int, expire_days: int
+    ) -> ConditionAck:
+        return panels.place_condition(self.session, side, stock_code, target_price, quantity, expire_days)
+
+    def place_stop_loss_profit(
+        self,
+        stock_code: str,
+        stop_loss_percent: Decimal,
+        stop_profit_percent: Decimal,
+        quantity: int | None,
+        expire_days: int,
+    ) -> ConditionAck:
+        return panels.place_stop_loss_profit(
+            self.session, stock_code, stop_loss_percent, stop_profit_percent, quantity, expire_days
+        )
+
+    def condition_orders(self) -> list[Row]:
+        with self.session.boundary("查询条件单"):
+            return panels.condition_orders(self.session)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def cancel_condition_orders(self, *, stock_code: str | None = None, side: Side | None = None) -> int:
+        return panels.cancel_conditions(self.session, stock_code, side)
+
+    # --- accounts --------------------------------------------------------------------------------
+    def _combo(self) -> Any:
+        cid = self.config.account_combo_id
+        return self.session.find(Locator(control_id=cid) if cid is not None else ACCOUNT_COMBO)
+
+    def accounts(self) -> list[Row]:
+        with self.session.boundary("查询账户"):
+            combo = self._combo()
+            current = self.session.seam.selected_item(combo)
+            names = self.session.seam.items(combo)
+            return [{"account_name": n, "account_index": i, "current": n == current} for i, n in enumerate(names)]
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def current_account(self) -> str:
+        with self.session.boundary("查询当前账户"):
+            return self.session.seam.selected_item(self._combo())
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def switch_account(self, account_name: str) -> None:
+        with self.session.boundary("切换账户"):
+            seam, combo = self.session.seam, self._combo()
+            if account_name not in seam.items(combo):
+                raise BrokerRejected(f"账户不存在：{account_name}")
+            seam.select_item(combo, account_name)
+            if not seam.wait_for(lambda: seam.selected_item(self._combo()) == account_name, self.config.step_timeout):
+                raise BrokerUnavailable(f"切换到账户 {account_name} 后客户端未显示该账户")
+
+    def close(self) -> None:
+        """The client stays open: it belongs to the user, not to this service."""
+        self.session.attached = False
+
+
+def _money(text: str) -> Decimal | str:
+    try:
+        return Decimal(text.replace(",", ""))
+    except ArithmeticError:
+        return text
+
+
+__all__ = ["ThsBroker"]

@@ -1,0 +1,136 @@
+"""Per-broker names the driver needs: menu paths, column variants, funds statics.
+
+Why data, not code: menu trees and grid headers differ between brokers and client builds
+(资金股票 vs 资金股份, 股票余额 vs 持仓数量). The defaults here are the classic 网上股票交易系统5.0
+(Variant A, `a-share-rules.md` §9); `[broker.menu]` and `[broker.columns]` override them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+# page key -> tree path from the root of control 129
+DEFAULT_MENU: dict[str, list[str]] = {
+    "buy": ["买入[F1]"],
+    "sell": ["卖出[F2]"],
+    "cancel": ["撤单[F3]"],
+    "funds": ["查询[F4]", "资金股票"],
+    "holdings": ["查询[F4]", "资金股票"],
+    "orders": ["查询[F4]", "当日委托"],
+    "fills": ["查询[F4]", "当日成交"],
+    "history": ["查询[F4]", "历史委托"],
+    "market_buy": ["市价委托", "买入"],
+    "market_sell": ["市价委托", "卖出"],
+    "condition_price": ["条件单", "股价条件"],
+    "stop_loss_profit": ["条件单", "止盈止损"],
+    "condition_monitor": ["条件单", "条件单监控"],
+    "repo": ["国债逆回购"],
+}
+
+# Variant B (newer / 远航版 template) and other known spellings -> canonical Variant A header.
+KNOWN_VARIANTS: dict[str, str] = {
+    "持仓数量": "股票余额",
+    "可用数量": "可用余额",
+    "参考成本价": "成本价",
+    "当前价": "市价",
+    "浮动盈亏": "盈亏",
+    "盈亏比例(%)": "盈亏比(%)",
+    "最新市值": "市值",
+    "撤单数量": "撤消数量",
+    "撤销数量": "撤消数量",
+    "股东账户": "股东帐户",
+    "可用资金": "可用金额",
+    "冻结资金": "冻结金额",
+}
+
+# Funds panel statics (ths-client.md "Funds panel"): control id -> field.
+FUNDS_STATICS: dict[int, str] = {
+    1012: "资金余额",
+    1013: "冻结金额",
+    1014: "股票市值",
+    1015: "总资产",
+    1016: "可用金额",
+    1017: "可取金额",
+    1026: "当日盈亏",
+    1027: "持仓盈亏",
+    1029: "当日盈亏比",
+}
+
+# Columns kept as text whatever they look like: codes and ids keep their leading zeros.
+TEXT_COLUMNS = frozenset(
+    {
+        "证券代码",
+        "证券名称",
+        "合同编号",
+        "成交编号",
+        "股东帐户",
+        "委托时间",
+        "成交时间",
+        "委托日期",
+        "成交日期",
+        "操作",
+        "备注",
+        "交易市场",
+        "条件单号",
+        "监控标的",
+        "方向",
+        "状态",
+        "有效期",
+        "条件类型",
+        "触发条件",
+        "创建时间",
+        "市场类型",
+        "时间类型",
+        "年化利率",
+    }
+)
+INT_SUFFIXES = ("数量", "余额", "天数", "当日买入", "当日卖出")
+
+
+def menu_path(page: str, overrides: dict[str, list[str]]) -> list[str]:
+    return list(overrides.get(page) or DEFAULT_MENU[page])
+
+
+def canonical_header(header: str, overrides: dict[str, str]) -> str:
+    header = header.strip()
+    return overrides.get(header) or KNOWN_VARIANTS.get(header) or header
+
+
+def coerce(header: str, value: str) -> Any:
+    """Grid text → the value the sim broker puts in the same column.
+
+    Quantities become int, money and prices Decimal; codes, ids, times and labels stay text.
+    An unparseable number stays text rather than failing the whole read.
+    """
+    value = _unwrap(value)
+    if header in TEXT_COLUMNS or value == "":
+        return value
+    if header.endswith(INT_SUFFIXES):
+        try:
+            return int(Decimal(value.replace(",", "")))
+        except (InvalidOperation, ValueError):
+            return value
+    try:
+        return Decimal(value.replace(",", "").rstrip("%"))
+    except InvalidOperation:
+        return value
+
+
+def _unwrap(value: str) -> str:
+    """Exports protect codes from spreadsheets as ="000001"; keep the digits, as text."""
+    value = value.strip()
+    if value.startswith('="') and value.endswith('"'):
+        return value[2:-1]
+    return value
+
+
+__all__ = [
+    "DEFAULT_MENU",
+    "FUNDS_STATICS",
+    "KNOWN_VARIANTS",
+    "TEXT_COLUMNS",
+    "canonical_header",
+    "coerce",
+    "menu_path",
+]

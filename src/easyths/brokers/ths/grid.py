@@ -1,0 +1,176 @@
+"""Reading a CVirtualGridCtrl: export to a temporary file first, copy with captcha second.
+
+Why export first: Ctrl+S writes GBK tab-separated text without touching the user's clipboard and,
+on most builds, without the captcha that select-all + copy now demands. Copy remains the fallback
+for builds where export is disabled; its captcha goes to a pluggable recogniser
+(`CaptchaRecogniser`: image bytes → text), e.g. a packaged OCR model from an optional extra.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from easyths.brokers.base import Row
+from easyths.brokers.ths import dialogs
+from easyths.brokers.ths.columns import canonical_header, coerce
+from easyths.brokers.ths.seam import DialogInfo, GridUnavailable, GuiSeam, Locator, SeamError
+from easyths.errors import BrokerUnavailable
+
+log = logging.getLogger(__name__)
+
+CAPTCHA_INPUT = Locator(control_id=2404)
+CAPTCHA_IMAGE = Locator(control_id=2405)
+CAPTCHA_TRIES = 3
+
+
+class CaptchaRecogniser(Protocol):
+    def __call__(self, image: bytes) -> str: ...
+
+
+@dataclass(slots=True)
+class Table:
+    """A grid as read: canonical headers and text cells (nothing coerced yet)."""
+
+    headers: list[str]
+    cells: list[list[str]] = field(default_factory=list)
+
+    def rows(self) -> list[Row]:
+        return [{h: coerce(h, cell) for h, cell in zip(self.headers, line, strict=False) if h} for line in self.cells]
+
+    def column(self, header: str) -> list[str]:
+        if header not in self.headers:
+            return []
+        i = self.headers.index(header)
+        return [line[i].strip() if i < len(line) else "" for line in self.cells]
+
+
+def parse_tsv(text: str, columns: dict[str, str]) -> Table:
+    """Tab-separated grid text → Table. Blank lines dropped; unnamed trailing columns dropped."""
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    lines = [line for line in lines if line.strip()]
+    if not lines:
+        return Table(headers=[])
+    raw_headers = [h.strip() for h in lines[0].split("\t")]
+    headers = ["" if (not h or h.startswith("Unnamed")) else canonical_header(h, columns) for h in raw_headers]
+    cells = [[c.strip().removeprefix('="').removesuffix('"') for c in line.split("\t")] for line in lines[1:]]
+    return Table(headers=headers, cells=cells)
+
+
+def decode_export(data: bytes) -> str:
+    """The client writes GBK; a few builds write UTF-8 with a BOM."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("gbk")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace")
+
+
+class GridReader:
+    """Reads one grid through the seam; remembers when export is unavailable on this build."""
+
+    def __init__(
+        self,
+        seam: GuiSeam,
+        *,
+        mode: Literal["export", "copy"],
+        columns: dict[str, str],
+        timeout: float,
+        recogniser: CaptchaRecogniser | None,
+        on_dialog: Callable[[DialogInfo], None],
+    ) -> None:
+        self._seam = seam
+        self._mode = mode
+        self._columns = columns
+        self._timeout = timeout
+        self._recogniser = recogniser
+        self._on_dialog = on_dialog  # the driver's handler for dialogs that are not ours
+        self.export_works: bool | None = None  # learnt on the first read; shown in health()
+
+    def read(self, grid: Any) -> Table:
+        if self._mode == "export" and self.export_works is not False:
+            try:
+                text = self._export(grid)
+                self.export_works = True
+                return parse_tsv(text, self._columns)
+            except GridUnavailable as exc:
+                log.warning("表格导出不可用，改用复制读取: %s", exc)
+                self.export_works = False
+        return parse_tsv(self._copy(grid), self._columns)
+
+    def _export(self, grid: Any) -> str:
+        fd, name = tempfile.mkstemp(prefix="easyths-grid-", suffix=".xls")
+        os.close(fd)
+        path = Path(name)
+        try:
+            path.unlink()  # the client's save dialog must create it; its appearance is the signal
+            self._seam.export_grid(grid, path, self._timeout)
+            ready = self._seam.wait_for(lambda: path.is_file() and path.stat().st_size > 0, self._timeout)
+            if not ready:
+                raise GridUnavailable("导出文件未生成")
+            return decode_export(path.read_bytes())
+        finally:
+            path.unlink(missing_ok=True)
+
+    def _copy(self, grid: Any) -> str:
+        self._seam.copy_grid(grid)
+        for _ in range(CAPTCHA_TRIES + 1):
+            outcome = self._seam.wait_for(self._copied_or_captcha, self._timeout)
+            if outcome is None:
+                return ""  # an empty grid copies nothing
+            if isinstance(outcome, str):
+                return outcome
+            self._solve(outcome)
+        raise BrokerUnavailable("表格复制的验证码多次识别失败，请检查验证码识别器或改用导出读取")
+
+    def _copied_or_captcha(self) -> str | DialogInfo | None:
+        for info in self._seam.dialogs():
+            if dialogs.classify(info).kind is dialogs.DialogKind.CAPTCHA:
+                return info
+            self._on_dialog(info)
+        return self._seam.clipboard_text() or None
+
+    def _solve(self, info: DialogInfo) -> None:
+        if self._recogniser is None:
+            self._seam.close(info.handle)
+            raise BrokerUnavailable(
+                "复制表格需要验证码，但未配置验证码识别器（[broker].captcha_recogniser），"
+                "请在客户端中关闭复制验证码或改用导出读取"
+            )
+        try:
+            image = self._seam.capture_image(self._seam.find(CAPTCHA_IMAGE, info.handle, self._timeout))
+            answer = self._recogniser(image).strip()
+        except SeamError:
+            raise
+        except Exception as exc:  # the recogniser is a plug-in: its failure is ours to name
+            raise BrokerUnavailable(f"验证码识别器出错: {exc}") from exc
+        log.info("表格复制验证码已识别")
+        self._seam.set_text(self._seam.find(CAPTCHA_INPUT, info.handle, self._timeout), answer)
+        self._seam.press(info.handle, dialogs.OK)
+
+
+def load_recogniser(spec: str | None) -> CaptchaRecogniser | None:
+    """`"package.module:callable"` → the callable; None when not configured."""
+    if not spec:
+        return None
+    import importlib
+
+    module_name, _, attr = spec.partition(":")
+    try:
+        target: Any = importlib.import_module(module_name)
+        for part in (attr or "recognise").split("."):
+            target = getattr(target, part)
+    except (ImportError, AttributeError) as exc:
+        from easyths.errors import ConfigError
+
+        raise ConfigError(f"[broker].captcha_recogniser 无法加载 {spec!r}: {exc}") from exc
+    return target  # type: ignore[no-any-return]
+
+
+__all__ = ["CaptchaRecogniser", "GridReader", "Table", "decode_export", "load_recogniser", "parse_tsv"]

@@ -1,0 +1,190 @@
+"""Order flows on the client: limit and market orders, cancels, and the verdict on each.
+
+Why the before/after snapshot: the client's 提示 dialog is the cheap, usual verdict, but a popup
+can eat it or the client can die after sending. Today's 合同编号 set taken before submit is what
+lets the driver say "exactly one new matching order appeared" (success) or hand `reconcile` a
+hint to settle later, instead of guessing. Nothing here ever resubmits.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from easyths.brokers.base import CancelSide, MarketStrategy, OrderAck, Row, Side
+from easyths.brokers.ths import dialogs
+from easyths.brokers.ths.seam import Locator
+from easyths.brokers.ths.session import GRID, Attempt, ClientSession
+from easyths.domain.codes import classify
+from easyths.errors import BrokerRejected, OutcomeUnknown
+
+log = logging.getLogger("easyths.ths")
+
+CODE, PRICE, QTY, SUBMIT, NAME, MARKET_TYPE = 1032, 1033, 1034, 1006, 1036, 1541
+CANCEL_ALL, CANCEL_BUY, CANCEL_SELL = 30001, 30002, 30003
+CANCEL_BUTTONS = {"all": CANCEL_ALL, "buy": CANCEL_BUY, "sell": CANCEL_SELL}
+CANCELLABLE = ("未成交", "部分成交", "已报", "未报", "部成", "待报", "正报")
+
+
+def format_price(code: str, price: Decimal) -> str:
+    """Typed with the instrument's tick: 10.5 → "10.50", 0.5 → "0.500" for funds/bonds."""
+    return str(price.quantize(classify(code).tick))
+
+
+def contract_numbers(rows: list[Row]) -> list[str]:
+    return [str(r.get("合同编号", "")) for r in rows if r.get("合同编号")]
+
+
+def matches(row: Row, hint: dict[str, Any]) -> bool:
+    """Does a today's-orders row describe the order in `hint`?"""
+    if str(row.get("证券代码", "")) != hint["stock_code"]:
+        return False
+    if Side(hint["side"]).label not in str(row.get("操作", "")):
+        return False
+    if hint.get("quantity") is not None and _int(row.get("委托数量")) != int(hint["quantity"]):
+        return False
+    if hint.get("price") is not None:
+        try:
+            return Decimal(str(row.get("委托价格"))) == Decimal(hint["price"])
+        except ArithmeticError:
+            return False
+    return True
+
+
+def settle(rows: list[Row], hint: dict[str, Any]) -> list[Row]:
+    """The orders that are new since the hint's snapshot and match it."""
+    before = set(hint.get("before", []))
+    return [r for r in rows if str(r.get("合同编号")) not in before and matches(r, hint)]
+
+
+def place(
+    s: ClientSession, side: Side, code: str, quantity: int, *, price: Decimal | None, strategy: MarketStrategy | None
+) -> OrderAck:
+    """Fill the page, submit once, then read the verdict; see the module docstring."""
+    market = strategy is not None
+    hint: dict[str, Any] = {
+        "kind": "order",
+        "side": side.value,
+        "stock_code": code,
+        "quantity": quantity,
+        "price": None if price is None else format_price(code, price),
+        "market": market,
+    }
+    attempt = Attempt(hint)
+    what = f"{'市价' if market else ''}{side.label}委托"
+    with s.boundary(what, attempt):
+        hint["before"] = contract_numbers(today_orders(s))
+        s.goto(f"market_{side.value}" if market else side.value)
+        s.type_into(CODE, code)
+        if not s.wait_text(Locator(control_id=NAME)):
+            log.warning("证券名称未显示（%s），继续提交，由客户端给出结论", code)
+        if market:
+            s.seam.select_item(s.find(Locator(control_id=MARKET_TYPE)), str(strategy))
+        else:
+            s.type_into(PRICE, hint["price"])
+        s.type_into(QTY, str(quantity))
+        button = s.find(Locator(control_id=SUBMIT))
+        attempt.submitted = True
+        s.seam.click(button)
+        verdict = s.await_verdict(attempt, accept=lambda text: code in text)
+        if verdict.contract_no:
+            return OrderAck(verdict.contract_no, verdict.text)
+        return _snapshot_verdict(s, attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _snapshot_verdict(s: ClientSession, attempt: Attempt) -> OrderAck:
+    """No conclusive dialog: exactly one new matching order is a success, else unknown."""
+    hint = attempt.hint
+    found = settle(today_orders(s), hint)
+    if len(found) == 1:
+        contract = str(found[0]["合同编号"])
+        log.info("委托结果由当日委托确认：合同编号 %s", contract)
+        return OrderAck(contract, f"委托已提交（由当日委托确认），合同编号：{contract}")
+    hint["seen"] = attempt.seen
+    raise OutcomeUnknown(f"未观察到明确的委托结果（新增匹配委托 {len(found)} 笔），请稍后对账", details=hint)
+
+
+def reconcile(s: ClientSession, hint: dict[str, Any]) -> OrderAck | None:
+    """Re-read today's orders: one new match settles it, none means it was never placed."""
+    if hint.get("contract_no"):
+        return OrderAck(str(hint["contract_no"]), "委托已存在")
+    with s.boundary("对账"):
+        found = settle(today_orders(s), hint)
+    if len(found) == 1:
+        return OrderAck(str(found[0]["合同编号"]), "对账确认委托已提交")
+    if not found:
+        return None
+    raise OutcomeUnknown(f"对账发现 {len(found)} 笔可能的委托，无法确定", details=hint)
+
+
+def today_orders(s: ClientSession, code: str | None = None) -> list[Row]:
+    rows = s.read_grid("orders").rows()
+    return [r for r in rows if code is None or r.get("证券代码") == code]
+
+
+def cancel(s: ClientSession, *, code: str | None, side: CancelSide, contract_no: str | None) -> list[str]:
+    """By 合同编号 row by row; the side buttons only when no code narrows the set."""
+    with s.boundary("撤单"):
+        candidates = [r for r in _cancel_page_rows(s) if _cancellable(r, code, side, contract_no)]
+        if not candidates:
+            return []
+        if contract_no is None and code is None:
+            s.seam.click(s.find(Locator(control_id=CANCEL_BUTTONS[side])))
+            _confirm_cancel(s, accept=None)
+        else:
+            for row in candidates:
+                _cancel_one(s, str(row["合同编号"]))
+        remaining = set(contract_numbers(_cancel_page_rows(s)))
+    return [str(r["合同编号"]) for r in candidates if str(r["合同编号"]) not in remaining]
+
+
+def _cancel_page_rows(s: ClientSession) -> list[Row]:
+    return s.read_grid("cancel").rows()
+
+
+def _cancellable(row: Row, code: str | None, side: CancelSide, contract_no: str | None) -> bool:
+    if contract_no is not None and str(row.get("合同编号")) != contract_no:
+        return False
+    if code is not None and row.get("证券代码") != code:
+        return False
+    if side != "all" and Side(side).label not in str(row.get("操作", "")):
+        return False
+    return any(state in str(row.get("备注", "")) for state in CANCELLABLE)
+
+
+def _cancel_one(s: ClientSession, contract_no: str) -> None:
+    """Select the row whose 合同编号 matches (by index in a fresh read), press 撤单, and confirm
+    only a confirmation that names this 合同编号."""
+    grid = s.find(GRID)
+    table = s.grids.read(grid)
+    numbers = table.column("合同编号")
+    if contract_no not in numbers:
+        return  # filled or cancelled meanwhile
+    s.seam.select_grid_row(grid, numbers.index(contract_no))
+    s.seam.click(s.find(Locator(title="撤单", class_name="Button")))
+    code = table.column("证券代码")[numbers.index(contract_no)]
+    _confirm_cancel(s, accept=lambda text: contract_no in text or ("合同编号" not in text and code in text))
+
+
+def _confirm_cancel(s: ClientSession, accept: Callable[[str], bool] | None) -> None:
+    attempt = Attempt({"kind": "cancel"})
+    try:
+        s.await_verdict(attempt, accept=accept)
+    except BrokerRejected as exc:
+        log.warning("撤单被拒绝: %s", exc.message)
+    for text in attempt.seen:
+        if text.startswith(dialogs.DialogKind.FAILURE):
+            log.warning("撤单提示: %s", text)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(Decimal(str(value)))
+    except ArithmeticError:
+        return None
+
+
+__all__ = ["cancel", "contract_numbers", "format_price", "place", "reconcile", "settle", "today_orders"]

@@ -1,0 +1,218 @@
+"""The embedded (Chromium) panels: 条件单 pages and 国债逆回购.
+
+Why by role and text: these pages are web content inside the client, so their controls have no
+numeric ids; UI Automation exposes them as Edit/Button/ListItem/DataItem with their labels. The
+labels are the only stable handle, and they are the ones a user sees (`ths-client.md`).
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+from easyths.brokers.base import ConditionAck, MarketName, RepoAck, Row, Side
+from easyths.brokers.ths.columns import canonical_header, coerce
+from easyths.brokers.ths.orders import contract_numbers, format_price, settle, today_orders
+from easyths.brokers.ths.seam import Locator
+from easyths.brokers.ths.session import Attempt, ClientSession
+from easyths.domain.codes import REPO_CODES, Exchange, repo_code
+from easyths.errors import OutcomeUnknown
+
+log = logging.getLogger("easyths.ths")
+
+ID_COLUMNS = ("条件单号", "编号", "条件单编号", "ID")
+
+
+def edit(label: str) -> Locator:
+    return Locator(role="Edit", title=label)
+
+
+def button(label: str) -> Locator:
+    return Locator(role="Button", title=label)
+
+
+def read_table(s: ClientSession, parent: Any = None) -> list[Row]:
+    """An embedded table: HeaderItem labels, then one DataItem per row with Text cells."""
+    seam = s.seam
+    headers = [
+        canonical_header(seam.text(h), s.config.columns) for h in seam.find_all(Locator(role="HeaderItem"), parent)
+    ]
+    rows: list[Row] = []
+    for item in seam.find_all(Locator(role="DataItem"), parent):
+        cells = [seam.text(c) for c in seam.find_all(Locator(role="Text"), item)]
+        rows.append({h: coerce(h, c) for h, c in zip(headers, cells, strict=False) if h})
+    return rows
+
+
+def _fill(s: ClientSession, label: str, text: str) -> None:
+    s.seam.set_text(s.find(edit(label)), text)
+
+
+def _press(s: ClientSession, label: str) -> None:
+    s.seam.click(s.find(button(label)))
+
+
+def _finish_form(s: ClientSession, expire_days: int) -> None:
+    s.seam.click(s.find(Locator(role="RadioButton", title="全自动委托")))
+    s.seam.click(s.find(Locator(role="ListItem", title=f"{expire_days}天")))
+
+
+# --- condition orders ---------------------------------------------------------------------
+def condition_orders(s: ClientSession) -> list[Row]:
+    s.goto("condition_monitor")
+    s.seam.click(s.find(Locator(role="TabItem", title="未触发")))
+    return read_table(s)
+
+
+def target(row: Row) -> str:
+    return str(row.get("证券代码") or row.get("监控标的") or "")
+
+
+def condition_id(row: Row) -> str:
+    for column in ID_COLUMNS:
+        if row.get(column):
+            return str(row[column])
+    return ""
+
+
+def _new_condition(s: ClientSession, attempt: Attempt, text: str, quantity: int | None) -> ConditionAck:
+    """The panel's success text has no id: the new row in 条件单监控 carries it."""
+    before = set(attempt.hint["before"])
+    code = attempt.hint["stock_code"]
+    new = [r for r in condition_orders(s) if condition_id(r) not in before and code in target(r)]
+    if len(new) != 1:
+        raise OutcomeUnknown(f"条件单提交后未能确认（新增 {len(new)} 条），请稍后对账", details=attempt.hint)
+    row = new[0]
+    qty = row.get("委托数量")
+    return ConditionAck(
+        condition_id(row), text or "条件单提交成功", int(qty) if qty not in (None, "") else quantity or 0
+    )
+
+
+def place_condition(
+    s: ClientSession, side: Side, code: str, target: Decimal, quantity: int, expire_days: int
+) -> ConditionAck:
+    attempt = Attempt({"kind": "condition", "side": side.value, "stock_code": code, "quantity": quantity})
+    with s.boundary(f"条件{side.label}", attempt):
+        attempt.hint["before"] = [condition_id(r) for r in condition_orders(s)]
+        s.goto("condition_price")
+        s.seam.click(s.find(Locator(role="RadioButton", title=side.label)))
+        _fill(s, "股票代码", code)
+        _fill(s, "目标价格", format_price(code, target))
+        _press(s, "下一步")
+        _fill(s, "委托数量", str(quantity))
+        _finish_form(s, expire_days)
+        attempt.submitted = True
+        _press(s, "提交确认")
+        verdict = s.await_verdict(attempt, accept=lambda text: code in text)
+        return _new_condition(s, attempt, verdict.text, quantity)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def place_stop_loss_profit(
+    s: ClientSession, code: str, loss: Decimal, profit: Decimal, quantity: int | None, expire_days: int
+) -> ConditionAck:
+    attempt = Attempt({"kind": "condition", "side": Side.SELL.value, "stock_code": code, "quantity": quantity})
+    with s.boundary("止盈止损", attempt):
+        attempt.hint["before"] = [condition_id(r) for r in condition_orders(s)]
+        s.goto("stop_loss_profit")
+        _fill(s, "股票代码", code)
+        _fill(s, "止盈比例", f"{profit:f}")
+        _fill(s, "止损比例", f"{loss:f}")
+        _press(s, "下一步")
+        if quantity is not None:
+            _fill(s, "委托数量", str(quantity))
+        _finish_form(s, expire_days)
+        attempt.submitted = True
+        _press(s, "提交确认")
+        verdict = s.await_verdict(attempt, accept=lambda text: code in text)
+        return _new_condition(s, attempt, verdict.text, quantity)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def cancel_conditions(s: ClientSession, code: str | None, side: Side | None) -> int:
+    """Tick the matching rows' checkboxes, 删除, confirm; count = rows that disappeared."""
+    with s.boundary("删除条件单"):
+        rows = condition_orders(s)
+        items = s.seam.find_all(Locator(role="DataItem"))
+        chosen = [
+            (row, item)
+            for row, item in zip(rows, items, strict=False)
+            if (code is None or code in target(row)) and (side is None or side.label in str(row.get("方向", "")))
+        ]
+        if not chosen:
+            return 0
+        for _, item in chosen:
+            s.seam.click(s.find(Locator(role="CheckBox"), item))
+        _press(s, "删除")
+        s.await_verdict(Attempt({"kind": "condition_cancel"}))
+        ids = {condition_id(r) for r in condition_orders(s)}
+        return sum(1 for row, _ in chosen if condition_id(row) not in ids)
+
+
+# --- reverse repo --------------------------------------------------------------------------
+MARKETS = {"上海": Exchange.SH, "深圳": Exchange.SZ}
+
+
+def repo_rates(s: ClientSession) -> list[Row]:
+    with s.boundary("查询逆回购利率"):
+        s.goto("repo")
+        rows: list[Row] = []
+        for raw in read_table(s):
+            code = str(raw.get("证券代码", ""))
+            if code not in REPO_CODES:
+                continue
+            exchange, days, _ = REPO_CODES[code]
+            rate = Decimal(str(raw.get("年化利率", "0")).rstrip("%"))
+            rows.append(
+                {
+                    "市场类型": "上海市场" if exchange is Exchange.SH else "深圳市场",
+                    "时间类型": f"{days}天期",
+                    "年化利率": f"{rate:.3f}%",
+                    "证券代码": code,
+                }
+            )
+        return rows
+
+
+def lend_repo(s: ClientSession, market: MarketName, term_days: int, amount: int) -> RepoAck:
+    code = repo_code(MARKETS[market], term_days)
+    attempt = Attempt({"kind": "repo", "side": Side.SELL.value, "stock_code": code, "amount": amount})
+    with s.boundary("国债逆回购", attempt):
+        attempt.hint["before"] = _contracts(s)
+        s.goto("repo")
+        rate = next(
+            (Decimal(str(r["年化利率"]).rstrip("%")) for r in read_table(s) if str(r.get("证券代码")) == code),
+            None,
+        )
+        s.seam.click(s.find(Locator(role="DataItem", title_contains=code)))
+        _fill(s, "出借金额", str(amount))
+        attempt.submitted = True
+        _press(s, "出借")
+        verdict = s.await_verdict(attempt, accept=lambda text: True)
+        contract = verdict.contract_no
+        if not contract:
+            found = settle(today_orders(s), {**attempt.hint, "quantity": None, "price": None})
+            if len(found) != 1:
+                raise OutcomeUnknown("逆回购提交后未能确认，请稍后对账", details=attempt.hint)
+            contract = str(found[0]["合同编号"])
+        return RepoAck(contract, code, rate if rate is not None else Decimal("0"), verdict.text)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _contracts(s: ClientSession) -> list[str]:
+    return contract_numbers(today_orders(s))
+
+
+__all__ = [
+    "cancel_conditions",
+    "condition_id",
+    "condition_orders",
+    "lend_repo",
+    "place_condition",
+    "place_stop_loss_profit",
+    "read_table",
+    "repo_rates",
+    "target",
+]

@@ -1,0 +1,179 @@
+"""The narrow GUI seam between the THS driver and a window system.
+
+Why a seam: the driver's logic (which page, which field, which dialog means what, when an order
+is a success) is the part worth testing, and it must run on Linux CI. Everything that touches
+real windows sits behind this protocol: `PywinautoSeam` on Windows, `ThsEmulator` in tests.
+
+The protocol is deliberately small and dumb: it finds controls and pokes them. It never decides
+anything about orders. Handles are opaque; a handle whose window has gone raises `WindowGone`.
+Seam implementations raise only `SeamError` subclasses on purpose, but the driver still guards
+every call, because pywinauto and COM raise whatever they like.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+T = TypeVar("T")
+
+
+class SeamError(Exception):
+    """Base of the errors a seam raises on purpose."""
+
+
+class WindowGone(SeamError):
+    """The client's window (or the dialog a handle points into) no longer exists."""
+
+
+class ControlNotFound(SeamError):
+    """No control matched the locator within the timeout."""
+
+
+class GridUnavailable(SeamError):
+    """This way of reading a grid does not work on this client build (e.g. export disabled)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Locator:
+    """How to find one control: any combination of id, class, exact title and role.
+
+    `role` is for embedded (Chromium) panels that have no numeric ids: UI Automation control
+    types such as "Edit", "Button", "ListItem", "CheckBox", "DataItem", "Text", "TabItem".
+    `title_contains` matches a substring, for labels like "30天" or a row holding a code.
+    """
+
+    control_id: int | None = None
+    class_name: str | None = None
+    title: str | None = None
+    title_contains: str | None = None
+    role: str | None = None
+    index: int = 0
+
+    def describe(self) -> str:
+        parts = [
+            f"id={self.control_id}" if self.control_id is not None else "",
+            f"class={self.class_name}" if self.class_name else "",
+            f"title={self.title}" if self.title is not None else "",
+            f"title~{self.title_contains}" if self.title_contains else "",
+            f"role={self.role}" if self.role else "",
+        ]
+        return " ".join(p for p in parts if p) or "any"
+
+
+@dataclass(frozen=True, slots=True)
+class DialogInfo:
+    """A top-level dialog of the client: title (Static 1365 or the caption) and body text
+    (Static 1004 / 1040, or every static joined), plus its button labels."""
+
+    handle: Any
+    title: str
+    text: str
+    buttons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ControlInfo:
+    """One node of a window-tree recording: no text of value cells, only structure."""
+
+    control_id: int | None
+    class_name: str
+    title: str
+    role: str | None
+    children: tuple[ControlInfo, ...] = ()
+
+
+@runtime_checkable
+class GuiSeam(Protocol):
+    """What the driver may do to the client. Every wait is bounded by the `timeout` given."""
+
+    # window
+    def attach(self, window_title: str, timeout: float) -> None:
+        """(Re)attach to the main window; raises `WindowGone` when it is not there."""
+        ...
+
+    def is_alive(self) -> bool: ...
+    def main_window(self) -> Any: ...
+    def window_state(self) -> dict[str, Any]:
+        """Facts for the start-up check: {"minimized": bool, "title": str, "login_window": bool}."""
+        ...
+
+    # controls
+    def find(self, locator: Locator, parent: Any = None, timeout: float = 0.0) -> Any:
+        """First match under `parent` (default: the main window), waiting up to `timeout`."""
+        ...
+
+    def find_all(self, locator: Locator, parent: Any = None) -> list[Any]: ...
+    def exists(self, locator: Locator, parent: Any = None) -> bool: ...
+    def text(self, handle: Any) -> str: ...
+    def set_text(self, handle: Any, text: str) -> None:
+        """Select all and type: newer builds ignore WM_SETTEXT on the order edits."""
+        ...
+
+    def click(self, handle: Any) -> None: ...
+    def is_enabled(self, handle: Any) -> bool: ...
+    def select_item(self, handle: Any, item: str) -> None:
+        """Choose an item of a combo box or list by its text."""
+        ...
+
+    def selected_item(self, handle: Any) -> str: ...
+    def items(self, handle: Any) -> list[str]: ...
+    def select_path(self, tree: Any, path: Sequence[str]) -> None:
+        """Select a tree item by its labels from the root, e.g. ["查询[F4]", "资金股票"]."""
+        ...
+
+    def press_keys(self, handle: Any, keys: str) -> None:
+        """pywinauto key syntax, e.g. "{F5}"."""
+        ...
+
+    # grids
+    def export_grid(self, grid: Any, path: Path, timeout: float) -> None:
+        """Ctrl+S the grid into `path` (GBK tab-separated text); `GridUnavailable` if unsupported."""
+        ...
+
+    def copy_grid(self, grid: Any) -> None:
+        """Select all + copy; a captcha dialog may follow before the clipboard is filled."""
+        ...
+
+    def clipboard_text(self) -> str: ...
+    def select_grid_row(self, grid: Any, row: int) -> None:
+        """Focus row `row` (0-based, data rows) by keyboard, never by pixel position."""
+        ...
+
+    def capture_image(self, handle: Any) -> bytes:
+        """PNG bytes of a control, for the captcha image (2405)."""
+        ...
+
+    # dialogs
+    def dialogs(self) -> list[DialogInfo]:
+        """Top-level dialogs of the client process, excluding the main window, oldest first."""
+        ...
+
+    def press(self, dialog: Any, labels: Sequence[str]) -> str:
+        """Press the first button whose label starts with one of `labels`; returns the label."""
+        ...
+
+    def close(self, dialog: Any) -> None: ...
+
+    # waiting and recording
+    def wait_for(self, condition: Callable[[], T | None], timeout: float) -> T | None:
+        """Poll `condition` until it returns a truthy value or `timeout` passes (then None)."""
+        ...
+
+    def snapshot_tree(self) -> ControlInfo:
+        """The main window's control tree (structure and labels), for `easyths doctor`."""
+        ...
+
+
+__all__ = [
+    "ControlInfo",
+    "ControlNotFound",
+    "DialogInfo",
+    "GridUnavailable",
+    "GuiSeam",
+    "Locator",
+    "SeamError",
+    "WindowGone",
+]
