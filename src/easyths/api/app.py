@@ -25,27 +25,35 @@ log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, broker: Broker | None = None, registry: Registry | None = None) -> FastAPI:
-    """`broker=None` builds the configured backend (sim by default) when the app starts."""
-    owns_broker = broker is None
-    if broker is None:
-        from easyths.brokers.factory import create_broker
+    """`broker=None` builds the configured backend (sim by default) each time the app starts.
 
-        broker = create_broker(settings)
+    A given broker is used as is and not closed: its owner (a test, the emulator) closes it.
+    """
+    given = broker
     registry = registry or Registry()
-    journal = Journal(settings.home / "journal.db", fsync=settings.queue.fsync)
-    engine = Engine(journal, registry, broker, settings.queue)
+    backend = given.backend if given is not None else settings.broker.backend
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if given is None:
+            from easyths.brokers.factory import create_broker
+
+            active = create_broker(settings)
+        else:
+            active = given
+        journal = Journal(settings.home / "journal.db", fsync=settings.queue.fsync)
+        engine = Engine(journal, registry, active, settings.queue)
+        app.state.broker = active
+        app.state.engine = engine
         engine.start()
-        log.info("EasyTHS %s 已启动，后端 %s，数据目录 %s", __version__, broker.backend, settings.home)
+        log.info("EasyTHS %s 已启动，后端 %s，数据目录 %s", __version__, active.backend, settings.home)
         try:
             yield
         finally:
             engine.shutdown()
             journal.close()
-            if owns_broker:
-                broker.close()
+            if given is None:
+                active.close()
             log.info("EasyTHS 已停止")
 
     app = FastAPI(
@@ -55,8 +63,6 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.engine = engine
-    app.state.broker = broker
     install_error_handlers(app)
     if settings.api.cors_origins:
         origins = [o.strip() for o in settings.api.cors_origins.split(",") if o.strip()]
@@ -64,7 +70,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
     auth = [Depends(require_auth)]
     for router in (system.router, operations.router, queue.router):
         app.include_router(router, dependencies=auth)
-    if broker.backend == "sim":
+    if backend == "sim":
         from easyths.api.routes import sim
 
         app.include_router(sim.router, dependencies=auth)

@@ -23,7 +23,12 @@ def ok(data: Any = None, message: str = "查询成功", **extra: Any) -> dict[st
 
 
 def error_response(
-    http_status: int, message: str, error_code: str, details: Any = None, headers: dict[str, str] | None = None, **extra: Any
+    http_status: int,
+    message: str,
+    error_code: str,
+    details: Any = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> JSONResponse:
     body = {
         "success": False,

@@ -64,7 +64,7 @@ async def info(request: Request, settings: SettingsDep) -> dict[str, Any]:
             "name": settings.app.name,
             "version": __version__,
             "description": "基于pywinauto的同花顺交易软件自动化系统（内置A股模拟券商）",
-            "backend": request.app.state.engine.broker.backend,
+            "backend": request.app.state.broker.backend,
             "features": ["操作串行化", "优先级队列", "插件化架构", "RESTful API", "实时监控", "操作持久化", "模拟交易"],
         }
     )

@@ -1,0 +1,96 @@
+"""Auth, system routes, docs and the envelope on unknown routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from easyths.api.app import create_app
+from tests.conftest import make_settings
+from tests.fakes import FakeBroker
+
+
+@pytest.fixture
+def keyed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    monkeypatch.setenv("API_KEY", "s3cret-key")
+    settings = make_settings(tmp_path)
+    with TestClient(create_app(settings, broker=FakeBroker())) as c:
+        yield c
+
+
+def test_bearer_key_is_required_when_configured(keyed: TestClient) -> None:
+    for path in ("/api/v1/system/health", "/api/v1/queue/stats", "/api/v1/operations/"):
+        r = keyed.get(path)
+        assert r.status_code == 401 and r.json()["success"] is False
+        assert r.headers["www-authenticate"] == "Bearer"
+        assert keyed.get(path, headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert keyed.get(path, headers={"Authorization": "Bearer s3cret-key"}).status_code == 200
+    r = keyed.post("/api/v1/operations/buy", json={"params": {}}, headers={"Authorization": "Basic s3cret-key"})
+    assert r.status_code == 401
+    assert (
+        keyed.get("/api/v1/queue/stats", headers={"Authorization": "Bearer s3cret-key"}).json()["data"]["total_count"]
+        == 0
+    )
+
+
+def test_key_from_config_file(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[api]\nkey = "from-file"\n', encoding="utf-8")
+    from easyths.settings import load_settings
+
+    settings = load_settings(cfg, app={"home": str(tmp_path / "h")})
+    with TestClient(create_app(settings, broker=FakeBroker())) as c:
+        assert c.get("/api/v1/system/info").status_code == 401
+        assert c.get("/api/v1/system/info", headers={"Authorization": "Bearer from-file"}).status_code == 200
+
+
+def test_no_key_means_open_on_loopback_only(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    app = create_app(settings, broker=FakeBroker())
+    with TestClient(app) as local:
+        assert local.get("/api/v1/system/health").status_code == 200
+    with TestClient(app, client=("192.168.1.20", 5000)) as remote:
+        r = remote.get("/api/v1/system/health")
+        assert r.status_code == 403 and "本机" in r.json()["message"]
+
+
+def test_health_status_info(client: TestClient) -> None:
+    health = client.get("/api/v1/system/health").json()
+    assert health["success"] and health["message"] == "系统运行正常"
+    data = health["data"]
+    assert data["status"] == "healthy"
+    assert data["components"]["automator"] == "connected" and data["components"]["logged_in"] is True
+    assert data["components"]["plugins"]["loaded"] == 18
+    status = client.get("/api/v1/system/status").json()["data"]
+    assert status["automator"]["backend"] == "fake"
+    assert status["plugins"]["plugin_count"] == 18 and "buy" in status["plugins"]["loaded_plugins"]
+    info = client.get("/api/v1/system/info").json()["data"]
+    assert info["name"] == "同花顺交易自动化系统" and "优先级队列" in info["features"]
+    stats = client.get("/api/v1/queue/stats").json()
+    assert stats["message"] == "查询成功"
+    assert {"queued_count", "running_count", "success_count", "failed_count"} <= stats["data"].keys()
+
+
+def test_docs_and_unknown_route(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    assert client.get("/redoc").status_code == 200
+    assert "/api/v1/operations/{operation_name}" in client.get("/openapi.json").json()["paths"]
+    r = client.get("/api/v1/nowhere")
+    assert r.status_code == 404 and r.json()["success"] is False
+
+
+def test_log_never_contains_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+
+    from easyths.logs import setup_logging
+
+    monkeypatch.setenv("API_KEY", "top-secret-123")
+    settings = make_settings(tmp_path)
+    path = setup_logging(settings)
+    logging.getLogger("easyths.test").warning("header was Bearer %s", "top-secret-123")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = path.read_text(encoding="utf-8")
+    assert "Bearer ***" in text and "top-secret-123" not in text

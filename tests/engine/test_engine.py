@@ -1,0 +1,165 @@
+"""The engine without HTTP: watchdog, bounded queue, restart recovery, journal durability."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from easyths.engine.journal import Journal
+from easyths.engine.queue import Engine
+from easyths.engine.records import OpStatus
+from easyths.errors import QueueFull
+from easyths.operations.base import NoParams, Operation
+from easyths.operations.registry import Registry
+from easyths.settings import QueueSection
+from tests.fakes import FakeBroker
+
+RELEASE = threading.Event()
+
+
+class HangOperation(Operation):
+    """Stands for a GUI call that never returns."""
+
+    name: ClassVar[str] = "hang"
+    description: ClassVar[str] = "hangs"
+    Params = NoParams
+
+    def run(self, broker: Any, params: Any) -> dict[str, Any]:
+        RELEASE.wait(10)
+        return {"message": "late"}
+
+
+class HangOrder(HangOperation):
+    name: ClassVar[str] = "hang_order"
+    places_order: ClassVar[bool] = True
+
+
+def make_engine(tmp_path: Path, broker: FakeBroker | None = None, **queue: Any) -> Engine:
+    registry = Registry(plugins=False)
+    registry.add(HangOperation)
+    registry.add(HangOrder)
+    settings = QueueSection(**{"operation_timeout": 5, "reconcile_delays": [], **queue})
+    return Engine(Journal(tmp_path / "journal.db"), registry, broker or FakeBroker(), settings)
+
+
+def wait_status(engine: Engine, op_id: str, *statuses: OpStatus, timeout: float = 5) -> OpStatus:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = engine.get(op_id).status
+        if status in statuses:
+            return status
+        time.sleep(0.01)
+    raise AssertionError(f"{op_id} stayed {engine.get(op_id).status}")
+
+
+def test_watchdog_fails_a_hung_query_and_unknowns_a_hung_order_and_keeps_serving(tmp_path: Path) -> None:
+    RELEASE.clear()
+    engine = make_engine(tmp_path, operation_timeout=0.3)
+    engine.start()
+    try:
+        hung = engine.submit("hang", {}).record.id
+        hung_order = engine.submit("hang_order", {}).record.id
+        after = engine.submit("funds_query", {}).record.id
+        assert wait_status(engine, hung, OpStatus.FAILED) is OpStatus.FAILED
+        assert "超时" in (engine.get(hung).error or "")
+        assert wait_status(engine, hung_order, OpStatus.UNKNOWN) is OpStatus.UNKNOWN
+        assert wait_status(engine, after, OpStatus.SUCCESS) is OpStatus.SUCCESS
+    finally:
+        RELEASE.set()
+        engine.shutdown(0)
+    assert engine.get(hung).status is OpStatus.FAILED  # the late return was discarded
+
+
+def test_bounded_queue_refuses_when_full(tmp_path: Path) -> None:
+    fake = FakeBroker()
+    fake.gate.clear()
+    engine = make_engine(tmp_path, fake, max_size=2)
+    engine.start()
+    try:
+        engine.submit("holding_query", {})
+        assert fake.entered.wait(5)
+        engine.submit("funds_query", {})
+        engine.submit("funds_query", {})
+        with pytest.raises(QueueFull):
+            engine.submit("funds_query", {})
+        assert engine.stats()["queued_count"] == 2
+    finally:
+        fake.gate.set()
+        engine.shutdown(1)
+
+
+def test_restart_running_becomes_unknown_and_queued_resume(tmp_path: Path) -> None:
+    fake = FakeBroker()
+    fake.gate.clear()
+    engine = make_engine(tmp_path, fake)
+    engine.start()
+    running = engine.submit("buy", {"stock_code": "600000", "price": 10, "quantity": 100}).record.id
+    assert fake.entered.wait(5)
+    queued = engine.submit("funds_query", {}).record.id
+    # simulate a crash: abandon the engine without shutdown; a new one opens the same journal
+    second = make_engine(tmp_path)
+    second.start()
+    try:
+        assert second.get(running).status is OpStatus.UNKNOWN
+        assert wait_status(second, queued, OpStatus.SUCCESS) is OpStatus.SUCCESS
+        assert second.stats()["unknown_count"] == 1
+    finally:
+        fake.gate.set()
+        second.shutdown(1)
+
+
+def test_restart_with_on_restart_fail(tmp_path: Path) -> None:
+    fake = FakeBroker()
+    fake.gate.clear()
+    engine = make_engine(tmp_path, fake)
+    engine.start()
+    engine.submit("holding_query", {})
+    assert fake.entered.wait(5)
+    queued = engine.submit("funds_query", {}).record.id
+    second = make_engine(tmp_path, on_restart="fail")
+    second.start()
+    try:
+        assert second.get(queued).status is OpStatus.FAILED
+    finally:
+        fake.gate.set()
+        second.shutdown(0)
+
+
+def test_shutdown_waits_for_the_running_operation(tmp_path: Path) -> None:
+    fake = FakeBroker()
+    fake.gate.clear()
+    engine = make_engine(tmp_path, fake)
+    engine.start()
+    op = engine.submit("buy", {"stock_code": "600000", "price": 10, "quantity": 100}).record.id
+    assert fake.entered.wait(5)
+    threading.Timer(0.2, fake.gate.set).start()
+    engine.shutdown(5)
+    assert Journal(tmp_path / "journal.db").get(op).status is OpStatus.SUCCESS
+
+
+def test_shutdown_journals_an_overrunning_order_as_unknown(tmp_path: Path) -> None:
+    fake = FakeBroker()
+    fake.gate.clear()
+    engine = make_engine(tmp_path, fake)
+    engine.start()
+    op = engine.submit("buy", {"stock_code": "600000", "price": 10, "quantity": 100}).record.id
+    assert fake.entered.wait(5)
+    engine.shutdown(0.1)
+    fake.gate.set()
+    assert Journal(tmp_path / "journal.db").get(op).status is OpStatus.UNKNOWN
+
+
+def test_finished_operations_are_not_kept_in_memory(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path)
+    engine.start()
+    try:
+        ids = [engine.submit("funds_query", {}).record.id for _ in range(50)]
+        wait_status(engine, ids[-1], OpStatus.SUCCESS)
+        assert engine._active == {}
+        assert all(engine.get(i).status is OpStatus.SUCCESS for i in ids)
+    finally:
+        engine.shutdown(0)
