@@ -1,0 +1,269 @@
+"""Quotes: the book the sim matches against, and the pluggable sources that feed it.
+
+Sources (`[sim].quotes`): `manual` (set through the control API; the default, so a fresh service
+is deterministic), `replay` (a CSV that also drives the virtual clock), `random` (a seeded walk
+for demos) and `live` (Sina's public `hq.sinajs.cn` text format, over an injected httpx
+transport so tests run on recorded payloads).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import random
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+
+from easyths.brokers.sim.clock import as_shanghai
+from easyths.brokers.sim.store import Store
+from easyths.domain.codes import Exchange, classify
+from easyths.domain.rules import round_half_up
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A snapshot: last price, previous close and the best bid/ask with the volume they carry.
+
+    Without bid/ask both equal the last price; without volume the book is unlimited.
+    """
+
+    code: str
+    price: Decimal
+    prev_close: Decimal | None = None
+    name: str | None = None
+    bid: Decimal | None = None
+    ask: Decimal | None = None
+    volume: int | None = None
+
+
+class QuoteSource(Protocol):
+    kind: str
+
+    def fetch(self, codes: Sequence[str], now: datetime, known: Mapping[str, Decimal]) -> list[Quote]:
+        """New quotes for `codes` (may be fewer); `known` holds the book's last prices."""
+        ...
+
+
+class ManualQuotes:
+    """Quotes arrive only through `SimBroker.set_quote`."""
+
+    kind = "manual"
+
+    def fetch(self, codes: Sequence[str], now: datetime, known: Mapping[str, Decimal]) -> list[Quote]:
+        return []
+
+
+class RandomWalkQuotes:
+    """A seeded random walk: the same seed and the same calls give the same prices.
+
+    Each code has its own generator seeded by (seed, code), so the walk of one code does not
+    depend on which other codes were asked for.
+    """
+
+    kind = "random"
+
+    def __init__(self, seed: int = 42, step: Decimal = Decimal("0.005"), start: Decimal = Decimal("10.00")) -> None:
+        self.seed, self.step, self.start = seed, step, start
+        self._rngs: dict[str, random.Random] = {}
+
+    def fetch(self, codes: Sequence[str], now: datetime, known: Mapping[str, Decimal]) -> list[Quote]:
+        out = []
+        for code in codes:
+            inst = classify(code)
+            rng = self._rngs.setdefault(code, random.Random(f"{self.seed}:{code}"))
+            last = known.get(code)
+            if last is None:
+                out.append(Quote(code, self.start, self.start))
+                continue
+            move = Decimal(rng.choice((-2, -1, 0, 1, 2))) * self.step * last
+            price = max(round_half_up(last + move, inst.tick), inst.tick)
+            out.append(Quote(code, price))
+        return out
+
+
+class ReplayQuotes:
+    """Rows `time,code,price[,prev_close,bid,ask,volume,name]`, consumed in time order.
+
+    `next_batch()` returns all rows sharing the next timestamp; the broker moves its virtual
+    clock there first, so a replayed day runs through the same sessions and rollovers.
+    """
+
+    kind = "replay"
+
+    def __init__(self, path: Path | str, position: int = 0) -> None:
+        with Path(path).open(newline="", encoding="utf-8-sig") as fh:
+            rows = [row for row in csv.DictReader(fh) if row.get("code")]
+        self.rows = sorted(
+            ((as_shanghai(datetime.fromisoformat(r["time"].strip())), _row_quote(r)) for r in rows),
+            key=lambda pair: pair[0],
+        )
+        self.position = position
+
+    def fetch(self, codes: Sequence[str], now: datetime, known: Mapping[str, Decimal]) -> list[Quote]:
+        return []
+
+    def next_batch(self) -> tuple[datetime, list[Quote]] | None:
+        if self.position >= len(self.rows):
+            return None
+        when = self.rows[self.position][0]
+        batch = []
+        while self.position < len(self.rows) and self.rows[self.position][0] == when:
+            batch.append(self.rows[self.position][1])
+            self.position += 1
+        return when, batch
+
+
+def _dec(text: str | None) -> Decimal | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        return Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError(f"行情数值无效: {text!r}") from None
+
+
+def _row_quote(row: dict[str, str]) -> Quote:
+    volume = row.get("volume")
+    price = _dec(row.get("price")) or _dec(row.get("close"))
+    if price is None:
+        raise ValueError(f"行情缺少价格: {row}")
+    return Quote(
+        code=row["code"].strip().zfill(6),
+        price=price,
+        prev_close=_dec(row.get("prev_close")),
+        name=(row.get("name") or "").strip() or None,
+        bid=_dec(row.get("bid")),
+        ask=_dec(row.get("ask")),
+        volume=int(volume) if volume and volume.strip() else None,
+    )
+
+
+SINA_URL = "https://hq.sinajs.cn/list="
+_SINA_PREFIX = {Exchange.SH: "sh", Exchange.SZ: "sz", Exchange.BJ: "bj"}
+
+
+def parse_sina(payload: str) -> list[Quote]:
+    """`var hq_str_sh600000="名称,开,昨收,现价,高,低,买一,卖一,量,额,…";` → quotes.
+
+    A zero price (before the open, suspended) is skipped: there is nothing to match against.
+    """
+    out = []
+    for line in payload.splitlines():
+        if "hq_str_" not in line or '"' not in line:
+            continue
+        code = line.split("hq_str_", 1)[1][2:8]
+        fields = line.split('"')[1].split(",")
+        if len(fields) < 10:
+            continue
+        price, prev_close = _dec(fields[3]), _dec(fields[2])
+        if not price or not prev_close:
+            continue
+        bid, ask = _dec(fields[6]), _dec(fields[7])
+        out.append(Quote(code, price, prev_close, fields[0] or None, bid or None, ask or None, None))
+    return out
+
+
+class LiveQuotes:
+    kind = "live"
+
+    def __init__(self, transport: httpx.BaseTransport | None = None, timeout: float = 3.0) -> None:
+        self._client = httpx.Client(
+            transport=transport, timeout=timeout, headers={"Referer": "https://finance.sina.com.cn"}
+        )
+
+    def fetch(self, codes: Sequence[str], now: datetime, known: Mapping[str, Decimal]) -> list[Quote]:
+        if not codes:
+            return []
+        symbols = ",".join(_SINA_PREFIX[classify(c).exchange] + c for c in codes)
+        try:
+            response = self._client.get(SINA_URL + symbols)
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            log.warning("实时行情获取失败: %s", exc)
+            return []
+        return parse_sina(response.content.decode("gbk", errors="replace"))
+
+
+# --- the book -----------------------------------------------------------------------------------
+
+
+def get_quote(store: Store, code: str) -> sqlite3.Row | None:
+    return store.one("SELECT * FROM quotes WHERE code = ?", code)
+
+
+def upsert_quote(store: Store, quote: Quote, now: datetime) -> sqlite3.Row:
+    """Merge a snapshot into the book: a missing name or prev_close keeps the previous one."""
+    old = get_quote(store, quote.code)
+    name = quote.name or (old["name"] if old else "")
+    prev_close = quote.prev_close or (old["prev_close"] if old else quote.price)
+    store.run(
+        "INSERT OR REPLACE INTO quotes (code, name, price, prev_close, bid, ask, volume, bid_left, ask_left, updated)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        quote.code,
+        name,
+        quote.price,
+        prev_close,
+        quote.bid,
+        quote.ask,
+        quote.volume,
+        quote.volume,
+        quote.volume,
+        now.isoformat(),
+    )
+    row = get_quote(store, quote.code)
+    assert row is not None
+    return row
+
+
+def ask_of(row: sqlite3.Row) -> Decimal:
+    return row["ask"] if row["ask"] is not None else row["price"]
+
+
+def bid_of(row: sqlite3.Row) -> Decimal:
+    return row["bid"] if row["bid"] is not None else row["price"]
+
+
+def quote_dict(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "stock_code": row["code"],
+        "name": row["name"],
+        "price": row["price"],
+        "prev_close": row["prev_close"],
+        "bid": bid_of(row),
+        "ask": ask_of(row),
+        "volume": row["volume"],
+        "bid_left": row["bid_left"],
+        "ask_left": row["ask_left"],
+        "updated": row["updated"],
+    }
+
+
+def roll_quotes(store: Store) -> None:
+    """A new session: yesterday's last price becomes the previous close; the book is refreshed."""
+    store.run("UPDATE quotes SET prev_close = price, bid = NULL, ask = NULL, bid_left = volume, ask_left = volume")
+
+
+__all__ = [
+    "LiveQuotes",
+    "ManualQuotes",
+    "Quote",
+    "QuoteSource",
+    "RandomWalkQuotes",
+    "ReplayQuotes",
+    "ask_of",
+    "bid_of",
+    "get_quote",
+    "parse_sina",
+    "quote_dict",
+    "roll_quotes",
+    "upsert_quote",
+]

@@ -1,0 +1,154 @@
+"""SQLite persistence of the simulated account and exchange (WAL).
+
+Why SQLite and not pickles: a paper account must survive a crash mid-order, so every change is
+one transaction committed before the broker returns; a restart simply opens the file. Decimals
+are stored as TEXT (declared DECIMAL) so money never passes through a float.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from easyths.errors import BrokerUnavailable
+
+sqlite3.register_adapter(Decimal, str)
+sqlite3.register_converter("DECIMAL", lambda raw: Decimal(raw.decode()))
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+    name TEXT PRIMARY KEY, idx INTEGER NOT NULL,
+    balance DECIMAL NOT NULL, frozen DECIMAL NOT NULL, unsettled DECIMAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS positions (
+    account TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
+    balance INTEGER NOT NULL, available INTEGER NOT NULL, frozen INTEGER NOT NULL,
+    cost_amount DECIMAL NOT NULL,
+    today_buy INTEGER NOT NULL DEFAULT 0, today_buy_amount DECIMAL NOT NULL DEFAULT '0',
+    today_sell INTEGER NOT NULL DEFAULT 0, today_sell_amount DECIMAL NOT NULL DEFAULT '0',
+    opened TEXT NOT NULL,
+    PRIMARY KEY (account, code)
+);
+CREATE TABLE IF NOT EXISTS orders (
+    contract_no INTEGER PRIMARY KEY, account TEXT NOT NULL, trade_date TEXT NOT NULL, time TEXT NOT NULL,
+    code TEXT NOT NULL, name TEXT NOT NULL, side TEXT NOT NULL, op TEXT NOT NULL,
+    kind TEXT NOT NULL, strategy TEXT, price DECIMAL NOT NULL,
+    quantity INTEGER NOT NULL, filled INTEGER NOT NULL DEFAULT 0, filled_amount DECIMAL NOT NULL DEFAULT '0',
+    cancelled INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL,
+    frozen_cash DECIMAL NOT NULL DEFAULT '0',
+    commission DECIMAL NOT NULL DEFAULT '0', stamp DECIMAL NOT NULL DEFAULT '0',
+    transfer DECIMAL NOT NULL DEFAULT '0', message TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS orders_code_status ON orders (code, status);
+CREATE INDEX IF NOT EXISTS orders_account_date ON orders (account, trade_date);
+CREATE INDEX IF NOT EXISTS orders_status ON orders (status);
+CREATE TABLE IF NOT EXISTS fills (
+    fill_no INTEGER PRIMARY KEY AUTOINCREMENT, contract_no INTEGER NOT NULL, account TEXT NOT NULL,
+    trade_date TEXT NOT NULL, time TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
+    side TEXT NOT NULL, op TEXT NOT NULL, quantity INTEGER NOT NULL,
+    price DECIMAL NOT NULL, amount DECIMAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS fills_account_date ON fills (account, trade_date);
+CREATE TABLE IF NOT EXISTS quotes (
+    code TEXT PRIMARY KEY, name TEXT NOT NULL, price DECIMAL NOT NULL, prev_close DECIMAL NOT NULL,
+    bid DECIMAL, ask DECIMAL, volume INTEGER, bid_left INTEGER, ask_left INTEGER, updated TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS conditions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
+    kind TEXT NOT NULL, side TEXT NOT NULL,
+    target DECIMAL, loss_pct DECIMAL, profit_pct DECIMAL, loss_price DECIMAL, profit_price DECIMAL,
+    quantity INTEGER, expire_days INTEGER NOT NULL, created TEXT NOT NULL, last_day TEXT NOT NULL,
+    status TEXT NOT NULL, contract_no TEXT, message TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS conditions_code_status ON conditions (code, status);
+CREATE TABLE IF NOT EXISTS repos (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, contract_no INTEGER NOT NULL,
+    code TEXT NOT NULL, principal DECIMAL NOT NULL, rate DECIMAL NOT NULL, fee DECIMAL NOT NULL,
+    trade_date TEXT NOT NULL, maturity TEXT NOT NULL, days INTEGER NOT NULL, interest DECIMAL NOT NULL,
+    status TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS repos_status_maturity ON repos (status, maturity);
+"""
+
+FIRST_CONTRACT_NO = 100000001  # 合同编号 look like the venue's: numeric, increasing, never reused
+
+
+class Store:
+    """One connection, shared by the worker thread and the control routes under the broker's lock."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, detect_types=sqlite3.PARSE_DECLTYPES
+            )
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.executescript(SCHEMA)
+        except sqlite3.Error as exc:
+            raise BrokerUnavailable(f"模拟券商数据库无法打开: {exc}") from exc
+        self._depth = 0
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def tx(self) -> Iterator[None]:
+        """A transaction; nested calls join the outer one so a whole broker call commits once."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def run(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        return self.conn.execute(sql, args)
+
+    def one(self, sql: str, *args: Any) -> sqlite3.Row | None:
+        return self.conn.execute(sql, args).fetchone()
+
+    def all(self, sql: str, *args: Any) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, args).fetchall()
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.one("SELECT value FROM meta WHERE key = ?", key)
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.run(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            key,
+            value,
+        )
+
+    def next_contract_no(self) -> int:
+        current = int(self.get_meta("next_contract_no") or FIRST_CONTRACT_NO)
+        self.set_meta("next_contract_no", str(current + 1))
+        return current
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+
+__all__ = ["Store"]
