@@ -107,24 +107,31 @@ def main(
 
 
 def serve(settings: Settings) -> None:
+    """Build the broker before the server so a backend that cannot start (ths off Windows, a
+    client not found) stops start-up with its own message instead of a lifespan traceback."""
     import uvicorn
 
     from easyths.api.app import create_app
+    from easyths.brokers.factory import create_broker
     from easyths.logs import setup_logging
 
     log_file = setup_logging(settings)
-    application = create_app(settings)
-    console.print(
-        f"EasyTHS {__version__} · 后端 [bold]{settings.broker.backend}[/bold] · "
-        f"http://{settings.api.host}:{settings.api.port}/docs · 数据目录 {settings.home} · 日志 {log_file}"
-    )
-    uvicorn.run(
-        application,
-        host=settings.api.host,
-        port=settings.api.port,
-        log_level=settings.logging.level.lower(),
-        timeout_graceful_shutdown=int(settings.queue.shutdown_grace) + 1,
-    )
+    broker = create_broker(settings)
+    try:
+        application = create_app(settings, broker=broker)
+        console.print(
+            f"EasyTHS {__version__} · 后端 [bold]{settings.broker.backend}[/bold] · "
+            f"http://{settings.api.host}:{settings.api.port}/docs · 数据目录 {settings.home} · 日志 {log_file}"
+        )
+        uvicorn.run(
+            application,
+            host=settings.api.host,
+            port=settings.api.port,
+            log_level=settings.logging.level.lower(),
+            timeout_graceful_shutdown=int(settings.queue.shutdown_grace) + 1,
+        )
+    finally:
+        broker.close()
 
 
 @app.command("doctor")

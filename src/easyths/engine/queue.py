@@ -166,7 +166,7 @@ class Engine:
         with self._cond:
             if self._stopping:
                 raise QueueFull("服务正在停止，暂不接受新操作")
-            if len(self._heap_ids()) >= self.settings.max_size:
+            if sum(self._queued_by_priority) >= self.settings.max_size:
                 raise QueueFull(f"队列已满（上限 {self.settings.max_size}），请稍后再试")
             position = sum(self._queued_by_priority[priority:])
         rec = OperationRecord(
@@ -183,9 +183,6 @@ class Engine:
             self._counts[OpStatus.QUEUED] += 1
             self._cond.notify_all()
         return Submitted(rec, position, duplicate=False)
-
-    def _heap_ids(self) -> list[str]:
-        return [op_id for op_id, rec in self._active.items() if rec.status is OpStatus.QUEUED]
 
     def _enqueue(self, rec: OperationRecord, model: Params) -> None:
         self._active[rec.id] = rec
