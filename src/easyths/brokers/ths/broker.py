@@ -178,7 +178,8 @@ class ThsBroker:
             for cid, name in FUNDS_STATICS.items():
                 if s.seam.exists(Locator(control_id=cid)):
                     text = s.seam.text(s.find(Locator(control_id=cid))).strip()
-                    row[name] = _money(text)
+                    if text and text != "--":  # statics this build leaves empty are not fields
+                        row[name] = _money(text)
             return row
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -83,6 +83,9 @@ TEXT_COLUMNS = frozenset(
         "市场类型",
         "时间类型",
         "年化利率",
+        "条件单编号",
+        "委托单",
+        "监控周期",
     }
 )
 INT_SUFFIXES = ("数量", "余额", "天数", "当日买入", "当日卖出")
@@ -104,8 +107,10 @@ def coerce(header: str, value: str) -> Any:
     An unparseable number stays text rather than failing the whole read.
     """
     value = _unwrap(value)
-    if header in TEXT_COLUMNS or value == "":
+    if header in TEXT_COLUMNS:
         return value
+    if value in ("", "--", "-"):
+        return None
     if header.endswith(INT_SUFFIXES):
         try:
             return int(Decimal(value.replace(",", "")))

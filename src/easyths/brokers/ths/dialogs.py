@@ -110,8 +110,10 @@ def _has_yes(info: DialogInfo) -> bool:
 
 
 def rejection_text(info: DialogInfo) -> str:
-    """The client's wording, one line: what the user sees in the API's message."""
-    return " ".join(line.strip() for line in info.text.splitlines() if line.strip())
+    """The client's wording, one line: what the user sees in the API's message. The trailing
+    question of a warning (是否继续该笔委托?) is dropped: the driver has answered it 否."""
+    lines = [line.strip() for line in info.text.splitlines() if line.strip()]
+    return " ".join(line for line in lines if not line.startswith("是否继续")) or " ".join(lines)
 
 
 __all__ = [

@@ -101,6 +101,8 @@ def _snapshot_verdict(s: ClientSession, attempt: Attempt) -> OrderAck:
     found = settle(today_orders(s), hint)
     if len(found) == 1:
         contract = str(found[0]["合同编号"])
+        if found[0].get("备注") == "废单":
+            raise BrokerRejected(f"委托为废单，合同编号：{contract}", details={"合同编号": contract, "备注": "废单"})
         log.info("委托结果由当日委托确认：合同编号 %s", contract)
         return OrderAck(contract, f"委托已提交（由当日委托确认），合同编号：{contract}")
     hint["seen"] = attempt.seen
@@ -114,7 +116,8 @@ def reconcile(s: ClientSession, hint: dict[str, Any]) -> OrderAck | None:
     with s.boundary("对账"):
         found = settle(today_orders(s), hint)
     if len(found) == 1:
-        return OrderAck(str(found[0]["合同编号"]), "对账确认委托已提交")
+        remark = found[0].get("备注") or "状态未知"
+        return OrderAck(str(found[0]["合同编号"]), f"对账确认委托已提交（{remark}）")
     if not found:
         return None
     raise OutcomeUnknown(f"对账发现 {len(found)} 笔可能的委托，无法确定", details=hint)

@@ -21,7 +21,7 @@ from easyths.errors import OutcomeUnknown
 
 log = logging.getLogger("easyths.ths")
 
-ID_COLUMNS = ("条件单号", "编号", "条件单编号", "ID")
+ID_COLUMNS = ("条件单编号", "条件单号", "编号", "ID")
 
 
 def edit(label: str) -> Locator:
@@ -69,6 +69,11 @@ def target(row: Row) -> str:
     return str(row.get("证券代码") or row.get("监控标的") or "")
 
 
+def _int_or_none(text: str) -> int | None:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return int(digits) if digits else None
+
+
 def condition_id(row: Row) -> str:
     for column in ID_COLUMNS:
         if row.get(column):
@@ -83,11 +88,7 @@ def _new_condition(s: ClientSession, attempt: Attempt, text: str, quantity: int 
     new = [r for r in condition_orders(s) if condition_id(r) not in before and code in target(r)]
     if len(new) != 1:
         raise OutcomeUnknown(f"条件单提交后未能确认（新增 {len(new)} 条），请稍后对账", details=attempt.hint)
-    row = new[0]
-    qty = row.get("委托数量")
-    return ConditionAck(
-        condition_id(row), text or "条件单提交成功", int(qty) if qty not in (None, "") else quantity or 0
-    )
+    return ConditionAck(condition_id(new[0]), text or "条件单提交成功", quantity or 0)
 
 
 def place_condition(
@@ -123,6 +124,8 @@ def place_stop_loss_profit(
         _press(s, "下一步")
         if quantity is not None:
             _fill(s, "委托数量", str(quantity))
+        else:  # the form proposes all sellable shares; that is what the order will cover
+            quantity = _int_or_none(s.seam.text(s.find(edit("委托数量"))))
         _finish_form(s, expire_days)
         attempt.submitted = True
         _press(s, "提交确认")

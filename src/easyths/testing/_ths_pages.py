@@ -1,0 +1,310 @@
+"""The emulated client's pages: order forms, cancel page, query grids, embedded panels.
+
+Each page is rebuilt when its menu item is selected (as the client does with 切换页面清空代码 on)
+and reads the backing broker live. Trading goes through the broker; its `BrokerRejected` text is
+shown the way the client shows it (`ths-client.md` "Dialogs").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from easyths.brokers.base import MarketStrategy, Row, Side
+from easyths.brokers.ths.columns import FUNDS_STATICS, KNOWN_VARIANTS
+from easyths.domain.codes import classify
+from easyths.errors import BrokerError
+from easyths.testing import _ths_panels as panels
+from easyths.testing._ths_tree import Node, button, edit, static
+
+if TYPE_CHECKING:
+    from easyths.testing.ths_emulator import ThsEmulator
+
+HOLDINGS = (
+    "证券代码 证券名称 股票余额 可用余额 冻结数量 成本价 市价 盈亏 盈亏比(%) 当日盈亏 当日盈亏比(%) 市值 仓位占比(%) "
+    "当日买入 当日卖出 交易市场 持股天数"
+)
+ORDERS = "委托时间 证券代码 证券名称 操作 备注 委托数量 成交数量 委托价格 成交均价 撤消数量 合同编号 交易市场"
+FILLS = "成交时间 证券代码 证券名称 操作 成交数量 成交均价 成交金额 合同编号 成交编号 交易市场"
+DEFAULT_HEADERS = {
+    "holdings": HOLDINGS.split(),
+    "orders": ORDERS.split(),
+    "cancel": ORDERS.split(),
+    "fills": FILLS.split(),
+    "history": ["委托日期", *ORDERS.split()],
+}
+ORDER_PAGES = {"buy": (Side.BUY, False), "sell": (Side.SELL, False), "market_buy": (Side.BUY, True)}
+ORDER_PAGES["market_sell"] = (Side.SELL, True)
+
+
+def _noop() -> None:
+    return None
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return "--"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def tree(emu: ThsEmulator) -> Node:
+    root = Node("SysTreeView32", "", 129, role="Tree")
+    seen: dict[tuple[str, ...], Node] = {}
+    for path in emu.menu.values():
+        parent = root
+        for depth in range(len(path)):
+            key = tuple(path[: depth + 1])
+            if key not in seen:
+                seen[key] = Node("TreeItem", path[depth], role="TreeItem")
+                parent.add(seen[key])
+            parent = seen[key]
+    return root
+
+
+def account_combo(emu: ThsEmulator) -> Node:
+    combo = Node("ComboBox", "", None, role="ComboBox")
+    combo.items = lambda: [str(r["account_name"]) for r in emu.broker.accounts()]
+    combo.selected = emu.broker.current_account
+    combo.on_select = emu.broker.switch_account
+    return combo
+
+
+def grid(emu: ThsEmulator, page: str, rows: Callable[[], list[Row]]) -> Node:
+    """Grid 1047 rendering broker rows under the page's headers (a recorded variant or A)."""
+    extra = (emu.recording or {}).get("columns", {})
+
+    def render() -> tuple[list[str], list[list[str]]]:
+        data = rows()
+        headers = emu.headers.get(page) or (list(data[0]) if data else DEFAULT_HEADERS.get(page, []))
+        canon = [extra.get(h) or KNOWN_VARIANTS.get(h) or h for h in headers]
+        return headers, [[cell(r.get(c)) for c in canon] for r in data]
+
+    node = Node("CVirtualGridCtrl", "", 1047, role="Table")
+    node.grid = render
+    return node
+
+
+def open_page(emu: ThsEmulator, page: str) -> None:
+    emu.page.children.clear()
+    emu.current_page = page
+    builders: dict[str, Callable[[ThsEmulator], list[Node]]] = {
+        "cancel": cancel_page,
+        "funds": funds_page,
+        "holdings": funds_page,
+        "orders": lambda e: [grid(e, "orders", e.broker.today_orders)],
+        "fills": lambda e: [grid(e, "fills", e.broker.today_fills)],
+        "history": history_page,
+        "condition_price": panels.condition_page,
+        "stop_loss_profit": panels.stop_page,
+        "condition_monitor": panels.monitor_page,
+        "repo": panels.repo_page,
+    }
+    if page in ORDER_PAGES:
+        emu.page.add(*order_page(emu, *ORDER_PAGES[page]))
+    else:
+        emu.page.add(*builders[page](emu))
+
+
+# --- order entry -------------------------------------------------------------------------------
+def order_page(emu: ThsEmulator, side: Side, market: bool) -> list[Node]:
+    name = static(1036)
+    code = edit(1032, on_text=lambda text: setattr(name, "text", name_of(emu, text)))
+    price, qty = edit(1033), edit(1034)
+    nodes = [static(None, f"{'市价' if market else ''}{side.label}股票"), code, name, Node("ComboBox", "", 1003)]
+    if market:
+        kind = Node("ComboBox", MarketStrategy.FIVE_LEVEL_CANCEL.value, 1541, role="ComboBox")
+        kind.items = lambda: [s.value for s in MarketStrategy]
+        nodes.append(kind)
+    else:
+        nodes.append(price)
+    nodes += [qty, button(None, "重填")]
+    nodes.append(button(1006, side.label, lambda: submit(emu, side, market, nodes)))
+    return nodes
+
+
+def name_of(emu: ThsEmulator, code: str) -> str:
+    if len(code) != 6 or not code.isdigit():
+        return ""
+    quote = _quote(emu, code)
+    return (quote or {}).get("name") or f"股票{code}"
+
+
+def _quote(emu: ThsEmulator, code: str) -> dict[str, Any] | None:
+    state = getattr(emu.broker, "state", None)
+    if state is None:
+        return None
+    return next((q for q in state().get("quotes", []) if q.get("stock_code") == code), None)
+
+
+def _value(nodes: list[Node], cid: int) -> str:
+    return next((n.text for n in nodes if n.control_id == cid), "").strip()
+
+
+def submit(emu: ThsEmulator, side: Side, market: bool, nodes: list[Node]) -> None:
+    """The client's sequence: [price-limit warning] → 委托确认 → send → 提示."""
+    code, qty_text, price_text = _value(nodes, 1032), _value(nodes, 1034), _value(nodes, 1033)
+    strategy = _value(nodes, 1541)
+    faults = emu.faults
+    if faults.die == "on_submit":
+        emu.kill()
+        return
+    if faults.popup is not None:
+        title, text = faults.popup
+        faults.popup = None
+        emu.show(title, text, {"确定": _noop}, kind="notice")
+    try:
+        quantity, price = int(qty_text), None if market else Decimal(price_text)
+    except (ValueError, InvalidOperation):
+        emu.show("提示", "委托数量或价格输入有误，请重新输入。")
+        return
+
+    def execute() -> None:
+        try:
+            if market:
+                ack = emu.broker.place_market_order(side, code, quantity, MarketStrategy(strategy))
+            else:
+                assert price is not None
+                ack = emu.broker.place_order(side, code, price, quantity)
+        except BrokerError as exc:
+            text = exc.message if exc.message.startswith("提交失败") else f"提交失败：{exc.message}。"
+            emu.show("提示", text)
+            return
+        if faults.die == "after_accept":
+            emu.kill()
+            return
+        for n in nodes:
+            if n.control_id in (1032, 1033, 1034, 1036):
+                n.text = ""
+        if faults.never != "result":
+            emu.show("提示", f"您的{side.label}委托已成功提交，合同编号：{ack.contract_no}。")
+
+    def confirm() -> None:
+        if faults.never == "confirm":
+            return
+        if not emu.confirm_orders:
+            execute()
+            return
+        what = "市价" if market else f"委托价格：{price_text}\n"
+        text = (
+            f"操作类别：{side.label}\n证券代码：{code}\n证券名称：{name_of(emu, code)}\n"
+            f"{what}委托数量：{quantity}\n\n是否确认以上委托？"
+        )
+        emu.show("委托确认", text, {"是(Y)": execute, "否(N)": _noop}, kind="confirm", body_id=1040)
+
+    band = None if market or price is None else _band(emu, code)
+    if band is not None and not band[0] <= price <= band[1]:
+        text = f"您输入的价格已超出涨跌停限制: [{band[0]} - {band[1]}]\n\n是否继续该笔委托?"
+        emu.show("提示信息", text, {"是(Y)": confirm, "否(N)": _noop}, kind="price_limit", body_id=1040)
+        return
+    confirm()
+
+
+def _band(emu: ThsEmulator, code: str) -> tuple[Decimal, Decimal] | None:
+    from easyths.domain.rules import price_limits
+
+    quote = _quote(emu, code)
+    if not quote or quote.get("prev_close") is None:
+        return None
+    return price_limits(classify(code), Decimal(str(quote["prev_close"])), date.today(), quote.get("name"))
+
+
+# --- cancel and queries ------------------------------------------------------------------------
+CANCELLABLE = ("未成交", "部分成交", "已报", "未报")
+
+
+def cancel_page(emu: ThsEmulator) -> list[Node]:
+    def open_rows() -> list[Row]:
+        return [r for r in emu.broker.today_orders() if r.get("备注") in CANCELLABLE]
+
+    table = grid(emu, "cancel", open_rows)
+
+    def cancel_selected() -> None:
+        rows = open_rows()
+        if table.selected_row is None or table.selected_row >= len(rows):
+            emu.show("提示", "请先选择要撤销的委托。")
+            return
+        row = rows[table.selected_row]
+        text = f"您确定要撤销该委托吗？\n证券代码：{row['证券代码']}\n合同编号：{row['合同编号']}"
+        emu.show(
+            "撤单确认",
+            text,
+            {"是(Y)": lambda: _cancel(emu, contract_no=str(row["合同编号"])), "否(N)": _noop},
+            kind="confirm",
+            body_id=1040,
+        )
+
+    def side_button(side: str) -> Callable[[], None]:
+        def press() -> None:
+            label = {"all": "全部", "buy": "买入", "sell": "卖出"}[side]
+            text = f"您确定要撤销{label}可撤委托吗？"
+            emu.show(
+                "撤单确认",
+                text,
+                {"是(Y)": lambda: _cancel(emu, side=side), "否(N)": _noop},
+                kind="confirm",
+                body_id=1040,
+            )
+
+        return press
+
+    return [
+        edit(3348),
+        button(3349, "查询"),
+        button(None, "撤单", cancel_selected),
+        button(30001, "全撤(Z /)", side_button("all")),
+        button(30002, "撤买(X)", side_button("buy")),
+        button(30003, "撤卖(C)", side_button("sell")),
+        table,
+    ]
+
+
+def _cancel(emu: ThsEmulator, **kwargs: Any) -> None:
+    try:
+        done = emu.broker.cancel_orders(**kwargs)
+    except BrokerError as exc:
+        emu.show("提示", exc.message)
+        return
+    if not done:
+        emu.show("提示", "没有可撤销的委托。")
+    elif len(done) == 1:
+        emu.show("提示", f"您的撤单委托已成功提交，合同编号：{done[0]}。")
+    else:
+        emu.show("提示", f"撤单委托已成功提交，共{len(done)}笔。")
+
+
+def funds_page(emu: ThsEmulator) -> list[Node]:
+    funds = emu.broker.funds()
+    statics = [static(cid, cell(funds.get(name)) if name in funds else "") for cid, name in FUNDS_STATICS.items()]
+    return [*statics, grid(emu, "holdings", emu.broker.holdings)]
+
+
+def history_page(emu: ThsEmulator) -> list[Node]:
+    state = {"range": "当日"}
+    table = grid(emu, "history", lambda: emu.broker.order_history(state["range"]))  # type: ignore[arg-type]
+    buttons = [
+        button(None, r, lambda r=r: state.update(range=r)) for r in ("当日", "近一周", "近一月", "近三月", "近一年")
+    ]
+    return [*buttons, button(None, "查询"), table]
+
+
+def captcha(emu: ThsEmulator, on_ok: Callable[[], None]) -> None:
+    """The copy captcha: image 2405 shows the code (as bytes a test recogniser reads), 2404 takes it."""
+    emu._captcha_serial += 1
+    answer = f"{4000 + emu._captcha_serial}"
+    box = edit(2404)
+    image = Node("Static", "", 2405, role="Image", image=f"CAPTCHA:{answer}".encode())
+
+    def check() -> None:
+        if box.text.strip() == answer:
+            on_ok()
+        else:
+            captcha(emu, on_ok)
+
+    emu.show("验证码", "请输入验证码", {"确定": check, "取消": _noop}, kind="captcha", extra=[box, image])
+
+
+__all__ = ["open_page", "tree"]

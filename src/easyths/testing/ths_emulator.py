@@ -1,0 +1,327 @@
+"""`ThsEmulator`: an emulated 同花顺 xiadan.exe window tree behind the driver's `GuiSeam`.
+
+Why ship it: like httpx's `MockTransport`, a fake beside the real thing lets anyone test code that
+drives the client without Windows or an account. It has the real control ids (1032/1033/1034/1006,
+1036, 1541, funds statics 1012–1029, grid 1047, tree 129, cancel buttons 30001–30003, dialog
+statics 1365/1004/1040, captcha 2404/2405), the menus, dialogs and grids, and trades through a
+`Broker` passed in (the sim in tests): its rejections come back as the client's own dialogs, so
+the driver parses dialog text exactly as on the real client.
+
+Time is virtual: `wait_for` jumps to the next dialog's due time instead of sleeping, so a slow or
+silent client costs a test nothing. A recording made by `easyths doctor` (window title, menu
+paths, grid headers) makes it emulate another client build.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from easyths.brokers.base import Broker
+from easyths.brokers.ths.columns import DEFAULT_MENU
+from easyths.brokers.ths.seam import (
+    ControlInfo,
+    ControlNotFound,
+    DialogInfo,
+    GridUnavailable,
+    Locator,
+    SeamError,
+    WindowGone,
+)
+from easyths.testing import _ths_pages as pages
+from easyths.testing._ths_tree import Dialog, Faults, Node, static
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+class ThsEmulator:
+    """The emulated client. Test controls: `faults`, `kill()`, `restart()`, `dialogs_open`,
+    `blind_confirms` (dialogs answered 是 that should never be), `logged_in`, `minimized`."""
+
+    def __init__(
+        self,
+        broker: Broker,
+        *,
+        window_title: str = "网上股票交易系统5.0",
+        recording: dict[str, Any] | Path | None = None,
+        faults: Faults | None = None,
+        confirm_orders: bool = True,
+    ) -> None:
+        self.broker = broker
+        self.window_title = window_title
+        self.faults = faults or Faults()
+        self.confirm_orders = confirm_orders
+        self.menu: dict[str, list[str]] = {k: list(v) for k, v in DEFAULT_MENU.items()}
+        self.headers: dict[str, list[str]] = {}  # page -> displayed grid headers (a variant)
+        self.recording: dict[str, Any] | None = None
+        if recording is not None:
+            self.load_recording(recording)
+        self.now = 0.0
+        self.alive = True
+        self.generation = 0
+        self.logged_in = True
+        self.minimized = False
+        self.blind_confirms = 0
+        self.clipboard = ""
+        self.steps = 0  # seam calls made, for the benchmark
+        self._dialogs: list[Dialog] = []
+        self._captcha_serial = 0
+        self._build()
+
+    # --- set-up ------------------------------------------------------------------------------
+    def load_recording(self, recording: dict[str, Any] | Path) -> None:
+        data = json.loads(recording.read_text("utf-8")) if isinstance(recording, Path) else recording
+        self.recording = data
+        self.window_title = data.get("window_title", self.window_title)
+        self.menu.update({k: list(v) for k, v in data.get("menu", {}).items()})
+        self.headers.update({k: list(v) for k, v in data.get("grid_headers", {}).items() if v})
+
+    def _build(self) -> None:
+        self.generation += 1
+        self.main = Node("Afx:400000:8:10003:0:0", self.window_title, generation=self.generation)
+        self.page = Node("#32770", "", 59649, role="Pane")
+        self.tree = pages.tree(self)
+        self.main.add(pages.account_combo(self), self.tree, self.page)
+        self.current_page: str | None = None
+        self._dialogs = []
+
+    def kill(self) -> None:
+        """The client process dies: its window and dialogs vanish, every handle goes stale."""
+        self.alive = False
+        self._dialogs = []
+
+    def restart(self) -> None:
+        self.alive = True
+        self.faults.die = None
+        self._build()
+
+    # --- dialogs (used by the pages) ---------------------------------------------------------
+    def show(
+        self,
+        title: str,
+        text: str,
+        answers: dict[str, Callable[[], None]] | None = None,
+        *,
+        on_close: Callable[[], None] | None = None,
+        kind: str = "prompt",
+        body_id: int = 1004,
+        extra: Sequence[Node] = (),
+    ) -> Dialog:
+        node = Node("#32770", title, generation=self.generation)
+        node.add(static(1365, title), static(body_id, text), *extra)
+        for label in answers or {"确定": _noop}:
+            node.add(Node("Button", label, role="Button"))
+        dialog = Dialog(node, title, text, self.now + self.faults.latency, dict(answers or {"确定": _noop}), on_close)
+        dialog.kind = kind
+        self._dialogs.append(dialog)
+        return dialog
+
+    @property
+    def dialogs_open(self) -> list[Dialog]:
+        return [d for d in self._dialogs if d.due <= self.now]
+
+    def _dismiss(self, dialog: Dialog) -> None:
+        if dialog in self._dialogs:
+            self._dialogs.remove(dialog)
+
+    # --- GuiSeam: window ---------------------------------------------------------------------
+    def attach(self, window_title: str, timeout: float) -> None:
+        self.steps += 1
+        if not self.alive and self.faults.auto_restart:
+            self.restart()
+        if not self.alive or window_title != self.window_title:
+            raise WindowGone(f"没有标题为 {window_title} 的窗口")
+
+    def is_alive(self) -> bool:
+        return self.alive
+
+    def main_window(self) -> Node:
+        return self._check(self.main)
+
+    def window_state(self) -> dict[str, Any]:
+        self._check(self.main)
+        return {"minimized": self.minimized, "title": self.window_title, "login_window": not self.logged_in}
+
+    def _check(self, node: Node) -> Node:
+        self.steps += 1
+        if not self.alive or node.generation != self.generation:
+            raise WindowGone("窗口已关闭")
+        root = node.root()
+        if root is not self.main and not any(d.node is root for d in self._dialogs):
+            raise WindowGone("对话框已关闭")
+        return node
+
+    # --- GuiSeam: controls -------------------------------------------------------------------
+    def _matches(self, node: Node, loc: Locator) -> bool:
+        label = node.data.get("label") or node.text
+        return (
+            (loc.control_id is None or node.control_id == loc.control_id)
+            and (loc.class_name is None or node.class_name == loc.class_name)
+            and (loc.title is None or label == loc.title)
+            and (loc.title_contains is None or loc.title_contains in label)
+            and (loc.role is None or node.role == loc.role)
+        )
+
+    def find_all(self, locator: Locator, parent: Any = None) -> list[Any]:
+        root = self._check(parent if parent is not None else self.main)
+        return [n for n in root.walk() if self._matches(n, locator)]
+
+    def find(self, locator: Locator, parent: Any = None, timeout: float = 0.0) -> Any:
+        def hit() -> Node | None:
+            found = self.find_all(locator, parent)
+            return found[locator.index] if len(found) > locator.index else None
+
+        node = self.wait_for(hit, timeout)
+        if node is None:
+            raise ControlNotFound(f"找不到控件 {locator.describe()}")
+        return node
+
+    def exists(self, locator: Locator, parent: Any = None) -> bool:
+        return len(self.find_all(locator, parent)) > locator.index
+
+    def text(self, handle: Any) -> str:
+        return self._check(handle).text
+
+    def set_text(self, handle: Any, text: str) -> None:
+        node = self._check(handle)
+        node.text = text
+        if node.on_text is not None:
+            node.on_text(text)
+
+    def click(self, handle: Any) -> None:
+        node = self._check(handle)
+        if not node.enabled:
+            return
+        if node.on_click is not None:
+            node.on_click()
+
+    def is_enabled(self, handle: Any) -> bool:
+        return self._check(handle).enabled
+
+    def select_item(self, handle: Any, item: str) -> None:
+        node = self._check(handle)
+        if item not in self.items(node):
+            raise SeamError(f"下拉框中没有 {item}")
+        if node.on_select is not None:
+            node.on_select(item)
+        else:
+            node.text = item
+
+    def selected_item(self, handle: Any) -> str:
+        node = self._check(handle)
+        return node.selected() if node.selected is not None else node.text
+
+    def items(self, handle: Any) -> list[str]:
+        node = self._check(handle)
+        return node.items() if node.items is not None else []
+
+    def select_path(self, tree: Any, path: Sequence[str]) -> None:
+        self._check(tree)
+        page = next((key for key, p in self.menu.items() if list(p) == list(path)), None)
+        if page is None:
+            raise SeamError(f"菜单中没有 {' → '.join(path)}")
+        if self.faults.die == "on_navigate" and page in ("buy", "sell", "market_buy", "market_sell"):
+            self.kill()
+            raise WindowGone("窗口已关闭")
+        pages.open_page(self, page)
+
+    def press_keys(self, handle: Any, keys: str) -> None:
+        self._check(handle)
+
+    # --- GuiSeam: grids ----------------------------------------------------------------------
+    def render(self, grid: Node) -> str:
+        assert grid.grid is not None
+        headers, rows = grid.grid()
+        return "\n".join("\t".join(line) for line in [headers, *rows]) + "\n"
+
+    def export_grid(self, grid: Any, path: Path, timeout: float) -> None:
+        node = self._check(grid)
+        if self.faults.export_disabled:
+            raise GridUnavailable("此版本客户端不支持导出")
+        path.write_bytes(self.render(node).encode("gbk"))
+
+    def copy_grid(self, grid: Any) -> None:
+        node = self._check(grid)
+        self.clipboard = ""
+        if self.faults.captcha:
+            pages.captcha(self, lambda: setattr(self, "clipboard", self.render(node)))
+        else:
+            self.clipboard = self.render(node)
+
+    def clipboard_text(self) -> str:
+        return self.clipboard
+
+    def select_grid_row(self, grid: Any, row: int) -> None:
+        self._check(grid).selected_row = row
+
+    def capture_image(self, handle: Any) -> bytes:
+        return self._check(handle).image or b""
+
+    # --- GuiSeam: dialogs --------------------------------------------------------------------
+    def dialogs(self) -> list[DialogInfo]:
+        self.steps += 1
+        if not self.alive:
+            return []
+        return [DialogInfo(d.node, d.title, d.text, d.buttons) for d in self.dialogs_open]
+
+    def _dialog(self, handle: Any) -> Dialog:
+        self._check(handle)
+        for d in self._dialogs:
+            if d.node is handle:
+                return d
+        raise WindowGone("对话框已关闭")
+
+    def press(self, dialog: Any, labels: Sequence[str]) -> str:
+        d = self._dialog(dialog)
+        for want in labels:
+            for label, action in d.answers.items():
+                if label.startswith(want):
+                    if want.startswith(("是", "确定", "确认")) and d.kind in ("price_limit", "notice", "unknown"):
+                        self.blind_confirms += 1
+                    self._dismiss(d)
+                    action()
+                    return label
+        raise SeamError(f"对话框 {d.title} 没有按钮 {labels}")
+
+    def close(self, dialog: Any) -> None:
+        d = self._dialog(dialog)
+        self._dismiss(d)
+        if d.on_close is not None:
+            d.on_close()
+
+    # --- GuiSeam: waiting and recording ------------------------------------------------------
+    def wait_for(self, condition: Callable[[], T | None], timeout: float) -> T | None:
+        deadline = self.now + timeout
+        while True:
+            result = condition()
+            if result:
+                return result
+            pending = [d.due for d in self._dialogs if self.now < d.due <= deadline]
+            if not pending:
+                self.now = max(self.now, deadline)
+                return condition() or None
+            self.now = min(pending)
+
+    def snapshot_tree(self) -> ControlInfo:
+        return _info(self._check(self.main))
+
+
+def _info(node: Node) -> ControlInfo:
+    return ControlInfo(
+        node.control_id,
+        node.class_name,
+        node.data.get("label") or node.text,
+        node.role,
+        tuple(_info(c) for c in node.children),
+    )
+
+
+def _noop() -> None:
+    return None
+
+
+__all__ = ["Faults", "ThsEmulator"]
