@@ -1,0 +1,99 @@
+"""Settings: file, environment, legacy keys, and errors that name the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from easyths.errors import ConfigError
+from easyths.settings import EXAMPLE_CONFIG, load_settings
+
+ORIGINAL_EXAMPLE = """
+[app]
+name = "同花顺交易自动化"
+version = "1.0.0"
+
+[trading]
+app_path = "C:/同花顺远航版/transaction/xiadan.exe"
+
+[queue]
+max_size = 1000
+priority_levels = 5
+batch_size = 10
+
+[api]
+host = "127.0.0.1"
+port = 7648
+rate_limit = 10
+cors_origins = "*"
+key = ""
+ip_whitelist = "127.0.0.1"
+
+[logging]
+level = "INFO"
+file = "logs/trading.log"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults(tmp_path: Path) -> None:
+    s = load_settings(None)
+    assert (s.api.host, s.api.port, s.broker.backend, s.sim.quotes) == ("127.0.0.1", 7648, "sim", "manual")
+    assert s.api_key is None
+    assert s.home == tmp_path / "home"  # EASYTHS_HOME from the fixture
+
+
+def test_original_projects_config_still_loads(tmp_path: Path) -> None:
+    s = load_settings(write(tmp_path, ORIGINAL_EXAMPLE))
+    assert s.exe_path == "C:/同花顺远航版/transaction/xiadan.exe"
+    assert s.api_key is None  # empty key = none
+
+
+def test_generated_example_is_valid(tmp_path: Path) -> None:
+    s = load_settings(write(tmp_path, EXAMPLE_CONFIG))
+    assert s.sim.fees.min_commission == 5
+
+
+def test_environment_overrides_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, '[api]\nkey = "file-key"\n[sim]\nquotes = "manual"\n')
+    monkeypatch.setenv("API_KEY", "env-key")
+    monkeypatch.setenv("EASYTHS_SIM__QUOTES", "random")
+    monkeypatch.setenv("EASYTHS_QUEUE__OPERATION_TIMEOUT", "12.5")
+    s = load_settings(path)
+    assert s.api_key == "env-key"
+    assert s.sim.quotes == "random"
+    assert s.queue.operation_timeout == 12.5
+
+
+def test_config_toml_in_current_folder_is_found(tmp_path: Path) -> None:
+    write(tmp_path, "[api]\nport = 9000\n")
+    assert load_settings(None).api.port == 9000
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("[queue]\nmax_size = 0\n", "queue.max_size"),
+        ("[api]\nport = 'x'\n", "api.port"),
+        ("[sim]\nquotes = 'yahoo'\n", "sim.quotes"),
+        ("[api]\nkye = 'typo'\n", "api.kye"),
+        ("[nonsense]\na = 1\n", "nonsense"),
+    ],
+)
+def test_invalid_values_name_the_key(tmp_path: Path, text: str, named: str) -> None:
+    with pytest.raises(ConfigError) as exc:
+        load_settings(write(tmp_path, text))
+    assert named in exc.value.message
+
+
+def test_invalid_toml_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="TOML"):
+        load_settings(write(tmp_path, "[api\nport=1"))
+    with pytest.raises(ConfigError, match="不存在"):
+        load_settings(tmp_path / "nope.toml")
