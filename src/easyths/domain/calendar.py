@@ -9,6 +9,7 @@ Monday–Friday, because the exchanges have not published those holidays yet eit
 from __future__ import annotations
 
 import threading
+import warnings
 from datetime import date, timedelta
 
 _lock = threading.Lock()
@@ -22,7 +23,9 @@ def _load() -> tuple[frozenset[date], date, date]:
             if _sessions is None:
                 import exchange_calendars as xcals
 
-                cal = xcals.get_calendar("XSHG")
+                with warnings.catch_warnings():  # the library's own pandas deprecations, not ours
+                    warnings.simplefilter("ignore")
+                    cal = xcals.get_calendar("XSHG")
                 days = frozenset(ts.date() for ts in cal.sessions)
                 _sessions = (days, cal.first_session.date(), cal.last_session.date())
     return _sessions

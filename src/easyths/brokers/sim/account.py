@@ -79,7 +79,8 @@ def apply_buy(ctx: SimContext, account: str, code: str, name: str, qty: int, amo
     """Shares bought are in 股票余额 at once and in 可用余额 only for T+0 instruments."""
     t0 = is_t_plus_zero(classify(code), ctx.settings.t0_codes)
     cost = amount + fees
-    if position(ctx, account, code) is None:
+    pos = position(ctx, account, code)
+    if pos is None:
         ctx.store.run(
             "INSERT INTO positions (account, code, name, balance, available, frozen, cost_amount, today_buy,"
             " today_buy_amount, opened) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
@@ -95,14 +96,13 @@ def apply_buy(ctx: SimContext, account: str, code: str, name: str, qty: int, amo
         )
     else:
         ctx.store.run(
-            "UPDATE positions SET balance = balance + ?, available = available + ?, cost_amount = cost_amount + ?,"
-            " today_buy = today_buy + ?, today_buy_amount = today_buy_amount + ?, name = ?"
-            " WHERE account = ? AND code = ?",
+            "UPDATE positions SET balance = balance + ?, available = available + ?, cost_amount = ?,"
+            " today_buy = today_buy + ?, today_buy_amount = ?, name = ? WHERE account = ? AND code = ?",
             qty,
             qty if t0 else 0,
-            cost,
+            pos["cost_amount"] + cost,
             qty,
-            amount,
+            pos["today_buy_amount"] + amount,
             name,
             account,
             code,

@@ -232,7 +232,7 @@ def match_code(ctx: SimContext, code: str, *, only: int | None = None, closing: 
     """Match the resting orders of one code (an indexed lookup, never a scan of all orders).
 
     Buys go best price first, then by time (合同编号); sells likewise. In the closing call the
-    book is the last price, without a cage or a volume cap.
+    book is the last price, without a cage, still capped by the quote's remaining volume.
     """
     quote = get_quote(ctx.store, code)
     if quote is None:
@@ -250,11 +250,11 @@ def match_code(ctx: SimContext, code: str, *, only: int | None = None, closing: 
         for order in book:
             quote = get_quote(ctx.store, code)
             assert quote is not None
+            left = quote["ask_left"] if side is Side.BUY else quote["bid_left"]
             if closing:
-                counter, left = quote["price"], None
+                counter = quote["price"]
             else:
                 counter = ask_of(quote) if side is Side.BUY else bid_of(quote)
-                left = quote["ask_left"] if side is Side.BUY else quote["bid_left"]
                 if not _in_cage(inst, side, order["price"], quote):
                     continue  # held outside the cage until the market moves (§3.3)
             if (side is Side.BUY and counter > order["price"]) or (side is Side.SELL and counter < order["price"]):
@@ -264,8 +264,7 @@ def match_code(ctx: SimContext, code: str, *, only: int | None = None, closing: 
             if qty <= 0:
                 break
             _fill(ctx, order, qty, counter)
-            if not closing:
-                _take_volume(ctx, code, side, qty)
+            _take_volume(ctx, code, side, qty)
 
 
 def _fill(ctx: SimContext, order: sqlite3.Row, qty: int, price: Decimal) -> None:
@@ -287,7 +286,7 @@ def _fill(ctx: SimContext, order: sqlite3.Row, qty: int, price: Decimal) -> None
         account.apply_sell(ctx, acct, order["code"], qty, amount, fee)
     status = apply(OrderStatus(order["status"]), fill_event(filled, order["quantity"]))
     ctx.store.run(
-        "UPDATE orders SET filled = ?, filled_amount = filled_amount + ?, status = ?, frozen_cash = ?,"
+        "UPDATE orders SET filled = ?, filled_amount = ?, status = ?, frozen_cash = ?,"
         " commission = ?, stamp = ?, transfer = ? WHERE contract_no = ?",
         filled,
         amount,

@@ -2,7 +2,7 @@
 
 Why SQLite and not pickles: a paper account must survive a crash mid-order, so every change is
 one transaction committed before the broker returns; a restart simply opens the file. Decimals
-are stored as TEXT (declared DECIMAL) so money never passes through a float.
+are stored as TEXT (declared DECTEXT) so money never passes through a float.
 """
 
 from __future__ import annotations
@@ -18,32 +18,32 @@ from typing import Any
 from easyths.errors import BrokerUnavailable
 
 sqlite3.register_adapter(Decimal, str)
-sqlite3.register_converter("DECIMAL", lambda raw: Decimal(raw.decode()))
+sqlite3.register_converter("DECTEXT", lambda raw: Decimal(raw.decode()))
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS accounts (
     name TEXT PRIMARY KEY, idx INTEGER NOT NULL,
-    balance DECIMAL NOT NULL, frozen DECIMAL NOT NULL, unsettled DECIMAL NOT NULL
+    balance DECTEXT NOT NULL, frozen DECTEXT NOT NULL, unsettled DECTEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS positions (
     account TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
     balance INTEGER NOT NULL, available INTEGER NOT NULL, frozen INTEGER NOT NULL,
-    cost_amount DECIMAL NOT NULL,
-    today_buy INTEGER NOT NULL DEFAULT 0, today_buy_amount DECIMAL NOT NULL DEFAULT '0',
-    today_sell INTEGER NOT NULL DEFAULT 0, today_sell_amount DECIMAL NOT NULL DEFAULT '0',
+    cost_amount DECTEXT NOT NULL,
+    today_buy INTEGER NOT NULL DEFAULT 0, today_buy_amount DECTEXT NOT NULL DEFAULT '0',
+    today_sell INTEGER NOT NULL DEFAULT 0, today_sell_amount DECTEXT NOT NULL DEFAULT '0',
     opened TEXT NOT NULL,
     PRIMARY KEY (account, code)
 );
 CREATE TABLE IF NOT EXISTS orders (
     contract_no INTEGER PRIMARY KEY, account TEXT NOT NULL, trade_date TEXT NOT NULL, time TEXT NOT NULL,
     code TEXT NOT NULL, name TEXT NOT NULL, side TEXT NOT NULL, op TEXT NOT NULL,
-    kind TEXT NOT NULL, strategy TEXT, price DECIMAL NOT NULL,
-    quantity INTEGER NOT NULL, filled INTEGER NOT NULL DEFAULT 0, filled_amount DECIMAL NOT NULL DEFAULT '0',
+    kind TEXT NOT NULL, strategy TEXT, price DECTEXT NOT NULL,
+    quantity INTEGER NOT NULL, filled INTEGER NOT NULL DEFAULT 0, filled_amount DECTEXT NOT NULL DEFAULT '0',
     cancelled INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL,
-    frozen_cash DECIMAL NOT NULL DEFAULT '0',
-    commission DECIMAL NOT NULL DEFAULT '0', stamp DECIMAL NOT NULL DEFAULT '0',
-    transfer DECIMAL NOT NULL DEFAULT '0', message TEXT NOT NULL DEFAULT ''
+    frozen_cash DECTEXT NOT NULL DEFAULT '0',
+    commission DECTEXT NOT NULL DEFAULT '0', stamp DECTEXT NOT NULL DEFAULT '0',
+    transfer DECTEXT NOT NULL DEFAULT '0', message TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS orders_code_status ON orders (code, status);
 CREATE INDEX IF NOT EXISTS orders_account_date ON orders (account, trade_date);
@@ -52,25 +52,25 @@ CREATE TABLE IF NOT EXISTS fills (
     fill_no INTEGER PRIMARY KEY AUTOINCREMENT, contract_no INTEGER NOT NULL, account TEXT NOT NULL,
     trade_date TEXT NOT NULL, time TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
     side TEXT NOT NULL, op TEXT NOT NULL, quantity INTEGER NOT NULL,
-    price DECIMAL NOT NULL, amount DECIMAL NOT NULL
+    price DECTEXT NOT NULL, amount DECTEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS fills_account_date ON fills (account, trade_date);
 CREATE TABLE IF NOT EXISTS quotes (
-    code TEXT PRIMARY KEY, name TEXT NOT NULL, price DECIMAL NOT NULL, prev_close DECIMAL NOT NULL,
-    bid DECIMAL, ask DECIMAL, volume INTEGER, bid_left INTEGER, ask_left INTEGER, updated TEXT NOT NULL
+    code TEXT PRIMARY KEY, name TEXT NOT NULL, price DECTEXT NOT NULL, prev_close DECTEXT NOT NULL,
+    bid DECTEXT, ask DECTEXT, volume INTEGER, bid_left INTEGER, ask_left INTEGER, updated TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS conditions (
     id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
     kind TEXT NOT NULL, side TEXT NOT NULL,
-    target DECIMAL, loss_pct DECIMAL, profit_pct DECIMAL, loss_price DECIMAL, profit_price DECIMAL,
+    target DECTEXT, loss_pct DECTEXT, profit_pct DECTEXT, loss_price DECTEXT, profit_price DECTEXT,
     quantity INTEGER, expire_days INTEGER NOT NULL, created TEXT NOT NULL, last_day TEXT NOT NULL,
     status TEXT NOT NULL, contract_no TEXT, message TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS conditions_code_status ON conditions (code, status);
 CREATE TABLE IF NOT EXISTS repos (
     id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, contract_no INTEGER NOT NULL,
-    code TEXT NOT NULL, principal DECIMAL NOT NULL, rate DECIMAL NOT NULL, fee DECIMAL NOT NULL,
-    trade_date TEXT NOT NULL, maturity TEXT NOT NULL, days INTEGER NOT NULL, interest DECIMAL NOT NULL,
+    code TEXT NOT NULL, principal DECTEXT NOT NULL, rate DECTEXT NOT NULL, fee DECTEXT NOT NULL,
+    trade_date TEXT NOT NULL, maturity TEXT NOT NULL, days INTEGER NOT NULL, interest DECTEXT NOT NULL,
     status TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS repos_status_maturity ON repos (status, maturity);

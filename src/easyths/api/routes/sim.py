@@ -1,0 +1,113 @@
+"""The sim's control surface: quotes, clock, reset, state — outside the operation queue.
+
+Why outside the queue: these move the market and the clock, not the account; a paper trader sets
+a price and expects resting orders to react at once, even while an operation is queued. The
+handlers are plain `def` so FastAPI runs them in its threadpool: they take the broker's lock,
+which the worker thread may hold for a moment, and must never block the event loop.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from easyths.api.envelope import ok
+from easyths.brokers.sim import SimBroker
+from easyths.domain.codes import classify
+from easyths.errors import InvalidParams, NotFound
+
+router = APIRouter(prefix="/api/v1/sim", tags=["模拟券商"])
+
+
+def _decimal(value: Any) -> Any:
+    """JSON numbers go through str so 10.1 stays 10.1, not 10.0999…"""
+    if isinstance(value, bool):
+        raise ValueError("必须是数字")
+    if isinstance(value, float | int):
+        return Decimal(str(value))
+    return value
+
+
+Money = Annotated[Decimal, BeforeValidator(_decimal), Field(gt=0, le=1_000_000)]
+
+
+class QuoteBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    price: Money = Field(description="最新价（逆回购代码为年化利率%，如 2.5）")
+    prev_close: Money | None = Field(None, description="昨收价；不填时沿用上次的昨收，首次为最新价")
+    name: str | None = Field(None, min_length=1, max_length=32, description="证券名称（含 ST 时按风险警示股限价）")
+    bid: Money | None = Field(None, description="买一价；不填时等于最新价")
+    ask: Money | None = Field(None, description="卖一价；不填时等于最新价")
+    volume: int | None = Field(None, ge=0, description="本笔行情可成交数量；不填为不限量")
+
+    @model_validator(mode="after")
+    def _book(self) -> QuoteBody:
+        if self.bid is not None and self.ask is not None and self.bid > self.ask:
+            raise ValueError("买一价不能高于卖一价")
+        return self
+
+
+class AdvanceBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    days: int | None = Field(None, ge=1, le=3650, description="推进到第 n 个后续交易日的 09:30")
+    to: datetime | None = Field(None, description="推进到的时间（ISO 格式，无时区按上海时间）")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> AdvanceBody:
+        if (self.days is None) == (self.to is None):
+            raise ValueError("days 和 to 必须且只能提供一个")
+        return self
+
+
+class ResetBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cash: Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0, le=10**12)] | None = Field(
+        None, description="初始资金（元），不填用 [sim].initial_cash"
+    )
+
+
+def get_sim(request: Request) -> SimBroker:
+    broker = getattr(request.app.state, "broker", None)
+    if not isinstance(broker, SimBroker):
+        raise NotFound("当前后端不是模拟券商")
+    return broker
+
+
+Sim = Annotated[SimBroker, Depends(get_sim)]
+
+
+@router.put("/quotes/{stock_code}", summary="设置行情（撮合挂单与条件单）")
+def put_quote(stock_code: str, body: QuoteBody, sim: Sim) -> dict[str, Any]:
+    try:
+        classify(stock_code)
+    except ValueError as exc:
+        raise InvalidParams(str(exc), details=[{"field": "stock_code", "message": str(exc)}]) from exc
+    quote = sim.set_quote(
+        stock_code, body.price, body.prev_close, name=body.name, bid=body.bid, ask=body.ask, volume=body.volume
+    )
+    return ok(quote, f"{stock_code} 行情已更新")
+
+
+@router.post("/clock/advance", summary="推进虚拟时钟（经过日切）")
+def advance_clock(body: AdvanceBody, sim: Sim) -> dict[str, Any]:
+    return ok(sim.advance(days=body.days, to=body.to), "时钟已推进")
+
+
+@router.post("/reset", summary="重置模拟账户")
+def reset(sim: Sim, body: ResetBody | None = None) -> dict[str, Any]:
+    return ok(sim.reset(body.cash if body else None), "模拟账户已重置")
+
+
+@router.get("/state", summary="时钟、交易时段与行情")
+def state(sim: Sim) -> dict[str, Any]:
+    return ok(sim.state(), "查询成功")
+
+
+__all__ = ["router"]
