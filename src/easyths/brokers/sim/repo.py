@@ -18,7 +18,7 @@ from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.matching import no_quote
 from easyths.brokers.sim.quotes import get_quote
 from easyths.domain import calendar
-from easyths.domain.codes import REPO_CODES, Exchange, classify, repo_code
+from easyths.domain.codes import REPO_CODES, Exchange, repo_code
 from easyths.domain.orders import OrderStatus
 from easyths.domain.rules import accepts_repo, money, repo_fee, repo_interest, time_rejection
 from easyths.errors import BrokerRejected
@@ -144,7 +144,6 @@ def outstanding(ctx: SimContext, acct: str) -> list[Row]:
             "证券名称": REPO_CODES[r["code"]][2],
         }
         for r in ctx.store.all("SELECT * FROM repos WHERE account = ? AND status = 'open'", acct)
-        if classify(r["code"])
     ]
 
 

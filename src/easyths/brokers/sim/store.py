@@ -19,6 +19,7 @@ from easyths.errors import BrokerUnavailable
 
 sqlite3.register_adapter(Decimal, str)
 sqlite3.register_converter("DECTEXT", lambda raw: Decimal(raw.decode()))
+sqlite3.register_converter("DECIMAL", lambda raw: Decimal(raw.decode()))  # files from the first schema
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -67,6 +68,7 @@ CREATE TABLE IF NOT EXISTS conditions (
     status TEXT NOT NULL, contract_no TEXT, message TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS conditions_code_status ON conditions (code, status);
+CREATE INDEX IF NOT EXISTS conditions_status_day ON conditions (status, last_day);
 CREATE TABLE IF NOT EXISTS repos (
     id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, contract_no INTEGER NOT NULL,
     code TEXT NOT NULL, principal DECTEXT NOT NULL, rate DECTEXT NOT NULL, fee DECTEXT NOT NULL,
