@@ -209,7 +209,10 @@ def _band(emu: ThsEmulator, code: str) -> tuple[Decimal, Decimal] | None:
     quote = _quote(emu, code)
     if not quote or quote.get("prev_close") is None:
         return None
-    return price_limits(classify(code), Decimal(str(quote["prev_close"])), date.today(), quote.get("name"))
+    state = getattr(emu.broker, "state", None)
+    clock = str(state().get("clock", "")) if state is not None else ""
+    day = date.fromisoformat(clock[:10]) if clock else date.today()
+    return price_limits(classify(code), Decimal(str(quote["prev_close"])), day, quote.get("name"))
 
 
 # --- cancel and queries ------------------------------------------------------------------------

@@ -148,9 +148,9 @@ class ThsEmulator:
 
     def _check(self, node: Node) -> Node:
         self.steps += 1
-        if not self.alive or node.generation != self.generation:
-            raise WindowGone("窗口已关闭")
         root = node.root()
+        if not self.alive or root.generation != self.generation:
+            raise WindowGone("窗口已关闭")
         if root is not self.main and not any(d.node is root for d in self._dialogs):
             raise WindowGone("对话框已关闭")
         return node

@@ -65,7 +65,7 @@ NOTICE_KEYWORDS = (
 )
 PRICE_LIMIT_KEYWORDS = ("超出涨跌停", "涨跌停限制")
 CONFIRM_TITLES = ("委托确认", "撤单确认", "确认")
-CONFIRM_KEYWORDS = ("是否确认", "确认以上", "确定要", "您确定", "是否撤", "确认撤")
+CONFIRM_KEYWORDS = ("是否确认", "确认以上", "确定要", "您确定", "是否撤", "确认撤", "确定删除", "是否删除")
 PROMPT_TITLES = ("提示", "提示信息", "信息")
 SUCCESS_KEYWORDS = ("成功",)
 
