@@ -3,15 +3,13 @@
 Why one lock: broker methods run on the engine's worker thread while the control routes (quotes,
 clock) run on the HTTP side; one `RLock` around every public method keeps the account, the book
 and the clock consistent, and each method is one SQLite transaction committed before it returns.
-Time moves lazily: every call first runs the day rollovers between the last processed trading
-day and the clock's now (close → expire orders; open → settle T+1, mature repos), so the wall
-clock and the virtual clock share one code path.
+The clock, quote and reset controls live in `control.py`.
 """
 
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -28,33 +26,28 @@ from easyths.brokers.base import (
     TimeRange,
 )
 from easyths.brokers.sim import account, conditions, matching, repo
-from easyths.brokers.sim.clock import Clock, VirtualClock, WallClock, as_shanghai, parse_start
+from easyths.brokers.sim.clock import Clock, VirtualClock, WallClock, parse_start
 from easyths.brokers.sim.context import SimContext
+from easyths.brokers.sim.control import SimControl
 from easyths.brokers.sim.quotes import (
     LiveQuotes,
     ManualQuotes,
-    Quote,
     QuoteSource,
     RandomWalkQuotes,
     ReplayQuotes,
-    get_quote,
-    quote_dict,
-    roll_quotes,
-    upsert_quote,
 )
 from easyths.brokers.sim.rows import fill_row, order_row
 from easyths.brokers.sim.store import Store
 from easyths.domain import calendar
-from easyths.domain.codes import classify
 from easyths.domain.orders import OPEN_STATUSES
-from easyths.domain.rules import CLOSE, OPEN, Phase, accepts_cancels, money
+from easyths.domain.rules import accepts_cancels
 from easyths.errors import BrokerRejected, ConfigError, InvalidParams
 from easyths.settings import Settings, SimSection
 
 HISTORY_DAYS: dict[str, int] = {"当日": 0, "近一周": 7, "近一月": 30, "近三月": 90, "近一年": 365}
 
 
-class SimBroker:
+class SimBroker(SimControl):
     backend = "sim"
 
     def __init__(
@@ -95,159 +88,7 @@ class SimBroker:
     def from_settings(cls, settings: Settings) -> SimBroker:
         return cls(settings.home / "sim.db", settings.sim)
 
-    # --- time -------------------------------------------------------------------------------------
-
-    def _sync(self) -> None:
-        """Run the closes and opens between the last processed trading day and now."""
-        now = self.clock.now()
-        day = date.fromisoformat(self.store.get_meta("trading_day") or now.date().isoformat())
-        closed = self.store.get_meta("day_closed") == "1"
-        while True:
-            if not closed and (now.date() > day or (now.date() == day and now.time() >= CLOSE)):
-                matching.close_day(self.ctx)
-                closed = True
-                self.store.set_meta("day_closed", "1")
-            nxt = calendar.next_session(day)
-            if nxt > now.date():
-                break
-            account.settle_day(self.ctx)
-            repo.mature(self.ctx, nxt)
-            roll_quotes(self.store)
-            day, closed = nxt, False
-            self.store.set_meta("trading_day", day.isoformat())
-            self.store.set_meta("day_closed", "0")
-        conditions.expire(self.ctx)
-        if self.clock.virtual:
-            self.store.set_meta("clock", now.isoformat())
-
-    def advance(self, *, days: int | None = None, to: datetime | None = None) -> dict[str, Any]:
-        """Move the virtual clock: `days=n` to 09:30 of the n-th next trading day, `to` to a time.
-
-        Day rollovers run on the way; resting orders then meet the standing quotes.
-        """
-        if (days is None) == (to is None):
-            raise InvalidParams("days 和 to 必须且只能提供一个")
-        if not isinstance(self.clock, VirtualClock):
-            raise InvalidParams("当前为真实时钟（[sim].clock = wall），不能推进")
-        with self._lock, self.store.tx():
-            now = self.clock.now()
-            if days is not None:
-                if days < 1:
-                    raise InvalidParams("days 必须大于0")
-                target = now.date()
-                for _ in range(days):
-                    target = calendar.next_session(target)
-                when = datetime.combine(target, OPEN, tzinfo=now.tzinfo)
-            else:
-                assert to is not None
-                when = as_shanghai(to)
-                if when < now:
-                    raise InvalidParams(f"不能把时钟拨回过去（当前 {now.isoformat()}）")
-            self.clock.set(when)
-            self._sync()
-            if self.quotes.kind in ("random", "live"):
-                self._refresh(self._book_codes())
-            matching.rematch_open(self.ctx)
-            return self._state()
-
-    def replay_step(self) -> int | None:
-        """Consume the next timestamp of the replay file: move the clock there, apply its quotes.
-
-        Returns how many quotes were applied, or None when the file is exhausted.
-        """
-        if not isinstance(self.quotes, ReplayQuotes):
-            raise InvalidParams("当前行情来源不是 replay")
-        with self._lock, self.store.tx():
-            batch = self.quotes.next_batch()
-            if batch is None:
-                return None
-            when, quotes = batch
-            if when > self.clock.now():
-                self.advance(to=when)
-            for quote in quotes:
-                self._apply_quote(quote)
-            self.store.set_meta("replay_position", str(self.quotes.position))
-            return len(quotes)
-
-    # --- quotes -----------------------------------------------------------------------------------
-
-    def set_quote(
-        self,
-        stock_code: str,
-        price: Decimal,
-        prev_close: Decimal | None = None,
-        *,
-        name: str | None = None,
-        bid: Decimal | None = None,
-        ask: Decimal | None = None,
-        volume: int | None = None,
-    ) -> dict[str, Any]:
-        """Set the latest quote and re-evaluate that code's resting and condition orders."""
-        classify(stock_code)
-        with self._lock, self.store.tx():
-            self._sync()
-            return quote_dict(self._apply_quote(Quote(stock_code, price, prev_close, name, bid, ask, volume)))
-
-    def _apply_quote(self, quote: Quote) -> Any:
-        row = upsert_quote(self.store, quote, self.clock.now())
-        if self.ctx.phase() is Phase.CONTINUOUS:
-            matching.match_code(self.ctx, quote.code)
-        conditions.check(self.ctx, quote.code)
-        return get_quote(self.store, quote.code) or row
-
-    def _book_codes(self) -> list[str]:
-        return [r[0] for r in self.store.all("SELECT code FROM quotes ORDER BY code")]
-
-    def _refresh(self, codes: list[str]) -> None:
-        known = {r["code"]: r["price"] for r in self.store.all("SELECT code, price FROM quotes")}
-        for quote in self.quotes.fetch(codes, self.clock.now(), known):
-            self._apply_quote(quote)
-
-    def refresh_quotes(self, codes: list[str] | None = None) -> None:
-        """Pull from a `random` or `live` source (a manual source yields nothing)."""
-        with self._lock, self.store.tx():
-            self._sync()
-            self._refresh(codes if codes is not None else self._book_codes())
-
-    def _ensure_quote(self, code: str) -> None:
-        if self.quotes.kind in ("random", "live") and get_quote(self.store, code) is None:
-            self._refresh([code])
-
-    def reset(self, cash: Decimal | None = None) -> dict[str, Any]:
-        """A fresh account: cash restored, orders, fills, positions, conditions and repos gone.
-
-        Quotes and the clock stay; 合同编号 keep increasing so old numbers are never reused."""
-        amount = money(Decimal(cash) if cash is not None else self.settings.initial_cash)
-        with self._lock, self.store.tx():
-            for table in ("positions", "orders", "fills", "conditions", "repos"):
-                self.store.run(f"DELETE FROM {table}")
-            self.store.run("UPDATE accounts SET balance = ?, frozen = '0', unsettled = '0'", amount)
-            return self._state()
-
-    def state(self) -> dict[str, Any]:
-        with self._lock, self.store.tx():
-            self._sync()
-            return self._state()
-
-    def _state(self) -> dict[str, Any]:
-        now = self.clock.now()
-        current = self._account()
-        return {
-            "clock": now.isoformat(),
-            "clock_type": "virtual" if self.clock.virtual else "wall",
-            "trading_day": self.store.get_meta("trading_day"),
-            "is_trading_day": calendar.is_session(now.date()),
-            "session_phase": self.ctx.phase().value,
-            "quote_source": self.quotes.kind,
-            "current_account": current,
-            "quotes": [quote_dict(r) for r in self.store.all("SELECT * FROM quotes ORDER BY code")],
-            "repos": repo.outstanding(self.ctx, current),
-        }
-
     # --- Broker protocol: orders ---------------------------------------------------------------------
-
-    def _account(self) -> str:
-        return self.store.get_meta("current_account") or self.settings.accounts[0]
 
     def place_order(self, side: Side, stock_code: str, price: Decimal, quantity: int) -> OrderAck:
         with self._lock:
