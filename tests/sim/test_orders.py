@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -246,3 +247,28 @@ def test_history_filters_by_natural_days(sim: SimBroker) -> None:
     week = sim.order_history("近一周")
     assert [r["委托日期"] for r in week] == ["20261125", "20261130"]
     assert sim.today_orders()[0]["委托时间"] == "09:30:00"
+
+
+def test_quote_updates_from_another_thread_keep_the_account_consistent(sim: SimBroker) -> None:
+    sim.set_quote("600000", D("10.00"), D("10.00"), volume=100)
+    errors: list[BaseException] = []
+
+    def feed() -> None:
+        try:
+            for i in range(100):
+                sim.set_quote("600000", D("9.90") + D(i % 3) / 100, volume=100)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=feed)
+    thread.start()
+    for _ in range(20):
+        sim.place_order(Side.BUY, "600000", D("9.91"), 100)
+    sim.cancel_orders()
+    thread.join()
+    assert errors == []
+    funds = sim.funds()
+    assert funds["冻结金额"] == 0
+    assert funds["资金余额"] == funds["可用金额"] + funds["冻结金额"]
+    filled = sum(o["成交数量"] for o in sim.today_orders())
+    assert sum(p["股票余额"] for p in sim.holdings()) == filled
