@@ -124,6 +124,11 @@ class ThsEmulator:
     def dialogs_open(self) -> list[Dialog]:
         return [d for d in self._dialogs if d.due <= self.now]
 
+    @property
+    def dialogs_pending(self) -> list[Dialog]:
+        """Every dialog, including those still on their way (latency)."""
+        return list(self._dialogs)
+
     def _dismiss(self, dialog: Dialog) -> None:
         if dialog in self._dialogs:
             self._dialogs.remove(dialog)

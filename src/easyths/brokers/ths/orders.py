@@ -88,7 +88,7 @@ def place(
         button = s.find(Locator(control_id=SUBMIT))
         attempt.submitted = True
         s.seam.click(button)
-        verdict = s.await_verdict(attempt, accept=lambda text: code in text)
+        verdict = s.await_verdict(attempt, accept=lambda text: code in text and str(quantity) in text)
         if verdict.contract_no:
             return OrderAck(verdict.contract_no, verdict.text)
         return _snapshot_verdict(s, attempt)
@@ -114,6 +114,7 @@ def reconcile(s: ClientSession, hint: dict[str, Any]) -> OrderAck | None:
     if hint.get("contract_no"):
         return OrderAck(str(hint["contract_no"]), "委托已存在")
     with s.boundary("对账"):
+        s.drain_dialogs()  # a confirmation arriving late is closed, never answered, before judging
         found = settle(today_orders(s), hint)
     if len(found) == 1:
         remark = found[0].get("备注") or "状态未知"

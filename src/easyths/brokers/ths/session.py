@@ -136,6 +136,11 @@ class ClientSession:
         del self.closed_dialogs[:-50]
         self.seam.close(info.handle)
 
+    def drain_dialogs(self) -> None:
+        """Wait one step for late dialogs and close each; used before a verdict from the lists."""
+        while (info := self.next_dialog()) is not None:
+            self.dismiss(info)
+
     def next_dialog(self) -> DialogInfo | None:
         return self.seam.wait_for(lambda: next(iter(self.seam.dialogs()), None), self.timeout)
 
