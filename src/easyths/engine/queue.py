@@ -94,7 +94,7 @@ class Engine:
         self._health: BrokerHealth | None = None
         self._health_at = 0.0
         self._finished_since_purge = 0
-        self._threads: list[threading.Thread] = []
+        self._worker_thread: threading.Thread | None = None
 
     # lifecycle ----------------------------------------------------------------------------------
     def start(self) -> None:
@@ -102,7 +102,6 @@ class Engine:
         self._spawn_worker()
         watchdog = threading.Thread(target=self._watchdog, name="easyths-watchdog", daemon=True)
         watchdog.start()
-        self._threads.append(watchdog)
 
     def _recover(self) -> None:
         """After a restart: running → unknown (never re-run); queued → resume or fail."""
@@ -126,14 +125,19 @@ class Engine:
         self._counts = self.journal.counts()
 
     def shutdown(self, grace: float | None = None) -> None:
-        """Stop taking work; give the running operation `grace` seconds, then journal it."""
+        """Stop taking work; give the running operation `grace` seconds, then journal it.
+
+        Joining the worker (rather than watching the running slot) guarantees its last
+        transition reached the journal before the caller closes it.
+        """
         grace = self.settings.shutdown_grace if grace is None else grace
-        deadline = time.monotonic() + grace
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
-            while self._current is not None and (left := deadline - time.monotonic()) > 0:
-                self._cond.wait(left)
+            worker = self._worker_thread
+        if worker is not None and worker is not threading.current_thread():
+            worker.join(grace)
+        with self._cond:
             current = self._current
             self._current = None
             self._generation += 1
@@ -263,7 +267,7 @@ class Engine:
         gen = self._generation
         thread = threading.Thread(target=self._worker, args=(gen,), name=f"easyths-worker-{gen}", daemon=True)
         thread.start()
-        self._threads.append(thread)
+        self._worker_thread = thread
 
     def _worker(self, gen: int) -> None:
         self._refresh_health()
