@@ -262,3 +262,14 @@ def test_recent_operations_listing(client: TestClient) -> None:
     client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5})
     body = client.get("/api/v1/queue/operations", params={"status": "success"}).json()
     assert body["data"]["operations"][0]["operation_id"] == op["operation_id"]
+
+
+def test_submit_can_wait_and_return_the_result_inline(client: TestClient, fake: FakeBroker) -> None:
+    r = client.post("/api/v1/operations/buy", params={"wait": 5}, json=BUY).json()
+    assert r["success"] is True and r["message"] == "操作成功"
+    assert r["data"]["status"] == "success"
+    assert r["data"]["result"]["data"]["合同编号"] == "1001"
+    fake.gate.clear()
+    r = client.post("/api/v1/operations/holding_query", params={"wait": 0.1}, json={"params": {}}).json()
+    assert r["data"]["status"] in ("queued", "running") and "result" not in r["data"]
+    fake.gate.set()

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Body, Header, Query
 
 from easyths.api.deps import EngineDep
 from easyths.api.envelope import ok
+from easyths.engine.queue import ResultTimeout
 from easyths.engine.records import OperationRecord, OpStatus, now
 from easyths.errors import InvalidParams
 
@@ -56,20 +57,34 @@ async def submit_operation(
     engine: EngineDep,
     body: Annotated[Any, Body(openapi_examples={"买入": {"value": _EXAMPLE}})] = None,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
+    wait: Annotated[
+        float | None,
+        Query(ge=0, le=300, description="可选：最多等待这么多秒，结束时在 data.result 中一并返回结果"),
+    ] = None,
 ) -> dict[str, Any]:
     engine.registry.get(operation_name)  # 404 before looking at the body
     params, priority = _split_body(body)
     submitted = engine.submit(operation_name, params, priority, idempotency_key)
     rec = submitted.record
+    data: dict[str, Any] = {
+        "operation_id": rec.id,
+        "status": rec.status.value,
+        "queue_position": submitted.queue_position,
+    }
+    message = "操作已添加到队列"
     if submitted.duplicate:
-        return ok(
-            {"operation_id": rec.id, "status": rec.status.value, "queue_position": 0, "duplicate": True},
-            "重复提交，返回原操作",
-        )
-    return ok(
-        {"operation_id": rec.id, "status": rec.status.value, "queue_position": submitted.queue_position},
-        "操作已添加到队列",
-    )
+        data.update(queue_position=0, duplicate=True)
+        message = "重复提交，返回原操作"
+    if wait is not None:
+        try:
+            rec = await engine.wait(rec.id, wait)
+        except ResultTimeout:
+            rec = engine.get(rec.id)
+        data["status"] = rec.status.value
+        if rec.status.finished:
+            data["result"] = rec.result
+            message = "操作成功" if rec.status is OpStatus.SUCCESS else (rec.error or "操作未成功")
+    return ok(data, message)
 
 
 @router.get("/{operation_id}/status")
