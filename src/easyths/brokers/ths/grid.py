@@ -94,15 +94,19 @@ class GridReader:
         self.export_works: bool | None = None  # learnt on the first read; shown in health()
 
     def read(self, grid: Any) -> Table:
+        return parse_tsv(self.read_text(grid), self._columns)
+
+    def read_text(self, grid: Any) -> str:
+        """The grid as the client wrote it (raw headers), export first, copy second."""
         if self._mode == "export" and self.export_works is not False:
             try:
                 text = self._export(grid)
                 self.export_works = True
-                return parse_tsv(text, self._columns)
+                return text
             except GridUnavailable as exc:
                 log.warning("表格导出不可用，改用复制读取: %s", exc)
                 self.export_works = False
-        return parse_tsv(self._copy(grid), self._columns)
+        return self._copy(grid)
 
     def _export(self, grid: Any) -> str:
         fd, name = tempfile.mkstemp(prefix="easyths-grid-", suffix=".xls")

@@ -1,0 +1,96 @@
+"""`easyths doctor`: check the 同花顺 client and record its window tree for a bug report.
+
+Why: client builds and brokers differ, and "it does not work" is not a bug report. The doctor
+runs the driver's start-up check, prints what is wrong in plain Chinese, and writes a recording
+(control ids, classes, labels, menu paths, grid headers; never account numbers, balances or
+grid cells) that a maintainer loads into `ThsEmulator` to reproduce the user's client.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from easyths.brokers.ths.broker import ThsBroker
+from easyths.brokers.ths.recording import record, suggest_config
+from easyths.brokers.ths.seam import GuiSeam
+from easyths.errors import EasyTHSError
+from easyths.settings import BrokerSection
+
+
+def doctor(output: Path | None = None, *, console: Console | None = None) -> int:
+    """Entry point for the CLI. 0: all good; 1: problems found; 2: cannot run here."""
+    console = console or Console()
+    if sys.platform != "win32":
+        console.print(
+            "[red]easyths doctor 只能在 Windows 上运行[/red]：它检查本机的同花顺下单程序 xiadan.exe。\n"
+            "在其他系统上请使用模拟券商：easyths --backend sim"
+        )
+        return 2
+    try:
+        from easyths.brokers.ths.pywinauto_seam import PywinautoSeam
+        from easyths.settings import load_settings
+
+        settings = load_settings()
+        seam = PywinautoSeam(exe_path=settings.exe_path)
+    except (EasyTHSError, ImportError, RuntimeError) as exc:
+        console.print(f"[red]无法启动检查[/red]：{exc}")
+        return 2
+    return run_doctor(seam, settings.broker, output, console=console, app_path=settings.exe_path)
+
+
+def run_doctor(
+    seam: GuiSeam,
+    config: BrokerSection,
+    output: Path | None = None,
+    *,
+    console: Console | None = None,
+    app_path: str | None = None,
+) -> int:
+    """The checks and the recording against any seam (the emulator in tests)."""
+    console = console or Console()
+    broker = ThsBroker(seam, config, app_path=app_path)
+    problems = broker.startup_check()
+    table = Table(title="同花顺客户端检查")
+    table.add_column("检查项")
+    table.add_column("结果")
+    found = not any("未找到同花顺下单窗口" in p for p in problems)
+    table.add_row("下单窗口", f"[green]已找到[/green]（{config.window_title}）" if found else "[red]未找到[/red]")
+    for problem in problems:
+        table.add_row("问题", f"[yellow]{problem}[/yellow]")
+    if not problems:
+        table.add_row("结果", "[green]未发现问题[/green]")
+    console.print(table)
+    if not found:
+        console.print("请先启动并登录同花顺下单程序，再运行 easyths doctor")
+        return 1
+    try:
+        recording = record(seam, config)
+    except Exception as exc:
+        console.print(f"[red]记录窗口结构失败[/red]：{type(exc).__name__}: {exc}")
+        return 1
+    path = output or Path.cwd() / f"easyths-doctor-{datetime.now():%Y%m%d-%H%M%S}.json"
+    recording["problems"] = problems
+    path.write_text(json.dumps(recording, ensure_ascii=False, indent=2), encoding="utf-8")
+    _print_summary(console, recording, path)
+    return 1 if problems else 0
+
+
+def _print_summary(console: Console, recording: dict[str, Any], path: Path) -> None:
+    headers = recording.get("grid_headers", {})
+    for page, columns in headers.items():
+        console.print(f"[bold]{page}[/bold] 表头：{' | '.join(columns)}")
+    if recording.get("menu_missing"):
+        console.print(f"[yellow]菜单中未找到的页面[/yellow]：{', '.join(recording['menu_missing'])}")
+    suggestion = suggest_config(recording)
+    console.print(f"建议的 [broker] 配置：{json.dumps(suggestion, ensure_ascii=False)}")
+    console.print(f"窗口结构已保存到 [bold]{path}[/bold]（不含账号、资金和表格数据），可附在问题报告中")
+
+
+__all__ = ["doctor", "run_doctor"]
