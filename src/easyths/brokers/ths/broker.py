@@ -76,12 +76,12 @@ class ThsBroker:
         return broker
 
     # --- start-up check and health -------------------------------------------------------------
-    def startup_check(self) -> list[str]:
+    def startup_check(self, attach_timeout: float | None = None) -> list[str]:
         """Window found, logged in, the pages the driver needs reachable; problems in Chinese."""
         problems: list[str] = []
         seam = self.session.seam
         try:
-            self.session.ensure()
+            self.session.ensure(attach_timeout)
         except BrokerError as exc:
             self.problems = [exc.message]
             self._checked = True
@@ -115,8 +115,10 @@ class ThsBroker:
         return problems
 
     def health(self) -> BrokerHealth:
+        """Cheap when all is well (the engine asks after every job); after the client came back
+        it re-runs the start-up check once. Never waits for a missing window."""
         if not self._checked or not self.session.attached or not self._alive():
-            self.startup_check()
+            self.startup_check(attach_timeout=0.0)
         connected = self.session.attached and self._alive()
         problems = list(self.problems)
         if self.session.grids.export_works is False and self.config.grid_read == "export":

@@ -16,6 +16,7 @@ import functools
 import io
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -42,11 +43,29 @@ def _escape(text: str) -> str:
     return _KEY_SPECIALS.sub(r"{\1}", text)
 
 
+_thread_state = threading.local()
+
+
+def _com_ready() -> None:
+    """UI Automation is COM: each thread that calls it must initialise COM once. The broker is
+    built on the main thread and driven from the engine's worker thread."""
+    if getattr(_thread_state, "com", False):
+        return
+    try:
+        import pythoncom  # pywin32, a pywinauto dependency
+
+        pythoncom.CoInitializeEx(pythoncom.COINIT_APARTMENTTHREADED)
+    except Exception:  # already initialised in another mode: usable as it is
+        pass
+    _thread_state.com = True
+
+
 def _guard(method: F) -> F:
     """Foreign errors leave as `WindowGone` (window gone) or `SeamError`, chained."""
 
     @functools.wraps(method)
     def wrapper(self: PywinautoSeam, *args: Any, **kwargs: Any) -> Any:
+        _com_ready()
         try:
             return method(self, *args, **kwargs)
         except SeamError:
@@ -78,6 +97,7 @@ class PywinautoSeam:
 
     # --- window ----------------------------------------------------------------------------
     def attach(self, window_title: str, timeout: float) -> None:
+        _com_ready()
         try:
             app = self._Application(backend="win32")
             if self._exe_path:

@@ -62,13 +62,13 @@ class ClientSession:
         )
 
     # --- attachment -------------------------------------------------------------------------
-    def ensure(self) -> None:
+    def ensure(self, timeout: float | None = None) -> None:
         """Re-attach when the window is gone (client restarted) instead of failing forever."""
         if self.attached and self.seam.is_alive():
             return
         self.attached = False
         try:
-            self.seam.attach(self.config.window_title, self.timeout)
+            self.seam.attach(self.config.window_title, self.timeout if timeout is None else timeout)
         except Exception as exc:
             raise BrokerUnavailable(
                 f"未找到同花顺下单窗口「{self.config.window_title}」，请确认 xiadan.exe 已启动并登录"
