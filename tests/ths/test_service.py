@@ -1,0 +1,43 @@
+"""The THS driver on the emulator behind the real service: a client that dies mid-order leaves
+the operation `unknown`, the engine's reconciliation settles it, and the queue keeps serving."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from easyths.api.app import create_app
+from easyths.testing import Faults
+from tests.conftest import make_settings
+from tests.ths.support import ths_harness
+
+BUY = {"params": {"stock_code": "600000", "price": 9.90, "quantity": 100}}
+
+
+def wait_status(client: TestClient, op_id: str, want: str, timeout: float = 5.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        data = client.get(f"/api/v1/operations/{op_id}/status").json()["data"]
+        if data["status"] == want or time.monotonic() > deadline:
+            return data
+        time.sleep(0.02)
+
+
+def test_a_client_dying_mid_order_is_unknown_then_reconciled_and_the_queue_keeps_serving(tmp_path: Path) -> None:
+    h = ths_harness(tmp_path / "sim.db", faults=Faults(die="after_accept", auto_restart=True))
+    h.quote("600000", "10.00", name="浦发银行")
+    settings = make_settings(tmp_path, queue={"operation_timeout": 10, "reconcile_delays": [0.05, 0.1]})
+    with TestClient(create_app(settings, broker=h.broker)) as client:
+        first = client.post("/api/v1/operations/buy", json=BUY).json()["data"]["operation_id"]
+        settled = wait_status(client, first, "success")
+        assert settled["status"] == "success", settled
+        contract = h.sim.today_orders()[0]["合同编号"]
+        assert contract in str(settled["result"])
+        second = client.post("/api/v1/operations/buy", json=BUY).json()["data"]["operation_id"]
+        body = client.get(f"/api/v1/operations/{second}/result", params={"timeout": 5}).json()
+        assert body["success"] is True and body["data"]["合同编号"] == h.sim.today_orders()[1]["合同编号"]
+        assert h.orders_in_sim() == 2  # nothing placed twice
+        health = client.get("/api/v1/system/health").json()
+        assert "ths" in str(health)
