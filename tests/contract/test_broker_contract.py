@@ -195,3 +195,14 @@ def test_accounts_and_switch(h: Harness) -> None:
     assert h.broker.holdings() == [] and h.broker.today_orders() == []
     with pytest.raises(BrokerRejected):
         h.broker.switch_account("不存在的账户")
+
+
+def test_cancels_in_the_no_cancel_auction_window_are_refused(h: Harness) -> None:
+    h.quote("600000", "10.00", name="浦发银行")
+    h.sim.advance(to=h.sim.clock.now().replace(day=26, hour=9, minute=16))
+    h.quote("600000", "10.00", "10.00")
+    ack = h.broker.place_order(Side.BUY, "600000", D("9.90"), 100)
+    h.sim.advance(to=h.sim.clock.now().replace(minute=22))
+    with pytest.raises(BrokerRejected, match="不允许撤单"):
+        h.broker.cancel_orders(contract_no=ack.contract_no)
+    assert h.broker.today_orders()[0]["备注"] == "未成交"

@@ -166,3 +166,18 @@ def test_captcha_without_a_recogniser_is_a_clear_failure(tmp_path: Path) -> None
     with pytest.raises(BrokerUnavailable, match="验证码"):
         harness.broker.holdings()
     assert harness.emu is not None and harness.emu.dialogs_open == []
+
+
+def test_a_late_confirmation_of_another_order_is_declined_while_ours_goes_through(h: Harness, faults: Faults) -> None:
+    assert h.emu is not None
+    answered: list[str] = []
+    stale = h.emu.show(
+        "委托确认",
+        "操作类别：买入\n证券代码：000001\n委托数量：300\n是否确认以上委托？",
+        {"是(Y)": lambda: answered.append("是"), "否(N)": lambda: answered.append("否")},
+        kind="confirm",
+    )
+    stale.due = h.emu.now + 0.1  # arrives while our order waits for its own confirmation
+    faults.latency = 0.5
+    assert buy(h) == h.sim.today_orders()[0]["合同编号"]
+    assert answered == ["否"] and h.orders_in_sim() == 1

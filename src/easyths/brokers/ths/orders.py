@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from easyths.brokers.base import CancelSide, MarketStrategy, OrderAck, Row, Side
-from easyths.brokers.ths import dialogs
 from easyths.brokers.ths.seam import Locator
 from easyths.brokers.ths.session import GRID, Attempt, ClientSession
 from easyths.domain.codes import classify
@@ -135,14 +134,19 @@ def cancel(s: ClientSession, *, code: str | None, side: CancelSide, contract_no:
         candidates = [r for r in _cancel_page_rows(s) if _cancellable(r, code, side, contract_no)]
         if not candidates:
             return []
+        refusals: list[str] = []
         if contract_no is None and code is None:
             s.seam.click(s.find(Locator(control_id=CANCEL_BUTTONS[side])))
-            _confirm_cancel(s, accept=None)
+            refusals.append(_confirm_cancel(s, accept=None))
         else:
             for row in candidates:
-                _cancel_one(s, str(row["合同编号"]))
+                refusals.append(_cancel_one(s, str(row["合同编号"])))
         remaining = set(contract_numbers(_cancel_page_rows(s)))
-    return [str(r["合同编号"]) for r in candidates if str(r["合同编号"]) not in remaining]
+        done = [str(r["合同编号"]) for r in candidates if str(r["合同编号"]) not in remaining]
+        refused = [text for text in refusals if text]
+        if not done and refused:  # nothing went: the client's refusal is the answer
+            raise BrokerRejected(refused[0])
+    return done
 
 
 def _cancel_page_rows(s: ClientSession) -> list[Row]:
@@ -159,29 +163,29 @@ def _cancellable(row: Row, code: str | None, side: CancelSide, contract_no: str 
     return any(state in str(row.get("备注", "")) for state in CANCELLABLE)
 
 
-def _cancel_one(s: ClientSession, contract_no: str) -> None:
+def _cancel_one(s: ClientSession, contract_no: str) -> str:
     """Select the row whose 合同编号 matches (by index in a fresh read), press 撤单, and confirm
     only a confirmation that names this 合同编号."""
     grid = s.find(GRID)
     table = s.grids.read(grid)
     numbers = table.column("合同编号")
     if contract_no not in numbers:
-        return  # filled or cancelled meanwhile
+        return ""  # filled or cancelled meanwhile
     s.seam.select_grid_row(grid, numbers.index(contract_no))
     s.seam.click(s.find(Locator(title="撤单", class_name="Button")))
     code = table.column("证券代码")[numbers.index(contract_no)]
-    _confirm_cancel(s, accept=lambda text: contract_no in text or ("合同编号" not in text and code in text))
+    return _confirm_cancel(s, accept=lambda text: contract_no in text or ("合同编号" not in text and code in text))
 
 
-def _confirm_cancel(s: ClientSession, accept: Callable[[str], bool] | None) -> None:
-    attempt = Attempt({"kind": "cancel"})
+def _confirm_cancel(s: ClientSession, accept: Callable[[str], bool] | None) -> str:
+    """Confirm, read the verdict; returns the client's refusal text, "" when none. The grid
+    re-read afterwards, not this dialog, decides what was cancelled."""
     try:
-        s.await_verdict(attempt, accept=accept)
+        s.await_verdict(Attempt({"kind": "cancel"}), accept=accept)
     except BrokerRejected as exc:
         log.warning("撤单被拒绝: %s", exc.message)
-    for text in attempt.seen:
-        if text.startswith(dialogs.DialogKind.FAILURE):
-            log.warning("撤单提示: %s", text)
+        return exc.message
+    return ""
 
 
 def _int(value: Any) -> int | None:

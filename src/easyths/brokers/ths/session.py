@@ -160,8 +160,10 @@ class ClientSession:
             match c.action:
                 case dialogs.Action.CONFIRM:
                     if accept is not None and not accept(f"{info.title}\n{info.text}"):
+                        # not ours (a late one from an earlier flow): decline, keep waiting for ours
+                        log.warning("确认框内容与本次操作不符，已拒绝: %s", text)
                         self.seam.press(info.handle, dialogs.NO)
-                        raise BrokerUnavailable(f"确认框内容与本次委托不符，已取消：{text}")
+                        continue
                     self.seam.press(info.handle, dialogs.YES)
                 case dialogs.Action.PARSE_CONTRACT:
                     self.seam.press(info.handle, dialogs.OK)
