@@ -100,9 +100,11 @@ class PywinautoSeam:
         _com_ready()
         try:
             app = self._Application(backend="win32")
-            if self._exe_path:
+            try:  # the configured exe first; a client installed elsewhere is found by its title
+                if not self._exe_path:
+                    raise LookupError("no exe path")
                 app.connect(path=self._exe_path, timeout=timeout)
-            else:
+            except Exception:
                 app.connect(title_re=f"^{re.escape(window_title)}", timeout=timeout)
             spec = app.window(title_re=f"^{re.escape(window_title)}", visible_only=False)
             main = spec.wait("exists", timeout=timeout, retry_interval=self._poll)
