@@ -47,6 +47,14 @@ def cycle(c: httpx.Client, name: str = "funds_query") -> float:
     return time.perf_counter() - t0
 
 
+def cycle_inline(c: httpx.Client) -> float:
+    """One request: submit with ?wait= returns the result inline."""
+    t0 = time.perf_counter()
+    body = c.post("/api/v1/operations/funds_query", params={"wait": 30}, json={"params": {}}).json()
+    assert body["data"]["result"]["success"], body
+    return time.perf_counter() - t0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=500)
@@ -76,6 +84,7 @@ def main() -> None:
                 c.get("/api/v1/queue/stats")
                 bare.append(time.perf_counter() - t0)
             cycles = [cycle(c) for _ in range(args.n)]
+            inline = [cycle_inline(c) for _ in range(args.n)]
 
         loaded: list[float] = []
         lock = threading.Lock()
@@ -98,9 +107,12 @@ def main() -> None:
         print(f"EasyTHS service overhead (sim backend, funds_query, {os.cpu_count()} CPUs)")
         print(line("bare GET /queue/stats", bare))
         print(line("submit→result, one client", cycles))
+        print(line("submit?wait (one request)", inline))
         print(line(f"submit→result, {args.clients} clients", loaded))
         ratio = statistics.median(cycles) / statistics.median(bare)
         print(f"cycle / bare GET (p50):            {ratio:.2f}×   (target ≤ 2×; original 2.0.7: 3.2×)")
+        inline_ratio = statistics.median(inline) / statistics.median(bare)
+        print(f"submit?wait / bare GET (p50):      {inline_ratio:.2f}×")
         print(f"p99 / p50 under load:              {pct(loaded, 99) / pct(loaded, 50):.2f}×   (target ≤ 2×)")
         print(f"throughput under load:             {len(loaded) / elapsed:.0f} operations/s")
     finally:
