@@ -222,7 +222,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
             raise ConfigError(f"配置文件 {path} 不是合法的 TOML: {exc}") from exc
     _CONFIG_PATH["path"] = path
     try:
-        settings = Settings(**_deep_merge_env_free(overrides))
+        settings = Settings(**_given(overrides))
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
         where = f"（配置文件 {path}）" if path else ""
@@ -233,7 +233,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     return settings
 
 
-def _deep_merge_env_free(overrides: dict[str, Any]) -> dict[str, Any]:
+def _given(overrides: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in overrides.items() if v not in (None, {}, [])}
 
 

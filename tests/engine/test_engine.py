@@ -46,6 +46,22 @@ def make_engine(tmp_path: Path, broker: FakeBroker | None = None, **queue: Any) 
     return Engine(Journal(tmp_path / "journal.db"), registry, broker or FakeBroker(), settings)
 
 
+BUY = {"stock_code": "600000", "price": 10, "quantity": 100}
+
+
+def started_on_a_blocked_broker(
+    tmp_path: Path, first: str, params: dict[str, Any], **queue: Any
+) -> tuple[Engine, FakeBroker, str]:
+    """An engine whose first operation is inside the broker and held there until `fake.gate` opens."""
+    fake = FakeBroker()
+    fake.gate.clear()
+    engine = make_engine(tmp_path, fake, **queue)
+    engine.start()
+    op_id = engine.submit(first, params).record.id
+    assert fake.entered.wait(5)
+    return engine, fake, op_id
+
+
 def wait_status(engine: Engine, op_id: str, *statuses: OpStatus, timeout: float = 5) -> OpStatus:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -75,13 +91,8 @@ def test_watchdog_fails_a_hung_query_and_unknowns_a_hung_order_and_keeps_serving
 
 
 def test_bounded_queue_refuses_when_full(tmp_path: Path) -> None:
-    fake = FakeBroker()
-    fake.gate.clear()
-    engine = make_engine(tmp_path, fake, max_size=2)
-    engine.start()
+    engine, fake, _ = started_on_a_blocked_broker(tmp_path, "holding_query", {}, max_size=2)
     try:
-        engine.submit("holding_query", {})
-        assert fake.entered.wait(5)
         engine.submit("funds_query", {})
         engine.submit("funds_query", {})
         with pytest.raises(QueueFull):
@@ -93,12 +104,7 @@ def test_bounded_queue_refuses_when_full(tmp_path: Path) -> None:
 
 
 def test_restart_running_becomes_unknown_and_queued_resume(tmp_path: Path) -> None:
-    fake = FakeBroker()
-    fake.gate.clear()
-    engine = make_engine(tmp_path, fake)
-    engine.start()
-    running = engine.submit("buy", {"stock_code": "600000", "price": 10, "quantity": 100}).record.id
-    assert fake.entered.wait(5)
+    engine, fake, running = started_on_a_blocked_broker(tmp_path, "buy", BUY)
     queued = engine.submit("funds_query", {}).record.id
     # simulate a crash: abandon the engine without shutdown; a new one opens the same journal
     second = make_engine(tmp_path)
@@ -113,12 +119,7 @@ def test_restart_running_becomes_unknown_and_queued_resume(tmp_path: Path) -> No
 
 
 def test_restart_with_on_restart_fail(tmp_path: Path) -> None:
-    fake = FakeBroker()
-    fake.gate.clear()
-    engine = make_engine(tmp_path, fake)
-    engine.start()
-    engine.submit("holding_query", {})
-    assert fake.entered.wait(5)
+    engine, fake, _ = started_on_a_blocked_broker(tmp_path, "holding_query", {})
     queued = engine.submit("funds_query", {}).record.id
     second = make_engine(tmp_path, on_restart="fail")
     second.start()
@@ -130,24 +131,14 @@ def test_restart_with_on_restart_fail(tmp_path: Path) -> None:
 
 
 def test_shutdown_waits_for_the_running_operation(tmp_path: Path) -> None:
-    fake = FakeBroker()
-    fake.gate.clear()
-    engine = make_engine(tmp_path, fake)
-    engine.start()
-    op = engine.submit("buy", {"stock_code": "600000", "price": 10, "quantity": 100}).record.id
-    assert fake.entered.wait(5)
+    engine, fake, op = started_on_a_blocked_broker(tmp_path, "buy", BUY)
     threading.Timer(0.2, fake.gate.set).start()
     engine.shutdown(5)
     assert Journal(tmp_path / "journal.db").get(op).status is OpStatus.SUCCESS
 
 
 def test_shutdown_journals_an_overrunning_order_as_unknown(tmp_path: Path) -> None:
-    fake = FakeBroker()
-    fake.gate.clear()
-    engine = make_engine(tmp_path, fake)
-    engine.start()
-    op = engine.submit("buy", {"stock_code": "600000", "price": 10, "quantity": 100}).record.id
-    assert fake.entered.wait(5)
+    engine, fake, op = started_on_a_blocked_broker(tmp_path, "buy", BUY)
     engine.shutdown(0.1)
     fake.gate.set()
     assert Journal(tmp_path / "journal.db").get(op).status is OpStatus.UNKNOWN
