@@ -30,35 +30,60 @@ class Section(BaseModel):
 
 
 class AppSection(Section):
-    name: str = "同花顺交易自动化系统"
-    version: str | None = None  # accepted from old config files; the package version is authoritative
-    home: Path | None = None  # data folder; EASYTHS_HOME or ~/.easyths when unset
+    name: str = Field("同花顺交易自动化系统", description="服务名称，显示在 /api/v1/system/info 与日志中")
+    version: str | None = Field(  # accepted from old config files; the package version is authoritative
+        None, description="兼容原版配置文件，忽略；版本号以安装的程序包为准"
+    )
+    home: Path | None = Field(  # data folder; EASYTHS_HOME or ~/.easyths when unset
+        None,
+        description="数据目录（日志库 journal.db、模拟账户 sim.db、日志）；不设置时用 EASYTHS_HOME 或 ~/.easyths",
+    )
 
 
 class TradingSection(Section):
-    app_path: str = "C:/同花顺软件/同花顺/xiadan.exe"  # xiadan.exe, used by the ths backend
-    max_order_amount: Decimal = Decimal("10000000")  # 单笔委托金额上限（元），client-side guard
+    app_path: str = Field(  # xiadan.exe, used by the ths backend
+        "C:/同花顺软件/同花顺/xiadan.exe",
+        description="同花顺下单程序 xiadan.exe 的路径（仅 ths 后端）；[broker].exe_path 优先",
+    )
+    max_order_amount: Decimal = Field(  # 单笔委托金额上限（元），client-side guard
+        Decimal("10000000"), description="单笔委托金额上限（元）；目前参数校验使用固定的 10000000，此项尚未生效"
+    )
 
 
 class QueueSection(Section):
-    max_size: int = Field(1000, ge=1)
-    operation_timeout: float = Field(60.0, gt=0)  # seconds before the watchdog fails an operation
-    on_restart: Literal["resume", "fail"] = "resume"  # what happens to `queued` ops after a restart
-    retention_days: int = Field(30, ge=1)  # finished operations older than this are purged
-    fsync: bool = False  # true: fsync every journal write (power-loss durable, slower)
-    reconcile_delays: list[float] = Field(default_factory=lambda: [1.0, 5.0, 30.0])  # settling `unknown`
-    shutdown_grace: float = Field(10.0, ge=0)  # seconds Ctrl+C waits for the running operation
-    priority_levels: int | None = None  # accepted from old config files, unused
-    batch_size: int | None = None  # accepted from old config files, unused
+    max_size: int = Field(1000, ge=1, description="队列最大长度（排队中的操作数），满时提交返回 503 QUEUE_FULL")
+    operation_timeout: float = Field(  # seconds before the watchdog fails an operation
+        60.0, gt=0, description="单个操作的最长执行时间（秒）；超时由看门狗判定，下单类操作记为 unknown，队列继续服务"
+    )
+    on_restart: Literal["resume", "fail"] = Field(  # what happens to `queued` ops after a restart
+        "resume", description="重启后仍在排队的操作：resume 继续执行，fail 判为失败"
+    )
+    retention_days: int = Field(  # finished operations older than this are purged
+        30, ge=1, description="已结束的操作在日志库中保留的天数，过期后清除"
+    )
+    fsync: bool = Field(  # true: fsync every journal write (power-loss durable, slower)
+        False, description="true：每次写日志库都落盘（fsync），断电也不丢，但更慢"
+    )
+    reconcile_delays: list[float] = Field(  # settling `unknown`
+        default_factory=lambda: [1.0, 5.0, 30.0],
+        description="结果未知（unknown）的委托在这些秒数后依次与当日委托核对",
+    )
+    shutdown_grace: float = Field(  # seconds Ctrl+C waits for the running operation
+        10.0, ge=0, description="Ctrl+C 停止服务时等待正在执行的操作完成的最长秒数"
+    )
+    priority_levels: int | None = Field(None, description="兼容原版配置文件，未使用（优先级固定为 0-10）")
+    batch_size: int | None = Field(None, description="兼容原版配置文件，未使用")
 
 
 class ApiSection(Section):
-    host: str = "127.0.0.1"
-    port: int = Field(7648, ge=1, le=65535)
-    key: SecretStr | None = None
-    cors_origins: str = ""
-    rate_limit: int | None = None  # accepted from old config files, unused
-    ip_whitelist: str | None = None  # accepted from old config files, unused
+    host: str = Field("127.0.0.1", description="监听地址；非本机地址必须同时配置 API Key，否则拒绝启动")
+    port: int = Field(7648, ge=1, le=65535, description="监听端口")
+    key: SecretStr | None = Field(
+        None, description="API 密钥：设置后所有请求需带 Authorization: Bearer <key>；从不写入日志"
+    )
+    cors_origins: str = Field("", description="允许跨域访问的来源，逗号分隔；留空不开启 CORS")
+    rate_limit: int | None = Field(None, description="兼容原版配置文件，未使用")
+    ip_whitelist: str | None = Field(None, description="兼容原版配置文件，未使用")
 
     @field_validator("key", mode="before")
     @classmethod
@@ -67,10 +92,14 @@ class ApiSection(Section):
 
 
 class LoggingSection(Section):
-    level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
-    file: str = "logs/easyths.log"  # relative paths are under EASYTHS_HOME
-    max_bytes: int = 10 * 1024 * 1024
-    backup_count: int = 5
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "INFO", description="日志级别（不区分大小写）"
+    )
+    file: str = Field(  # relative paths are under EASYTHS_HOME
+        "logs/easyths.log", description="日志文件；相对路径位于数据目录下"
+    )
+    max_bytes: int = Field(10 * 1024 * 1024, description="单个日志文件的最大字节数，超过后轮转")
+    backup_count: int = Field(5, description="轮转后保留的旧日志文件个数")
 
     @field_validator("level", mode="before")
     @classmethod
@@ -81,24 +110,41 @@ class LoggingSection(Section):
 class BrokerSection(Section):
     """The `ths` backend's knobs: menu names and column variants differ by broker build."""
 
-    backend: Literal["sim", "ths"] = "sim"
-    exe_path: str | None = None  # overrides [trading].app_path
-    window_title: str = "网上股票交易系统5.0"
-    step_timeout: float = Field(5.0, gt=0)  # longest wait for one control or dialog
-    grid_read: Literal["export", "copy"] = "export"
-    menu: dict[str, list[str]] = Field(default_factory=dict)  # operation page -> menu path override
-    columns: dict[str, str] = Field(default_factory=dict)  # client header -> canonical header
-    captcha_recogniser: str | None = None  # "module:callable" taking PNG bytes, returning the text
-    account_combo_id: int | None = None  # account combo on the main window; None = first ComboBox
+    backend: Literal["sim", "ths"] = Field(
+        "sim", description="交易后端：sim 内置模拟券商，ths 驱动同花顺客户端（仅 Windows）"
+    )
+    exe_path: str | None = Field(None, description="xiadan.exe 路径，优先于 [trading].app_path")
+    window_title: str = Field(
+        "网上股票交易系统5.0", description="交易客户端主窗口标题（部分券商为 核新网上交易系统）"
+    )
+    step_timeout: float = Field(  # longest wait for one control or dialog
+        5.0, gt=0, description="驱动客户端时等待一个控件或弹窗的最长秒数"
+    )
+    grid_read: Literal["export", "copy"] = Field(
+        "export", description="表格读取方式：export 导出到临时文件（推荐），copy 复制（可能需要验证码）"
+    )
+    menu: dict[str, list[str]] = Field(  # operation page -> menu path override
+        default_factory=dict, description='按页面覆盖客户端左侧菜单路径，例如 funds = ["查询[F4]", "资金股份"]'
+    )
+    columns: dict[str, str] = Field(  # client header -> canonical header
+        default_factory=dict, description='客户端表头到标准列名的映射，例如 "参考盈亏" = "盈亏"'
+    )
+    captcha_recogniser: str | None = Field(  # "module:callable" taking PNG bytes, returning the text
+        None, description='复制表格需要验证码时使用的识别器："模块:函数"，参数为 PNG 字节，返回验证码文本'
+    )
+    account_combo_id: int | None = Field(  # account combo on the main window; None = first ComboBox
+        None, description="主窗口上账户下拉框的控件 id；不设置时使用第一个下拉框"
+    )
 
 
 class SimFees(Section):
-    commission_rate: Decimal = Decimal("0.00025")
-    min_commission: Decimal = Decimal("5")
-    stamp_duty_rate: Decimal = Decimal("0.0005")
-    transfer_fee_rate: Decimal = Decimal("0.00001")
+    commission_rate: Decimal = Field(Decimal("0.00025"), description="佣金费率（双向），默认万分之 2.5")
+    min_commission: Decimal = Field(Decimal("5"), description="单笔最低佣金（元）")
+    stamp_duty_rate: Decimal = Field(Decimal("0.0005"), description="印花税率，仅卖出股票时收取")
+    transfer_fee_rate: Decimal = Field(Decimal("0.00001"), description="过户费率（股票双向）")
     # 逆回购手续费（按期限天数，占出借金额比例）；未列出的期限按 0.0003（§7.4，UNCERTAIN）
     repo_fee_rates: dict[int, Decimal] = Field(
+        description="逆回购手续费率：期限天数 → 占出借金额的比例；未列出的期限按 0.0003",
         default_factory=lambda: {
             1: Decimal("0.00001"),
             2: Decimal("0.00002"),
@@ -112,22 +158,39 @@ class SimFees(Section):
 
 
 class SimSection(Section):
-    initial_cash: Decimal = Field(Decimal("1000000"), ge=0)
-    accounts: list[str] = Field(default_factory=lambda: ["模拟账户"])
-    quotes: Literal["manual", "replay", "random", "live"] = "manual"
-    clock: Literal["virtual", "wall"] = "virtual"
-    start: str | None = None  # virtual clock start (ISO, Asia/Shanghai); default: next session open
-    replay_file: Path | None = None
-    random_seed: int = 42
+    initial_cash: Decimal = Field(Decimal("1000000"), ge=0, description="模拟账户初始资金（元），重置时也用它")
+    accounts: list[str] = Field(
+        default_factory=lambda: ["模拟账户"], description="模拟账户名称列表，可用 account_switch 切换"
+    )
+    quotes: Literal["manual", "replay", "random", "live"] = Field(
+        "manual",
+        description="行情来源：manual 通过 API 设置，replay 回放 CSV，random 随机游走演示，live 公开实时行情（需联网）",
+    )
+    clock: Literal["virtual", "wall"] = Field(
+        "virtual", description="时钟：virtual 虚拟时钟（只在指令下推进），wall 真实时间"
+    )
+    start: str | None = Field(  # virtual clock start (ISO, Asia/Shanghai); default: next session open
+        None, description="虚拟时钟起点（上海时间，ISO 格式）；不设置时为今天或下一个交易日的 09:30"
+    )
+    replay_file: Path | None = Field(
+        None, description="replay 行情文件（CSV：time,code,price[,prev_close,bid,ask,volume,name]）"
+    )
+    random_seed: int = Field(42, description="random 行情的随机种子（相同种子产生相同行情）")
     # 价格笼子外的限价单：hold（暂存，笼子移动后进入撮合，交易所做法）或 reject（直接拒绝）
-    cage: Literal["hold", "reject"] = "hold"
+    cage: Literal["hold", "reject"] = Field(
+        "hold", description="价格笼子外的限价单：hold 暂存，笼子移动后进入撮合（交易所做法）；reject 直接拒绝"
+    )
     # 可当日回转（T+0）的基金代码；可转债与逆回购按品种自动 T+0
-    t0_codes: list[str] = Field(default_factory=list)
+    t0_codes: list[str] = Field(
+        default_factory=list, description="可当日回转（T+0）的基金代码；可转债与逆回购按品种自动 T+0"
+    )
     # 成本价算法：diluted（摊薄成本，卖出盈亏计入成本）或 average（买入均价）
-    cost_basis: Literal["diluted", "average"] = "diluted"
-    repo_day_basis: int = Field(365, ge=360, le=366)  # 逆回购计息天数基准
-    live_timeout: float = Field(3.0, gt=0)  # live 行情请求超时（秒）
-    fees: SimFees = Field(default_factory=SimFees)
+    cost_basis: Literal["diluted", "average"] = Field(
+        "diluted", description="成本价算法：diluted 摊薄成本（卖出盈亏计入成本），average 买入均价"
+    )
+    repo_day_basis: int = Field(365, ge=360, le=366, description="逆回购计息的年天数基准")
+    live_timeout: float = Field(3.0, gt=0, description="live 行情请求的超时（秒）")
+    fees: SimFees = Field(default_factory=SimFees, description="模拟券商的费用，见 [sim.fees]")
 
 
 class Settings(BaseSettings):
