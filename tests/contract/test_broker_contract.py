@@ -77,7 +77,7 @@ def test_rejections_carry_the_brokers_own_words(h: Harness) -> None:
     h.quote("600000", "10.00", name="浦发银行")
     with pytest.raises(BrokerRejected, match=r"超出涨跌停限制: \[9.00 - 11.00\]"):
         h.broker.place_order(Side.BUY, "600000", D("12.00"), 100)
-    with pytest.raises(BrokerRejected, match="可用余额不足"):
+    with pytest.raises(BrokerRejected, match="可用金额不足"):
         h.broker.place_order(Side.BUY, "600000", D("10.00"), 1_000_000)
 
 

@@ -42,7 +42,7 @@ def test_repo_needs_a_rate_whole_thousands_and_cash(db: Path) -> None:
     sim.set_quote("131810", D("1.85"))
     with pytest.raises(BrokerRejected, match="1000的倍数"):
         sim.lend_repo("深圳", 1, 1500)
-    with pytest.raises(BrokerRejected, match="可用余额不足"):
+    with pytest.raises(BrokerRejected, match="可用金额不足"):
         sim.lend_repo("深圳", 1, 2_000_000)
     sim.lend_repo("深圳", 1, 1000)
     assert sim.repo_rates() == [

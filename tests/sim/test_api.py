@@ -111,7 +111,7 @@ def test_a_day_of_paper_trading_over_http(tmp_path: Path) -> None:
         cancel = run(client, "order_cancel", contract_no=contract)
         assert cancel["data"]["cancelled"] == [contract]
         sell_today = run(client, "sell", stock_code="600000", price=10.0, quantity=100)
-        assert sell_today["success"] is False and "可用股份不足" in str(sell_today)
+        assert sell_today["success"] is False and "可用余额不足" in str(sell_today)
         funds = run(client, "funds_query")["data"]
         assert funds["资金余额"] == 1000000 - 3005.03  # 3000 + commission 5.00 + transfer 0.03
         assert funds["冻结金额"] == 0

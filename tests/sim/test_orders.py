@@ -69,9 +69,9 @@ def test_orders_by_time_and_volume_priority(sim: SimBroker) -> None:
 
 def test_cash_and_share_checks_use_the_clients_wording(sim: SimBroker) -> None:
     sim.set_quote("600000", D("10.00"), D("10.00"))
-    with pytest.raises(BrokerRejected, match="可用余额不足"):
+    with pytest.raises(BrokerRejected, match="可用金额不足：需要"):
         sim.place_order(Side.BUY, "600000", D("10.00"), 100_000 * 10)
-    with pytest.raises(BrokerRejected, match="可用股份不足"):
+    with pytest.raises(BrokerRejected, match="可用余额不足：600000可用0股，委托卖出100股"):
         sim.place_order(Side.SELL, "600000", D("10.00"), 100)
 
 
@@ -120,7 +120,7 @@ def test_call_auction_orders_rest_until_continuous_trading(db: Path) -> None:
 def test_t_plus_1_sell_next_day_and_sale_cash_withdrawable_the_day_after(sim: SimBroker) -> None:
     sim.set_quote("600000", D("10.00"), D("10.00"))
     sim.place_order(Side.BUY, "600000", D("10.00"), 300)
-    with pytest.raises(BrokerRejected, match="可用股份不足"):
+    with pytest.raises(BrokerRejected, match="可用余额不足"):
         sim.place_order(Side.SELL, "600000", D("10.00"), 100)
     sim.advance(days=1)
     assert sim.holdings()[0]["可用余额"] == 300

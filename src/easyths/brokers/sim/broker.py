@@ -8,7 +8,9 @@ The clock, quote and reset controls live in `control.py`.
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -25,7 +27,7 @@ from easyths.brokers.base import (
     Side,
     TimeRange,
 )
-from easyths.brokers.sim import account, conditions, matching, repo
+from easyths.brokers.sim import account, conditions, entry, repo, settlement
 from easyths.brokers.sim.clock import Clock, VirtualClock, WallClock, parse_start
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.control import SimControl
@@ -39,10 +41,14 @@ from easyths.brokers.sim.quotes import (
 from easyths.brokers.sim.rows import fill_row, order_row
 from easyths.brokers.sim.store import Store
 from easyths.domain import calendar
-from easyths.domain.orders import OPEN_STATUSES
+from easyths.domain.orders import Order
 from easyths.domain.rules import accepts_cancels
 from easyths.errors import BrokerRejected, ConfigError, InvalidParams
 from easyths.settings import Settings, SimSection
+
+log = logging.getLogger(__name__)
+
+EventSink = Callable[[dict[str, Any]], None]
 
 HISTORY_DAYS: dict[str, int] = {"当日": 0, "近一周": 7, "近一月": 30, "近三月": 90, "近一年": 365}
 
@@ -68,6 +74,9 @@ class SimBroker(SimControl):
         self.clock = clock
         self.quotes = quotes or _source_for(self.settings)
         self.ctx = SimContext(self.store, self.settings, clock)
+        self._sinks: list[EventSink] = []
+        self.store.after_commit = self._deliver
+        self.store.after_rollback = self.ctx.outbox.clear
         with self._lock, self.store.tx():
             saved = self.store.get_meta("clock")
             if saved and isinstance(clock, VirtualClock):
@@ -88,6 +97,22 @@ class SimBroker(SimControl):
     def from_settings(cls, settings: Settings) -> SimBroker:
         return cls(settings.home / "sim.db", settings.sim)
 
+    # --- events ---------------------------------------------------------------------------------
+
+    def add_event_sink(self, fn: EventSink) -> None:
+        """`fn(event)` hears every fill, condition trigger and expiry, after its transaction
+        commits, on the thread that produced it. It must not block; its exceptions are logged."""
+        self._sinks.append(fn)
+
+    def _deliver(self) -> None:
+        events, self.ctx.outbox[:] = list(self.ctx.outbox), []
+        for event in events:
+            for sink in self._sinks:
+                try:
+                    sink(event)
+                except Exception:  # a listener's bug must not undo a committed trade
+                    log.exception("事件接收方出错: %s", event.get("type"))
+
     # --- Broker protocol: orders ---------------------------------------------------------------------
 
     def place_order(self, side: Side, stock_code: str, price: Decimal, quantity: int) -> OrderAck:
@@ -95,46 +120,40 @@ class SimBroker(SimControl):
             with self.store.tx():
                 self._sync()
                 self._ensure_quote(stock_code)
-                entry = matching.place_limit(self.ctx, self._account(), side, stock_code, price, quantity)
-            return self._ack(entry, side)
+                placed = entry.place_limit(self.ctx, self._account(), side, stock_code, price, quantity)
+            return self._ack(placed, side)
 
     def place_market_order(self, side: Side, stock_code: str, quantity: int, strategy: MarketStrategy) -> OrderAck:
         with self._lock:
             with self.store.tx():
                 self._sync()
                 self._ensure_quote(stock_code)
-                entry = matching.place_market(self.ctx, self._account(), side, stock_code, quantity, strategy)
-            return self._ack(entry, side)
+                placed = entry.place_market(self.ctx, self._account(), side, stock_code, quantity, strategy)
+            return self._ack(placed, side)
 
     @staticmethod
-    def _ack(entry: matching.Entry, side: Side) -> OrderAck:
+    def _ack(placed: entry.Entry, side: Side) -> OrderAck:
         """A 废单 was committed with its 合同编号; the caller still learns it was refused."""
-        if entry.rejection:
-            raise BrokerRejected(entry.rejection, details={"合同编号": str(entry.contract_no), "备注": "废单"})
-        return OrderAck(str(entry.contract_no), f"您的{side.label}委托已成功提交，合同编号：{entry.contract_no}。")
+        if placed.rejection:
+            raise BrokerRejected(placed.rejection, details={"合同编号": str(placed.contract_no), "备注": "废单"})
+        return OrderAck(str(placed.contract_no), f"您的{side.label}委托已成功提交，合同编号：{placed.contract_no}。")
 
     def cancel_orders(
         self, *, stock_code: str | None = None, side: CancelSide = "all", contract_no: str | None = None
     ) -> list[str]:
         with self._lock, self.store.tx():
             self._sync()
-            sql = "SELECT * FROM orders WHERE account = ? AND status IN (?, ?)"
-            args: list[object] = [self._account(), *OPEN_STATUSES]
-            if stock_code:
-                sql += " AND code = ?"
-                args.append(stock_code)
-            if side != "all":
-                sql += " AND side = ?"
-                args.append(side)
-            if contract_no:
-                sql += " AND contract_no = ?"
-                args.append(int(contract_no))
-            orders = self.store.all(sql + " ORDER BY contract_no", *args)
+            orders = self.ctx.ledger.open_orders(
+                account=self._account(),
+                code=stock_code or None,
+                side=None if side == "all" else side,
+                contract_no=int(contract_no) if contract_no else None,
+            )
             if orders and not accepts_cancels(self.ctx.phase()):
                 raise BrokerRejected(f"提交失败：当前时间不允许撤单（{self.ctx.phase().value}）")
             for order in orders:
-                matching.cancel(self.ctx, order)
-            return [str(o["contract_no"]) for o in orders]
+                settlement.cancel(self.ctx, order)
+            return [str(o.contract_no) for o in orders]
 
     # --- queries ----------------------------------------------------------------------------------
 
@@ -155,30 +174,21 @@ class SimBroker(SimControl):
         if time_range not in HISTORY_DAYS:
             raise InvalidParams(f"时间范围无效: {time_range}")
         return [
-            {"委托日期": o["trade_date"].replace("-", ""), **order_row(o)}
+            {"委托日期": o.trade_date.replace("-", ""), **order_row(o)}
             for o in self._orders(HISTORY_DAYS[time_range], stock_code)
         ]
 
-    def _orders(self, days_back: int, stock_code: str | None) -> list[Any]:
+    def _orders(self, days_back: int, stock_code: str | None) -> list[Order]:
         with self._lock, self.store.tx():
             self._sync()
             since = (self.clock.now().date() - timedelta(days=days_back)).isoformat()
-            sql = "SELECT * FROM orders WHERE account = ? AND trade_date >= ?"
-            args: list[object] = [self._account(), since]
-            if stock_code:
-                sql += " AND code = ?"
-                args.append(stock_code)
-            return self.store.all(sql + " ORDER BY contract_no", *args)
+            return self.ctx.ledger.since(self._account(), since, stock_code)
 
     def today_fills(self, stock_code: str | None = None) -> list[Row]:
         with self._lock, self.store.tx():
             self._sync()
-            sql = "SELECT * FROM fills WHERE account = ? AND trade_date = ?"
-            args: list[object] = [self._account(), self.clock.now().date().isoformat()]
-            if stock_code:
-                sql += " AND code = ?"
-                args.append(stock_code)
-            return [fill_row(f) for f in self.store.all(sql + " ORDER BY fill_no", *args)]
+            day = self.clock.now().date().isoformat()
+            return [fill_row(f) for f in self.ctx.ledger.fills_on(self._account(), day, stock_code)]
 
     # --- reverse repo -----------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from easyths.brokers.base import Row, Side
-from easyths.brokers.sim import account, matching
+from easyths.brokers.sim import account, entry
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.quotes import ask_of, bid_of, get_quote
 from easyths.domain.codes import classify
@@ -34,7 +34,7 @@ def place_price(ctx: SimContext, acct: str, side: Side, code: str, target: Decim
     """Buy when the price falls to the target (≤), sell when it rises to it (≥)."""
     quote = get_quote(ctx.store, code)
     if quote is None:
-        raise BrokerRejected(matching.no_quote(code))
+        raise BrokerRejected(entry.no_quote(code))
     if side is Side.BUY and (error := classify(code).buy_quantity_error(qty)):
         raise BrokerRejected(error)
     if side is Side.SELL and account.position(ctx, acct, code) is None:
@@ -139,11 +139,11 @@ def _fire(ctx: SimContext, cond: sqlite3.Row, quote: sqlite3.Row) -> None:
     ctx.store.run("UPDATE conditions SET status = '已触发' WHERE id = ?", cond["id"])
     try:
         if qty <= 0:
-            raise BrokerRejected("可用股份不足")
-        entry = matching.place_limit(ctx, cond["account"], side, cond["code"], price, qty)
-        no, message = entry.contract_no, entry.rejection or "已委托"
+            raise BrokerRejected(f"可用余额不足：{cond['code']}可用0股")
+        placed = entry.place_limit(ctx, cond["account"], side, cond["code"], price, qty)
+        no, message = placed.contract_no, placed.rejection or "已委托"
     except BrokerRejected as exc:
-        no = matching.record_rejected(ctx, cond["account"], side, cond["code"], price, max(qty, 0), exc.message)
+        no = entry.record_rejected(ctx, cond["account"], side, cond["code"], price, max(qty, 0), exc.message)
         message = exc.message
     ctx.store.run("UPDATE conditions SET contract_no = ?, message = ? WHERE id = ?", str(no), message, cond["id"])
 

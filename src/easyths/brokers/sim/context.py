@@ -1,11 +1,18 @@
-"""What every part of the sim needs: the store, the settings, the fee schedule and the clock."""
+"""What every part of the sim needs: the store, the ledger, the settings, the fees, the clock,
+and the outbox of events for the sinks.
+
+Why an outbox: events (fills, triggers, expiries) are produced inside a transaction; they reach
+the sinks only after it commits, so a listener never hears of a fill that was rolled back.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from easyths.brokers.sim.clock import Clock
+from easyths.brokers.sim.ledger import Ledger
 from easyths.brokers.sim.store import Store
 from easyths.domain import calendar
 from easyths.domain.rules import FeeSchedule, Phase, session_phase
@@ -17,11 +24,19 @@ class SimContext:
     store: Store
     settings: SimSection
     clock: Clock
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+    _ledger: Ledger | None = None
 
     @property
     def fees(self) -> FeeSchedule:
         f = self.settings.fees
         return FeeSchedule(f.commission_rate, f.min_commission, f.stamp_duty_rate, f.transfer_fee_rate)
+
+    @property
+    def ledger(self) -> Ledger:
+        if self._ledger is None:
+            self._ledger = Ledger(self.store, self.fees)
+        return self._ledger
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -32,6 +47,10 @@ class SimContext:
     def phase(self) -> Phase:
         now = self.now()
         return session_phase(now.time(), calendar.is_session(now.date()))
+
+    def emit(self, type_: str, **fields: Any) -> None:
+        """Queue an event for the sinks; sent when the transaction commits."""
+        self.outbox.append({"type": type_, "at": self.now().isoformat(timespec="seconds"), **fields})
 
 
 __all__ = ["SimContext"]

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from easyths.brokers.sim import account, conditions, matching, repo
+from easyths.brokers.sim import account, book, conditions, repo
 from easyths.brokers.sim.clock import Clock, VirtualClock, as_shanghai
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.quotes import (
@@ -41,6 +41,7 @@ class SimControl:
     quotes: QuoteSource
     ctx: SimContext
     _lock: threading.RLock
+    _written_clock: datetime | None = None
 
     def _account(self) -> str:
         return self.store.get_meta("current_account") or self.settings.accounts[0]
@@ -54,7 +55,7 @@ class SimControl:
         closed = self.store.get_meta("day_closed") == "1"
         while True:
             if not closed and (now.date() > day or (now.date() == day and now.time() >= CLOSE)):
-                matching.close_day(self.ctx)
+                book.close_day(self.ctx)
                 closed = True
                 self.store.set_meta("day_closed", "1")
             nxt = calendar.next_session(day)
@@ -67,8 +68,9 @@ class SimControl:
             self.store.set_meta("trading_day", day.isoformat())
             self.store.set_meta("day_closed", "0")
         conditions.expire(self.ctx)
-        if self.clock.virtual:
-            self.store.set_meta("clock", now.isoformat())
+        if self.clock.virtual and now != self._written_clock:
+            self.store.set_meta("clock", now.isoformat())  # only when it moved: a query writes nothing
+            self._written_clock = now
 
     def advance(self, *, days: int | None = None, to: datetime | None = None) -> dict[str, Any]:
         """Move the virtual clock: `days=n` to 09:30 of the n-th next trading day, `to` to a time.
@@ -97,7 +99,7 @@ class SimControl:
             self._sync()
             if self.quotes.kind in ("random", "live"):
                 self._refresh(self._book_codes())
-            matching.rematch_open(self.ctx)
+            book.rematch_open(self.ctx)
             return self._state()
 
     def replay_step(self) -> int | None:
@@ -141,7 +143,7 @@ class SimControl:
     def _apply_quote(self, quote: Quote) -> Any:
         row = upsert_quote(self.store, quote, self.clock.now())
         if self.ctx.phase() is Phase.CONTINUOUS:
-            matching.match_code(self.ctx, quote.code)
+            book.match_code(self.ctx, quote.code)
         conditions.check(self.ctx, quote.code)
         return get_quote(self.store, quote.code) or row
 
@@ -169,7 +171,8 @@ class SimControl:
         Quotes and the clock stay; 合同编号 keep increasing so old numbers are never reused."""
         amount = money(Decimal(cash) if cash is not None else self.settings.initial_cash)
         with self._lock, self.store.tx():
-            for table in ("positions", "orders", "fills", "conditions", "repos"):
+            self.ctx.ledger.reset()
+            for table in ("positions", "conditions", "repos"):
                 self.store.run(f"DELETE FROM {table}")
             self.store.run("UPDATE accounts SET balance = ?, frozen = '0', unsettled = '0'", amount)
             return self._state()

@@ -247,6 +247,12 @@ def quote_dict(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
+def take_volume(store: Store, code: str, side: str, qty: int) -> None:
+    """A trade uses up the volume on the side it met: the ask's for a buy, the bid's for a sell."""
+    column = "ask_left" if side == "buy" else "bid_left"
+    store.run(f"UPDATE quotes SET {column} = MAX({column} - ?, 0) WHERE code = ? AND {column} IS NOT NULL", qty, code)
+
+
 def roll_quotes(store: Store) -> None:
     """A new session: yesterday's last price becomes the previous close; the book is refreshed."""
     store.run("UPDATE quotes SET prev_close = price, bid = NULL, ask = NULL, bid_left = volume, ask_left = volume")
@@ -265,5 +271,6 @@ __all__ = [
     "parse_sina",
     "quote_dict",
     "roll_quotes",
+    "take_volume",
     "upsert_quote",
 ]

@@ -15,11 +15,11 @@ from decimal import Decimal
 from easyths.brokers.base import MarketName, Row, Side
 from easyths.brokers.sim import account
 from easyths.brokers.sim.context import SimContext
-from easyths.brokers.sim.matching import no_quote
+from easyths.brokers.sim.entry import new_order, no_quote
 from easyths.brokers.sim.quotes import get_quote
 from easyths.domain import calendar
 from easyths.domain.codes import REPO_CODES, Exchange, repo_code
-from easyths.domain.orders import OrderStatus
+from easyths.domain.orders import OrderAccepted, OrderFilled
 from easyths.domain.rules import accepts_repo, money, repo_fee, repo_interest, time_rejection
 from easyths.errors import BrokerRejected
 
@@ -48,46 +48,16 @@ def lend(ctx: SimContext, acct: str, market: MarketName, term_days: int, amount:
     rate: Decimal = quote["price"]
     principal = Decimal(amount)
     fee = repo_fee(term_days, principal, ctx.settings.fees.repo_fee_rates)
-    if principal + fee > account.available_cash(ctx, acct):
-        raise BrokerRejected("可用余额不足")
+    available = account.available_cash(ctx, acct)
+    if principal + fee > available:
+        raise BrokerRejected(f"可用金额不足：需要{principal + fee:.2f}元，可用{available:.2f}元")
     due = maturity(now.date(), term_days)
     days = (due - now.date()).days
     interest = repo_interest(principal, rate, days, ctx.settings.repo_day_basis)
-    no = ctx.store.next_contract_no()
-    name = quote["name"] or REPO_CODES[code][2]
-    stamp = now.strftime("%H:%M:%S")
     qty = amount // FACE
-    ctx.store.run(
-        "INSERT INTO orders (contract_no, account, trade_date, time, code, name, side, op, kind, price, quantity,"
-        " filled, filled_amount, status, commission) VALUES (?, ?, ?, ?, ?, ?, 'sell', ?, 'limit', ?, ?, ?, ?, ?, ?)",
-        no,
-        acct,
-        now.date().isoformat(),
-        stamp,
-        code,
-        name,
-        Side.SELL.label,
-        rate,
-        qty,
-        qty,
-        principal,
-        OrderStatus.FILLED.value,
-        fee,
-    )
-    ctx.store.run(
-        "INSERT INTO fills (contract_no, account, trade_date, time, code, name, side, op, quantity, price, amount)"
-        " VALUES (?, ?, ?, ?, ?, ?, 'sell', ?, ?, ?, ?)",
-        no,
-        acct,
-        now.date().isoformat(),
-        stamp,
-        code,
-        name,
-        Side.SELL.label,
-        qty,
-        rate,
-        principal,
-    )
+    order = new_order(ctx, acct, Side.SELL, code, quote["name"] or REPO_CODES[code][2], rate, qty)
+    order = order.apply(OrderAccepted()).apply(OrderFilled(qty, rate, now.strftime("%H:%M:%S"), fee, principal))
+    no = ctx.ledger.add(order).contract_no
     ctx.store.run(
         "INSERT INTO repos (account, contract_no, code, principal, rate, fee, trade_date, maturity, days, interest,"
         " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')",

@@ -7,26 +7,24 @@ from decimal import Decimal
 
 from easyths.brokers.base import Row
 from easyths.domain.codes import classify
+from easyths.domain.orders import Order
 
 
-def _avg(amount: Decimal, qty: int, tick: Decimal) -> Decimal:
-    return (amount / qty).quantize(tick) if qty else Decimal(0).quantize(tick)
-
-
-def order_row(o: sqlite3.Row) -> Row:
-    inst = classify(o["code"])
+def order_row(o: Order) -> Row:
+    """成交数量 and 成交均价 come from the order's fills (all of them, however many)."""
+    inst = classify(o.code)
     return {
-        "委托时间": o["time"],
-        "证券代码": o["code"],
-        "证券名称": o["name"],
-        "操作": o["op"],
-        "备注": o["status"],
-        "委托数量": o["quantity"],
-        "成交数量": o["filled"],
-        "委托价格": o["price"].quantize(inst.tick),
-        "成交均价": _avg(o["filled_amount"], o["filled"], inst.tick),
-        "撤消数量": o["cancelled"],
-        "合同编号": str(o["contract_no"]),
+        "委托时间": o.time,
+        "证券代码": o.code,
+        "证券名称": o.name,
+        "操作": o.op,
+        "备注": o.status.value,
+        "委托数量": o.quantity,
+        "成交数量": o.filled,
+        "委托价格": o.price.quantize(inst.tick),
+        "成交均价": o.average_price(),
+        "撤消数量": o.cancelled,
+        "合同编号": str(o.contract_no),
         "交易市场": inst.market_name,
     }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS orders (
     kind TEXT NOT NULL, strategy TEXT, price DECTEXT NOT NULL,
     quantity INTEGER NOT NULL, filled INTEGER NOT NULL DEFAULT 0, filled_amount DECTEXT NOT NULL DEFAULT '0',
     cancelled INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL,
-    frozen_cash DECTEXT NOT NULL DEFAULT '0',
+    frozen_cash DECTEXT NOT NULL DEFAULT '0', frozen_initial DECTEXT NOT NULL DEFAULT '0',
+    held INTEGER NOT NULL DEFAULT 0,
     commission DECTEXT NOT NULL DEFAULT '0', stamp DECTEXT NOT NULL DEFAULT '0',
     transfer DECTEXT NOT NULL DEFAULT '0', message TEXT NOT NULL DEFAULT ''
 );
@@ -53,12 +54,14 @@ CREATE TABLE IF NOT EXISTS fills (
     fill_no INTEGER PRIMARY KEY AUTOINCREMENT, contract_no INTEGER NOT NULL, account TEXT NOT NULL,
     trade_date TEXT NOT NULL, time TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
     side TEXT NOT NULL, op TEXT NOT NULL, quantity INTEGER NOT NULL,
-    price DECTEXT NOT NULL, amount DECTEXT NOT NULL
+    price DECTEXT NOT NULL, amount DECTEXT NOT NULL, fee DECTEXT NOT NULL DEFAULT '0'
 );
+CREATE INDEX IF NOT EXISTS fills_contract ON fills (contract_no);
 CREATE INDEX IF NOT EXISTS fills_account_date ON fills (account, trade_date);
 CREATE TABLE IF NOT EXISTS quotes (
     code TEXT PRIMARY KEY, name TEXT NOT NULL, price DECTEXT NOT NULL, prev_close DECTEXT NOT NULL,
-    bid DECTEXT, ask DECTEXT, volume INTEGER, bid_left INTEGER, ask_left INTEGER, updated TEXT NOT NULL
+    bid DECTEXT, ask DECTEXT, volume INTEGER, bid_left INTEGER, ask_left INTEGER, updated TEXT NOT NULL,
+    close_price DECTEXT
 );
 CREATE TABLE IF NOT EXISTS conditions (
     id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
@@ -94,11 +97,39 @@ class Store:
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
             self.conn.executescript(SCHEMA)
         except sqlite3.Error as exc:
             raise BrokerUnavailable(f"模拟券商数据库无法打开: {exc}") from exc
         self._depth = 0
         self._lock = threading.RLock()
+        self.after_commit: Callable[[], None] | None = None  # e.g. deliver the events of the transaction
+        self.after_rollback: Callable[[], None] | None = None
+
+    def _migrate(self) -> None:
+        """Columns added after the first release, so an existing paper account keeps working."""
+        added = {
+            "orders": (
+                ("frozen_initial", "DECTEXT NOT NULL DEFAULT '0'"),
+                ("held", "INTEGER NOT NULL DEFAULT 0"),
+            ),
+            "fills": (("fee", "DECTEXT NOT NULL DEFAULT '0'"),),
+            "quotes": (("close_price", "DECTEXT"),),
+        }
+        for table, columns in added.items():
+            have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+            if not have:
+                continue  # a new file: SCHEMA creates it whole
+            for name, decl in columns:
+                if name not in have:
+                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
+            if table == "orders" and "frozen_initial" not in have:
+                for no, qty, filled, frozen in self.conn.execute(
+                    "SELECT contract_no, quantity, filled, frozen_cash FROM orders"
+                    " WHERE status IN ('未成交', '部分成交')"
+                ).fetchall():
+                    initial = Decimal(str(frozen)) * qty / (qty - filled) if qty > filled else Decimal(0)
+                    self.conn.execute("UPDATE orders SET frozen_initial = ? WHERE contract_no = ?", initial, no)
 
     @contextmanager
     def tx(self) -> Iterator[None]:
@@ -117,9 +148,15 @@ class Store:
                 yield
             except BaseException:
                 self.conn.execute("ROLLBACK")
+                self._depth = 0
+                if self.after_rollback is not None:
+                    self.after_rollback()
                 raise
             else:
                 self.conn.execute("COMMIT")
+                self._depth = 0
+                if self.after_commit is not None:
+                    self.after_commit()
             finally:
                 self._depth = 0
 

@@ -1,0 +1,70 @@
+"""Settlement: what a fill or a cancel does to cash and shares, and the fees it costs.
+
+Why apart from the book: the book decides *that* an order trades and at what price; this module
+applies the `OrderFilled` / `OrderCancelled` / `OrderExpired` event to the order, moves the money
+and the shares by the amounts the aggregate derives (fee = fees of the cumulative turnover less
+those already charged; cash released = the freeze that the filled part no longer needs), stores
+the order through the ledger and tells the event sinks.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from easyths.brokers.sim import account
+from easyths.brokers.sim.context import SimContext
+from easyths.domain.codes import Kind, classify
+from easyths.domain.orders import Order, OrderCancelled, OrderExpired, OrderFilled
+
+
+def fill(ctx: SimContext, order: Order, qty: int, price: Decimal) -> Order:
+    """One execution of `qty` at `price`."""
+    amount = price * qty
+    fee = order.fee_for(amount, ctx.fees)
+    after = order.apply(OrderFilled(qty, price, ctx.now().strftime("%H:%M:%S"), fee))
+    release = order.frozen_cash - after.frozen_cash
+    if order.side == "buy":
+        account.change_cash(ctx, order.account, frozen=-release)
+        account.apply_buy(ctx, order.account, order.code, order.name, qty, amount, fee)
+    else:
+        account.apply_sell(ctx, order.account, order.code, qty, amount, fee)
+    saved = ctx.ledger.save(after)
+    ctx.emit(
+        "fill",
+        stock_code=order.code,
+        name=order.name,
+        contract_no=str(order.contract_no),
+        fill_no=str(saved.fills[-1].fill_no),
+        side=order.side,
+        price=str(price),
+        quantity=qty,
+        status=saved.status.value,
+        account=order.account,
+    )
+    return saved
+
+
+def cancel(ctx: SimContext, order: Order, *, expired: bool = False) -> Order:
+    """Cancel (user, market remainder) or expire (the session closed): release what it holds."""
+    after = order.apply(OrderExpired() if expired else OrderCancelled())
+    if order.side == "buy":
+        account.change_cash(ctx, order.account, frozen=-order.frozen_cash)
+    elif classify(order.code).kind is not Kind.REPO:
+        account.freeze_shares(ctx, order.account, order.code, -order.remaining)
+    saved = ctx.ledger.save(after)
+    if expired:
+        ctx.emit(
+            "order_expired",
+            stock_code=order.code,
+            name=order.name,
+            contract_no=str(order.contract_no),
+            side=order.side,
+            price=str(order.price),
+            quantity=order.remaining,
+            status=saved.status.value,
+            account=order.account,
+        )
+    return saved
+
+
+__all__ = ["cancel", "fill"]
