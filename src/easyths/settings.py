@@ -193,6 +193,18 @@ class SimSection(Section):
     fees: SimFees = Field(default_factory=SimFees, description="模拟券商的费用，见 [sim.fees]")
 
 
+class WebSection(Section):
+    """The dashboard at `/` (issue 12)."""
+
+    enabled: bool = Field(True, description="是否在 / 提供网页看板（静态页面，数据仍经 API 认证）")
+    gain_color: Literal["red", "green"] = Field(
+        "red", description="盈利（上涨）显示的颜色：red 为红涨绿跌（A 股习惯），green 为绿涨红跌"
+    )
+    refresh_seconds: float = Field(
+        15.0, ge=2, le=3600, description="看板定时刷新资金/持仓/委托的间隔（秒）；实时事件可用时也按此兜底刷新"
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EASYTHS_",
@@ -208,6 +220,7 @@ class Settings(BaseSettings):
     logging: LoggingSection = Field(default_factory=LoggingSection)
     broker: BrokerSection = Field(default_factory=BrokerSection)
     sim: SimSection = Field(default_factory=SimSection)
+    web: WebSection = Field(default_factory=WebSection)
     config_file: Path | None = Field(None, validation_alias=AliasChoices("config_file"), exclude=True)
 
     @classmethod
@@ -398,6 +411,15 @@ commission_rate = 0.00025   # 佣金万2.5
 min_commission = 5          # 佣金最低 5 元
 stamp_duty_rate = 0.0005    # 印花税（仅卖出股票）
 transfer_fee_rate = 0.00001 # 过户费（股票双向）
+
+[web]
+# 网页看板（浏览器打开 http://127.0.0.1:7648/ ）；设置了 API Key 时页面会要求输入密钥
+enabled = true
+# 盈利显示颜色：red（红涨绿跌，A 股习惯）或 green（绿涨红跌）
+gain_color = "red"
+# 定时刷新资金/持仓/委托的间隔（秒）
+refresh_seconds = 15
+
 """
 
 __all__ = ["EXAMPLE_CONFIG", "Settings", "load_settings"]

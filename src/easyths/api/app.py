@@ -74,4 +74,8 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
         from easyths.api.routes import sim
 
         app.include_router(sim.router, dependencies=auth)
+    if settings.web.enabled:
+        from easyths.api.routes import web
+
+        app.include_router(web.build_router())
     return app

@@ -12,7 +12,7 @@ from easyths.engine.queue import Engine
 from easyths.settings import Settings
 
 
-def _is_loopback(host: str | None) -> bool:
+def is_loopback(host: str | None) -> bool:
     if host is None:
         return False
     if host in ("localhost", "testclient"):
@@ -29,7 +29,7 @@ async def require_auth(request: Request) -> None:
     key = settings.api_key
     if key is None:
         client = request.client.host if request.client else None
-        if not _is_loopback(client):
+        if not is_loopback(client):
             raise HTTPException(403, "未配置 API Key 时只允许本机访问")
         return
     header = request.headers.get("authorization", "")

@@ -1,0 +1,148 @@
+"""The dashboard in headless chromium against a live sim service."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from easyths.api.app import create_app
+from easyths.settings import load_settings
+from tests.web.conftest import ARTIFACTS, LiveServer
+
+KEY = "web-test-key-123"
+
+
+def _server(tmp: Path, **sections: Any) -> LiveServer:
+    settings = load_settings(None, app={"home": str(tmp)}, **sections)
+    return LiveServer(create_app(settings))
+
+
+def _seed(url: str, headers: dict[str, str] | None = None) -> None:
+    """A quote, one filled buy and one resting buy: every panel has something to show."""
+    with httpx.Client(base_url=url, headers=headers or {}, timeout=20) as c:
+        for code, price, prev, name in (("600000", 10.5, 10.2, "浦发银行"), ("000001", 11.8, 12.0, "平安银行")):
+            quote = {"price": price, "prev_close": prev, "name": name}
+            c.put(f"/api/v1/sim/quotes/{code}", json=quote).raise_for_status()
+        for code, price in (("600000", 10.5), ("000001", 11.8), ("600000", 10.0)):
+            body = {"params": {"stock_code": code, "price": price, "quantity": 1000}}
+            r = c.post("/api/v1/operations/buy?wait=10", json=body).json()
+            assert r["data"]["status"] == "success", r
+
+
+@pytest.fixture(scope="module")
+def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    server = _server(tmp_path_factory.mktemp("web-sim"))
+    _seed(server.url)
+    yield server
+    server.close()
+
+
+def _open(page: Any, url: str) -> None:
+    page.goto(url + "/")
+    page.wait_for_selector("body[data-ready='1']")
+
+
+def test_the_page_loads_with_funds_holdings_and_orders(page: Any, sim: LiveServer) -> None:
+    _open(page, sim.url)
+    assert re.fullmatch(r"[\d,]+\.\d\d", page.text_content("[data-k='总资产']") or "")
+    assert page.locator("#holdings tbody tr", has_text="浦发银行").count() == 1
+    assert page.locator("#orders tbody tr").count() >= 3
+    assert page.locator("#fills tbody tr", has_text="平安银行").count() == 1
+    assert "模拟券商" in (page.text_content("#broker") or "")
+    assert "正常" in (page.text_content("#health") or "")
+    assert page.is_visible("#sim-panel")
+    # gains red, losses green: 浦发 is up on the day (red), 平安 down (green)
+    up = page.locator("#quotes tr[data-quote='600000'] td.gain")
+    down = page.locator("#quotes tr[data-quote='000001'] td.loss")
+    assert up.count() >= 1 and down.count() >= 1
+    assert up.first.evaluate("e => getComputedStyle(e).color") == "rgb(217, 54, 62)"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+
+
+def test_an_order_from_the_ticket_appears_in_todays_orders_without_a_reload(page: Any, sim: LiveServer) -> None:
+    _open(page, sim.url)
+    page.click("#ticket-tabs [data-kind='buy']")
+    page.fill("#t-code", "600000")
+    page.fill("#t-price", "10.01")
+    page.fill("#t-qty", "300")
+    page.click("#t-submit")
+    page.wait_for_selector("#modal:not(.hidden)")
+    assert "10.01" in (page.text_content("#modal-body") or "")
+    page.click("#modal-ok")
+    contract = page.wait_for_selector("#verdict-contract").text_content()
+    assert contract and contract.isdigit()
+    row = page.locator(f"#orders tbody tr[data-contract='{contract}']")
+    row.wait_for()
+    assert "300" in row.text_content() and "10.01" in row.text_content()
+    # it went through the queue with an Idempotency-Key
+    records = sim.app.state.engine.journal.recent(None, 20)
+    placed = [r for r in records if r.name == "buy" and r.params.get("price") == 10.01]
+    assert placed and (placed[0].idempotency_key or "").startswith("web-")
+
+    # and cancelling it from its row asks first, then marks it 已撤
+    row.locator("[data-cancel]").click()
+    page.click("#modal-ok")
+    page.wait_for_function(
+        f"document.querySelector(\"#orders tr[data-contract='{contract}']\")?.textContent.includes('已撤')"
+    )
+
+
+def test_a_declined_confirmation_places_nothing(page: Any, sim: LiveServer) -> None:
+    _open(page, sim.url)
+    before = len(sim.app.state.engine.journal.recent(None, 500))
+    page.click("#ticket-tabs [data-kind='sell']")
+    page.fill("#t-code", "600000")
+    page.fill("#t-price", "10.5")
+    page.fill("#t-qty", "100")
+    page.click("#t-submit")
+    page.click("#modal-cancel")
+    page.wait_for_timeout(300)
+    assert page.is_hidden("#verdict")
+    names = [r.name for r in sim.app.state.engine.journal.recent(None, 500)[: -before or None]]
+    assert "sell" not in names
+
+
+def test_a_sim_clock_advance_updates_the_page(page: Any, sim: LiveServer) -> None:
+    _open(page, sim.url)
+    before = page.text_content("#sim-clock")
+    page.click("#next-day")
+    page.wait_for_function(f"document.querySelector('#sim-clock').textContent !== {before!r}")
+    after = page.text_content("#sim-clock") or ""
+    assert after.endswith("09:30:00") and after[:10] > (before or "")[:10]
+    assert after in (page.text_content("#clock") or "")
+    # a move made by someone else (a script on the API) shows up too, without a reload
+    with httpx.Client(base_url=sim.url, timeout=10) as c:
+        state = c.post("/api/v1/sim/clock/advance", json={"days": 1}).json()["data"]
+    expected = state["clock"].replace("T", " ")[:19]
+    page.wait_for_function(f"document.querySelector('#sim-clock').textContent === {expected!r}")
+
+
+def test_with_an_api_key_the_page_asks_for_it_and_keeps_it_for_the_session(page: Any, tmp_path: Path) -> None:
+    server = _server(tmp_path / "keyed", api={"key": KEY})
+    try:
+        _seed(server.url, {"Authorization": f"Bearer {KEY}"})
+        assert httpx.get(server.url + "/").status_code == 200  # the page itself needs no key
+        assert httpx.get(server.url + "/api/v1/system/status").status_code == 401  # the API does
+        page.goto(server.url + "/")
+        page.wait_for_selector("#key-prompt:not(.hidden)")
+        page.fill("#key-input", "wrong")
+        page.click("#key-ok")
+        page.wait_for_function("document.querySelector('#key-error').textContent.includes('无效')")
+        page.fill("#key-input", KEY)
+        page.click("#key-ok")
+        page.wait_for_selector("body[data-ready='1']")
+        assert page.is_hidden("#key-prompt")
+        assert page.locator("#holdings tbody tr", has_text="浦发银行").count() == 1
+        assert page.evaluate("sessionStorage.getItem('easyths.key')") == KEY
+        assert page.evaluate("JSON.stringify(localStorage)").find(KEY) == -1
+        page.reload()  # same tab, same session: no prompt again
+        page.wait_for_selector("body[data-ready='1']")
+        assert page.is_hidden("#key-prompt")
+    finally:
+        server.close()
