@@ -1,0 +1,87 @@
+"""What the two clients share besides the plans: configuration, headers, parameter building."""
+
+from __future__ import annotations
+
+import ipaddress
+from decimal import Decimal
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import httpx
+
+DEFAULT_URL = "http://127.0.0.1:7648"
+DEFAULT = object()  # "use the client's operation_timeout"
+
+Number = float | int | Decimal | str
+Side = Literal["all", "buy", "sell"]
+Market = Literal["上海", "深圳"]
+
+REPO_TERMS = (1, 2, 3, 4, 7, 14, 28, 91, 182)
+
+
+def is_loopback_url(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def num(value: Number) -> Decimal:
+    """Prices are taken as given (str or Decimal keeps every digit; floats go through repr)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def repo_term(term: int | str) -> str:
+    """`7`, `"7"` and `"7天期"` all mean the 7-day repo."""
+    text = str(term).removesuffix("天期").removesuffix("天")
+    if not text.isdigit() or int(text) not in REPO_TERMS:
+        raise ValueError(f"回购期限无效: {term}（可选 {', '.join(map(str, REPO_TERMS))} 天）")
+    return f"{int(text)}天期"
+
+
+def condition_side(side: str | None) -> str | None:
+    mapping = {"buy": "买入", "sell": "卖出", "买入": "买入", "卖出": "卖出", None: None}
+    if side not in mapping:
+        raise ValueError(f"方向无效: {side}（buy/sell 或 买入/卖出）")
+    return mapping[side]
+
+
+class Config:
+    """Settings common to `Client` and `AsyncClient`.
+
+    `trust_env` defaults to off for a loopback URL: a proxy configured in the environment for the
+    internet must not sit between a strategy and the service on the same machine.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str | None,
+        timeout: float | None,
+        operation_timeout: float | None,
+        retries: int,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.operation_timeout = operation_timeout
+        self.retries = retries
+        self.headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.trust_env = not is_loopback_url(self.base_url)
+
+    def http_timeout(self, wait: float | None) -> httpx.Timeout:
+        if self.timeout is None:
+            return httpx.Timeout(None)
+        return httpx.Timeout(self.timeout, read=self.timeout + (wait or 0))
+
+    def op_timeout(self, timeout: Any) -> float | None:
+        return self.operation_timeout if timeout is DEFAULT else timeout
+
+
+def order_params(stock_code: str, quantity: int, account_name: str | None, **fields: Any) -> dict[str, Any]:
+    return {"stock_code": stock_code, "quantity": quantity, "account_name": account_name, **fields}
+
+
+__all__ = ["DEFAULT", "DEFAULT_URL", "Config", "Market", "Number", "Side"]
