@@ -6,6 +6,14 @@
     ├── NotFound               unknown operation name or operation id (HTTP 404)
     ├── Conflict               state forbids the request, e.g. cancel of a running op (HTTP 409)
     ├── QueueFull              the bounded queue is full (HTTP 503)
+    ├── JournalError           the journal (SQLite) could not read or write: a submit is refused
+    │                          (HTTP 503), never acknowledged
+    ├── ResultTimeout          `/result` waited its `timeout`; the operation is still open (HTTP 408)
+    ├── IllegalTransition      a status change the transition table forbids (a bug; HTTP 500)
+    ├── SeamError              raised by a GUI seam (pywinauto, the emulator); the driver maps it
+    │   ├── WindowGone         the client's window (or the dialog a handle points into) is gone
+    │   ├── ControlNotFound    no control matched the locator within the timeout
+    │   └── GridUnavailable    this way of reading a grid does not work on this client build
     └── BrokerError            raised by a broker while running an operation
         ├── BrokerRejected     the broker/client refused, with its own wording → status failed
         ├── BrokerUnavailable  client not reachable, not logged in, died → status failed
@@ -16,8 +24,9 @@
     └── ServiceUnreachable     SDK side: no answer at all (connection refused, network error)
 
 Brokers raise only `BrokerError` subclasses; foreign errors (pywinauto, sqlite) are mapped with
-``raise ... from exc`` where they occur, so the engine can decide the operation's status from the
-exception type alone.
+``raise ... from exc`` where they occur (the seam, the journal), so the engine can decide the
+operation's status from the exception type alone. A `SeamError` that escapes a broker is treated
+like any unexpected exception: an order-placing operation becomes `unknown`, never `failed`.
 """
 
 from __future__ import annotations
@@ -59,6 +68,50 @@ class Conflict(EasyTHSError):
 class QueueFull(EasyTHSError):
     error_code = "QUEUE_FULL"
     http_status = 503
+
+
+class JournalError(EasyTHSError):
+    """SQLite refused a read or write (disk full, locked, corrupt); mapped at the journal's edge."""
+
+    error_code = "JOURNAL_UNAVAILABLE"
+    http_status = 503
+
+
+class ResultTimeout(EasyTHSError):
+    """`/result` waited `timeout` seconds; the operation is still queued or running."""
+
+    error_code = "RESULT_TIMEOUT"
+    http_status = 408
+
+
+class IllegalTransition(EasyTHSError, ValueError):
+    """A status change that the transition table forbids (operation or order): a bug, loudly."""
+
+    error_code = "ILLEGAL_TRANSITION"
+
+
+class SeamError(EasyTHSError):
+    """Base of the errors a GUI seam raises on purpose."""
+
+    error_code = "SEAM_ERROR"
+
+
+class WindowGone(SeamError):
+    """The client's window (or the dialog a handle points into) no longer exists."""
+
+    error_code = "WINDOW_GONE"
+
+
+class ControlNotFound(SeamError):
+    """No control matched the locator within the timeout."""
+
+    error_code = "CONTROL_NOT_FOUND"
+
+
+class GridUnavailable(SeamError):
+    """This way of reading a grid does not work on this client build (e.g. export disabled)."""
+
+    error_code = "GRID_UNAVAILABLE"
 
 
 class BrokerError(EasyTHSError):
@@ -145,12 +198,19 @@ __all__ = [
     "BrokerUnavailable",
     "ConfigError",
     "Conflict",
+    "ControlNotFound",
     "EasyTHSError",
+    "GridUnavailable",
+    "IllegalTransition",
     "InvalidParams",
+    "JournalError",
     "NotFound",
     "OperationFailed",
     "OperationTimeout",
     "OutcomeUnknown",
     "QueueFull",
+    "ResultTimeout",
+    "SeamError",
     "ServiceUnreachable",
+    "WindowGone",
 ]

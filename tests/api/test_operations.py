@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from fastapi.testclient import TestClient
 
+from easyths.engine.records import OpStatus
 from tests.fakes import FakeBroker
 
 BUY = {"params": {"stock_code": "600000", "price": 10.50, "quantity": 100}, "priority": 5}
@@ -198,7 +198,7 @@ def test_result_waits_without_blocking_other_requests(client: TestClient, fake: 
         target=lambda: results.append(client.get(f"/api/v1/operations/{op['operation_id']}/result").json())
     )
     waiter.start()
-    time.sleep(0.1)
+    assert client.app.state.engine.wait_until(lambda: client.app.state.engine.waiting(op["operation_id"]) == 1)
     assert client.get("/api/v1/system/health").status_code == 200  # the loop is free while /result waits
     fake.gate.set()
     waiter.join(5)
@@ -222,11 +222,8 @@ def test_unknown_outcome_is_reconciled(client: TestClient, fake: FakeBroker) -> 
     op = submit(client, "buy", BUY)
     body = client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5}).json()
     assert body["status"] == "unknown" and body["success"] is False
-    for _ in range(100):
-        status = client.get(f"/api/v1/operations/{op['operation_id']}/status").json()["data"]
-        if status["status"] != "unknown":
-            break
-        time.sleep(0.02)
+    client.app.state.engine.wait_for(op["operation_id"], OpStatus.SUCCESS, OpStatus.FAILED)
+    status = client.get(f"/api/v1/operations/{op['operation_id']}/status").json()["data"]
     assert status["status"] == "success"
     assert status["result"]["data"]["合同编号"] == "777"
     assert len([c for c in fake.calls if c[0] == "place_order"]) == 1  # never placed twice
@@ -273,3 +270,10 @@ def test_submit_can_wait_and_return_the_result_inline(client: TestClient, fake: 
     r = client.post("/api/v1/operations/holding_query", params={"wait": 0.1}, json={"params": {}}).json()
     assert r["data"]["status"] in ("queued", "running") and "result" not in r["data"]
     fake.gate.set()
+
+
+def test_a_submit_the_journal_cannot_write_is_refused_never_acknowledged(client: TestClient) -> None:
+    client.app.state.engine.journal.close()
+    r = client.post("/api/v1/operations/buy", json=BUY)
+    assert r.status_code == 503 and r.json()["error_code"] == "JOURNAL_UNAVAILABLE"
+    assert r.json()["success"] is False and r.json()["data"] is None

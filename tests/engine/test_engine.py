@@ -1,9 +1,8 @@
-"""The engine without HTTP: watchdog, bounded queue, restart recovery, journal durability."""
+"""The engine without HTTP: watchdog, bounded queue, restart recovery, journal durability, hooks."""
 
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -63,13 +62,10 @@ def started_on_a_blocked_broker(
 
 
 def wait_status(engine: Engine, op_id: str, *statuses: OpStatus, timeout: float = 5) -> OpStatus:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = engine.get(op_id).status
-        if status in statuses:
-            return status
-        time.sleep(0.01)
-    raise AssertionError(f"{op_id} stayed {engine.get(op_id).status}")
+    """Waits on the engine's own transitions (no polling, no sleeping)."""
+    status = engine.wait_for(op_id, *statuses, timeout=timeout).status
+    assert status in statuses, f"{op_id} stayed {status}"
+    return status
 
 
 def test_watchdog_fails_a_hung_query_and_unknowns_a_hung_order_and_keeps_serving(tmp_path: Path) -> None:
@@ -149,8 +145,115 @@ def test_finished_operations_are_not_kept_in_memory(tmp_path: Path) -> None:
     engine.start()
     try:
         ids = [engine.submit("funds_query", {}).record.id for _ in range(50)]
-        wait_status(engine, ids[-1], OpStatus.SUCCESS)
-        assert engine._active == {}
+        assert engine.run_until_idle(5)
+        assert engine._sched.open_ids() == []
         assert all(engine.get(i).status is OpStatus.SUCCESS for i in ids)
     finally:
         engine.shutdown(0)
+
+
+def test_run_until_idle_runs_the_queue_in_the_callers_thread(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path)
+    engine.start(threads=False)
+    first = engine.submit("funds_query", {}, priority=1).record.id
+    urgent = engine.submit("buy", BUY, priority=9).record.id
+    order: list[str] = []
+    engine.add_listener(lambda rec: order.append(f"{rec.id}:{rec.status.value}"))
+    assert engine.run_until_idle()
+    assert order == [f"{urgent}:running", f"{urgent}:success", f"{first}:running", f"{first}:success"]
+    engine.shutdown(0)
+
+
+def test_listeners_see_every_transition_and_a_failing_listener_is_swallowed(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path)
+    engine.start(threads=False)
+    seen: list[tuple[str, OpStatus]] = []
+
+    def broken(rec: Any) -> None:
+        raise RuntimeError("listener bug")
+
+    engine.add_listener(broken)
+    engine.add_listener(lambda rec: seen.append((rec.id, rec.status)))
+    op = engine.submit("buy", BUY).record.id
+    cancelled = engine.submit("funds_query", {}).record.id
+    engine.cancel(cancelled)
+    engine.run_until_idle()
+    assert seen == [
+        (op, OpStatus.QUEUED),
+        (cancelled, OpStatus.QUEUED),
+        (cancelled, OpStatus.CANCELLED),
+        (op, OpStatus.RUNNING),
+        (op, OpStatus.SUCCESS),
+    ]
+    engine.shutdown(0)
+
+
+def test_admission_refuses_before_anything_is_journalled_and_never_rechecks_a_duplicate(tmp_path: Path) -> None:
+    from easyths.errors import EasyTHSError
+
+    class Paused(EasyTHSError):
+        error_code = "TRADING_PAUSED"
+        http_status = 503
+
+    engine = make_engine(tmp_path)
+    engine.start(threads=False)
+    contexts: list[dict[str, Any]] = []
+    paused = False
+
+    def admit(op: Any, params: Any, context: dict[str, Any]) -> None:
+        contexts.append(context)
+        if paused and op.places_order:
+            raise Paused("交易已暂停")
+
+    engine.add_admission(admit)
+    first = engine.submit("buy", BUY, idempotency_key="k-1", context={"client": "127.0.0.1"})
+    assert contexts == [{"client": "127.0.0.1", "operation": "buy", "idempotency_key": "k-1", "priority": 0}]
+    paused = True
+    again = engine.submit("buy", BUY, idempotency_key="k-1")
+    assert again.duplicate and again.record.id == first.record.id and len(contexts) == 1
+    with pytest.raises(Paused):
+        engine.submit("buy", BUY)
+    assert engine.stats()["total_count"] == 1
+    assert len(engine.reader.recent(None, 10)) == 1
+    engine.shutdown(0)
+
+
+def test_watchdog_asks_the_broker_to_abandon_the_hung_call(tmp_path: Path) -> None:
+    RELEASE.clear()
+    fake = FakeBroker()
+    abandoned = threading.Event()
+    fake.abandon = abandoned.set  # type: ignore[attr-defined]
+    engine = make_engine(tmp_path, fake, operation_timeout=0.2)
+    engine.start()
+    try:
+        hung = engine.submit("hang", {}).record.id
+        assert abandoned.wait(5)
+        assert wait_status(engine, hung, OpStatus.FAILED) is OpStatus.FAILED
+    finally:
+        RELEASE.set()
+        engine.shutdown(0)
+
+
+def test_a_query_is_not_journalled_as_running_and_runs_again_after_a_crash(tmp_path: Path) -> None:
+    engine, fake, running = started_on_a_blocked_broker(tmp_path, "holding_query", {})
+    assert engine.get(running).status is OpStatus.RUNNING
+    assert Journal(tmp_path / "journal.db").get(running).status is OpStatus.QUEUED
+    second = make_engine(tmp_path)
+    second.start(threads=False)
+    fake.gate.set()
+    second.run_until_idle()
+    assert second.get(running).status is OpStatus.SUCCESS
+    second.shutdown(0)
+    engine.shutdown(1)
+
+
+def test_a_journal_that_cannot_write_refuses_the_submit_with_503(tmp_path: Path) -> None:
+    from easyths.errors import JournalError
+
+    engine = make_engine(tmp_path)
+    engine.start(threads=False)
+    engine.journal.close()
+    with pytest.raises(JournalError) as refused:
+        engine.submit("buy", BUY)
+    assert refused.value.http_status == 503
+    assert engine.stats()["queued_count"] == 0

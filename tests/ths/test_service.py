@@ -3,12 +3,12 @@ the operation `unknown`, the engine's reconciliation settles it, and the queue k
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from easyths.api.app import create_app
+from easyths.engine.records import OpStatus
 from easyths.testing import Faults
 from tests.conftest import make_settings
 from tests.ths.support import ths_harness
@@ -17,12 +17,9 @@ BUY = {"params": {"stock_code": "600000", "price": 9.90, "quantity": 100}}
 
 
 def wait_status(client: TestClient, op_id: str, want: str, timeout: float = 5.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        data = client.get(f"/api/v1/operations/{op_id}/status").json()["data"]
-        if data["status"] == want or time.monotonic() > deadline:
-            return data
-        time.sleep(0.02)
+    """Waits on the engine's transitions, then reads the status as a client would."""
+    client.app.state.engine.wait_for(op_id, OpStatus(want), timeout=timeout)
+    return client.get(f"/api/v1/operations/{op_id}/status").json()["data"]
 
 
 def test_a_client_dying_mid_order_is_unknown_then_reconciled_and_the_queue_keeps_serving(tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ from easyths.api.deps import require_auth
 from easyths.api.envelope import install_error_handlers
 from easyths.api.routes import operations, queue, system
 from easyths.brokers.base import Broker
+from easyths.engine.engine import Engine
 from easyths.engine.journal import Journal
-from easyths.engine.queue import Engine
 from easyths.operations.registry import Registry
 from easyths.settings import Settings
 
@@ -45,6 +45,9 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
         engine = Engine(journal, registry, active, settings.queue)
         app.state.broker = active
         app.state.engine = engine
+        app.state.reader = engine.reader  # JournalReader: memory first, then SQLite
+        app.state.health = engine  # HealthSource: the broker's health as the worker last saw it
+        app.state.registry = registry
         engine.start()
         log.info("EasyTHS %s 已启动，后端 %s，数据目录 %s", __version__, active.backend, settings.home)
         try:

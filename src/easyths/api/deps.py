@@ -1,15 +1,31 @@
-"""Request dependencies: auth and the app's engine, as `Annotated` aliases."""
+"""Request dependencies: auth and what routes need, as `Annotated` aliases.
+
+Routes ask for what they use (a journal reader, the broker's health, the registry, the engine's
+submit/wait/cancel), each put on `app.state` by the app's lifespan, never for engine internals.
+"""
 
 from __future__ import annotations
 
 import hmac
 import ipaddress
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import Depends, HTTPException, Request
 
-from easyths.engine.queue import Engine
+from easyths.brokers.base import BrokerHealth
+from easyths.engine.engine import Engine
+from easyths.engine.journal import JournalReader
+from easyths.operations.registry import Registry
 from easyths.settings import Settings
+
+
+class HealthSource(Protocol):
+    """The broker's last known health (cached off the event loop) and its backend name."""
+
+    @property
+    def backend(self) -> str: ...
+
+    def health(self) -> BrokerHealth | None: ...
 
 
 def is_loopback(host: str | None) -> bool:
@@ -52,6 +68,21 @@ async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+async def get_reader(request: Request) -> JournalReader:
+    return request.app.state.reader
+
+
+async def get_health(request: Request) -> HealthSource:
+    return request.app.state.health
+
+
+async def get_registry(request: Request) -> Registry:
+    return request.app.state.registry
+
+
 EngineDep = Annotated[Engine, Depends(get_engine)]
+ReaderDep = Annotated[JournalReader, Depends(get_reader)]
+HealthDep = Annotated[HealthSource, Depends(get_health)]
+RegistryDep = Annotated[Registry, Depends(get_registry)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 Auth = Depends(require_auth)

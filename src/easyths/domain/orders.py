@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from easyths.domain.codes import classify
 from easyths.domain.rules import Fees, FeeSchedule, trade_fees
+from easyths.errors import IllegalTransition
 
 ZERO = Decimal("0")
 
@@ -112,10 +113,6 @@ TRANSITIONS: dict[tuple[OrderStatus, OrderEvent], OrderStatus] = {
 }
 
 OPEN_STATUSES = (OrderStatus.NEW.value, OrderStatus.PARTIAL.value)
-
-
-class IllegalTransition(ValueError):
-    pass
 
 
 def apply(status: OrderStatus, event: OrderEvent) -> OrderStatus:

@@ -7,20 +7,25 @@ fsync per state change. Finished operations live here, not in RAM, so memory sta
 history grows.
 
 One connection shared by the event loop (submit/status) and the worker thread (transitions),
-serialised by a lock; every statement is an indexed point read or write.
+serialised by a lock; every statement is an indexed point read or write. SQLite's own errors stop
+here: every method raises `JournalError` (HTTP 503) instead, chained to the sqlite3 error, so a
+submit whose insert fails is refused, never acknowledged.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from easyths.engine.records import OperationRecord, OpStatus, dumps, now
+from easyths.errors import JournalError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS operations (
@@ -50,27 +55,47 @@ _COLUMNS = (
 )
 
 
+class JournalReader(Protocol):
+    """What a route needs to read operations: by id, the most recent, counts by status."""
+
+    def get(self, op_id: str) -> OperationRecord | None: ...
+
+    def recent(self, status: OpStatus | None, limit: int) -> list[OperationRecord]: ...
+
+    def counts(self) -> dict[OpStatus, int]: ...
+
+
+@contextmanager
+def _mapped(what: str) -> Iterator[None]:
+    """sqlite3 errors leave the journal as `JournalError`, chained: one boundary, one tree."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise JournalError(f"操作日志（SQLite）{what}失败: {exc}") from exc
+
+
 class Journal:
     def __init__(self, path: Path, *, fsync: bool = False) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
-        self._db.executescript(SCHEMA)
-        row = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM operations").fetchone()
+        with _mapped("打开"):
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
+            self._db.executescript(SCHEMA)
+            row = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM operations").fetchone()
         self._seq = int(row[0])
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, _mapped("关闭"):
             self._db.close()
 
     # writes -------------------------------------------------------------------------------------
-    def insert(self, rec: OperationRecord) -> None:
-        with self._lock:
-            self._seq += 1
-            rec.seq = self._seq
+    def insert(self, rec: OperationRecord) -> OperationRecord:
+        """Journal a new operation; returns it with its `seq` (FIFO order within a priority)."""
+        with self._lock, _mapped("写入"):
+            rec = dataclasses.replace(rec, seq=self._seq + 1)
             self._db.execute(
                 f"INSERT INTO operations ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
@@ -91,28 +116,30 @@ class Journal:
                     None,
                 ),
             )
+            self._seq += 1
+        return rec
 
     def save(self, rec: OperationRecord) -> None:
         """Persist a transition of `rec` (status, result, error, times, hint)."""
-        rec.updated_at = now()
-        with self._lock:
-            self._db.execute(
-                "UPDATE operations SET status=?, result=?, error=?, updated_at=?, started_at=?, "
-                "finished_at=?, hint=? WHERE id=?",
-                (
-                    rec.status.value,
-                    None if rec.result is None else dumps(rec.result),
-                    rec.error,
-                    rec.updated_at.isoformat(),
-                    rec.started_at.isoformat() if rec.started_at else None,
-                    rec.finished_at.isoformat() if rec.finished_at else None,
-                    None if rec.hint is None else dumps(rec.hint),
-                    rec.id,
-                ),
-            )
+        self.save_many((rec,))
+
+    def save_many(self, records: Sequence[OperationRecord]) -> None:
+        """Persist several transitions in one commit (group commit): all or none are durable."""
+        rows = [_update_row(rec) for rec in records]
+        with self._lock, _mapped("写入"):
+            if len(rows) == 1:
+                self._db.execute(_UPDATE, rows[0])
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(_UPDATE, rows)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def purge_finished_before(self, cutoff: datetime) -> int:
-        with self._lock:
+        with self._lock, _mapped("清理"):
             cur = self._db.execute(
                 "DELETE FROM operations WHERE finished_at IS NOT NULL AND finished_at < ?", (cutoff.isoformat(),)
             )
@@ -123,18 +150,18 @@ class Journal:
 
     # reads --------------------------------------------------------------------------------------
     def get(self, op_id: str) -> OperationRecord | None:
-        with self._lock:
+        with self._lock, _mapped("读取"):
             row = self._db.execute(f"SELECT {_COLUMNS} FROM operations WHERE id=?", (op_id,)).fetchone()
         return None if row is None else _record(row)
 
     def by_idempotency_key(self, key: str) -> OperationRecord | None:
-        with self._lock:
+        with self._lock, _mapped("读取"):
             row = self._db.execute(f"SELECT {_COLUMNS} FROM operations WHERE idempotency_key=?", (key,)).fetchone()
         return None if row is None else _record(row)
 
     def with_status(self, *statuses: OpStatus) -> Iterator[OperationRecord]:
         marks = ",".join("?" * len(statuses))
-        with self._lock:
+        with self._lock, _mapped("读取"):
             rows = self._db.execute(
                 f"SELECT {_COLUMNS} FROM operations WHERE status IN ({marks}) ORDER BY priority DESC, seq",
                 [s.value for s in statuses],
@@ -149,15 +176,33 @@ class Journal:
             args.append(status.value)
         query += " ORDER BY seq DESC LIMIT ?"
         args.append(limit)
-        with self._lock:
+        with self._lock, _mapped("读取"):
             rows = self._db.execute(query, args).fetchall()
         return [_record(r) for r in rows]
 
     def counts(self) -> dict[OpStatus, int]:
-        with self._lock:
+        with self._lock, _mapped("读取"):
             rows = self._db.execute("SELECT status, COUNT(*) FROM operations GROUP BY status").fetchall()
         found = {OpStatus(s): int(n) for s, n in rows}
         return {s: found.get(s, 0) for s in OpStatus}
+
+
+_UPDATE = (
+    "UPDATE operations SET status=?, result=?, error=?, updated_at=?, started_at=?, finished_at=?, hint=? WHERE id=?"
+)
+
+
+def _update_row(rec: OperationRecord) -> tuple[Any, ...]:
+    return (
+        rec.status.value,
+        None if rec.result is None else dumps(rec.result),
+        rec.error,
+        rec.updated_at.isoformat(),
+        rec.started_at.isoformat() if rec.started_at else None,
+        rec.finished_at.isoformat() if rec.finished_at else None,
+        None if rec.hint is None else dumps(rec.hint),
+        rec.id,
+    )
 
 
 def _dt(text: str | None) -> datetime | None:

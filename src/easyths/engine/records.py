@@ -1,7 +1,15 @@
-"""Operation records and their statuses."""
+"""Operation records, their statuses and the one transition table.
+
+Why a table and one `apply()`: before, five places wrote an operation's status by hand; now every
+change goes through `apply()`, which refuses a move the table does not allow (a cancelled
+operation that "succeeds", a finished one that runs again) with `IllegalTransition`, at the spot.
+Records are frozen: a transition returns a new record, so a record handed to a listener or a
+waiting request never changes under it.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -9,6 +17,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from easyths.errors import IllegalTransition
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -23,7 +33,21 @@ class OpStatus(StrEnum):
 
     @property
     def finished(self) -> bool:
-        return self in (OpStatus.SUCCESS, OpStatus.FAILED, OpStatus.CANCELLED, OpStatus.UNKNOWN)
+        return self in _FINISHED
+
+
+_FINISHED = frozenset({OpStatus.SUCCESS, OpStatus.FAILED, OpStatus.CANCELLED, OpStatus.UNKNOWN})
+
+TRANSITIONS: dict[OpStatus, frozenset[OpStatus]] = {
+    # failed straight from queued: a restart with on_restart=fail, or params no longer valid
+    OpStatus.QUEUED: frozenset({OpStatus.RUNNING, OpStatus.CANCELLED, OpStatus.FAILED}),
+    OpStatus.RUNNING: frozenset({OpStatus.SUCCESS, OpStatus.FAILED, OpStatus.UNKNOWN}),
+    # reconciliation against the day's orders settles an unknown outcome, once
+    OpStatus.UNKNOWN: frozenset({OpStatus.SUCCESS, OpStatus.FAILED}),
+    OpStatus.SUCCESS: frozenset(),
+    OpStatus.FAILED: frozenset(),
+    OpStatus.CANCELLED: frozenset(),
+}
 
 
 def now() -> datetime:
@@ -49,7 +73,7 @@ def dumps(value: Any) -> str:
     return json.dumps(jsonable(value), ensure_ascii=False, separators=(",", ":"))
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class OperationRecord:
     id: str
     name: str
@@ -67,17 +91,42 @@ class OperationRecord:
     body_hash: str | None = None
     hint: dict[str, Any] | None = None  # what reconciliation of an `unknown` outcome needs
 
-    def status_view(self) -> dict[str, Any]:
-        """The reference's /status `data`."""
-        return {
-            "operation_id": self.id,
-            "name": self.name,
-            "status": self.status.value,
-            "priority": self.priority,
-            "result": None if self.result is None else {"success": self.result["success"], "data": self.result["data"]},
-            "error": self.error,
-            "timestamp": self.updated_at.isoformat(),
-            "created_at": self.created_at.isoformat(),
-            "started_at": self.started_at.isoformat() if self.started_at else None,
-            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
-        }
+
+def apply(
+    rec: OperationRecord,
+    to: OpStatus,
+    *,
+    data: dict[str, Any] | None = None,
+    message: str | None = None,
+    hint: dict[str, Any] | None = None,
+) -> OperationRecord:
+    """The record after the move `rec.status → to`; `IllegalTransition` if the table forbids it.
+
+    A finished status carries the stored result `{success, data, message, timestamp}`; `data` is
+    made JSON-safe here, once, so every reader (HTTP, listeners, the journal) sees the same thing.
+    """
+    if to not in TRANSITIONS[rec.status]:
+        raise IllegalTransition(f"操作 {rec.id} 不能从 {rec.status.value} 变为 {to.value}")
+    stamp = now()
+    if to is OpStatus.RUNNING:
+        return dataclasses.replace(rec, status=to, started_at=stamp, updated_at=stamp)
+    if to is OpStatus.CANCELLED:
+        return dataclasses.replace(rec, status=to, error=message, finished_at=stamp, updated_at=stamp)
+    success = to is OpStatus.SUCCESS
+    return dataclasses.replace(
+        rec,
+        status=to,
+        result={
+            "success": success,
+            "data": None if data is None else jsonable({**data, "success": success}),
+            "message": message,
+            "timestamp": stamp.isoformat(),
+        },
+        error=None if success else message,
+        finished_at=stamp,
+        updated_at=stamp,
+        hint=jsonable(hint) if hint is not None else rec.hint,
+    )
+
+
+__all__ = ["SHANGHAI", "TRANSITIONS", "OpStatus", "OperationRecord", "apply", "dumps", "jsonable", "now"]

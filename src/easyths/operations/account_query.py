@@ -10,6 +10,7 @@ from easyths.operations.base import NoParams, Operation, now_iso
 
 class AccountQueryOperation(Operation):
     name: ClassVar[str] = "account_query"
+    read_only: ClassVar[bool] = True
     description: ClassVar[str] = "查询可切换的账户"
     Params = NoParams
 

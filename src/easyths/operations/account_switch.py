@@ -19,6 +19,9 @@ class AccountSwitchOperation(Operation):
     description: ClassVar[str] = "切换账户"
     Params = AccountSwitchParams
 
+    def prepare(self, broker: Broker, params: Any) -> None:
+        """`account_name` is the target here, switched to by `run` itself (which reports both)."""
+
     def run(self, broker: Broker, params: Any) -> dict[str, Any]:
         previous = broker.current_account()
         broker.switch_account(params.account_name)

@@ -90,6 +90,8 @@ class Operation:
 
     `places_order` marks operations that change the account; the engine never re-runs them after
     a restart and turns an unobserved outcome into `unknown` instead of failing it.
+    `read_only` marks operations that only read (queries): the engine does not journal their
+    `running` state, since a query interrupted by a crash is simply run again after the restart.
     """
 
     name: ClassVar[str]
@@ -97,6 +99,17 @@ class Operation:
     description: ClassVar[str]
     Params: ClassVar[type[Params]] = NoParams
     places_order: ClassVar[bool] = False
+    read_only: ClassVar[bool] = False
+
+    def prepare(self, broker: Broker, params: Any) -> None:
+        """Runs in the worker's slot right before `run`: by default, switch to `account_name`.
+
+        The operation owns this (not the engine), so an operation that is itself about accounts
+        (account_switch) can do otherwise.
+        """
+        account = getattr(params, "account_name", None)
+        if account and broker.current_account() != account:
+            broker.switch_account(account)
 
     def run(self, broker: Broker, params: Any) -> dict[str, Any]:
         raise NotImplementedError

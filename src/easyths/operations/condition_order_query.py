@@ -10,6 +10,7 @@ from easyths.operations.base import Operation, QueryParams, now_iso, shape_rows
 
 class ConditionOrderQueryOperation(Operation):
     name: ClassVar[str] = "condition_order_query"
+    read_only: ClassVar[bool] = True
     description: ClassVar[str] = "查询未触发的条件单"
     Params = QueryParams
 

@@ -10,6 +10,7 @@ from easyths.operations.base import NoParams, Operation, now_iso
 
 class FundsQueryOperation(Operation):
     name: ClassVar[str] = "funds_query"
+    read_only: ClassVar[bool] = True
     description: ClassVar[str] = "查询账户资金信息"
     Params = NoParams
 

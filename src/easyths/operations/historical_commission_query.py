@@ -19,6 +19,7 @@ class HistoryParams(QueryParams):
 
 class HistoricalCommissionQueryOperation(Operation):
     name: ClassVar[str] = "historical_commission_query"
+    read_only: ClassVar[bool] = True
     description: ClassVar[str] = "查询历史委托"
     Params = HistoryParams
 

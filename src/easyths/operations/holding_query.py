@@ -10,6 +10,7 @@ from easyths.operations.base import Operation, QueryParams, now_iso, shape_rows
 
 class HoldingQueryOperation(Operation):
     name: ClassVar[str] = "holding_query"
+    read_only: ClassVar[bool] = True
     description: ClassVar[str] = "查询股票持仓信息"
     Params = QueryParams
 

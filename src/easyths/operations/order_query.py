@@ -16,6 +16,7 @@ class OrderQueryParams(QueryParams):
 
 class OrderQueryOperation(Operation):
     name: ClassVar[str] = "order_query"
+    read_only: ClassVar[bool] = True
     description: ClassVar[str] = "查询当日委托"
     Params = OrderQueryParams
 

@@ -10,6 +10,7 @@ from easyths.operations.base import NoParams, Operation, now_iso
 
 class ReverseRepoQueryOperation(Operation):
     name: ClassVar[str] = "reverse_repo_query"
+    read_only: ClassVar[bool] = True
     description: ClassVar[str] = "查询国债逆回购年化利率"
     Params = NoParams
 

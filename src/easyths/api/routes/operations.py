@@ -10,11 +10,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query
 
-from easyths.api.deps import EngineDep
+from easyths.api.deps import EngineDep, ReaderDep, RegistryDep
 from easyths.api.envelope import ok
-from easyths.engine.queue import ResultTimeout
-from easyths.engine.records import OperationRecord, OpStatus, now
-from easyths.errors import InvalidParams
+from easyths.api.views import result_body, status_view
+from easyths.engine.records import OpStatus
+from easyths.errors import InvalidParams, NotFound, ResultTimeout
 
 router = APIRouter(prefix="/api/v1/operations", tags=["操作"])
 
@@ -22,8 +22,8 @@ _EXAMPLE = {"params": {"stock_code": "600000", "price": 10.50, "quantity": 100},
 
 
 @router.get("/")
-async def list_operations(engine: EngineDep) -> dict[str, Any]:
-    operations = engine.registry.describe()
+async def list_operations(registry: RegistryDep) -> dict[str, Any]:
+    operations = registry.describe()
     return ok({"operations": operations, "count": len(operations)})
 
 
@@ -55,6 +55,7 @@ def _split_body(body: Any) -> tuple[dict[str, Any], int]:
 async def submit_operation(
     operation_name: str,
     engine: EngineDep,
+    registry: RegistryDep,
     body: Annotated[Any, Body(openapi_examples={"买入": {"value": _EXAMPLE}})] = None,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
     wait: Annotated[
@@ -62,7 +63,7 @@ async def submit_operation(
         Query(ge=0, le=300, description="可选：最多等待这么多秒，结束时在 data.result 中一并返回结果"),
     ] = None,
 ) -> dict[str, Any]:
-    engine.registry.get(operation_name)  # 404 before looking at the body
+    registry.get(operation_name)  # 404 before looking at the body
     params, priority = _split_body(body)
     submitted = engine.submit(operation_name, params, priority, idempotency_key)
     rec = submitted.record
@@ -88,25 +89,11 @@ async def submit_operation(
 
 
 @router.get("/{operation_id}/status")
-async def operation_status(operation_id: str, engine: EngineDep) -> dict[str, Any]:
-    return ok(engine.get(operation_id).status_view())
-
-
-def _result_body(rec: OperationRecord) -> dict[str, Any]:
-    """The reference's /result body. `data` also carries `operation_id` and the nested `result`
-    that the per-operation examples of the reference show, so scripts written either way work."""
-    result = rec.result or {"success": False, "data": None, "message": rec.error, "timestamp": now().isoformat()}
-    data = result["data"]
-    nested = {**(data or {}), "operation_id": rec.id, "result": result} if data is not None else None
-    return {
-        "success": result["success"],
-        "data": nested,
-        "message": result["message"],
-        "timestamp": result["timestamp"],
-        "operation_id": rec.id,
-        "status": rec.status.value,
-        "error_code": None if rec.status is OpStatus.SUCCESS else f"OPERATION_{rec.status.value.upper()}",
-    }
+async def operation_status(operation_id: str, reader: ReaderDep) -> dict[str, Any]:
+    rec = reader.get(operation_id)
+    if rec is None:
+        raise NotFound(f"操作 {operation_id} 不存在")
+    return ok(status_view(rec))
 
 
 @router.get("/{operation_id}/result")
@@ -116,7 +103,7 @@ async def operation_result(
     timeout: Annotated[float | None, Query(gt=0, le=86400, description="最长等待秒数，不传则一直等待")] = None,
 ) -> dict[str, Any]:
     rec = await engine.wait(operation_id, timeout)
-    return _result_body(rec)
+    return result_body(rec)
 
 
 @router.delete("/{operation_id}")

@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from easyths.api.deps import EngineDep
+from easyths.api.deps import EngineDep, ReaderDep
 from easyths.api.envelope import ok
+from easyths.api.views import status_view
 from easyths.engine.records import OpStatus
 
 router = APIRouter(prefix="/api/v1/queue", tags=["队列"])
@@ -20,10 +21,10 @@ async def stats(engine: EngineDep) -> dict[str, Any]:
 
 @router.get("/operations")
 async def recent_operations(
-    engine: EngineDep,
+    reader: ReaderDep,
     status: OpStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
     """Most recent operations first, from the journal (optionally one status)."""
-    records = engine.journal.recent(status, limit)
-    return ok({"operations": [r.status_view() for r in records], "count": len(records)})
+    records = reader.recent(status, limit)
+    return ok({"operations": [status_view(r) for r in records], "count": len(records)})

@@ -17,23 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from easyths.errors import ControlNotFound, GridUnavailable, SeamError, WindowGone
+
 T = TypeVar("T")
-
-
-class SeamError(Exception):
-    """Base of the errors a seam raises on purpose."""
-
-
-class WindowGone(SeamError):
-    """The client's window (or the dialog a handle points into) no longer exists."""
-
-
-class ControlNotFound(SeamError):
-    """No control matched the locator within the timeout."""
-
-
-class GridUnavailable(SeamError):
-    """This way of reading a grid does not work on this client build (e.g. export disabled)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,61 @@
+"""Running one operation against the broker, and what its exception means for its status.
+
+Why here and nowhere else: the mapping from "what happened" to `success | failed | unknown` is
+the engine's safety rule (a buy whose outcome was not observed must never read `failed`, or a
+script buys again). It is decided from the exception type alone, in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from easyths.brokers.base import Broker
+from easyths.engine.records import OperationRecord, OpStatus
+from easyths.errors import EasyTHSError, OutcomeUnknown, SeamError
+from easyths.operations.base import Operation, Params
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: OpStatus
+    data: dict[str, Any] | None
+    message: str | None
+    hint: dict[str, Any] | None = None
+
+
+def execute(op_cls: type[Operation], broker: Broker, rec: OperationRecord, model: Params) -> Outcome:
+    """Run the operation's own `prepare` (e.g. switch account) and `run` in the caller's thread."""
+    op = op_cls()
+    try:
+        op.prepare(broker, model)
+        data = op.run(broker, model)
+    except OutcomeUnknown as exc:
+        return Outcome(OpStatus.UNKNOWN, None, exc.message, hint=exc.details)
+    except SeamError as exc:  # a GUI error the driver did not map: like any unexpected exception
+        return unexpected(op_cls, rec, exc)
+    except EasyTHSError as exc:
+        return Outcome(OpStatus.FAILED, None, exc.message)
+    except Exception as exc:
+        return unexpected(op_cls, rec, exc)
+    return Outcome(OpStatus.SUCCESS, data, data.get("message"))
+
+
+def unexpected(op_cls: type[Operation], rec: OperationRecord, exc: BaseException) -> Outcome:
+    log.error("操作 %s (%s) 执行异常", rec.id, rec.name, exc_info=exc)
+    if op_cls.places_order:
+        return Outcome(OpStatus.UNKNOWN, None, f"执行异常，结果未知: {exc}")
+    return Outcome(OpStatus.FAILED, None, f"执行异常: {exc}")
+
+
+def interrupted(op_cls: type[Operation], why: str) -> Outcome:
+    """A hung or interrupted order may have reached the broker: `unknown`, not `failed`."""
+    if op_cls.places_order:
+        return Outcome(OpStatus.UNKNOWN, None, f"{why}，委托结果未知，请以当日委托为准")
+    return Outcome(OpStatus.FAILED, None, why)
+
+
+__all__ = ["Outcome", "execute", "interrupted", "unexpected"]

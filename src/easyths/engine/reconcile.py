@@ -1,0 +1,87 @@
+"""Settling `unknown` outcomes against the broker's order list, later, on the worker thread.
+
+Why later and on the worker: right after a client dies or stays silent, its order list may not
+show the order yet; asking again after `[queue].reconcile_delays` (1 s, 5 s, 30 s by default)
+settles most cases. The question goes through the worker slot like an operation, because the
+broker may be a GUI that only one caller may drive. An order is never placed again: the answer is
+either "it is there" (success, with its 合同编号) or "it is not" (failed).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from easyths.brokers.base import Broker
+from easyths.engine.execute import Outcome
+from easyths.engine.records import OperationRecord, OpStatus
+from easyths.errors import OutcomeUnknown
+from easyths.operations.registry import Registry
+
+log = logging.getLogger(__name__)
+
+
+class Reconciler:
+    def __init__(
+        self,
+        registry: Registry,
+        broker: Broker,
+        delays: list[float],
+        *,
+        read: Callable[[str], OperationRecord | None],
+        enqueue: Callable[[Callable[[], None]], None],
+        settle: Callable[[OperationRecord, Outcome], OperationRecord],
+    ) -> None:
+        """`enqueue` hands a job to the worker slot; `settle` journals the outcome (via `apply`)."""
+        self._registry = registry
+        self._broker = broker
+        self._delays = delays
+        self._read = read
+        self._enqueue = enqueue
+        self._settle = settle
+        self._timers: set[threading.Timer] = set()
+        self._stopped = False
+
+    def schedule(self, op_id: str, attempt: int = 0) -> None:
+        if attempt >= len(self._delays) or self._stopped:
+            return
+
+        def fire() -> None:
+            self._timers.discard(timer)
+            self._enqueue(lambda: self.reconcile(op_id, attempt))
+
+        timer = threading.Timer(self._delays[attempt], fire)
+        timer.daemon = True
+        self._timers.add(timer)
+        timer.start()
+
+    def stop(self) -> None:
+        self._stopped = True
+        for timer in list(self._timers):
+            timer.cancel()
+
+    def reconcile(self, op_id: str, attempt: int) -> None:
+        """Runs on the worker thread: ask the broker once, settle or try again later."""
+        rec = self._read(op_id)
+        if rec is None or rec.status is not OpStatus.UNKNOWN or rec.hint is None:
+            return
+        try:
+            ack = self._broker.reconcile(rec.hint)
+        except OutcomeUnknown:
+            self.schedule(op_id, attempt + 1)
+            return
+        except Exception:
+            log.exception("核对操作 %s 失败", op_id)
+            self.schedule(op_id, attempt + 1)
+            return
+        if ack is None:
+            outcome = Outcome(OpStatus.FAILED, None, "核对当日委托：未找到该委托，确认未下单")
+        else:
+            model = self._registry.validate(rec.name, rec.params)
+            outcome = Outcome(OpStatus.SUCCESS, self._registry.get(rec.name)().acked(model, ack), ack.message)
+        done = self._settle(rec, outcome)
+        log.info("操作 %s 核对完成: unknown → %s", op_id, done.status.value)
+
+
+__all__ = ["Reconciler"]

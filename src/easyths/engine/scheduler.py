@@ -1,0 +1,168 @@
+"""The scheduler: which operation runs next, how many wait, who is waiting for which result.
+
+Why pure: ordering (priority, then FIFO), the bounded-queue check, idempotency and the waiting
+requests are the queue's rules; they are tested here without threads, clocks or SQLite. The
+engine holds the one lock around every call and does the I/O (journal, broker, event loop).
+Only open operations (queued, running, or claimed by the worker) are held in full; finished ones
+stay in a small bounded cache of recent records, so memory does not grow with history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from easyths.engine.records import OperationRecord, OpStatus, dumps
+from easyths.errors import Conflict, InvalidParams, QueueFull
+from easyths.operations.base import Params
+
+Waiter = Callable[[OperationRecord], None]  # called once with the finished record, off the lock
+
+
+def fingerprint(name: str, params: dict[str, Any], priority: int) -> str:
+    """What "the same request" means for an Idempotency-Key: name, canonical params, priority."""
+    return hashlib.sha256(dumps({"name": name, "params": params, "priority": priority}).encode()).hexdigest()
+
+
+def check_duplicate(earlier: OperationRecord, key: str, body_hash: str) -> None:
+    """The same key with a different body is the client's mistake, never a second order."""
+    if earlier.body_hash != body_hash:
+        raise InvalidParams(
+            f"Idempotency-Key '{key}' 已用于另一个不同内容的请求（操作 {earlier.id}）",
+            details=[{"field": "Idempotency-Key", "message": "与原请求内容不一致"}],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """The operation the worker took off the heap, with its validated params."""
+
+    record: OperationRecord
+    model: Params
+
+
+class Scheduler:
+    def __init__(self, max_size: int, recent_size: int = 1024) -> None:
+        self.max_size = max_size
+        self._heap: list[tuple[int, int, str]] = []  # (-priority, seq, id)
+        self._open: dict[str, OperationRecord] = {}  # queued + running, as last made visible
+        self._models: dict[str, Params] = {}
+        self._queued_by_priority = [0] * 11
+        self._claimed: str | None = None  # taken by the worker, "running" not yet visible
+        self._waiters: dict[str, list[Waiter]] = {}
+        self._recent: OrderedDict[str, OperationRecord] = OrderedDict()
+        self._recent_size = recent_size
+        self.counts: dict[OpStatus, int] = dict.fromkeys(OpStatus, 0)
+
+    # admission -------------------------------------------------------------------------------------
+    def position_for(self, priority: int) -> int:
+        """Queue position a new operation of `priority` would get; `QueueFull` at the bound."""
+        queued = sum(self._queued_by_priority)
+        if queued >= self.max_size:
+            raise QueueFull(f"队列已满（上限 {self.max_size}），请稍后再试")
+        return sum(self._queued_by_priority[priority:])
+
+    def push(self, rec: OperationRecord, model: Params, *, counted: bool = True) -> None:
+        """A journalled `queued` record joins the heap (`counted=False`: counts came from the journal)."""
+        self._open[rec.id] = rec
+        self._models[rec.id] = model
+        self._queued_by_priority[rec.priority] += 1
+        heapq.heappush(self._heap, (-rec.priority, rec.seq, rec.id))
+        if counted:
+            self.counts[OpStatus.QUEUED] += 1
+
+    # the worker's side -------------------------------------------------------------------------------
+    def take(self) -> Taken | None:
+        """Next queued operation by priority then FIFO; it is claimed until `mark()` shows it running."""
+        while self._heap:
+            _, _, op_id = heapq.heappop(self._heap)
+            rec = self._open.get(op_id)
+            if rec is None or rec.status is not OpStatus.QUEUED:
+                continue  # cancelled while queued
+            self._queued_by_priority[rec.priority] -= 1
+            self._claimed = op_id
+            return Taken(rec, self._models[op_id])
+        return None
+
+    def has_work(self) -> bool:
+        return any(self._queued_by_priority)
+
+    def mark(self, rec: OperationRecord, previous: OpStatus) -> list[Waiter]:
+        """Make the transition `previous → rec.status` visible; a finished record leaves the open
+        set, is remembered for a while, and its waiters are returned (to be called off the lock)."""
+        self.counts[previous] -= 1
+        self.counts[rec.status] += 1
+        if previous is OpStatus.QUEUED and self._claimed != rec.id and rec.id in self._open:
+            self._queued_by_priority[rec.priority] -= 1  # left the queue without being taken (cancel)
+        if self._claimed == rec.id:
+            self._claimed = None
+        if not rec.status.finished:
+            self._open[rec.id] = rec
+            return []
+        self.remember(rec)  # before leaving the open set: a lock-free reader always finds it somewhere
+        self._open.pop(rec.id, None)
+        self._models.pop(rec.id, None)
+        return self._waiters.pop(rec.id, [])
+
+    def remember(self, rec: OperationRecord) -> None:
+        """Keep a finished record for a while: `/result` right after the run reads no SQLite."""
+        self._recent[rec.id] = rec
+        self._recent.move_to_end(rec.id)
+        while len(self._recent) > self._recent_size:
+            self._recent.popitem(last=False)
+
+    def forget(self, op_ids: set[str] | None = None) -> None:
+        """Drop cached finished records (after a purge), all of them when `op_ids` is None."""
+        if op_ids is None:
+            self._recent.clear()
+            return
+        for op_id in op_ids:
+            self._recent.pop(op_id, None)
+
+    # readers ----------------------------------------------------------------------------------------
+    def get(self, op_id: str) -> OperationRecord | None:
+        """An open or recently finished record, without touching the journal."""
+        return self._open.get(op_id) or self._recent.get(op_id)
+
+    def cancellable(self, op_id: str) -> OperationRecord | None:
+        """The queued record if `op_id` may still be cancelled; `Conflict` if it runs; None if not open."""
+        rec = self._open.get(op_id)
+        if rec is None:
+            return None
+        if rec.status is not OpStatus.QUEUED or self._claimed == op_id:
+            raise Conflict("操作正在执行，无法取消")
+        return rec
+
+    def open_ids(self) -> list[str]:
+        return list(self._open)
+
+    def model(self, op_id: str) -> Params | None:
+        return self._models.get(op_id)
+
+    # waiters ----------------------------------------------------------------------------------------
+    def add_waiter(self, op_id: str, waiter: Waiter) -> bool:
+        """Register `waiter` for the end of an open operation; False when it is not open."""
+        if op_id not in self._open:
+            return False
+        self._waiters.setdefault(op_id, []).append(waiter)
+        return True
+
+    def remove_waiter(self, op_id: str, waiter: Waiter) -> None:
+        waiters = self._waiters.get(op_id)
+        if waiters and waiter in waiters:
+            waiters.remove(waiter)
+            if not waiters:
+                del self._waiters[op_id]
+
+    def waiting(self, op_id: str) -> int:
+        return len(self._waiters.get(op_id, ()))
+
+    def queued(self) -> int:
+        return sum(self._queued_by_priority)
+
+
+__all__ = ["Scheduler", "Taken", "Waiter", "check_duplicate", "fingerprint"]
