@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from easyths import __version__
+from easyths.cli import client_commands
 from easyths.errors import ConfigError
 from easyths.settings import EXAMPLE_CONFIG, Settings, load_settings
 
@@ -142,6 +143,9 @@ def doctor_command(
     from easyths.cli.doctor import doctor
 
     raise typer.Exit(doctor(output))
+
+
+client_commands.register(app)  # buy, sell, funds, holdings, orders, cancel, ops (on the SDK)
 
 
 def run() -> None:

@@ -1,0 +1,88 @@
+"""The client subcommands against a real service on loopback: their tables and their --json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from easyths import Client
+from easyths.cli.main import app
+from tests.client.conftest import LoopbackServer
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture
+def cli(loopback: LoopbackServer, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("COLUMNS", "200")
+    runner = CliRunner()
+
+    def invoke(*args: str, code: int = 0) -> Any:
+        result = runner.invoke(app, [*args, "--url", loopback.url])
+        assert result.exit_code == code, (result.output, result.exception)
+        return result
+
+    with Client(loopback.url) as client:
+        client.sim.set_quote("600000", 10.5, 10.4, name="浦发银行")
+        invoke.client = client  # type: ignore[attr-defined]
+        yield invoke
+
+
+def test_buy_prints_the_contract_number_and_json_carries_it(cli: Any) -> None:
+    table = cli("buy", "600000", "10.50", "100").output
+    assert "买入委托已提交" in table and "100000001" in table
+    order = json.loads(cli("buy", "600000", "10.00", "100", "--json", "--client-order-id", "c-9").output)
+    assert order["合同编号"] == "100000002" and order["client_order_id"] == "c-9" and order["side"] == "buy"
+    again = json.loads(cli("buy", "600000", "10.00", "100", "--json", "--client-order-id", "c-9").output)
+    assert again["合同编号"] == "100000002"
+
+
+def test_funds_holdings_and_orders_as_tables_and_json(cli: Any) -> None:
+    cli("buy", "600000", "10.50", "100")
+    funds = cli("funds").output
+    assert "可用金额" in funds and "总资产" in funds
+    assert json.loads(cli("funds", "--json").output)["总资产"] > 0
+    holdings = cli("holdings").output
+    assert "浦发银行" in holdings and "股票余额" in holdings
+    [row] = json.loads(cli("holdings", "--json").output)
+    assert row["证券代码"] == "600000" and row["股票余额"] == 100
+    orders = cli("orders").output
+    assert "合同编号" in orders and "100000001" in orders and "已成" in orders
+    assert json.loads(cli("orders", "--code", "600000", "--json").output)[0]["备注"] == "已成"
+
+
+def test_cancel_one_or_all_and_refuse_neither(cli: Any) -> None:
+    cli("buy", "600000", "10.00", "100")
+    cli("buy", "600000", "10.01", "100")
+    assert "100000001" in cli("cancel", "--contract-no", "100000001").output
+    result = json.loads(cli("cancel", "--all", "--json").output)
+    assert result["cancelled"] == ["100000002"]
+    assert "没有可撤销的委托" in cli("cancel", "--all").output
+    cli("cancel", code=2)
+    cli("cancel", "--all", "--contract-no", "1", code=2)
+
+
+def test_ops_shows_queue_and_recent_operations(cli: Any) -> None:
+    cli("buy", "600000", "10.50", "100")
+    cli("sell", "600000", "10.50", "100", code=1)
+    table = cli("ops").output
+    assert "队列" in table and "buy" in table and "sell" in table and "可用余额不足" in table
+    data = json.loads(cli("ops", "--json", "--limit", "1").output)
+    assert data["stats"]["failed_count"] == 1 and [o["name"] for o in data["operations"]] == ["sell"]
+
+
+def test_errors_exit_1_with_the_envelope_in_json(cli: Any) -> None:
+    result = cli("buy", "600000", "10.50", "10", "--json", code=1)
+    body = json.loads(result.stdout)
+    assert body["error_code"] == "INVALID_PARAMS" and body["details"][0]["field"] == "quantity"
+    failed = json.loads(cli("sell", "600000", "10.50", "100", "--json", code=1).stdout)
+    assert failed["error_code"] == "OPERATION_FAILED" and failed["operation_id"]
+
+
+def test_an_unreachable_service_is_a_clear_error() -> None:
+    result = CliRunner().invoke(app, ["funds", "--url", "http://127.0.0.1:9", "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["error_code"] == "SERVICE_UNREACHABLE"
