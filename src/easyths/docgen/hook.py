@@ -14,6 +14,7 @@ from typing import Any
 
 from easyths.docgen.config import settings_markdown
 from easyths.docgen.errors import errors_markdown
+from easyths.docgen.migration import v2_fields_markdown
 from easyths.docgen.sim import boards_markdown, phases_markdown
 
 README_SECTION_WORDS = ("基准", "性能", "benchmark", "Benchmark")
@@ -49,6 +50,7 @@ def _generators(config: Any) -> dict[str, Callable[[], str]]:
         "errors": errors_markdown,
         "operations": _operations,
         "sim-boards": boards_markdown,
+        "v2-fields": v2_fields_markdown,
         "sim-phases": phases_markdown,
         "readme-benchmarks": lambda: readme_benchmarks(root / "README.md"),
     }
