@@ -286,7 +286,14 @@ class Engine:
         self._finish(running, outcome)
 
     def _finish(self, rec: OperationRecord, outcome: Outcome) -> OperationRecord:
-        done = apply(rec, outcome.status, data=outcome.data, message=outcome.message, hint=outcome.hint)
+        done = apply(
+            rec,
+            outcome.status,
+            data=outcome.data,
+            message=outcome.message,
+            hint=outcome.hint,
+            error_code=outcome.error_code,
+        )
         self.journal.save(done)
         self._publish(done, rec.status)
         if done.status is OpStatus.UNKNOWN and done.hint is not None:

@@ -25,6 +25,7 @@ class Outcome:
     data: dict[str, Any] | None
     message: str | None
     hint: dict[str, Any] | None = None
+    error_code: str | None = None  # the error's code when it failed (kept in the record's result)
 
 
 def execute(op_cls: type[Operation], broker: Broker, rec: OperationRecord, model: Params) -> Outcome:
@@ -34,11 +35,11 @@ def execute(op_cls: type[Operation], broker: Broker, rec: OperationRecord, model
         op.prepare(broker, model)
         data = op.run(broker, model)
     except OutcomeUnknown as exc:
-        return Outcome(OpStatus.UNKNOWN, None, exc.message, hint=exc.details)
+        return Outcome(OpStatus.UNKNOWN, None, exc.message, hint=exc.details, error_code=exc.error_code)
     except SeamError as exc:  # a GUI error the driver did not map: like any unexpected exception
         return unexpected(op_cls, rec, exc)
     except EasyTHSError as exc:
-        return Outcome(OpStatus.FAILED, None, exc.message)
+        return Outcome(OpStatus.FAILED, None, exc.message, error_code=exc.error_code)
     except Exception as exc:
         return unexpected(op_cls, rec, exc)
     return Outcome(OpStatus.SUCCESS, data, data.get("message"))
@@ -47,15 +48,15 @@ def execute(op_cls: type[Operation], broker: Broker, rec: OperationRecord, model
 def unexpected(op_cls: type[Operation], rec: OperationRecord, exc: BaseException) -> Outcome:
     log.error("操作 %s (%s) 执行异常", rec.id, rec.name, exc_info=exc)
     if op_cls.places_order:
-        return Outcome(OpStatus.UNKNOWN, None, f"执行异常，结果未知: {exc}")
-    return Outcome(OpStatus.FAILED, None, f"执行异常: {exc}")
+        return Outcome(OpStatus.UNKNOWN, None, f"执行异常，结果未知: {exc}", error_code="INTERNAL")
+    return Outcome(OpStatus.FAILED, None, f"执行异常: {exc}", error_code="INTERNAL")
 
 
 def interrupted(op_cls: type[Operation], why: str) -> Outcome:
     """A hung or interrupted order may have reached the broker: `unknown`, not `failed`."""
     if op_cls.places_order:
-        return Outcome(OpStatus.UNKNOWN, None, f"{why}，委托结果未知，请以当日委托为准")
-    return Outcome(OpStatus.FAILED, None, why)
+        return Outcome(OpStatus.UNKNOWN, None, f"{why}，委托结果未知，请以当日委托为准", error_code="WATCHDOG_TIMEOUT")
+    return Outcome(OpStatus.FAILED, None, why, error_code="WATCHDOG_TIMEOUT")
 
 
 __all__ = ["Outcome", "execute", "interrupted", "unexpected"]

@@ -99,11 +99,14 @@ def apply(
     data: dict[str, Any] | None = None,
     message: str | None = None,
     hint: dict[str, Any] | None = None,
+    error_code: str | None = None,
 ) -> OperationRecord:
     """The record after the move `rec.status → to`; `IllegalTransition` if the table forbids it.
 
     A finished status carries the stored result `{success, data, message, timestamp}`; `data` is
     made JSON-safe here, once, so every reader (HTTP, listeners, the journal) sees the same thing.
+    A failure also keeps the `error_code` of what caused it (BROKER_REJECTED, BROKER_UNAVAILABLE …)
+    when known, so a contract can say why without parsing the message.
     """
     if to not in TRANSITIONS[rec.status]:
         raise IllegalTransition(f"操作 {rec.id} 不能从 {rec.status.value} 变为 {to.value}")
@@ -113,15 +116,18 @@ def apply(
     if to is OpStatus.CANCELLED:
         return dataclasses.replace(rec, status=to, error=message, finished_at=stamp, updated_at=stamp)
     success = to is OpStatus.SUCCESS
+    result: dict[str, Any] = {
+        "success": success,
+        "data": None if data is None else jsonable({**data, "success": success}),
+        "message": message,
+        "timestamp": stamp.isoformat(),
+    }
+    if error_code is not None and not success:
+        result["error_code"] = error_code
     return dataclasses.replace(
         rec,
         status=to,
-        result={
-            "success": success,
-            "data": None if data is None else jsonable({**data, "success": success}),
-            "message": message,
-            "timestamp": stamp.isoformat(),
-        },
+        result=result,
         error=None if success else message,
         finished_at=stamp,
         updated_at=stamp,
