@@ -84,6 +84,14 @@ class ApiSection(Section):
     cors_origins: str = Field("", description="允许跨域访问的来源，逗号分隔；留空不开启 CORS")
     rate_limit: int | None = Field(None, description="兼容原版配置文件，未使用")
     ip_whitelist: str | None = Field(None, description="兼容原版配置文件，未使用")
+    contract: Literal["v1", "v2"] = Field(
+        "v1",
+        description=(
+            "响应契约：v1 按 1.x 接口文档（默认）；v2 兼容原项目 2.x（2.0.7）的 TradeClient："
+            "信封含 status、error_code、current_used_account，查询结果为英文字段的记录列表。"
+            "单个请求可用请求头 X-EasyTHS-Contract: v1 或 v2 临时覆盖"
+        ),
+    )
 
     @field_validator("key", mode="before")
     @classmethod
@@ -134,17 +142,6 @@ class BrokerSection(Section):
     )
     account_combo_id: int | None = Field(  # account combo on the main window; None = first ComboBox
         None, description="主窗口上账户下拉框的控件 id；不设置时使用第一个下拉框"
-    )
-    export_dir: str | None = Field(
-        None, description="表格导出（Ctrl+S）使用的临时文件夹，须为短 ASCII 路径；不设置时 Windows 上为 C:/easyths_grid"
-    )
-    submit_key: Literal["click", "enter"] = Field(
-        "click",
-        description="下单提交方式：click（点击下单按钮）或 enter（在数量框按回车，适用于点击偶尔无效的客户端）",
-    )
-    market_aliases: dict[str, list[str]] = Field(
-        default_factory=dict,
-        description="市价委托类型的别名（按客户端版本/券商不同），键为标准名称，值为下拉框中可能出现的文字",
     )
 
 

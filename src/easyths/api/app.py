@@ -12,6 +12,9 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from easyths import __version__
+from easyths.api.contracts import ContractMiddleware
+from easyths.api.contracts import openapi as contract_openapi
+from easyths.api.contracts.v2_api import AccountTracker
 from easyths.api.deps import require_auth
 from easyths.api.envelope import install_error_handlers
 from easyths.api.routes import operations, queue, system
@@ -48,6 +51,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
         app.state.reader = engine.reader  # JournalReader: memory first, then SQLite
         app.state.health = engine  # HealthSource: the broker's health as the worker last saw it
         app.state.registry = registry
+        _track_accounts(app, engine, active)
         engine.start()
         log.info("EasyTHS %s 已启动，后端 %s，数据目录 %s", __version__, active.backend, settings.home)
         try:
@@ -67,6 +71,8 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
     )
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(ContractMiddleware, default=settings.api.contract)
+    contract_openapi.install(app, settings.api.contract)
     if settings.api.cors_origins:
         origins = [o.strip() for o in settings.api.cors_origins.split(",") if o.strip()]
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
@@ -82,3 +88,13 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
 
         app.include_router(web.build_router())
     return app
+
+
+def _track_accounts(app: FastAPI, engine: Engine, broker: Broker) -> None:
+    """The 2.x contract reports the account each operation ran on; the tracker learns it from
+    finished operations. The sim's current account is known without touching any GUI."""
+    tracker = AccountTracker()
+    engine.add_listener(tracker)
+    if broker.backend == "sim":
+        tracker.current = broker.current_account()
+    app.state.accounts = tracker

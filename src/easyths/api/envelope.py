@@ -14,11 +14,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from easyths.api.contracts import is_v2, v2_api
 from easyths.engine.records import jsonable, now
 from easyths.errors import EasyTHSError
 
 
 def ok(data: Any = None, message: str = "查询成功", **extra: Any) -> dict[str, Any]:
+    """The success envelope of the request's contract (v2: the 2.x envelope, see contracts/)."""
+    if is_v2():
+        return v2_api.envelope(success=True, status=extra.get("status"), message=message, data=data)
     return {"success": True, "message": message, "data": jsonable(data), "timestamp": now().isoformat(), **extra}
 
 
@@ -30,6 +34,15 @@ def error_response(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
+    if is_v2():
+        status = extra.get("status")
+        body_v2 = v2_api.envelope(
+            success=False if status is None else None,
+            status=status if status in v2_api.STATUS_MAP.values() else None,
+            message=message,
+            error_code=v2_api.error_code(error_code, http_status),
+        )
+        return JSONResponse(body_v2, status_code=v2_api.http_status(error_code, http_status), headers=headers)
     body = {
         "success": False,
         "message": message,

@@ -68,7 +68,11 @@ class Config:
         self.timeout = timeout
         self.operation_timeout = operation_timeout
         self.retries = retries
-        self.headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        # The SDK reads the 1.x contract; asking for it keeps it working against a service whose
+        # default is the 2.x contract ([api].contract = "v2").
+        self.headers = {"X-EasyTHS-Contract": "v1"}
+        if api_key:
+            self.headers["Authorization"] = f"Bearer {api_key}"
         self.trust_env = not is_loopback_url(self.base_url)
 
     def http_timeout(self, wait: float | None) -> httpx.Timeout:

@@ -44,7 +44,10 @@ class ApiError extends Error {
 }
 
 function authHeaders() {
-  return state.key ? { Authorization: `Bearer ${state.key}` } : {};
+  // The page reads the 1.x contract, whatever [api].contract the service defaults to.
+  const headers = { "X-EasyTHS-Contract": "v1" };
+  if (state.key) headers.Authorization = `Bearer ${state.key}`;
+  return headers;
 }
 
 async function api(method, path, body, headers = {}) {

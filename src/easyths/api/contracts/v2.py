@@ -45,6 +45,7 @@ class Col:
     kind: Kind
     description: str
     nullable: bool = True
+    v1_type: str | None = None  # JSON type of the 1.x value when it differs (1.x sends some as text)
 
     @property
     def v1(self) -> str:
@@ -57,8 +58,15 @@ Table = tuple[Col, ...]
 T, INT, N = Kind.TEXT, Kind.INT, Kind.NUM
 
 
-def col(v2: str, sources: str | tuple[str, ...], kind: Kind, description: str, nullable: bool = True) -> Col:
-    return Col(v2, (sources,) if isinstance(sources, str) else sources, kind, description, nullable)
+def col(
+    v2: str,
+    sources: str | tuple[str, ...],
+    kind: Kind,
+    description: str,
+    nullable: bool = True,
+    v1_type: str | None = None,
+) -> Col:
+    return Col(v2, (sources,) if isinstance(sources, str) else sources, kind, description, nullable, v1_type)
 
 
 # ---- rows of the query grids ---------------------------------------------------------------------
@@ -128,7 +136,7 @@ FILL: Table = (
 REPO_RATE: Table = (
     col("market", "市场类型", Kind.MARKET, "交易市场（上海/深圳）"),
     col("term", "时间类型", T, "期限（如 1天期）"),
-    col("annual_rate", "年化利率", N, "年化利率（百分数值，如 2.5 表示 2.5%）"),
+    col("annual_rate", "年化利率", N, "年化利率（百分数值，如 2.5 表示 2.5%）", v1_type="string"),
 )
 
 CONDITION: Table = (
@@ -153,7 +161,7 @@ ACCOUNT: Table = (
 
 LIMIT_ORDER_ACK: Table = (
     col("stock_code", "stock_code", T, "股票代码（6位数字）", nullable=False),
-    col("price", "price", N, "委托价格（元）", nullable=False),
+    col("price", "price", N, "委托价格（元）", nullable=False, v1_type="string"),
     col("quantity", "quantity", INT, "委托数量（股）", nullable=False),
     col("contract_no", "合同编号", T, "合同编号（EasyTHS 补充：委托存在的凭据）", nullable=False),
 )
@@ -198,7 +206,7 @@ REPO_BUY_ACK: Table = (
     col("market", "market", T, "交易市场（上海/深圳）", nullable=False),
     col("time_range", "time_range", T, "回购期限", nullable=False),
     col("amount", "amount", INT, "出借金额（元）", nullable=False),
-    col("annual_rate", "年化利率", N, "成交年化利率（百分数值，如 2.5 表示 2.5%）"),
+    col("annual_rate", "年化利率", N, "成交年化利率（百分数值，如 2.5 表示 2.5%）", v1_type="string"),
     col("contract_no", "合同编号", T, "合同编号（EasyTHS 补充：委托存在的凭据）", nullable=False),
 )
 
@@ -423,7 +431,7 @@ def v1_result_schema(operation: str) -> dict[str, Any] | None:
     props: dict[str, Any] = {}
     for c in spec.table:
         kind = {"text": "string", "int": "integer", "num": "number", "market": "string", "ordinal": "integer"}
-        props[c.v1] = {"type": kind[c.kind.value], "description": c.description}
+        props[c.v1] = {"type": c.v1_type or kind[c.kind.value], "description": c.description}
     row = {"type": "object", "properties": props}
     if spec.shape in ("rows", "accounts"):
         return {"type": "object", "properties": {spec.rows_key: {"type": "array", "items": row}}}

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Query
+from fastapi import APIRouter, Body, Header, Query, Request
+from fastapi.responses import JSONResponse
 
+from easyths.api.contracts import is_v2, v2_api
+from easyths.api.contracts.v2 import v1_result_schema
 from easyths.api.deps import EngineDep, ReaderDep, RegistryDep
 from easyths.api.envelope import ok
 from easyths.api.views import result_body, status_view
@@ -24,6 +27,11 @@ _EXAMPLE = {"params": {"stock_code": "600000", "price": 10.50, "quantity": 100},
 @router.get("/")
 async def list_operations(registry: RegistryDep) -> dict[str, Any]:
     operations = registry.describe()
+    if is_v2():
+        schemas = {name: registry.get(name).Params.model_json_schema() for name in operations}
+        return ok(v2_api.listing(operations, schemas))
+    for name, entry in operations.items():
+        entry["result_schema"] = v1_result_schema(name)
     return ok({"operations": operations, "count": len(operations)})
 
 
@@ -67,6 +75,8 @@ async def submit_operation(
     params, priority = _split_body(body)
     submitted = engine.submit(operation_name, params, priority, idempotency_key)
     rec = submitted.record
+    if is_v2():
+        return v2_api.submitted_body(rec, submitted.queue_position, submitted.duplicate)
     data: dict[str, Any] = {
         "operation_id": rec.id,
         "status": rec.status.value,
@@ -89,10 +99,12 @@ async def submit_operation(
 
 
 @router.get("/{operation_id}/status")
-async def operation_status(operation_id: str, reader: ReaderDep) -> dict[str, Any]:
+async def operation_status(operation_id: str, reader: ReaderDep, request: Request) -> dict[str, Any]:
     rec = reader.get(operation_id)
     if rec is None:
         raise NotFound(f"操作 {operation_id} 不存在")
+    if is_v2():
+        return v2_api.operation_body(rec, request.app.state.accounts)
     return ok(status_view(rec))
 
 
@@ -100,8 +112,15 @@ async def operation_status(operation_id: str, reader: ReaderDep) -> dict[str, An
 async def operation_result(
     operation_id: str,
     engine: EngineDep,
+    request: Request,
     timeout: Annotated[float | None, Query(gt=0, le=86400, description="最长等待秒数，不传则一直等待")] = None,
-) -> dict[str, Any]:
+) -> Any:
+    if is_v2():
+        try:
+            rec = await engine.wait(operation_id, timeout)
+        except ResultTimeout:
+            return JSONResponse(v2_api.timeout_body(engine.get(operation_id)), status_code=408)
+        return v2_api.operation_body(rec, request.app.state.accounts)
     rec = await engine.wait(operation_id, timeout)
     return result_body(rec)
 
@@ -109,4 +128,6 @@ async def operation_result(
 @router.delete("/{operation_id}")
 async def cancel_operation(operation_id: str, engine: EngineDep) -> dict[str, Any]:
     rec = engine.cancel(operation_id)
+    if is_v2():
+        return v2_api.cancelled_body()
     return ok({"operation_id": rec.id, "status": rec.status.value}, "操作已取消")

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from easyths.api.contracts import is_v2, v2_api
 from easyths.api.deps import EngineDep, ReaderDep
 from easyths.api.envelope import ok
 from easyths.api.views import status_view
@@ -16,6 +17,8 @@ router = APIRouter(prefix="/api/v1/queue", tags=["队列"])
 
 @router.get("/stats")
 async def stats(engine: EngineDep) -> dict[str, Any]:
+    if is_v2():
+        return ok(v2_api.queue_stats(engine.stats()))
     return ok(engine.stats())
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from easyths import __version__
+from easyths.api.contracts import is_v2, v2_api
 from easyths.api.deps import EngineDep, HealthDep, RegistryDep, SettingsDep
-from easyths.api.envelope import ok
+from easyths.api.envelope import error_response, ok
 from easyths.engine.records import now
 
 router = APIRouter(prefix="/api/v1/system", tags=["系统"])
@@ -27,6 +28,8 @@ async def health(engine: EngineDep, source: HealthDep, registry: RegistryDep) ->
     }
     if h and h.problems:
         components["problems"] = h.problems
+    if is_v2():
+        return _health_v2(healthy, components, h.problems if h else [])
     data = {"status": "healthy" if healthy else "unhealthy", "timestamp": now().isoformat(), "components": components}
     if healthy:
         return ok(data, "系统运行正常")
@@ -34,10 +37,54 @@ async def health(engine: EngineDep, source: HealthDep, registry: RegistryDep) ->
     return ok(data, f"系统异常: {problems}")
 
 
+def _health_v2(healthy: bool, components: dict[str, Any], problems: list[str]) -> dict[str, Any]:
+    """2.x health: success false with not_connected when the client is not usable."""
+    data = {"status": "healthy" if healthy else "unhealthy", **components}
+    if healthy:
+        return v2_api.envelope(success=True, message="系统运行正常", data=data)
+    reason = "；".join(problems) or "同花顺未连接"
+    return v2_api.envelope(success=False, message=f"系统异常: {reason}", error_code="not_connected", data=data)
+
+
+@router.post("/reconnect", response_model=None)
+async def reconnect(source: HealthDep) -> Any:
+    """The 2.x client's reconnect. Our broker re-attaches to the client by itself when it comes
+    back (the worker refreshes health after every job); this reports whether it is usable now."""
+    h = source.health()
+    if h is not None and h.connected:
+        return ok(None, "同花顺重连成功", status="completed")
+    problems = "；".join(h.problems) if h and h.problems else "交易后端未连接"
+    return error_response(503, f"同花顺重连失败，请检查客户端是否已启动: {problems}", "BROKER_UNAVAILABLE")
+
+
 @router.get("/status")
-async def status(engine: EngineDep, source: HealthDep, registry: RegistryDep, settings: SettingsDep) -> dict[str, Any]:
+async def status(
+    engine: EngineDep, source: HealthDep, registry: RegistryDep, settings: SettingsDep, request: Request
+) -> dict[str, Any]:
     h = source.health()
     names = registry.names()
+    if is_v2():
+        accounts: v2_api.AccountTracker = request.app.state.accounts
+        return ok(
+            {
+                "name": settings.app.name,
+                "version": __version__,
+                "description": "同花顺交易自动化系统（EasyTHS，兼容 2.x 契约）",
+                "automator": {
+                    "connected": bool(h and h.connected),
+                    "process_alive": bool(h and h.connected),
+                    "app_path": h.app_path if h and h.app_path else None,
+                    "backend": source.backend,
+                },
+                "account": {"available_accounts": None, "current_used_account": accounts.current},
+                "plugins": {
+                    "loaded_plugins": names,
+                    "plugin_count": len(names),
+                    "plugin_details": registry.describe(),
+                },
+                "queue": v2_api.queue_stats(engine.stats()),
+            }
+        )
     return ok(
         {
             "timestamp": now().isoformat(),

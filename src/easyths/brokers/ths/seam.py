@@ -58,7 +58,6 @@ class DialogInfo:
     title: str
     text: str
     buttons: tuple[str, ...] = ()
-    class_name: str = "#32770"  # popups such as 成交回报 are other window classes
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +83,7 @@ class GuiSeam(Protocol):
     def is_alive(self) -> bool: ...
     def main_window(self) -> Any: ...
     def window_state(self) -> dict[str, Any]:
-        """Facts for the start-up check: {"minimized": bool, "title": str, "login_window": bool,
-        "locked": bool (desktop locked / remote session disconnected: input would not land)}."""
+        """Facts for the start-up check: {"minimized": bool, "title": str, "login_window": bool}."""
         ...
 
     # controls
@@ -136,8 +134,7 @@ class GuiSeam(Protocol):
 
     # dialogs
     def dialogs(self) -> list[DialogInfo]:
-        """Top-level dialogs of the client process, excluding the main window, oldest first;
-        also the known non-#32770 popups (成交回报, 条件单触发提醒, 银证转账, login windows)."""
+        """Top-level dialogs of the client process, excluding the main window, oldest first."""
         ...
 
     def press(self, dialog: Any, labels: Sequence[str]) -> str:

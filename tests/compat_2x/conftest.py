@@ -1,0 +1,48 @@
+"""The published 2.0.7 `TradeClient` against this service in the v2 contract, on the sim."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from easyths.api.app import create_app
+from easyths.brokers.sim import SimBroker
+from tests.compat_2x.published import load_trade_client
+from tests.conftest import make_settings
+from tests.sim.support import open_broker
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    return load_trade_client(tmp_path_factory.mktemp("easyths-2.0.7"))
+
+
+def attach(published: ModuleType, http: TestClient) -> Any:
+    """A 2.x TradeClient whose HTTP client is the in-process one: same code, same requests."""
+    client = published.TradeClient(host="testserver", port=80, timeout=30)
+    client._client = http
+    return client
+
+
+@pytest.fixture
+def sim(tmp_path: Path) -> Iterator[SimBroker]:
+    broker = open_broker(tmp_path / "sim.db", accounts=["模拟账户", "第二账户"])
+    yield broker
+    broker.close()
+
+
+@pytest.fixture
+def http(tmp_path: Path, sim: SimBroker) -> Iterator[TestClient]:
+    settings = make_settings(tmp_path, api={"contract": "v2"})
+    with TestClient(create_app(settings, broker=sim)) as client:
+        yield client
+
+
+@pytest.fixture
+def tc(published: ModuleType, http: TestClient) -> Any:
+    return attach(published, http)
