@@ -143,6 +143,17 @@ class BrokerSection(Section):
     account_combo_id: int | None = Field(  # account combo on the main window; None = first ComboBox
         None, description="主窗口上账户下拉框的控件 id；不设置时使用第一个下拉框"
     )
+    export_dir: str | None = Field(
+        None, description="表格导出（Ctrl+S）使用的临时文件夹，须为短 ASCII 路径；不设置时 Windows 上为 C:/easyths_grid"
+    )
+    submit_key: Literal["click", "enter"] = Field(
+        "click",
+        description="下单提交方式：click（点击下单按钮）或 enter（在数量框按回车，适用于点击偶尔无效的客户端）",
+    )
+    market_aliases: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="市价委托类型的别名（按客户端版本/券商不同），键为标准名称，值为下拉框中可能出现的文字",
+    )
 
 
 class SimFees(Section):

@@ -78,7 +78,7 @@ def grid(emu: ThsEmulator, page: str, rows: Callable[[], list[Row]]) -> Node:
     extra = (emu.recording or {}).get("columns", {})
 
     def render() -> tuple[list[str], list[list[str]]]:
-        data = rows()
+        data = [r for r in rows() if emu.row_visible_at.get(str(r.get("合同编号")), 0.0) <= emu.now]
         headers = emu.headers.get(page) or (list(data[0]) if data else DEFAULT_HEADERS.get(page, []))
         canon = [extra.get(h) or KNOWN_VARIANTS.get(h) or h for h in headers]
         return headers, [[cell(r.get(c)) for c in canon] for r in data]
@@ -122,7 +122,13 @@ def order_page(emu: ThsEmulator, side: Side, market: bool) -> list[Node]:
     else:
         nodes.append(price)
     nodes += [qty, button(None, "重填")]
-    nodes.append(button(1006, side.label, lambda: submit(emu, side, market, nodes)))
+
+    def click() -> None:
+        if not emu.faults.fire("lost_click"):  # a click that does not register does nothing
+            submit(emu, side, market, nodes)
+
+    qty.data["on_enter"] = lambda: submit(emu, side, market, nodes)
+    nodes.append(button(1006, side.label, click))
     return nodes
 
 
@@ -149,9 +155,16 @@ def submit(emu: ThsEmulator, side: Side, market: bool, nodes: list[Node]) -> Non
     code, qty_text, price_text = _value(nodes, 1032), _value(nodes, 1034), _value(nodes, 1033)
     strategy = _value(nodes, 1541)
     faults = emu.faults
+    die_after = False
+    if faults.fire("client_death"):
+        if faults.rng.random() < 0.5:
+            emu.kill()  # dies before sending
+            return
+        die_after = True
     if faults.die == "on_submit":
         emu.kill()
         return
+    emu.maybe_stray_popup()
     if faults.popup is not None:
         title, text = faults.popup
         faults.popup = None
@@ -173,13 +186,15 @@ def submit(emu: ThsEmulator, side: Side, market: bool, nodes: list[Node]) -> Non
             text = exc.message if exc.message.startswith("提交失败") else f"提交失败：{exc.message}。"
             emu.show("提示", text)
             return
-        if faults.die == "after_accept":
+        if faults.fire("slow_refresh"):
+            emu.row_visible_at[ack.contract_no] = emu.now + faults.refresh_delay
+        if faults.die == "after_accept" or die_after:
             emu.kill()
             return
         for n in nodes:
             if n.control_id in (1032, 1033, 1034, 1036):
                 n.text = ""
-        if faults.never != "result":
+        if faults.never != "result" and emu.success_popups:
             emu.show("提示", f"您的{side.label}委托已成功提交，合同编号：{ack.contract_no}。")
 
     def confirm() -> None:
@@ -200,7 +215,19 @@ def submit(emu: ThsEmulator, side: Side, market: bool, nodes: list[Node]) -> Non
         text = f"您输入的价格已超出涨跌停限制: [{band[0]} - {band[1]}]\n\n是否继续该笔委托?"
         emu.show("提示信息", text, {"是(Y)": confirm, "否(N)": _noop}, kind="price_limit", body_id=1040)
         return
+    if faults.fire("continue_prompt"):
+        # tick-size / 风险警示 / over-quantity warnings: 是 sends the order
+        text = CONTINUE_TEXTS[faults.rng.randrange(len(CONTINUE_TEXTS))]
+        emu.show("提示信息", text, {"是(Y)": confirm, "否(N)": _noop}, kind="continue", body_id=1040)
+        return
     confirm()
+
+
+CONTINUE_TEXTS = (
+    "该证券为风险警示证券，请注意投资风险。\n是否继续?",
+    "委托数量超过最大可委托数量的90%。\n是否继续?",
+    "您的委托价格与最新价偏离较大。\n是否继续该笔委托?",
+)
 
 
 def _band(emu: ThsEmulator, code: str) -> tuple[Decimal, Decimal] | None:
@@ -294,7 +321,7 @@ def history_page(emu: ThsEmulator) -> list[Node]:
     return [*buttons, button(None, "查询"), table]
 
 
-def captcha(emu: ThsEmulator, on_ok: Callable[[], None]) -> None:
+def captcha(emu: ThsEmulator, on_ok: Callable[[], None], text: str = "请输入验证码") -> None:
     """The copy captcha: image 2405 shows the code (as bytes a test recogniser reads), 2404 takes it."""
     emu._captcha_serial += 1
     answer = f"{4000 + emu._captcha_serial}"
@@ -305,9 +332,9 @@ def captcha(emu: ThsEmulator, on_ok: Callable[[], None]) -> None:
         if box.text.strip() == answer:
             on_ok()
         else:
-            captcha(emu, on_ok)
+            captcha(emu, on_ok, text)
 
-    emu.show("验证码", "请输入验证码", {"确定": check, "取消": _noop}, kind="captcha", extra=[box, image])
+    emu.show("验证码", text, {"确定": check, "取消": _noop}, kind="captcha", extra=[box, image])
 
 
 __all__ = ["open_page", "tree"]

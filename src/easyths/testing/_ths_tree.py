@@ -5,11 +5,25 @@ Kept apart from the emulator so page builders and the seam share one small vocab
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 DiePoint = Literal["on_navigate", "on_submit", "after_accept"]
+
+# Named faults with a probability each (`[emulator].faults`, `Faults.rates`):
+FAULT_NAMES: dict[str, str] = {
+    "continue_prompt": "下单后弹出“是否继续”提示（风险警示等）；回答“是”才会发出委托",
+    "lost_click": "点击下单按钮没有反应（委托未发出）",
+    "save_captcha": "导出表格（Ctrl+S）前要求输入验证码",
+    "copy_captcha": "复制表格前要求输入验证码",
+    "stray_popup": "弹出非对话框窗口（成交回报、条件单触发提醒、银证转账）抢走焦点",
+    "slow_refresh": "新委托在当日委托中延迟出现",
+    "resist_close": "弹窗不响应关闭（WM_CLOSE），只能按按钮",
+    "client_death": "下单时客户端崩溃（发出前或发出后），一段时间后自动重启",
+    "locked_desktop": "桌面被锁定一段时间，按键无法送达",
+}
 
 
 @dataclass(slots=True)
@@ -32,6 +46,23 @@ class Faults:
     export_disabled: bool = False
     die: DiePoint | None = None
     auto_restart: bool = False
+    rates: dict[str, float] = field(default_factory=dict)  # FAULT_NAMES -> probability 0..1
+    seed: int = 7
+    restart_after: float = 3.0  # a dead client comes back after this long (as a user restarts it)
+    lock_seconds: float = 3.0  # how long a locked desktop stays locked
+    refresh_delay: float = 1.5  # slow_refresh: how long a new order row stays invisible
+    rng: random.Random = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.rates) - set(FAULT_NAMES)
+        if unknown:
+            raise ValueError(f"未知的故障名称: {sorted(unknown)}；可用: {sorted(FAULT_NAMES)}")
+        self.rng = random.Random(self.seed)
+
+    def fire(self, name: str) -> bool:
+        """Does fault `name` strike now? Deterministic for a given seed."""
+        rate = self.rates.get(name, 0.0)
+        return rate >= 1.0 or (rate > 0.0 and self.rng.random() < rate)
 
 
 @dataclass(eq=False, slots=True)
@@ -102,10 +133,12 @@ class Dialog:
     answers: dict[str, Callable[[], None]] = field(default_factory=dict)
     on_close: Callable[[], None] | None = None
     kind: str = "prompt"
+    resist_close: bool = False  # ignores WM_CLOSE; only a button makes it go
+    class_name: str = "#32770"  # popups such as 成交回报 are not #32770 dialogs
 
     @property
     def buttons(self) -> tuple[str, ...]:
         return tuple(self.answers)
 
 
-__all__ = ["Dialog", "DiePoint", "Faults", "Node", "button", "edit", "static"]
+__all__ = ["FAULT_NAMES", "Dialog", "DiePoint", "Faults", "Node", "button", "edit", "static"]

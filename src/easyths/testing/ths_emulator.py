@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -49,22 +50,35 @@ class ThsEmulator:
         window_title: str = "网上股票交易系统5.0",
         recording: dict[str, Any] | Path | None = None,
         faults: Faults | None = None,
-        confirm_orders: bool = True,
+        popups: bool = False,
+        confirm_orders: bool | None = None,
+        realtime: bool = False,
     ) -> None:
+        """`popups` False is the reference's 快速交易 setting: no 委托确认 and no success 提示
+        (failures are still shown). `realtime`: waits take wall-clock time (the service
+        under `--backend emulator`); otherwise time is virtual and tests cost nothing."""
         self.broker = broker
         self.window_title = window_title
         self.faults = faults or Faults()
-        self.confirm_orders = confirm_orders
+        self.popups = popups
+        self.confirm_orders = popups if confirm_orders is None else confirm_orders
+        self.success_popups = popups
+        self.realtime = realtime
+        self._t0 = time.monotonic()
+        self._now = 0.0
         self.menu: dict[str, list[str]] = {k: list(v) for k, v in DEFAULT_MENU.items()}
         self.headers: dict[str, list[str]] = {}  # page -> displayed grid headers (a variant)
         self.recording: dict[str, Any] | None = None
         if recording is not None:
             self.load_recording(recording)
-        self.now = 0.0
         self.alive = True
         self.generation = 0
         self.logged_in = True
         self.minimized = False
+        self.died_at: float | None = None
+        self.locked_until = 0.0
+        self.row_visible_at: dict[str, float] = {}  # slow_refresh: contract -> when it shows
+        self.save_captcha_ok_until = 0.0
         self.blind_confirms = 0
         self.clipboard = ""
         self.steps = 0  # seam calls made, for the benchmark
@@ -89,13 +103,28 @@ class ThsEmulator:
         self.current_page: str | None = None
         self._dialogs = []
 
+    @property
+    def now(self) -> float:
+        return time.monotonic() - self._t0 if self.realtime else self._now
+
+    @now.setter
+    def now(self, value: float) -> None:
+        if not self.realtime:
+            self._now = value
+
+    @property
+    def locked(self) -> bool:
+        return self.now < self.locked_until
+
     def kill(self) -> None:
         """The client process dies: its window and dialogs vanish, every handle goes stale."""
         self.alive = False
+        self.died_at = self.now
         self._dialogs = []
 
     def restart(self) -> None:
         self.alive = True
+        self.died_at = None
         self.faults.die = None
         self._build()
 
@@ -110,15 +139,30 @@ class ThsEmulator:
         kind: str = "prompt",
         body_id: int = 1004,
         extra: Sequence[Node] = (),
+        class_name: str = "#32770",
     ) -> Dialog:
-        node = Node("#32770", title, generation=self.generation)
+        node = Node(class_name, title, generation=self.generation)
         node.add(static(1365, title), static(body_id, text), *extra)
         for label in answers or {"确定": _noop}:
             node.add(Node("Button", label, role="Button"))
         dialog = Dialog(node, title, text, self.now + self.faults.latency, dict(answers or {"确定": _noop}), on_close)
         dialog.kind = kind
+        dialog.class_name = class_name
+        dialog.resist_close = self.faults.fire("resist_close")
         self._dialogs.append(dialog)
         return dialog
+
+    STRAY = (
+        ("成交回报", "您的委托已成交：浦发银行 买入 100 股"),
+        ("条件单触发提醒", "您的条件单已触发，已按设定委托"),
+        ("银证转账", "银证转账：请选择银行"),
+    )
+
+    def maybe_stray_popup(self) -> None:
+        """stray_popup: a window that is not a #32770 dialog takes the focus."""
+        if self.faults.fire("stray_popup"):
+            title, text = self.STRAY[self.faults.rng.randrange(len(self.STRAY))]
+            self.show(title, text, {"确定": _noop}, kind="notice", class_name="Afx:00400000:b")
 
     @property
     def dialogs_open(self) -> list[Dialog]:
@@ -136,6 +180,15 @@ class ThsEmulator:
     # --- GuiSeam: window ---------------------------------------------------------------------
     def attach(self, window_title: str, timeout: float) -> None:
         self.steps += 1
+        if not self.alive and self.died_at is not None and self.faults.rates.get("client_death"):
+            back = self.died_at + self.faults.restart_after  # the user restarts it after a while
+            if back <= self.now + timeout:
+                self.now = max(self.now, back)
+                if self.realtime and self.now < back:
+                    time.sleep(back - self.now)
+                self.restart()
+            else:
+                self.now = self.now + timeout
         if not self.alive and self.faults.auto_restart:
             self.restart()
         if not self.alive or window_title != self.window_title:
@@ -149,7 +202,14 @@ class ThsEmulator:
 
     def window_state(self) -> dict[str, Any]:
         self._check(self.main)
-        return {"minimized": self.minimized, "title": self.window_title, "login_window": not self.logged_in}
+        if not self.locked and self.faults.fire("locked_desktop"):
+            self.locked_until = self.now + self.faults.lock_seconds
+        return {
+            "minimized": self.minimized,
+            "title": self.window_title,
+            "login_window": not self.logged_in,
+            "locked": self.locked,
+        }
 
     def _check(self, node: Node) -> Node:
         self.steps += 1
@@ -193,13 +253,15 @@ class ThsEmulator:
 
     def set_text(self, handle: Any, text: str) -> None:
         node = self._check(handle)
+        if self.locked:
+            return  # a locked desktop swallows keystrokes silently
         node.text = text
         if node.on_text is not None:
             node.on_text(text)
 
     def click(self, handle: Any) -> None:
         node = self._check(handle)
-        if not node.enabled:
+        if not node.enabled or self.locked:
             return
         if node.on_click is not None:
             node.on_click()
@@ -235,7 +297,11 @@ class ThsEmulator:
         pages.open_page(self, page)
 
     def press_keys(self, handle: Any, keys: str) -> None:
-        self._check(handle)
+        node = self._check(handle)
+        if self.locked:
+            return
+        if "{ENTER}" in keys and node.data.get("on_enter") is not None:
+            node.data["on_enter"]()
 
     # --- GuiSeam: grids ----------------------------------------------------------------------
     def render(self, grid: Node) -> str:
@@ -247,12 +313,25 @@ class ThsEmulator:
         node = self._check(grid)
         if self.faults.export_disabled:
             raise GridUnavailable("此版本客户端不支持导出")
+        if node.grid is None:
+            raise GridUnavailable("按 Ctrl+S 后没有出现保存对话框（焦点不在表格上）")
+        if self.locked:
+            raise GridUnavailable("按 Ctrl+S 后没有出现保存对话框")
+        if self.now >= self.save_captcha_ok_until and self.faults.fire("save_captcha"):
+
+            def passed() -> None:
+                self.save_captcha_ok_until = self.now + 60.0
+
+            pages.captcha(self, passed, text="检测到您正在保存数据，为保护您的账号数据安全，请先输入验证码")
+            return  # the file is not written; the driver answers and saves again
         path.write_bytes(self.render(node).encode("gbk"))
 
     def copy_grid(self, grid: Any) -> None:
         node = self._check(grid)
         self.clipboard = ""
-        if self.faults.captcha:
+        if node.grid is None:
+            return  # Ctrl+A/Ctrl+C on the container copies nothing
+        if self.faults.captcha or self.faults.fire("copy_captcha"):
             pages.captcha(self, lambda: setattr(self, "clipboard", self.render(node)))
         else:
             self.clipboard = self.render(node)
@@ -271,7 +350,7 @@ class ThsEmulator:
         self.steps += 1
         if not self.alive:
             return []
-        return [DialogInfo(d.node, d.title, d.text, d.buttons) for d in self.dialogs_open]
+        return [DialogInfo(d.node, d.title, d.text, d.buttons, d.class_name) for d in self.dialogs_open]
 
     def _dialog(self, handle: Any) -> Dialog:
         self._check(handle)
@@ -294,18 +373,28 @@ class ThsEmulator:
 
     def close(self, dialog: Any) -> None:
         d = self._dialog(dialog)
+        if d.resist_close:
+            return  # ignores WM_CLOSE: only a button makes it go
         self._dismiss(d)
         if d.on_close is not None:
             d.on_close()
 
     # --- GuiSeam: waiting and recording ------------------------------------------------------
     def wait_for(self, condition: Callable[[], T | None], timeout: float) -> T | None:
+        if self.realtime:
+            end = time.monotonic() + timeout
+            while True:
+                result = condition()
+                if result or time.monotonic() >= end:
+                    return result or None
+                time.sleep(0.005)
         deadline = self.now + timeout
         while True:
             result = condition()
             if result:
                 return result
-            pending = [d.due for d in self._dialogs if self.now < d.due <= deadline]
+            events = [d.due for d in self._dialogs] + list(self.row_visible_at.values()) + [self.locked_until]
+            pending = [t for t in events if self.now < t <= deadline]
             if not pending:
                 self.now = max(self.now, deadline)
                 return condition() or None

@@ -38,6 +38,15 @@ if TYPE_CHECKING:
 log = logging.getLogger("easyths.ths")
 
 ACCOUNT_COMBO = Locator(class_name="ComboBox", index=0)
+# Steps written from the peers' code and screenshots but never run against a real client here;
+# health and `easyths doctor` list them so nobody mistakes the emulator for proof.
+UNVERIFIED: tuple[str, ...] = (
+    "条件单面板（股价条件/止盈止损/条件单监控）的控件名称与提交确认流程",
+    "国债逆回购出借弹窗（金额输入框 shuru、出借 文本按钮）",
+    "历史委托的日期控件（5315、5308–5311）与查询按钮 2449",
+    "撤单表格的复选框勾选方式",
+    "桌面锁定检测（OpenInputDesktop）",
+)
 HISTORY_RANGES = ("当日", "近一周", "近一月", "近三月", "近一年")
 
 
@@ -114,13 +123,26 @@ class ThsBroker:
             log.warning("客户端检查: %s", problem)
         return problems
 
+    def abandon(self) -> None:
+        """The engine's watchdog gave up on the running operation (called from its thread): the
+        flow stops at its next seam call, and the next flow waits, bounded, until it let go."""
+        self.session.abandon()
+
     def health(self) -> BrokerHealth:
         """Cheap when all is well (the engine asks after every job); after the client came back
-        it re-runs the start-up check once. Never waits for a missing window."""
-        if not self._checked or not self.session.attached or not self._alive():
-            self.startup_check(attach_timeout=0.0)
+        it re-runs the start-up check once. Never waits for a missing window, and never touches
+        the GUI while a flow owns it (then the last known state is reported)."""
+        if self.session.try_hold():
+            try:
+                if not self._checked or not self.session.attached or not self._alive():
+                    self.startup_check(attach_timeout=0.0)
+                self._refresh_blocked()
+            finally:
+                self.session.release()
         connected = self.session.attached and self._alive()
         problems = list(self.problems)
+        if self.session.blocked:
+            problems.append(self.session.blocked)
         if self.session.grids.export_works is False and self.config.grid_read == "export":
             problems.append("表格导出不可用，已改用复制读取（可能需要验证码）")
         return BrokerHealth(
@@ -129,7 +151,12 @@ class ThsBroker:
             backend=self.backend,
             app_path=self.app_path,
             problems=problems,
-            extra={"window_title": self.config.window_title, "closed_dialogs": self.session.closed_dialogs[-10:]},
+            extra={
+                "window_title": self.config.window_title,
+                "closed_dialogs": self.session.closed_dialogs[-10:],
+                "abandoned_operations": self.session.abandoned,
+                "unverified": list(UNVERIFIED),
+            },
         )
 
     def _alive(self) -> bool:
@@ -137,6 +164,21 @@ class ThsBroker:
             return self.session.seam.is_alive()
         except Exception:
             return False
+
+    def _refresh_blocked(self) -> None:
+        """Health shows a login/lock window even between operations."""
+        if not self.session.attached:
+            return
+        try:
+            state = self.session.seam.window_state()
+        except Exception:
+            return
+        if state.get("login_window"):
+            self.session.blocked = "客户端显示登录/解锁窗口：请在客户端中重新登录后再试"
+        elif state.get("locked"):
+            self.session.blocked = "Windows 桌面已锁定或远程桌面已断开：按键无法送达客户端，请保持桌面解锁"
+        else:
+            self.session.blocked = None
 
     # --- orders ----------------------------------------------------------------------------------
     def place_order(self, side: Side, stock_code: str, price: Decimal, quantity: int) -> OrderAck:

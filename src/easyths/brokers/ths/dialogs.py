@@ -21,7 +21,10 @@ class DialogKind(StrEnum):
     PRICE_LIMIT = "price_limit"  # 超出涨跌停限制 … 是否继续: decline, reject with the text
     FAILURE = "failure"  # 提示 / 提示信息 without 成功: a rejection with the client's text
     CAPTCHA = "captcha"  # 验证码 before a grid copy: ask the recogniser
+    CONTINUE = "continue"  # any other 提示信息 that asks 是否继续: 否, and the outcome is unknown
+    LOGIN = "login"  # 登录 / 解锁 / 重新登录 window: the flow stops, health reports it
     NOTICE = "notice"  # risk-assessment, 营业部公告, 条件单触发提醒 …: close and log
+    UNRECOGNISED = "unrecognised"  # a 提示 whose text is neither success nor a known rejection
     UNKNOWN = "unknown"  # anything else: close and log, never confirm
 
 
@@ -31,6 +34,9 @@ class Action(StrEnum):
     DECLINE_AND_REJECT = "decline_and_reject"
     ACKNOWLEDGE_AND_REJECT = "acknowledge_and_reject"
     SOLVE_CAPTCHA = "solve_captcha"
+    DECLINE_UNKNOWN = "decline_unknown"  # press 否; the verdict can no longer be `failed` by dialog
+    STOP = "stop"  # leave it alone and stop the flow with a clear message
+    ACKNOWLEDGE_UNKNOWN = "acknowledge_unknown"  # 确定 (or 否 when it asks), record, keep judging
     CLOSE_AND_LOG = "close_and_log"
 
 
@@ -40,7 +46,10 @@ ACTIONS: dict[DialogKind, Action] = {
     DialogKind.PRICE_LIMIT: Action.DECLINE_AND_REJECT,
     DialogKind.FAILURE: Action.ACKNOWLEDGE_AND_REJECT,
     DialogKind.CAPTCHA: Action.SOLVE_CAPTCHA,
+    DialogKind.CONTINUE: Action.DECLINE_UNKNOWN,
+    DialogKind.LOGIN: Action.STOP,
     DialogKind.NOTICE: Action.CLOSE_AND_LOG,
+    DialogKind.UNRECOGNISED: Action.ACKNOWLEDGE_UNKNOWN,
     DialogKind.UNKNOWN: Action.CLOSE_AND_LOG,
 }
 
@@ -50,6 +59,7 @@ NO = ("否", "取消", "Cancel")
 OK = ("确定", "确认", "OK", "是", "关闭")
 
 NOTICE_KEYWORDS = (
+    "成交回报",
     "风险测评",
     "风险评估",
     "风险承受",
@@ -64,8 +74,36 @@ NOTICE_KEYWORDS = (
     "消息",
 )
 PRICE_LIMIT_KEYWORDS = ("超出涨跌停", "涨跌停限制")
+CONTINUE_KEYWORDS = ("是否继续", "继续委托", "仍要继续", "是否仍")
+LOGIN_KEYWORDS = ("用户登录", "重新登录", "登录超时", "请登录", "解锁", "已锁定", "屏幕锁定")
 CONFIRM_TITLES = ("委托确认", "撤单确认", "确认")
 CONFIRM_KEYWORDS = ("是否确认", "确认以上", "确定要", "您确定", "是否撤", "确认撤", "确定删除", "是否删除")
+# What a 提示 must say to count as the client refusing: anything else after a submit is unknown.
+REJECTION_KEYWORDS = (
+    "失败",
+    "不允许",
+    "不足",
+    "错误",
+    "有误",
+    "无效",
+    "拒绝",
+    "不能",
+    "不可",
+    "非法",
+    "禁止",
+    "不在交易时间",
+    "未开通",
+    "没有可撤",
+    "没有相应",
+    "无法",
+    "请先",
+    "清算",
+    "请稍后重试",
+    "不存在",
+    "超过",
+    "废单",
+)
+ORDER_CONFIRM_KEYWORDS = ("是否确认以上", "确认以上委托")
 PROMPT_TITLES = ("提示", "提示信息", "信息")
 SUCCESS_KEYWORDS = ("成功",)
 
@@ -90,19 +128,37 @@ def classify(info: DialogInfo) -> Classified:
     both = f"{title}\n{text}"
     if "验证码" in both:
         return Classified(info, DialogKind.CAPTCHA)
+    if any(k in both for k in LOGIN_KEYWORDS) or (title.endswith("登录") and "合同编号" not in text):
+        return Classified(info, DialogKind.LOGIN)
     if any(k in text for k in PRICE_LIMIT_KEYWORDS):
         return Classified(info, DialogKind.PRICE_LIMIT)
+    if any(k in text for k in CONTINUE_KEYWORDS):
+        # tick size, 风险警示, over-quantity …: 是 would send the order, so the driver says 否
+        return Classified(info, DialogKind.CONTINUE)
     if any(k in both for k in NOTICE_KEYWORDS) and "合同编号" not in text:
         return Classified(info, DialogKind.NOTICE)
+    if title in PROMPT_TITLES and _asks(info) and not any(k in text for k in ORDER_CONFIRM_KEYWORDS):
+        # a 提示 with 是/否 that is not an order's own confirmation ("您确定要委托吗?" after a
+        # tick-size warning): 是 would send something the driver did not check
+        return Classified(info, DialogKind.CONTINUE)
     if title in CONFIRM_TITLES or (any(k in text for k in CONFIRM_KEYWORDS) and _has_yes(info)):
         return Classified(info, DialogKind.CONFIRM)
     if title in PROMPT_TITLES or not title:
         if any(k in text for k in SUCCESS_KEYWORDS) and "失败" not in text:
             match = CONTRACT_RE.search(text)
             return Classified(info, DialogKind.SUCCESS, match.group(1) if match else None)
-        if text:
+        if any(k in text for k in REJECTION_KEYWORDS):
             return Classified(info, DialogKind.FAILURE)
+        if _asks(info):  # a yes/no question nobody taught the driver: never 是
+            return Classified(info, DialogKind.CONTINUE)
+        if text:
+            return Classified(info, DialogKind.UNRECOGNISED)
     return Classified(info, DialogKind.UNKNOWN)
+
+
+def _asks(info: DialogInfo) -> bool:
+    """A 是/否 choice: answering it 是 may do something (send an order)."""
+    return any(b.startswith(("是", "否")) for b in info.buttons)
 
 
 def _has_yes(info: DialogInfo) -> bool:
@@ -121,6 +177,7 @@ __all__ = [
     "CONTRACT_RE",
     "NO",
     "OK",
+    "REJECTION_KEYWORDS",
     "YES",
     "Action",
     "Classified",

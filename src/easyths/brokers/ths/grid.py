@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 CAPTCHA_INPUT = Locator(control_id=2404)
 CAPTCHA_IMAGE = Locator(control_id=2405)
 CAPTCHA_TRIES = 3
+EXPORT_RETRY_AFTER = 20  # reads by copy before export is tried again after it failed
 
 
 class CaptchaRecogniser(Protocol):
@@ -84,6 +85,7 @@ class GridReader:
         timeout: float,
         recogniser: CaptchaRecogniser | None,
         on_dialog: Callable[[DialogInfo], None],
+        export_dir: str | None = None,
     ) -> None:
         self._seam = seam
         self._mode = mode
@@ -91,36 +93,60 @@ class GridReader:
         self._timeout = timeout
         self._recogniser = recogniser
         self._on_dialog = on_dialog  # the driver's handler for dialogs that are not ours
+        # A short ASCII folder: the client's save dialog fails on paths like Temp\\2 or ADMINI~1.
+        self.export_dir = export_dir
         self.export_works: bool | None = None  # learnt on the first read; shown in health()
+        self._copies_since_export_failed = 0
 
     def read(self, grid: Any) -> Table:
         return parse_tsv(self.read_text(grid), self._columns)
 
     def read_text(self, grid: Any) -> str:
         """The grid as the client wrote it (raw headers), export first, copy second."""
-        if self._mode == "export" and self.export_works is not False:
+        if self._mode == "export" and self._export_worth_trying():
             try:
                 text = self._export(grid)
                 self.export_works = True
                 return text
             except GridUnavailable as exc:
-                log.warning("表格导出不可用，改用复制读取: %s", exc)
+                log.warning("表格导出不可用，改用复制读取（稍后再试导出）: %s", exc)
                 self.export_works = False
+                self._copies_since_export_failed = 0
+        self._copies_since_export_failed += 1
         return self._copy(grid)
 
+    def _export_worth_trying(self) -> bool:
+        """A failed export (a dialog in the way, a path the client rejected) is retried after
+        a while rather than given up for good."""
+        return self.export_works is not False or self._copies_since_export_failed >= EXPORT_RETRY_AFTER
+
     def _export(self, grid: Any) -> str:
-        fd, name = tempfile.mkstemp(prefix="easyths-grid-", suffix=".xls")
+        folder = Path(self.export_dir) if self.export_dir else default_export_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix="g", suffix=".xls", dir=folder)
         os.close(fd)
         path = Path(name)
         try:
             path.unlink()  # the client's save dialog must create it; its appearance is the signal
-            self._seam.export_grid(grid, path, self._timeout)
-            ready = self._seam.wait_for(lambda: path.is_file() and path.stat().st_size > 0, self._timeout)
-            if not ready:
-                raise GridUnavailable("导出文件未生成")
-            return decode_export(path.read_bytes())
+            for _ in range(CAPTCHA_TRIES + 1):
+                self._seam.export_grid(grid, path, self._timeout)
+                outcome = self._seam.wait_for(lambda: self._saved_or_captcha(path), self._timeout)
+                if outcome is None:
+                    raise GridUnavailable("导出文件未生成")
+                if outcome is True:
+                    return decode_export(path.read_bytes())
+                self._solve(outcome)  # "检测到您正在保存数据…请先输入验证码": answer, save again
+            raise GridUnavailable("导出验证码多次识别失败")
         finally:
             path.unlink(missing_ok=True)
+
+    def _saved_or_captcha(self, path: Path) -> bool | DialogInfo | None:
+        if path.is_file() and path.stat().st_size > 0:
+            return True
+        for info in self._seam.dialogs():
+            if dialogs.classify(info).kind is dialogs.DialogKind.CAPTCHA:
+                return info
+        return None
 
     def _copy(self, grid: Any) -> str:
         self._seam.copy_grid(grid)
@@ -157,6 +183,15 @@ class GridReader:
         log.info("表格复制验证码已识别")
         self._seam.set_text(self._seam.find(CAPTCHA_INPUT, info.handle, self._timeout), answer)
         self._seam.press(info.handle, dialogs.OK)
+
+
+def default_export_dir() -> Path:
+    """Windows: a short ASCII folder (the client rejects temp paths like `Temp\\2`, `ADMINI~1`)."""
+    import sys
+
+    if sys.platform == "win32":
+        return Path("C:/easyths_grid")
+    return Path(tempfile.gettempdir())
 
 
 def load_recogniser(spec: str | None) -> CaptchaRecogniser | None:

@@ -9,13 +9,14 @@ hint to settle later, instead of guessing. Nothing here ever resubmits.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from easyths.brokers.base import CancelSide, MarketStrategy, OrderAck, Row, Side
 from easyths.brokers.ths.seam import Locator
-from easyths.brokers.ths.session import GRID, Attempt, ClientSession
+from easyths.brokers.ths.session import GRID, Attempt, ClientSession, Verdict
 from easyths.domain.codes import classify
 from easyths.errors import BrokerRejected, OutcomeUnknown
 
@@ -25,6 +26,27 @@ CODE, PRICE, QTY, SUBMIT, NAME, MARKET_TYPE = 1032, 1033, 1034, 1006, 1036, 1541
 CANCEL_ALL, CANCEL_BUY, CANCEL_SELL = 30001, 30002, 30003
 CANCEL_BUTTONS = {"all": CANCEL_ALL, "buy": CANCEL_BUY, "sell": CANCEL_SELL}
 CANCELLABLE = ("未成交", "部分成交", "已报", "未报", "部成", "待报", "正报")
+SETTLE_READS = 3  # reads of 当日委托 while a new row may still be on its way
+_FIELD_RE = {
+    "code": re.compile(r"(?:证券代码|股票代码|代码)[:：\s]*(\d{6})"),
+    "quantity": re.compile(r"(?:委托数量|数量)[:：\s]*(\d+)"),
+    "side": re.compile(r"(?:操作类别|操作|买卖方向|方向)[:：\s]*(\S+)"),
+}
+
+
+def describes(text: str, code: str, side: Side | None, quantity: int | None) -> bool:
+    """Does a confirmation describe this order? Fields it names must match exactly (a
+    confirmation of 000001 x 1000 is not ours for 600000 x 100); it must name our code."""
+    found = {k: m.group(1) for k, r in _FIELD_RE.items() if (m := r.search(text))}
+    if found.get("code", code if code in text else None) != code:
+        return False
+    if quantity is not None and "quantity" in found and int(found["quantity"]) != quantity:
+        return False
+    if side is not None and "side" in found and side.label not in found["side"]:
+        return False
+    return not (
+        side is not None and (Side.SELL if side is Side.BUY else Side.BUY).label in text and side.label not in text
+    )
 
 
 def format_price(code: str, price: Decimal) -> str:
@@ -86,18 +108,43 @@ def place(
         s.type_into(QTY, str(quantity))
         button = s.find(Locator(control_id=SUBMIT))
         attempt.submitted = True
-        s.seam.click(button)
-        verdict = s.await_verdict(attempt, accept=lambda text: code in text and str(quantity) in text)
-        if verdict.contract_no:
-            return OrderAck(verdict.contract_no, verdict.text)
+        if s.config.submit_key == "enter":  # builds that lose clicks on consecutive orders
+            s.seam.press_keys(s.find(Locator(control_id=QTY)), "{ENTER}")
+        else:
+            s.seam.click(button)
+        verdict = s.await_verdict(attempt, accept=lambda text: describes(text, code, side, quantity))
+        contract = trusted_contract(s, verdict, hint)
+        if contract:
+            return OrderAck(contract, verdict.text)
         return _snapshot_verdict(s, attempt)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def trusted_contract(s: ClientSession, verdict: Verdict, hint: dict[str, Any]) -> str | None:
+    """The dialog's 合同编号, if it can be taken on its word; when an earlier flow may still be
+    sending dialogs, only if that 合同编号 is on the book as an order like ours."""
+    if not verdict.contract_no:
+        return None
+    if verdict.trusted:
+        return verdict.contract_no
+    rows = [r for r in today_orders(s) if str(r.get("合同编号")) == verdict.contract_no]
+    if len(rows) == 1 and matches(rows[0], {**hint, "quantity": hint.get("quantity"), "price": None}):
+        return verdict.contract_no
+    log.warning("成功提示中的合同编号 %s 与本次委托不符（可能属于更早的委托），改由当日委托判断", verdict.contract_no)
+    return None
+
+
 def _snapshot_verdict(s: ClientSession, attempt: Attempt) -> OrderAck:
-    """No conclusive dialog: exactly one new matching order is a success, else unknown."""
+    """No conclusive dialog: exactly one new matching order is a success, else unknown. A row
+    may take a moment to appear, so 当日委托 is read up to `SETTLE_READS` times (bounded)."""
     hint = attempt.hint
-    found = settle(today_orders(s), hint)
+    found: list[Row] = []
+    for i in range(1 if attempt.declined else SETTLE_READS):
+        if i:
+            s.seam.wait_for(lambda: None, min(0.5, s.timeout))  # let the grid repaint
+        found = settle(today_orders(s), hint)
+        if found:
+            break
     if len(found) == 1:
         contract = str(found[0]["合同编号"])
         if found[0].get("备注") == "废单":
@@ -105,6 +152,10 @@ def _snapshot_verdict(s: ClientSession, attempt: Attempt) -> OrderAck:
         log.info("委托结果由当日委托确认：合同编号 %s", contract)
         return OrderAck(contract, f"委托已提交（由当日委托确认），合同编号：{contract}")
     hint["seen"] = attempt.seen
+    if attempt.declined and not found:
+        raise OutcomeUnknown(
+            f"客户端提示「{attempt.declined[0]}」，已回答“否”，委托应未发出；结果以对账为准", details=hint
+        )
     raise OutcomeUnknown(f"未观察到明确的委托结果（新增匹配委托 {len(found)} 笔），请稍后对账", details=hint)
 
 
@@ -114,6 +165,7 @@ def reconcile(s: ClientSession, hint: dict[str, Any]) -> OrderAck | None:
         return OrderAck(str(hint["contract_no"]), "委托已存在")
     with s.boundary("对账"):
         s.drain_dialogs()  # a confirmation arriving late is closed, never answered, before judging
+        s.settled()
         found = settle(today_orders(s), hint)
     if len(found) == 1:
         remark = found[0].get("备注") or "状态未知"
@@ -185,6 +237,8 @@ def _confirm_cancel(s: ClientSession, accept: Callable[[str], bool] | None) -> s
     except BrokerRejected as exc:
         log.warning("撤单被拒绝: %s", exc.message)
         return exc.message
+    except OutcomeUnknown:
+        return ""  # the grid read afterwards decides
     return ""
 
 
@@ -195,4 +249,14 @@ def _int(value: Any) -> int | None:
         return None
 
 
-__all__ = ["cancel", "contract_numbers", "format_price", "place", "reconcile", "settle", "today_orders"]
+__all__ = [
+    "cancel",
+    "contract_numbers",
+    "describes",
+    "format_price",
+    "place",
+    "reconcile",
+    "settle",
+    "today_orders",
+    "trusted_contract",
+]

@@ -58,6 +58,7 @@ class DialogInfo:
     title: str
     text: str
     buttons: tuple[str, ...] = ()
+    class_name: str = "#32770"  # popups such as 成交回报 are other window classes
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,8 @@ class GuiSeam(Protocol):
     def is_alive(self) -> bool: ...
     def main_window(self) -> Any: ...
     def window_state(self) -> dict[str, Any]:
-        """Facts for the start-up check: {"minimized": bool, "title": str, "login_window": bool}."""
+        """Facts for the start-up check: {"minimized": bool, "title": str, "login_window": bool,
+        "locked": bool (desktop locked / remote session disconnected: input would not land)}."""
         ...
 
     # controls
@@ -134,7 +136,8 @@ class GuiSeam(Protocol):
 
     # dialogs
     def dialogs(self) -> list[DialogInfo]:
-        """Top-level dialogs of the client process, excluding the main window, oldest first."""
+        """Top-level dialogs of the client process, excluding the main window, oldest first;
+        also the known non-#32770 popups (成交回报, 条件单触发提醒, 银证转账, login windows)."""
         ...
 
     def press(self, dialog: Any, labels: Sequence[str]) -> str:

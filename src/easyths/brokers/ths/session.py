@@ -8,6 +8,7 @@ GUI threw into the service's error tree). Keeping that here lets each operation 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,37 +26,99 @@ log = logging.getLogger("easyths.ths")
 TREE = Locator(control_id=129, class_name="SysTreeView32")
 GRID = Locator(control_id=1047)
 MAX_DIALOGS = 8  # dialogs handled in one flow before the driver gives up on a verdict
+MAX_CLOSE = 12  # leftover dialogs closed before a step before the driver gives up on the window
+OUTSTANDING = 16  # earlier flows remembered as "may still send dialogs"
+
+
+class Abandoned(SeamError):
+    """The watchdog gave up on this operation: its thread must stop touching the GUI now."""
+
+
+class ClientBlocked(BrokerUnavailable):
+    """A login, lock or relogin window, or a locked desktop: no keystroke would land."""
 
 
 @dataclass(slots=True)
 class Attempt:
     """An order-placing flow in progress: `submitted` flips when the submit button is pressed,
-    after which any failure means the order may exist (`OutcomeUnknown`, never a retry)."""
+    after which any failure means the order may exist (`OutcomeUnknown`, never a retry).
+    `continued` flips when the driver answered 是 to anything but its own confirmation: from
+    then on no dialog can make the verdict `failed`."""
 
     hint: dict[str, Any]
     submitted: bool = False
+    confirmed: bool = False  # our own 委托确认 answered 是
+    continued: bool = False
+    declined: list[str] = field(default_factory=list)  # prompts answered 否 (order likely not sent)
     seen: list[str] = field(default_factory=list)  # dialog texts met, for the logs and the hint
 
 
 class Verdict:
-    """What the dialogs said: a 合同编号, or nothing conclusive (None)."""
+    """What the dialogs said: a 合同编号, or nothing conclusive (None). `trusted` is False when
+    an earlier flow may still be sending dialogs, so the 合同编号 must be checked on the book."""
 
-    def __init__(self, contract_no: str | None, text: str = "") -> None:
+    def __init__(self, contract_no: str | None, text: str = "", *, trusted: bool = True) -> None:
         self.contract_no = contract_no
         self.text = text
+        self.trusted = trusted
+
+
+class _Token:
+    __slots__ = ("cancelled", "what")
+
+    def __init__(self, what: str) -> None:
+        self.cancelled = False
+        self.what = what
+
+
+class GuardedSeam:
+    """The seam with the cancel token checked before every call: an abandoned worker raises
+    `Abandoned` at its next step instead of typing into a window another operation now owns."""
+
+    def __init__(self, seam: GuiSeam, session: ClientSession) -> None:
+        self._seam = seam
+        self._session = session
+
+    @property
+    def raw(self) -> GuiSeam:
+        return self._seam
+
+    def __getattr__(self, name: str) -> Any:
+        target = getattr(self._seam, name)
+        if not callable(target):
+            return target
+        check = self._session.check_cancelled
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            check()
+            return target(*args, **kwargs)
+
+        return guarded
 
 
 class ClientSession:
     def __init__(self, seam: GuiSeam, config: BrokerSection, recogniser: CaptchaRecogniser | None = None) -> None:
-        self.seam = seam
+        self.raw_seam = seam
+        self.seam: Any = GuardedSeam(seam, self)
         self.config = config
         self.timeout = config.step_timeout
         self.attached = False
         self.closed_dialogs: list[str] = []  # "kind: title: text" of every popup closed unanswered
+        self.blocked: str | None = None  # login / lock window seen: the message health shows
+        # Flows that ended without a verdict (unknown, abandoned): their dialogs may still arrive,
+        # so until a reconcile has drained them no dialog verdict is taken on its word.
+        self.outstanding: list[dict[str, Any]] = []
+        self.abandoned = 0
+        self._gui = threading.Lock()
+        self._holder: _Token | None = None
+        self._local = threading.local()
+        # How long the next operation waits for an abandoned one to let go of the GUI.
+        self.release_wait = max(2 * self.timeout, 1.0)
         self.grids = GridReader(
-            seam,
+            self.seam,
             mode=config.grid_read,
             columns=config.columns,
+            export_dir=config.export_dir,
             timeout=self.timeout,
             recogniser=recogniser,
             on_dialog=self.dismiss,
@@ -76,24 +139,100 @@ class ClientSession:
         self.attached = True
         log.info("已连接同花顺下单窗口")
 
+    # --- ownership of the GUI: one flow at a time, abandonable ---------------------------------
+    @contextmanager
+    def hold(self, what: str) -> Iterator[None]:
+        """Own the GUI for one flow. Nested use (a flow calling a query) re-uses the token.
+        After an abandon the next flow waits, bounded, for the old thread to let go."""
+        if getattr(self._local, "token", None) is not None:
+            yield
+            return
+        if not self._gui.acquire(timeout=self.release_wait):
+            holder = self._holder.what if self._holder is not None else "上一个操作"
+            raise BrokerUnavailable(f"「{holder}」已被放弃但仍在操作客户端界面，请稍后再试")
+        token = _Token(what)
+        self._local.token = token
+        self._holder = token
+        try:
+            yield
+        finally:
+            self._local.token = None
+            self._holder = None
+            self._gui.release()
+
+    def try_hold(self) -> bool:
+        """For health: never wait on a flow; True when the GUI was free and is now held."""
+        if getattr(self._local, "token", None) is not None:
+            return False
+        return self._gui.acquire(blocking=False)
+
+    def release(self) -> None:
+        self._gui.release()
+
+    def abandon(self) -> None:
+        """Called from the watchdog's thread: the running flow stops at its next seam call."""
+        holder = self._holder
+        if holder is not None and not holder.cancelled:
+            holder.cancelled = True
+            self.abandoned += 1
+            log.error("操作「%s」被看门狗放弃：其线程将在下一步停止操作客户端", holder.what)
+
+    def check_cancelled(self) -> None:
+        token = getattr(self._local, "token", None)
+        if token is not None and token.cancelled:
+            raise Abandoned(f"操作「{token.what}」已被放弃，停止操作客户端")
+
     @contextmanager
     def boundary(self, what: str, attempt: Attempt | None = None) -> Iterator[None]:
         """The one place foreign errors become service errors (`raise ... from exc`)."""
-        try:
-            self.ensure()
-            self.clear_dialogs()
-            yield
-        except BrokerError:
-            raise
-        except Exception as exc:
-            if isinstance(exc, WindowGone) or not self._alive():
-                self.attached = False
-            if attempt is not None and attempt.submitted:
-                attempt.hint["error"] = f"{type(exc).__name__}: {exc}"
-                raise OutcomeUnknown(
-                    f"{what}已提交但客户端未给出结果（{_describe(exc)}），请稍后对账", details=attempt.hint
-                ) from exc
-            raise BrokerUnavailable(f"{what}失败：{_describe(exc)}") from exc
+        with self.hold(what):
+            try:
+                self.ensure()
+                self.check_blocked()
+                self.clear_dialogs()
+                yield
+            except OutcomeUnknown as exc:
+                self._remember(attempt)
+                raise exc
+            except BrokerError as exc:
+                if attempt is not None and attempt.submitted and not isinstance(exc, BrokerRejected):
+                    self._remember(attempt)
+                    attempt.hint["error"] = exc.message
+                    raise OutcomeUnknown(
+                        f"{what}已提交但未能确认结果（{exc.message}），请稍后对账", details=attempt.hint
+                    ) from exc
+                raise
+            except Exception as exc:
+                if isinstance(exc, WindowGone) or not self._alive():
+                    self.attached = False
+                if attempt is not None and attempt.submitted:
+                    self._remember(attempt)
+                    attempt.hint["error"] = f"{type(exc).__name__}: {exc}"
+                    raise OutcomeUnknown(
+                        f"{what}已提交但客户端未给出结果（{_describe(exc)}），请稍后对账", details=attempt.hint
+                    ) from exc
+                raise BrokerUnavailable(f"{what}失败：{_describe(exc)}") from exc
+
+    def _remember(self, attempt: Attempt | None) -> None:
+        if attempt is not None and attempt.submitted:
+            self.outstanding.append(attempt.hint)
+            del self.outstanding[:-OUTSTANDING]
+
+    def settled(self) -> None:
+        """Late dialogs have been waited for and closed: earlier flows can send no more."""
+        self.outstanding.clear()
+
+    def check_blocked(self) -> None:
+        """A login/lock window or a locked desktop stops the flow before any keystroke."""
+        state = self.seam.window_state()
+        if state.get("login_window"):
+            self.blocked = "客户端显示登录/解锁窗口：请在客户端中重新登录后再试"
+        elif state.get("locked"):
+            self.blocked = "Windows 桌面已锁定或远程桌面已断开：按键无法送达客户端，请保持桌面解锁"
+        else:
+            self.blocked = None
+            return
+        raise ClientBlocked(self.blocked)
 
     def _alive(self) -> bool:
         try:
@@ -103,6 +242,7 @@ class ClientSession:
 
     # --- navigation and fields --------------------------------------------------------------
     def goto(self, page: str) -> None:
+        self.clear_dialogs()  # a popup that took focus would eat the keystrokes of this step
         tree = self.seam.find(TREE, timeout=self.timeout)
         self.seam.select_path(tree, menu_path(page, self.config.menu))
 
@@ -125,20 +265,53 @@ class ClientSession:
 
     # --- dialogs ----------------------------------------------------------------------------
     def clear_dialogs(self) -> None:
-        """Close whatever is open before a flow starts; nothing left over is ever confirmed."""
-        for info in self.seam.dialogs():
-            self.dismiss(info)
+        """Close whatever is open before a step; nothing left over is ever confirmed. Bounded:
+        a window that will not go away stops the flow instead of spinning."""
+        for _ in range(MAX_CLOSE):
+            found = self.seam.dialogs()
+            if not found:
+                return
+            for info in found:
+                if dialogs.classify(info).kind is dialogs.DialogKind.LOGIN:
+                    self.blocked = f"客户端弹出登录/解锁窗口「{info.title}」：请在客户端中处理后再试"
+                    raise ClientBlocked(self.blocked)
+                self.dismiss(info)
+        raise BrokerUnavailable("客户端有弹窗无法关闭，请在客户端中手动关闭后再试")
 
     def dismiss(self, info: DialogInfo) -> None:
+        """Close (WM_CLOSE = 取消/否); a window that ignores it gets 否/取消, then 确定."""
         kind = dialogs.classify(info).kind
         log.warning("关闭未处理的弹窗 [%s] %s: %s", kind, info.title, dialogs.rejection_text(info))
         self.closed_dialogs.append(f"{kind}: {info.title}: {dialogs.rejection_text(info)}")
         del self.closed_dialogs[:-50]
-        self.seam.close(info.handle)
+        try:
+            self.seam.close(info.handle)
+        except WindowGone:
+            return
+        if not self._still_open(info):
+            return
+        answers = dialogs.NO if any(b.startswith(("是", "否")) for b in info.buttons) else (*dialogs.NO, "确定", "关闭")
+        try:
+            self.seam.press(info.handle, answers)
+        except SeamError:
+            log.warning("弹窗「%s」不响应关闭", info.title)
+
+    def _still_open(self, info: DialogInfo) -> bool:
+        try:
+            return any(d.handle is info.handle or d.handle == info.handle for d in self.seam.dialogs())
+        except SeamError:
+            return False
 
     def drain_dialogs(self) -> None:
-        """Wait one step for late dialogs and close each; used before a verdict from the lists."""
-        while (info := self.next_dialog()) is not None:
+        """Wait one step for late dialogs and close each; used before a verdict from the lists.
+        Bounded by `MAX_CLOSE` dialogs."""
+        for _ in range(MAX_CLOSE):
+            info = self.next_dialog()
+            if info is None:
+                return
+            if dialogs.classify(info).kind is dialogs.DialogKind.LOGIN:
+                self.blocked = f"客户端弹出登录/解锁窗口「{info.title}」：请在客户端中处理后再试"
+                raise ClientBlocked(self.blocked)
             self.dismiss(info)
 
     def next_dialog(self) -> DialogInfo | None:
@@ -149,7 +322,15 @@ class ClientSession:
 
         `accept`: whether a confirmation's text describes this flow (it names the code or the
         合同编号); a confirmation about something else is declined, never answered 是.
+
+        The rules that keep the user's status in line with the order book:
+        - only a recognised rejection is `BrokerRejected`, and only while the driver has not
+          answered 是 to anything but its own confirmation, and no earlier flow may still be
+          sending dialogs (then a rejection may be someone else's: the flow ends unknown);
+        - a 是否继续 prompt it does not know gets 否 and leaves the verdict to the book;
+        - a login/lock window stops the flow (`ClientBlocked`; unknown once submitted).
         """
+        untrusted = bool(self.outstanding)
         for _ in range(MAX_DIALOGS):
             info = self.next_dialog()
             if info is None:
@@ -165,15 +346,33 @@ class ClientSession:
                         self.seam.press(info.handle, dialogs.NO)
                         continue
                     self.seam.press(info.handle, dialogs.YES)
+                    attempt.confirmed = True
                 case dialogs.Action.PARSE_CONTRACT:
                     self.seam.press(info.handle, dialogs.OK)
-                    return Verdict(c.contract_no, text)
-                case dialogs.Action.DECLINE_AND_REJECT:
+                    if c.contract_no and c.contract_no in set(attempt.hint.get("before", [])):
+                        log.warning("成功提示中的合同编号 %s 属于更早的委托，已忽略", c.contract_no)
+                        continue
+                    return Verdict(c.contract_no, text, trusted=not untrusted)
+                case dialogs.Action.DECLINE_AND_REJECT | dialogs.Action.ACKNOWLEDGE_AND_REJECT:
+                    declined = c.action is dialogs.Action.DECLINE_AND_REJECT
+                    self.seam.press(info.handle, dialogs.NO if declined else dialogs.OK)
+                    if attempt.continued or untrusted:
+                        why = "已对提示回答“是”" if attempt.continued else "此前有未确认的操作，提示可能属于它"
+                        attempt.hint["rejection"] = text
+                        raise OutcomeUnknown(
+                            f"客户端提示「{text}」，但{why}，结果未知，请稍后对账", details=attempt.hint
+                        )
+                    raise BrokerRejected(text, details={"dialog": info.title})
+                case dialogs.Action.DECLINE_UNKNOWN:
+                    log.warning("未识别的“是否继续”提示，已回答“否”: %s", text)
                     self.seam.press(info.handle, dialogs.NO)
-                    raise BrokerRejected(text, details={"dialog": info.title})
-                case dialogs.Action.ACKNOWLEDGE_AND_REJECT:
-                    self.seam.press(info.handle, dialogs.OK)
-                    raise BrokerRejected(text, details={"dialog": info.title})
+                    attempt.declined.append(text)
+                case dialogs.Action.STOP:
+                    self.blocked = f"客户端弹出登录/解锁窗口「{info.title}」：请在客户端中处理后再试"
+                    raise ClientBlocked(self.blocked)
+                case dialogs.Action.ACKNOWLEDGE_UNKNOWN:
+                    log.warning("未识别的提示（结果交由当日委托判断）: %s", text)
+                    self.dismiss(info)
                 case _:
                     self.dismiss(info)
         return Verdict(None)
@@ -187,4 +386,4 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-__all__ = ["GRID", "TREE", "Attempt", "ClientSession", "Verdict"]
+__all__ = ["GRID", "TREE", "Abandoned", "Attempt", "ClientBlocked", "ClientSession", "GuardedSeam", "Verdict"]

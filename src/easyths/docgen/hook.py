@@ -1,0 +1,71 @@
+"""The mkdocs hook (`hooks:` in mkdocs.yml): fills the generated parts of hand-written pages.
+
+A page marks where generated content goes with an HTML comment, e.g. `<!-- easyths:settings -->`;
+prose around it stays hand-written. Generation happens at every build, so the configuration,
+operation and error pages always describe the code they were built from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from easyths.docgen.config import settings_markdown
+from easyths.docgen.errors import errors_markdown
+from easyths.docgen.migration import v2_fields_markdown
+from easyths.docgen.sim import boards_markdown, phases_markdown
+
+README_SECTION_WORDS = ("基准", "性能", "benchmark", "Benchmark")
+
+
+def _operations() -> str:
+    from easyths.docgen.operations import operations_markdown  # runs the sim: only when a page asks
+
+    return operations_markdown()
+
+
+def readme_benchmarks(readme: Path) -> str:
+    """The README's benchmark section (headed with 基准/性能/benchmark), links made plain text."""
+    text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
+    lines = text.splitlines()
+    start = next(
+        (i for i, line in enumerate(lines) if line.startswith("## ") and any(w in line for w in README_SECTION_WORDS)),
+        None,
+    )
+    if start is None:
+        return '!!! note "暂无数据"\n\n    README 中还没有基准测试一节；运行 `bench/` 下的脚本可以得到本机的数据。\n'
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    body = "\n".join(lines[start + 1 : end]).strip()
+    body = re.sub(r"^(#+) ", lambda m: "#" * (len(m.group(1)) + 1) + " ", body, flags=re.MULTILINE)
+    body = re.sub(r"\[([^\]]+)\]\((?!#)([^)]+)\)", r"\1（`\2`）", body)  # links outside the site: text
+    return f"*以下内容在构建时取自 README 的「{lines[start][3:].strip()}」一节。*\n\n{body}\n"
+
+
+def _generators(config: Any) -> dict[str, Callable[[], str]]:
+    root = Path(config["config_file_path"]).parent
+    return {
+        "settings": settings_markdown,
+        "errors": errors_markdown,
+        "operations": _operations,
+        "sim-boards": boards_markdown,
+        "v2-fields": v2_fields_markdown,
+        "sim-phases": phases_markdown,
+        "readme-benchmarks": lambda: readme_benchmarks(root / "README.md"),
+    }
+
+
+MARKER = re.compile(r"<!--\s*easyths:([a-z-]+)\s*-->")
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    generators = _generators(config)
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in generators:
+            raise KeyError(f"{page.file.src_path}: 未知的生成标记 easyths:{name}")
+        return generators[name]()
+
+    return MARKER.sub(fill, markdown)

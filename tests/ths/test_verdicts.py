@@ -1,0 +1,285 @@
+"""The one promise, fault by fault: the status a user sees agrees with the order book.
+
+`success` has its 合同编号 on the book, `failed` left nothing there, `unknown` is settled by
+`reconcile` to one of those, and no intent is ever placed twice. Each named emulator fault is
+switched on at probability 1 (popups on and off), then all of them at once at random.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from easyths.brokers.base import OrderAck, Side
+from easyths.brokers.ths.dialogs import DialogKind, classify
+from easyths.brokers.ths.seam import DialogInfo
+from easyths.errors import BrokerError, BrokerRejected, BrokerUnavailable, OutcomeUnknown
+from easyths.testing import Faults
+from easyths.testing._ths_tree import FAULT_NAMES
+from tests.ths.support import D, Harness, ths_harness
+
+
+def harness(tmp_path: Path, popups: bool, **rates: float) -> Harness:
+    h = ths_harness(tmp_path / "sim.db", faults=Faults(rates=dict(rates), seed=11), popups=popups)
+    h.quote("600000", "10.00", name="浦发银行")
+    return h
+
+
+def user_status(h: Harness, place: Callable[[], OrderAck]) -> tuple[str, str | None]:
+    """What the engine would finally show: unknown is reconciled (bounded) like the engine does."""
+    assert h.emu is not None
+    try:
+        return "success", place().contract_no
+    except BrokerRejected:
+        return "failed", None
+    except OutcomeUnknown as exc:
+        hint = exc.details
+    except BrokerUnavailable:
+        return "failed", None  # refused before anything was submitted
+    for _ in range(8):
+        try:
+            ack = h.broker.reconcile(hint)
+        except BrokerError:
+            h.emu.now += 5.0  # the engine retries later; the dead client comes back meanwhile
+            continue
+        return ("success", ack.contract_no) if ack is not None else ("failed", None)
+    return "unknown", None
+
+
+def agrees(h: Harness, status: tuple[str, str | None], before: list[str]) -> None:
+    book = [str(r["合同编号"]) for r in h.sim.today_orders()]
+    new = [c for c in book if c not in before]
+    assert len(new) <= 1, f"placed twice: {new}"
+    kind, contract = status
+    if kind == "success":
+        assert new == [contract], (status, new)
+    elif kind == "failed":
+        assert new == [], (status, new)
+    else:  # still unknown after the reconciles: allowed only while the book is ambiguous
+        pytest.fail(f"never settled: {status}")
+
+
+def buy(h: Harness, price: str = "9.90", quantity: int = 100) -> Callable[[], OrderAck]:
+    return lambda: h.broker.place_order(Side.BUY, "600000", D(price), quantity)
+
+
+def serves(h: Harness) -> None:
+    assert h.emu is not None
+    h.emu.faults.rates.clear()
+    h.emu.locked_until = 0.0
+    if not h.emu.alive:
+        h.emu.restart()
+    before = [str(r["合同编号"]) for r in h.sim.today_orders()]
+    status = user_status(h, buy(h, "9.80"))
+    assert status[0] == "success"
+    agrees(h, status, before)
+
+
+@pytest.mark.parametrize("popups", [False, True], ids=["popups-off", "popups-on"])
+@pytest.mark.parametrize("fault", sorted(FAULT_NAMES))
+def test_each_fault_keeps_the_status_in_line_with_the_book(tmp_path: Path, fault: str, popups: bool) -> None:
+    h = harness(tmp_path, popups, **{fault: 1.0})
+    for _ in range(3):
+        before = [str(r["合同编号"]) for r in h.sim.today_orders()]
+        agrees(h, user_status(h, buy(h)), before)
+    assert h.emu is not None and h.emu.blind_confirms == 0
+    serves(h)
+
+
+@pytest.mark.parametrize("popups", [False, True], ids=["popups-off", "popups-on"])
+def test_all_faults_at_random(tmp_path: Path, popups: bool) -> None:
+    h = harness(tmp_path, popups, **{name: 0.25 for name in FAULT_NAMES})
+    outcomes: dict[str, int] = {}
+    for i in range(30):
+        before = [str(r["合同编号"]) for r in h.sim.today_orders()]
+        status = user_status(h, buy(h, f"9.{50 + i}"))
+        agrees(h, status, before)
+        outcomes[status[0]] = outcomes.get(status[0], 0) + 1
+    assert outcomes.get("success", 0) > 0 and outcomes.get("failed", 0) > 0
+    assert h.emu is not None and h.emu.blind_confirms == 0
+    serves(h)
+
+
+def test_a_continue_prompt_gets_no_and_the_order_is_never_failed_by_dialog(tmp_path: Path) -> None:
+    h = harness(tmp_path, True, continue_prompt=1.0)
+    with pytest.raises(OutcomeUnknown, match="已回答“否”"):
+        buy(h)()
+    assert h.orders_in_sim() == 0
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "buttons"),
+    [
+        ("提示信息", "该证券为风险警示证券。\n是否继续?", ("是(Y)", "否(N)")),
+        ("提示", "委托价格不是最小价位变动的整数倍，您确定要委托吗？", ("是(Y)", "否(N)")),
+        ("提示", "已为您自动调整委托价格", ("是(Y)", "否(N)")),
+    ],
+)
+def test_a_yes_no_prompt_the_driver_does_not_know_is_never_answered_yes(
+    title: str, text: str, buttons: tuple[str, ...]
+) -> None:
+    assert classify(DialogInfo(None, title, text, buttons)).kind is DialogKind.CONTINUE
+
+
+def test_an_unrecognised_prompt_after_submit_is_unknown_not_failed(tmp_path: Path) -> None:
+    h = harness(tmp_path, False)
+    assert h.emu is not None
+    emu = h.emu
+
+    def odd_prompt() -> None:
+        emu.show("提示", "委托已受理，请留意后续状态。")  # neither success nor a known rejection
+
+    emu.faults.never = "result"
+    original = h.sim.place_order
+
+    def place(*args: object, **kwargs: object) -> OrderAck:
+        ack = original(*args, **kwargs)  # type: ignore[arg-type]
+        odd_prompt()
+        return ack
+
+    h.sim.place_order = place  # type: ignore[method-assign]
+    status = user_status(h, buy(h))
+    assert status[0] == "success" and status[1] == h.sim.today_orders()[0]["合同编号"]
+
+
+def test_after_answering_yes_to_a_prompt_a_rejection_is_unknown(tmp_path: Path) -> None:
+    """If anything ever makes the driver press 是 on a prompt, no later dialog can say failed."""
+    from easyths.brokers.ths.session import Attempt
+
+    h = harness(tmp_path, True)
+    assert h.emu is not None
+    attempt = Attempt({"kind": "order", "stock_code": "600000", "side": "buy", "quantity": 100})
+    attempt.continued = True
+    h.emu.show("提示", "提交失败：[120147][当前时间不允许委托]")
+    with pytest.raises(OutcomeUnknown, match="当前时间不允许委托"):
+        h.broker.session.await_verdict(attempt)
+
+
+def test_a_late_success_dialog_of_an_earlier_order_is_not_credited_to_the_next(tmp_path: Path) -> None:
+    h = harness(tmp_path, True)
+    assert h.emu is not None
+    h.emu.faults.latency = 3.0  # slower than step_timeout: the first order ends unknown
+    with pytest.raises(OutcomeUnknown) as first:
+        buy(h)()
+    h.emu.faults.latency = 0.0
+    # An earlier flow's success 提示 arrives while the next order waits for its verdict.
+    h.emu.show("提示", "您的买入委托已成功提交，合同编号：99999。")
+    before = [str(r["合同编号"]) for r in h.sim.today_orders()]
+    status = user_status(h, lambda: h.broker.place_order(Side.BUY, "600000", D("9.70"), 200))
+    assert status[1] != "99999"
+    agrees(h, status, before)
+    assert h.broker.reconcile(first.value.details) is None  # its late confirmation was closed, not answered
+
+
+def test_a_late_rejection_while_an_earlier_flow_is_unsettled_is_unknown_not_failed(tmp_path: Path) -> None:
+    h = harness(tmp_path, True)
+    assert h.emu is not None
+    h.emu.faults.never = "confirm"
+    with pytest.raises(OutcomeUnknown):
+        buy(h)()
+    h.emu.faults.never = None
+    h.emu.show("提示", "提交失败：资金不足。")  # whose? the earlier flow's, or ours
+    before = [str(r["合同编号"]) for r in h.sim.today_orders()]
+    agrees(h, user_status(h, buy(h, "9.70")), before)
+
+
+def test_a_login_window_mid_flow_stops_it_and_health_reports_it(tmp_path: Path) -> None:
+    h = harness(tmp_path, False)
+    assert h.emu is not None
+    h.emu.logged_in = False
+    with pytest.raises(BrokerUnavailable, match="登录"):
+        buy(h)()
+    assert any("登录" in p for p in h.broker.health().problems)
+    h.emu.logged_in = True
+    assert h.orders_in_sim() == 0
+    h.emu.show("用户登录", "登录超时，请重新登录", class_name="Afx:login")
+    with pytest.raises(BrokerUnavailable, match="登录"):
+        buy(h)()
+    assert h.orders_in_sim() == 0
+
+
+def test_a_locked_desktop_refuses_before_any_keystroke(tmp_path: Path) -> None:
+    h = harness(tmp_path, False)
+    assert h.emu is not None
+    h.emu.locked_until = h.emu.now + 10
+    with pytest.raises(BrokerUnavailable, match="锁定"):
+        buy(h)()
+    assert any("锁定" in p for p in h.broker.health().problems)
+    h.emu.locked_until = 0.0
+    serves(h)
+
+
+def test_non_dialog_popups_are_closed_before_a_step(tmp_path: Path) -> None:
+    h = harness(tmp_path, False)
+    assert h.emu is not None
+    h.emu.show("成交回报", "您的委托已成交", class_name="Afx:00400000:b")
+    assert buy(h)()
+    assert h.emu.dialogs_open == []
+    assert any("成交回报" in text for text in h.broker.session.closed_dialogs)
+
+
+def test_a_window_that_ignores_close_is_answered_no_and_the_loop_is_bounded(tmp_path: Path) -> None:
+    h = harness(tmp_path, True, resist_close=1.0)
+    assert h.emu is not None
+    pressed: list[str] = []
+    h.emu.show(
+        "神秘窗口", "是否开通某项业务？", {"是(Y)": lambda: pressed.append("是"), "否(N)": lambda: pressed.append("否")}
+    )
+    assert buy(h)()
+    assert pressed == ["否"] and h.emu.blind_confirms == 0
+    stuck = h.emu.show("公告", "请阅读", {})
+    stuck.answers = {}  # no button at all, and it ignores close
+    with pytest.raises(BrokerUnavailable, match="弹窗无法关闭"):
+        buy(h)()
+
+
+def test_an_abandoned_flow_stops_at_its_next_step_and_the_next_waits_for_it(tmp_path: Path) -> None:
+    h = harness(tmp_path, False)
+    assert h.emu is not None
+    session = h.broker.session
+    entered, release = threading.Event(), threading.Event()
+    real_find = h.emu.find
+    stall = {"on": True}
+
+    def slow_find(*args: object, **kwargs: object) -> object:
+        if stall["on"]:
+            stall["on"] = False
+            entered.set()
+            release.wait(5)  # a GUI call that hangs while the watchdog gives up
+        return real_find(*args, **kwargs)  # type: ignore[arg-type]
+
+    h.emu.find = slow_find  # type: ignore[method-assign]
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            buy(h)()
+        except BaseException as exc:
+            errors.append(exc)
+
+    t = threading.Thread(target=worker)
+    t.start()
+    assert entered.wait(5)
+    h.broker.abandon()  # the watchdog's call
+    session.release_wait = 0.05
+    with pytest.raises(BrokerUnavailable, match="已被放弃"):
+        h.broker.holdings()  # the abandoned flow still holds the GUI: bounded wait, clear refusal
+    release.set()
+    t.join(5)
+    assert len(errors) == 1 and isinstance(errors[0], BrokerError)  # it stopped at its next step
+    assert h.orders_in_sim() == 0
+    session.release_wait = 2.0
+    serves(h)
+    assert h.broker.health().extra["abandoned_operations"] == 1
+
+
+def test_submit_by_enter_is_not_lost_when_clicks_are(tmp_path: Path) -> None:
+    h = ths_harness(
+        tmp_path / "sim.db", faults=Faults(rates={"lost_click": 1.0}), config={"submit_key": "enter"}, popups=False
+    )
+    h.quote("600000", "10.00", name="浦发银行")
+    ack = buy(h)()
+    assert [r["合同编号"] for r in h.sim.today_orders()] == [ack.contract_no]
