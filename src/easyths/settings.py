@@ -122,9 +122,7 @@ class BrokerSection(Section):
         "sim", description="交易后端：sim 内置模拟券商，ths 驱动同花顺客户端（仅 Windows）"
     )
     exe_path: str | None = Field(None, description="xiadan.exe 路径，优先于 [trading].app_path")
-    window_title: str = Field(
-        "网上股票交易系统5.0", description="交易客户端主窗口标题（部分券商为 核新网上交易系统）"
-    )
+    window_title: str = Field("网上股票交易系统5.0", description="交易客户端主窗口标题（部分券商为 核新网上交易系统）")
     step_timeout: float = Field(  # longest wait for one control or dialog
         5.0, gt=0, description="驱动客户端时等待一个控件或弹窗的最长秒数"
     )
@@ -172,7 +170,7 @@ class SimFees(Section):
             7: Decimal("0.00005"),
             14: Decimal("0.0001"),
             28: Decimal("0.0002"),
-        }
+        },
     )
 
 
@@ -224,6 +222,16 @@ class WebSection(Section):
     )
 
 
+class McpSection(Section):
+    """MCP tools for AI assistants (issue 12): off unless enabled; orders only when allowed."""
+
+    enabled: bool = Field(False, description="是否启用 MCP（/mcp 的 streamable HTTP 与 easyths mcp 的 stdio）")
+    allow_orders: bool = Field(False, description="是否向 MCP 提供下单/撤单工具；false 时只提供查询工具")
+    url: str | None = Field(
+        None, description="easyths mcp（stdio）连接的服务地址；不设置时为 http://[api].host:[api].port"
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EASYTHS_",
@@ -240,6 +248,7 @@ class Settings(BaseSettings):
     broker: BrokerSection = Field(default_factory=BrokerSection)
     sim: SimSection = Field(default_factory=SimSection)
     web: WebSection = Field(default_factory=WebSection)
+    mcp: McpSection = Field(default_factory=McpSection)
     config_file: Path | None = Field(None, validation_alias=AliasChoices("config_file"), exclude=True)
 
     @classmethod
@@ -439,6 +448,13 @@ gain_color = "red"
 # 定时刷新资金/持仓/委托的间隔（秒）
 refresh_seconds = 15
 
+[mcp]
+# MCP（供 AI 助手调用）：/mcp（streamable HTTP）与 easyths mcp（stdio）；默认关闭
+enabled = false
+# 是否提供下单/撤单工具（经同一队列、幂等与风控）；默认只读
+allow_orders = false
+# easyths mcp（stdio）连接的服务地址；不设置时为 http://[api].host:[api].port
+# url = "http://127.0.0.1:7648"
 """
 
 __all__ = ["EXAMPLE_CONFIG", "Settings", "load_settings"]

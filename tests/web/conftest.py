@@ -8,15 +8,13 @@ in a browser. Chromium is Debian's package, never a downloaded build; .ci/run in
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
+
+from tests.live import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -30,27 +28,7 @@ ARGS = [
 ARTIFACTS = Path(__file__).parent / "artifacts"
 _missing: list[str] = []
 
-
-class LiveServer:
-    """Serves one app on 127.0.0.1:<free port> from a thread; stops it on `close()`."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.app = app
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name="live-server", daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-
-    def close(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(15)
+__all__ = ["ARTIFACTS", "LiveServer"]
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -54,8 +54,10 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
         _track_accounts(app, engine, active)
         engine.start()
         log.info("EasyTHS %s 已启动，后端 %s，数据目录 %s", __version__, active.backend, settings.home)
+        mcp_running = getattr(app.state, "mcp_running", None)  # `/mcp`'s session manager, when enabled
         try:
-            yield
+            async with mcp_running() if mcp_running else nullcontext():
+                yield
         finally:
             engine.shutdown()
             journal.close()
@@ -87,6 +89,10 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
         from easyths.api.routes import web
 
         app.include_router(web.build_router())
+    if settings.mcp.enabled:
+        from easyths.mcptools.asgi import install
+
+        app.state.mcp_running = install(app, settings, registry)
     return app
 
 

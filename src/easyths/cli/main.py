@@ -145,6 +145,28 @@ def doctor_command(
     raise typer.Exit(doctor(output))
 
 
+@app.command("mcp")
+def mcp_command(
+    config: Annotated[Path | None, typer.Option("--config", help="配置文件路径（默认 ./config.toml）")] = None,
+) -> None:
+    """以 stdio 提供 MCP 工具（供桌面 AI 助手使用），连接正在运行的 EasyTHS 服务；需 [mcp].enabled = true。"""
+    try:
+        settings = load_settings(config)
+    except ConfigError as exc:
+        console.print(f"[red]启动失败: {exc.message}[/red]")
+        raise typer.Exit(2) from None
+    if not settings.mcp.enabled:
+        console.print(
+            "[red]MCP 未启用：请在配置文件中设置 \\[mcp] enabled = true（或环境变量 EASYTHS_MCP__ENABLED=true）[/red]"
+        )
+        raise typer.Exit(2)
+    from easyths.mcptools.stdio import serve_stdio, service_url
+
+    mode = "可下单" if settings.mcp.allow_orders else "只读"
+    console.print(f"EasyTHS MCP（stdio，{mode}）→ {service_url(settings)}")
+    serve_stdio(settings)
+
+
 client_commands.register(app)  # buy, sell, funds, holdings, orders, cancel, ops (on the SDK)
 
 

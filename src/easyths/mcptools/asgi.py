@@ -1,0 +1,78 @@
+"""`/mcp` on the service: streamable HTTP behind the API's own auth.
+
+Why the API's auth and not the SDK's OAuth: the service has one secret, the API key, and one
+rule without it (loopback only); `/mcp` follows both. The tools call the API in process through
+an ASGI transport with the same key, so an assistant's order takes exactly the HTTP path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, HTTPException, Request
+from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from mcp.server.transport_security import TransportSecuritySettings
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from easyths.api.deps import require_auth
+from easyths.api.envelope import error_response
+from easyths.mcptools.tools import build_server
+from easyths.operations.registry import Registry
+from easyths.settings import Settings
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class _Guarded:
+    """An ASGI app (not a request handler): the API's auth, then the MCP session manager."""
+
+    def __init__(self, manager: StreamableHTTPSessionManager) -> None:
+        self.manager = manager
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        try:
+            await require_auth(request)
+        except HTTPException as exc:
+            code = "UNAUTHORIZED" if exc.status_code == 401 else "FORBIDDEN"
+            response = error_response(exc.status_code, str(exc.detail), code, headers=exc.headers)
+            await response(scope, receive, send)
+            return
+        await self.manager.handle_request(scope, receive, send)
+
+
+def install(app: FastAPI, settings: Settings, registry: Registry) -> Any:
+    """Add the `/mcp` route; return the context manager the app's lifespan must enter."""
+    headers = {"Authorization": f"Bearer {settings.api_key}"} if settings.api_key else {}
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://easyths.internal",
+        headers=headers,
+        timeout=None,
+    )
+    server = build_server(client, registry, allow_orders=settings.mcp.allow_orders)
+    security = None
+    if settings.api.host not in LOOPBACK:
+        # Bound beyond loopback (with a key, or start-up refuses): clients reach it by any name.
+        security = TransportSecuritySettings(enable_dns_rebinding_protection=False)
+    server.streamable_http_app(json_response=True, transport_security=security, host=settings.api.host)
+    manager = server.session_manager
+
+    app.router.routes.append(Route("/mcp", endpoint=_Guarded(manager), methods=["GET", "POST", "DELETE"]))
+
+    @asynccontextmanager
+    async def running() -> AsyncIterator[None]:
+        async with manager.run():
+            try:
+                yield
+            finally:
+                await client.aclose()
+
+    return running
+
+
+__all__ = ["install"]

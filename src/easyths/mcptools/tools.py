@@ -1,0 +1,199 @@
+"""Build the MCP server: one typed tool per operation, generated from its params model.
+
+Why generated: the tool's input schema then is the operation's own pydantic model (names, types,
+Chinese descriptions, enums), so the tools cannot drift from the API; the API still validates
+every call in full and answers in Chinese when a value breaks a trading rule.
+Order-placing operations are listed only with `[mcp].allow_orders = true`; an assistant without
+that permission never sees a tool that could place an order, and calling one by name is refused.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+import httpx
+from mcp.server.mcpserver import MCPServer
+from mcp_types import ToolAnnotations
+from pydantic import Field
+
+from easyths import __version__
+from easyths.engine.records import jsonable
+from easyths.operations.base import Operation
+from easyths.operations.registry import Registry
+
+WAIT_SECONDS = 30.0  # a tool call waits this long for the verdict, then reports the operation as pending
+CANCELS = {"order_cancel", "condition_order_cancel"}
+
+ORDER_NOTE = (
+    "【会真实下单/撤单】经服务的同一队列、幂等键与风控检查，与 HTTP 接口完全相同。"
+    "返回的 placed 表示是否已下单，并给出合同编号；重试同一笔委托请传相同的 client_order_id，避免重复下单。"
+)
+READ_NOTE = "【只读】经服务队列执行的查询，不会改变账户。"
+
+INSTRUCTIONS = (
+    "EasyTHS：同花顺交易客户端（或内置模拟券商）的本地服务。查询工具只读；下单工具只有在服务配置 "
+    "[mcp].allow_orders = true 时才会出现。下单结果中 placed=true 才表示委托已被券商接受（附合同编号）；"
+    "status=unknown 表示结果未知，请先用 order_query 查看当日委托，不要直接重复下单。"
+)
+
+
+class Api:
+    """The service's HTTP API, in process (ASGI transport) or over loopback."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+        # The tools read the 1.x envelope, whatever [api].contract the service answers by default.
+        self.client.headers["X-EasyTHS-Contract"] = "v1"
+
+    async def call(self, method: str, path: str, **kwargs: Any) -> tuple[int, dict[str, Any]]:
+        try:
+            response = await self.client.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            return 0, {"success": False, "message": f"无法连接 EasyTHS 服务：{exc}", "error_code": "UNREACHABLE"}
+        try:
+            body = response.json()
+        except ValueError:
+            body = {"success": False, "message": response.text[:200]}
+        return response.status_code, body
+
+    async def submit(self, name: str, params: dict[str, Any], key: str | None = None) -> tuple[int, dict[str, Any]]:
+        headers = {"Idempotency-Key": key} if key else {}
+        return await self.call(
+            "POST",
+            f"/api/v1/operations/{name}",
+            params={"wait": WAIT_SECONDS},
+            json={"params": params},
+            headers=headers,
+            timeout=WAIT_SECONDS + 30,
+        )
+
+
+def _signature(op: type[Operation]) -> inspect.Signature:
+    params = []
+    for name, field in op.Params.model_fields.items():
+        annotation = Annotated[(field.annotation, *field.metadata, Field(description=field.description or name))]
+        default = inspect.Parameter.empty if field.is_required() else field.get_default(call_default_factory=True)
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default))
+    return inspect.Signature(params, return_annotation=dict[str, Any])
+
+
+def _refused(status: int, body: dict[str, Any]) -> str:
+    code = body.get("error_code")
+    return f"{body.get('message') or f'HTTP {status}'}" + (f"（{code}）" if code else "")
+
+
+def _order_verdict(op: type[Operation], status: int, body: dict[str, Any]) -> dict[str, Any]:
+    """Say plainly whether an order was placed (or what was cancelled), with its 合同编号."""
+    cancel = op.name in CANCELS
+    if status != 200 or not body.get("success"):
+        what = "未撤单" if cancel else "未下单"
+        out: dict[str, Any] = {"summary": f"{what}：{_refused(status, body)}", "status": "refused"}
+        out["error_code"] = body.get("error_code")
+        return {**out, **({"cancelled_count": 0} if cancel else {"placed": False, "合同编号": None})}
+    data = body["data"]
+    state = data["status"]
+    result = (data.get("result") or {}).get("data") or {}
+    base = {"status": state, "operation_id": data["operation_id"], "duplicate": bool(data.get("duplicate"))}
+    message = result.get("message") or body.get("message") or ""
+    if state == "success":
+        if cancel:
+            count = int(result.get("cancelled_count", result.get("deleted_count", 0)) or 0)
+            return {**base, "summary": f"撤单已执行：{message}", "cancelled_count": count, "data": result}
+        contract = result.get("合同编号")
+        summary = f"已下单，合同编号 {contract}：{message}" if contract else f"已下单：{message}"
+        return {**base, "summary": summary, "placed": True, "合同编号": contract, "data": result}
+    if state in ("queued", "running"):
+        return {
+            **base,
+            "summary": f"已提交，{WAIT_SECONDS:g} 秒内尚未执行完（{state}）；"
+            "用 operation_status 查询结果，不要重复提交",
+            **({"cancelled_count": None} if cancel else {"placed": None, "合同编号": None}),
+        }
+    if state == "unknown":
+        return {
+            **base,
+            "summary": f"结果未知：{body.get('message')}。"
+            "服务会与当日委托自动核对；请先用 order_query 查看，不要重复下单",
+            **({"cancelled_count": None} if cancel else {"placed": None, "合同编号": None}),
+        }
+    what = "未撤单" if cancel else "未下单"
+    return {
+        **base,
+        "summary": f"{what}：{body.get('message')}",
+        **({"cancelled_count": 0} if cancel else {"placed": False, "合同编号": None}),
+    }
+
+
+def _query_result(status: int, body: dict[str, Any]) -> dict[str, Any]:
+    if status != 200 or not body.get("success"):
+        return {"ok": False, "summary": f"查询失败：{_refused(status, body)}"}
+    data = body["data"]
+    if data["status"] != "success":
+        return {"ok": False, "status": data["status"], "summary": f"查询未成功：{body.get('message')}"}
+    result = dict((data.get("result") or {}).get("data") or {})
+    result.pop("success", None)
+    return {"ok": True, "data": result}
+
+
+def _tool(op: type[Operation], api: Api) -> Callable[..., Awaitable[dict[str, Any]]]:
+    async def tool(**kwargs: Any) -> dict[str, Any]:
+        params = jsonable({k: v for k, v in kwargs.items() if v is not None})
+        key = params.get("client_order_id")
+        status, body = await api.submit(op.name, params, key)
+        return _order_verdict(op, status, body) if op.places_order else _query_result(status, body)
+
+    tool.__signature__ = _signature(op)  # type: ignore[attr-defined]
+    tool.__name__ = op.name
+    tool.__doc__ = op.description
+    return tool
+
+
+def build_server(client: httpx.AsyncClient, registry: Registry, *, allow_orders: bool) -> MCPServer:
+    """The tools: every query operation, order operations only when allowed, and a few lookups."""
+    api = Api(client)
+    server: MCPServer = MCPServer(name="easyths", version=__version__, instructions=INSTRUCTIONS)
+    for name in registry.names():
+        op = registry.get(name)
+        if op.places_order and not allow_orders:
+            continue
+        note = ORDER_NOTE if op.places_order else READ_NOTE
+        hints = ToolAnnotations(
+            title=op.description,
+            readOnlyHint=not op.places_order,
+            destructiveHint=op.places_order,
+            idempotentHint=not op.places_order,
+            openWorldHint=False,
+        )
+        server.add_tool(_tool(op, api), name=name, description=f"{op.description}。{note}", annotations=hints)
+
+    read = ToolAnnotations(readOnlyHint=True, openWorldHint=False)
+
+    @server.tool(description="查询一个操作（含委托）的状态与结果。" + READ_NOTE, annotations=read)
+    async def operation_status(
+        operation_id: Annotated[str, Field(description="提交操作时返回的 operation_id")],
+    ) -> dict[str, Any]:
+        status, body = await api.call("GET", f"/api/v1/operations/{operation_id}/status")
+        if status != 200:
+            return {"ok": False, "summary": _refused(status, body)}
+        return {"ok": True, "data": body["data"]}
+
+    @server.tool(description="服务状态：交易后端是否连接、登录，队列统计。" + READ_NOTE, annotations=read)
+    async def service_status() -> dict[str, Any]:
+        status, body = await api.call("GET", "/api/v1/system/status")
+        if status != 200:
+            return {"ok": False, "summary": _refused(status, body)}
+        return {"ok": True, "data": body["data"]}
+
+    @server.tool(description="模拟券商的时钟、交易时段与行情（仅 sim 后端）。" + READ_NOTE, annotations=read)
+    async def sim_state() -> dict[str, Any]:
+        status, body = await api.call("GET", "/api/v1/sim/state")
+        if status != 200:
+            return {"ok": False, "summary": _refused(status, body)}
+        return {"ok": True, "data": body["data"]}
+
+    return server
+
+
+__all__ = ["INSTRUCTIONS", "Api", "build_server"]
