@@ -17,19 +17,30 @@ from easyths import errors
 from easyths.api import envelope
 from easyths.engine.records import OpStatus
 
-# Chinese meanings by error code; a class without one shows its English docstring until added here.
+# Chinese meanings by class name; a class without one shows its line of the tree (English) until added here.
 MEANINGS_ZH = {
-    "ERROR": "所有错误的基类",
-    "CONFIG_ERROR": "配置文件或配置值无效：启动失败，并指出是哪个键",
-    "INVALID_PARAMS": "操作参数不合规：提交时返回 422，details 逐项指出字段",
-    "NOT_FOUND": "操作名或操作 ID 不存在",
-    "CONFLICT": "当前状态不允许该请求，例如取消执行中或已结束的操作",
-    "QUEUE_FULL": "队列已满（[queue].max_size），稍后重试",
-    "BROKER_ERROR": "券商（模拟券商或同花顺客户端）执行操作时出错；出现在操作结果中，而不是提交的 HTTP 响应中",
-    "BROKER_REJECTED": "券商拒绝，message 为其原文（如 可用股份不足、超出涨跌停）→ 操作状态 failed",
-    "BROKER_UNAVAILABLE": "无法与客户端交互：未启动、未登录、窗口消失 → 操作状态 failed",
-    "OUTCOME_UNKNOWN": "没有看到确定的结论，可能已下单 → 操作状态 unknown，之后与当日委托核对，绝不自动重下",
-    "RESULT_TIMEOUT": "/result 等待了 timeout 秒，操作仍在排队或执行；响应带有当前 status",
+    "EasyTHSError": "所有错误的基类",
+    "ConfigError": "配置文件或配置值无效：启动失败，并指出是哪个键",
+    "InvalidParams": "操作参数不合规：提交时返回 422，details 逐项指出字段",
+    "NotFound": "操作名或操作 ID 不存在",
+    "Conflict": "当前状态不允许该请求，例如取消执行中或已结束的操作",
+    "QueueFull": "队列已满（[queue].max_size），稍后重试",
+    "JournalError": "操作日志库（SQLite）无法读写（磁盘满、被锁、损坏）：拒绝提交，绝不在未写入时确认",
+    "ResultTimeout": "/result 等待了 timeout 秒，操作仍在排队或执行；响应带有当前 status",
+    "IllegalTransition": "不允许的状态变化（程序缺陷），会明确报错而不是悄悄继续",
+    "SeamError": "界面层（pywinauto 或模拟客户端）的错误，由驱动转换为券商错误",
+    "WindowGone": "客户端窗口（或某个弹窗）已经不存在",
+    "ControlNotFound": "在等待时间内没有找到要操作的控件",
+    "GridUnavailable": "这种表格读取方式在当前客户端版本上不可用（例如禁止导出）",
+    "BrokerError": "券商（模拟券商或同花顺客户端）执行操作时出错；出现在操作结果中，而不是提交的 HTTP 响应中",
+    "BrokerRejected": "券商拒绝，message 为其原文（如 可用股份不足、超出涨跌停）→ 操作状态 failed",
+    "BrokerUnavailable": "无法与客户端交互：未启动、未登录、窗口消失 → 操作状态 failed",
+    "OutcomeUnknown": "没有看到确定的结论，可能已下单 → 操作状态 unknown，之后与当日委托核对，绝不自动重下",
+    # the SDK's side (easyths.Client): error_code and http_status are those of the response received
+    "ApiError": "服务返回了错误响应；error_code、message、details、http_status 都取自响应",
+    "OperationFailed": "操作结束但没有成功（failed / unknown / cancelled）；error_code 为 OPERATION_<状态>",
+    "OperationTimeout": "等待超时时操作仍在排队或执行（RESULT_TIMEOUT）；可以稍后用 result() 继续等",
+    "ServiceUnreachable": "完全没有响应：连接被拒绝或网络错误（SERVICE_UNREACHABLE）",
 }
 
 # The envelope's codes that are not EasyTHSError classes (FastAPI's own errors, mapped in envelope.py).
@@ -44,6 +55,12 @@ _HTTP_MEANINGS = {
     "NOT_FOUND": "接口不存在",
     "METHOD_NOT_ALLOWED": "该接口不支持此 HTTP 方法",
     "HTTP_ERROR": "其他 HTTP 错误",
+}
+# Cause codes the engine writes into a failed/unknown result that are not exception classes
+# (easyths/engine/execute.py).
+ENGINE_CAUSES = {
+    "WATCHDOG_TIMEOUT": "执行超过 [queue].operation_timeout，被看门狗放弃；下单类为 unknown 并核对，其他为 failed",
+    "INTERNAL": "执行中出现意外的异常（程序缺陷）；下单类操作为 unknown 并核对，其他为 failed",
 }
 _OUTCOMES = {
     OpStatus.FAILED: "操作失败：券商拒绝（message 为其原文）、执行超时或运行时参数问题；没有下单",
@@ -89,11 +106,17 @@ def _tree_lines() -> dict[str, str]:
 
 
 def _meaning(cls: type[errors.EasyTHSError], tree: dict[str, str]) -> str:
-    if cls.error_code in MEANINGS_ZH:
-        return MEANINGS_ZH[cls.error_code]
+    if cls.__name__ in MEANINGS_ZH:
+        return MEANINGS_ZH[cls.__name__]
+    if cls.__name__ in tree:
+        return tree[cls.__name__]
     doc = inspect.getdoc(cls) if cls.__doc__ else ""
-    first = (doc or "").split("\n\n")[0].replace("\n", " ").strip()
-    return " ".join(part for part in (tree.get(cls.__name__, ""), first) if part)
+    return (doc or "").split("\n\n")[0].replace("\n", " ").strip()
+
+
+def _sdk_side(cls: type) -> bool:
+    api_error = getattr(errors, "ApiError", None)
+    return api_error is not None and issubclass(cls, api_error)
 
 
 def _cell(text: str) -> str:
@@ -108,11 +131,18 @@ def tree_block() -> str:
 def errors_markdown() -> str:
     tree = _tree_lines()
     out = ["### 异常类与错误码", "", tree_block(), "| 错误码 | HTTP 状态 | 类 | 含义 |", "|---|---|---|---|"]
-    for cls in error_classes():
+    classes = error_classes()
+    for cls in [c for c in classes if not _sdk_side(c)]:
         where = "" if cls.__module__ == errors.__name__ else f"（{cls.__module__}）"
         out.append(
             f"| `{cls.error_code}` | {cls.http_status} | `{cls.__name__}`{where} | {_cell(_meaning(cls, tree))} |"
         )
+    sdk = [c for c in classes if _sdk_side(c)]
+    if sdk:
+        out += ["", "### Python SDK 抛出的异常", ""]
+        out += ["`easyths.Client` / `AsyncClient` 把错误响应和失败的操作变成这些异常：", ""]
+        out += ["| 异常 | 含义 |", "|---|---|"]
+        out += [f"| `{cls.__name__}` | {_cell(_meaning(cls, tree))} |" for cls in sdk]
     out += ["", "### 接口层的错误码", "", "| 错误码 | HTTP 状态 | 含义 |", "|---|---|---|"]
     for code, (status, meaning) in ENVELOPE_CODES.items():
         out.append(f"| `{code}` | {status} | {_cell(meaning)} |")
@@ -126,6 +156,13 @@ def errors_markdown() -> str:
         if status is OpStatus.SUCCESS:
             continue
         out.append(f"| `OPERATION_{status.value.upper()}` | `{status.value}` | {_cell(_OUTCOMES.get(status, ''))} |")
+    out += ["", "### 操作结果中的原因码（结果对象的 `error_code`）", ""]
+    out += ["失败或结果未知的操作，其结果对象（`?wait` 响应的 `data.result`）带有原因码：", ""]
+    out += ["| 原因码 | 含义 |", "|---|---|"]
+    for cls in error_classes():
+        if issubclass(cls, errors.BrokerError) and cls is not errors.BrokerError:
+            out.append(f"| `{cls.error_code}` | {_cell(_meaning(cls, tree))} |")
+    out += [f"| `{code}` | {_cell(text)} |" for code, text in ENGINE_CAUSES.items()]
     return "\n".join(out) + "\n"
 
 

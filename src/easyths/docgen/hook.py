@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from easyths.docgen.cli import cli_markdown
 from easyths.docgen.config import settings_markdown
 from easyths.docgen.errors import errors_markdown
 from easyths.docgen.migration import v2_fields_markdown
@@ -47,6 +48,7 @@ def _generators(config: Any) -> dict[str, Callable[[], str]]:
     root = Path(config["config_file_path"]).parent
     return {
         "settings": settings_markdown,
+        "cli": cli_markdown,
         "errors": errors_markdown,
         "operations": _operations,
         "sim-boards": boards_markdown,
