@@ -16,6 +16,7 @@ from easyths.api.contracts import ContractMiddleware
 from easyths.api.contracts import openapi as contract_openapi
 from easyths.api.contracts.v2_api import AccountTracker
 from easyths.api.deps import require_auth
+from easyths.api.docs import install_docs
 from easyths.api.envelope import install_error_handlers
 from easyths.api.routes import operations, queue, system
 from easyths.brokers.base import Broker
@@ -70,11 +71,14 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
         version=__version__,
         description="同花顺交易客户端的本地 HTTP 接口：操作串行化、优先级队列、持久化、内置模拟券商。",
         lifespan=lifespan,
+        docs_url=None,  # served by install_docs from packaged assets, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(ContractMiddleware, default=settings.api.contract)
     contract_openapi.install(app, settings.api.contract)
+    install_docs(app)
     if settings.api.cors_origins:
         origins = [o.strip() for o in settings.api.cors_origins.split(",") if o.strip()]
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
