@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -208,6 +209,14 @@ class SimSection(Section):
     repo_day_basis: int = Field(365, ge=360, le=366, description="逆回购计息的年天数基准")
     live_timeout: float = Field(3.0, gt=0, description="live 行情请求的超时（秒）")
     fees: SimFees = Field(default_factory=SimFees, description="模拟券商的费用，见 [sim.fees]")
+    after_hours_windows: list[str] = Field(
+        default_factory=lambda: ["09:30-11:30", "13:00-15:30"],
+        description="盘后固定价格交易的申报时间段（上交所规则；深交所为 9:15 起，未核实，可按券商调整）",
+    )
+    after_hours_all_from: date = Field(
+        date(2026, 7, 6),
+        description="从该交易日起所有沪深 A 股和基金可做盘后固定价格交易（此前仅科创板、创业板）",
+    )
 
 
 class WebSection(Section):

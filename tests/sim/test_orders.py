@@ -47,7 +47,7 @@ def test_partial_fill_then_cancel_becomes_部撤_and_releases_the_cash(sim: SimB
     assert funds["资金余额"] == D("1000000") - D("3005.03")
 
 
-def test_a_resting_buy_fills_when_the_market_comes_down_to_it(sim: SimBroker) -> None:
+def test_a_resting_buy_fills_at_its_own_price_when_the_market_comes_down_to_it(sim: SimBroker) -> None:
     sim.set_quote("000001", D("10.50"), D("10.50"))
     sim.place_order(Side.BUY, "000001", D("10.20"), 200)
     assert sim.today_orders()[0]["备注"] == "未成交"
@@ -55,7 +55,7 @@ def test_a_resting_buy_fills_when_the_market_comes_down_to_it(sim: SimBroker) ->
     assert sim.today_orders()[0]["备注"] == "未成交"
     sim.set_quote("000001", D("10.18"), bid=D("10.17"), ask=D("10.19"))
     [order] = sim.today_orders()
-    assert (order["备注"], order["成交均价"]) == ("已成", D("10.19"))
+    assert (order["备注"], order["成交均价"]) == ("已成", D("10.20"))  # the resting order's price
 
 
 def test_orders_by_time_and_volume_priority(sim: SimBroker) -> None:

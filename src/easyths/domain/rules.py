@@ -17,6 +17,7 @@ from easyths.domain.codes import Board, Instrument, Kind
 
 CENT = Decimal("0.01")
 ST_RULE_CHANGE = date(2026, 7, 6)  # SSE/SZSE 2026 rules: main-board ST limit 5% → 10%
+AFTER_HOURS_ALL_FROM = date(2026, 7, 6)  # same rules: 盘后固定价格交易 for all A-shares and ETFs
 
 
 def round_half_up(value: Decimal, quantum: Decimal) -> Decimal:
@@ -166,7 +167,8 @@ class Phase(StrEnum):
     CONTINUOUS = "连续竞价"  # 09:30–11:30, 13:00–14:57
     LUNCH = "午间休市"  # 11:30–13:00: the broker queues orders
     CLOSING_CALL = "收盘集合竞价"  # 14:57–15:00: orders, no cancels
-    CLOSED = "已收盘"  # after 15:00
+    CLOSED = "已收盘"  # after 15:00 (15:00–15:05, and after 15:30)
+    AFTER_HOURS = "盘后固定价格交易"  # 15:05–15:30: fixed-price orders trade at the close
     HOLIDAY = "休市"  # not a trading day
 
 
@@ -182,6 +184,8 @@ _BOUNDS: tuple[tuple[time, Phase], ...] = (
 )
 CLOSE = time(15, 0)
 OPEN = time(9, 30)
+AFTER_HOURS_START = time(15, 5)
+AFTER_HOURS_END = time(15, 30)
 
 
 def session_phase(at: time, trading_day: bool = True) -> Phase:
@@ -190,7 +194,53 @@ def session_phase(at: time, trading_day: bool = True) -> Phase:
     for end, phase in _BOUNDS:
         if at < end:
             return phase
+    if AFTER_HOURS_START <= at < AFTER_HOURS_END:
+        return Phase.AFTER_HOURS
     return Phase.CLOSED
+
+
+class Mark(StrEnum):
+    """Instants of a trading day at which the sim acts even when no call arrives (§6)."""
+
+    OPENING_MATCH = "opening_match"  # 09:25: the opening call auction matches
+    CONTINUOUS = "continuous"  # 09:30 and 13:00: held orders and conditions meet the market
+    CLOSING_MATCH = "closing_match"  # 15:00: the closing call matches; day orders expire
+    AFTER_HOURS = "after_hours"  # 15:05: fixed-price orders trade at the close
+    AFTER_HOURS_END = "after_hours_end"  # 15:30: fixed-price orders expire
+
+
+DAY_MARKS: tuple[tuple[time, Mark], ...] = (
+    (time(9, 25), Mark.OPENING_MATCH),
+    (time(9, 30), Mark.CONTINUOUS),
+    (time(13, 0), Mark.CONTINUOUS),
+    (CLOSE, Mark.CLOSING_MATCH),
+    (AFTER_HOURS_START, Mark.AFTER_HOURS),
+    (AFTER_HOURS_END, Mark.AFTER_HOURS_END),
+)
+
+
+def after_hours_eligible(inst: Instrument, trade_date: date, all_from: date = AFTER_HOURS_ALL_FROM) -> bool:
+    """盘后固定价格交易: STAR and ChiNext stocks; from `all_from` (2026-07-06) every A-share and
+    fund on SH/SZ too. BSE, bonds and repo never (§6). Funds are taken whole: the note names ETFs,
+    whether LOFs are in is UNCERTAIN."""
+    if inst.board in (Board.STAR, Board.CHINEXT):
+        return True
+    if inst.board in (Board.MAIN, Board.FUND):
+        return trade_date >= all_from
+    return False
+
+
+def parse_windows(windows: Collection[str]) -> tuple[tuple[time, time], ...]:
+    """["09:30-11:30", "13:00-15:30"] → ((09:30, 11:30), (13:00, 15:30))."""
+    out = []
+    for text in windows:
+        start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+        out.append((start, end))
+    return tuple(out)
+
+
+def in_windows(at: time, windows: Collection[tuple[time, time]]) -> bool:
+    return any(start <= at < end for start, end in windows)
 
 
 ORDER_PHASES = frozenset(
@@ -210,7 +260,7 @@ def accepts_cancels(phase: Phase) -> bool:
 
 def accepts_repo(phase: Phase, at: time) -> bool:
     """Repo trades 9:30–11:30 and 13:00–15:30 (§7.2, UNCERTAIN for SZ 9:15)."""
-    if phase in (Phase.CONTINUOUS, Phase.LUNCH, Phase.CLOSING_CALL):
+    if phase in (Phase.CONTINUOUS, Phase.LUNCH, Phase.CLOSING_CALL, Phase.AFTER_HOURS):
         return True
     return phase is Phase.CLOSED and at < time(15, 30)
 
@@ -248,24 +298,30 @@ def is_t_plus_zero(inst: Instrument, t0_codes: Collection[str] = ()) -> bool:
 
 
 __all__ = [
+    "AFTER_HOURS_ALL_FROM",
     "CENT",
     "CLOSE",
+    "DAY_MARKS",
     "OPEN",
     "REPO_FEE_RATES",
     "ST_RULE_CHANGE",
     "ZERO_FEES",
     "FeeSchedule",
     "Fees",
+    "Mark",
     "Phase",
     "accepts_cancels",
     "accepts_orders",
     "accepts_repo",
+    "after_hours_eligible",
     "cage_bounds",
+    "in_windows",
     "is_st",
     "is_t_plus_zero",
     "limit_message",
     "limit_rate",
     "money",
+    "parse_windows",
     "price_limits",
     "repo_fee",
     "repo_interest",

@@ -42,7 +42,7 @@ from easyths.brokers.sim.rows import fill_row, order_row
 from easyths.brokers.sim.store import Store
 from easyths.domain import calendar
 from easyths.domain.orders import Order
-from easyths.domain.rules import accepts_cancels
+from easyths.domain.rules import AFTER_HOURS_END, CLOSE, Phase, accepts_cancels
 from easyths.errors import BrokerRejected, ConfigError, InvalidParams
 from easyths.settings import Settings, SimSection
 
@@ -90,7 +90,7 @@ class SimBroker(SimControl):
                 today = clock.now().date()
                 day = today if calendar.is_session(today) else calendar.previous_session(today)
                 self.store.set_meta("trading_day", day.isoformat())
-                self.store.set_meta("day_closed", "0")
+                self.store.set_meta("mark_done", clock.now().isoformat())
             self._sync()
 
     @classmethod
@@ -116,11 +116,25 @@ class SimBroker(SimControl):
     # --- Broker protocol: orders ---------------------------------------------------------------------
 
     def place_order(self, side: Side, stock_code: str, price: Decimal, quantity: int) -> OrderAck:
+        """A limit order; between 15:00 and 15:30, when only 盘后固定价格交易 is open, it is one."""
         with self._lock:
             with self.store.tx():
                 self._sync()
                 self._ensure_quote(stock_code)
-                placed = entry.place_limit(self.ctx, self._account(), side, stock_code, price, quantity)
+                now = self.clock.now().time()
+                if self.ctx.phase() in (Phase.CLOSED, Phase.AFTER_HOURS) and CLOSE <= now < AFTER_HOURS_END:
+                    placed = entry.place_fixed(self.ctx, self._account(), side, stock_code, price, quantity)
+                else:
+                    placed = entry.place_limit(self.ctx, self._account(), side, stock_code, price, quantity)
+            return self._ack(placed, side)
+
+    def place_after_hours_order(self, side: Side, stock_code: str, price: Decimal, quantity: int) -> OrderAck:
+        """盘后固定价格交易 (盘后定价委托): traded at the close between 15:05 and 15:30."""
+        with self._lock:
+            with self.store.tx():
+                self._sync()
+                self._ensure_quote(stock_code)
+                placed = entry.place_fixed(self.ctx, self._account(), side, stock_code, price, quantity)
             return self._ack(placed, side)
 
     def place_market_order(self, side: Side, stock_code: str, quantity: int, strategy: MarketStrategy) -> OrderAck:

@@ -125,6 +125,16 @@ def check(ctx: SimContext, code: str) -> None:
             _fire(ctx, cond, quote)
 
 
+def check_all(ctx: SimContext) -> None:
+    """When continuous trading starts (09:30, 13:00): a condition met while the market was paused
+    (the lunch break, the auctions) fires now, against the latest quote (§8.2)."""
+    today = ctx.today().isoformat()
+    for (code,) in ctx.store.all(
+        "SELECT DISTINCT code FROM conditions WHERE status = ? AND last_day >= ? ORDER BY code", WAITING, today
+    ):
+        check(ctx, code)
+
+
 def _fire(ctx: SimContext, cond: sqlite3.Row, quote: sqlite3.Row) -> None:
     side = Side(cond["side"])
     inst = classify(cond["code"])
@@ -137,6 +147,7 @@ def _fire(ctx: SimContext, cond: sqlite3.Row, quote: sqlite3.Row) -> None:
         pos = account.position(ctx, cond["account"], cond["code"])
         qty = pos["available"] if pos else 0
     ctx.store.run("UPDATE conditions SET status = '已触发' WHERE id = ?", cond["id"])
+    mark = len(ctx.outbox)  # the trigger is told before the fills of the order it sends
     try:
         if qty <= 0:
             raise BrokerRejected(f"可用余额不足：{cond['code']}可用0股")
@@ -146,6 +157,20 @@ def _fire(ctx: SimContext, cond: sqlite3.Row, quote: sqlite3.Row) -> None:
         no = entry.record_rejected(ctx, cond["account"], side, cond["code"], price, max(qty, 0), exc.message)
         message = exc.message
     ctx.store.run("UPDATE conditions SET contract_no = ?, message = ? WHERE id = ?", str(no), message, cond["id"])
+    ctx.emit(
+        "condition_triggered",
+        stock_code=cond["code"],
+        name=cond["name"],
+        condition_id=str(cond["id"]),
+        contract_no=str(no),
+        side=side.value,
+        price=str(price),
+        quantity=qty,
+        trigger_price=str(quote["price"]),
+        message=message,
+        account=cond["account"],
+    )
+    ctx.outbox.insert(mark, ctx.outbox.pop())
 
 
 def expire(ctx: SimContext) -> None:
@@ -202,4 +227,4 @@ def cancel(ctx: SimContext, acct: str, code: str | None, side: Side | None) -> i
     return ctx.store.run(sql, *args).rowcount
 
 
-__all__ = ["cancel", "check", "expire", "place_price", "place_stop", "rows"]
+__all__ = ["cancel", "check", "check_all", "expire", "place_price", "place_stop", "rows"]

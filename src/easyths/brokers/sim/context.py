@@ -7,6 +7,8 @@ the sinks only after it commits, so a listener never hears of a fill that was ro
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -26,6 +28,7 @@ class SimContext:
     clock: Clock
     outbox: list[dict[str, Any]] = field(default_factory=list)
     _ledger: Ledger | None = None
+    _at: datetime | None = None  # while a past instant (09:25, 15:00…) is processed, it is "now"
 
     @property
     def fees(self) -> FeeSchedule:
@@ -39,7 +42,16 @@ class SimContext:
         return self._ledger
 
     def now(self) -> datetime:
-        return self.clock.now()
+        return self._at if self._at is not None else self.clock.now()
+
+    @contextmanager
+    def at(self, when: datetime) -> Iterator[None]:
+        """Act as of `when`: a 09:25 match found late still trades at 09:25 under that phase."""
+        self._at = when
+        try:
+            yield
+        finally:
+            self._at = None
 
     def today(self) -> date:
         return self.now().date()

@@ -10,7 +10,7 @@ repos, roll the book), so the wall clock and the virtual clock share one code pa
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -29,7 +29,7 @@ from easyths.brokers.sim.quotes import (
 from easyths.brokers.sim.store import Store
 from easyths.domain import calendar
 from easyths.domain.codes import classify
-from easyths.domain.rules import CLOSE, OPEN, Phase, money
+from easyths.domain.rules import DAY_MARKS, OPEN, Mark, Phase, money
 from easyths.errors import InvalidParams
 from easyths.settings import SimSection
 
@@ -49,28 +49,58 @@ class SimControl:
     # --- time -------------------------------------------------------------------------------------
 
     def _sync(self) -> None:
-        """Run the closes and opens between the last processed trading day and now."""
+        """Run what the market did between the last processed instant and now.
+
+        Each trading day has marks (`DAY_MARKS`: the 09:25 match, 09:30/13:00 resumption, the
+        15:00 close, after-hours 15:05–15:30); each runs once, as of its own time, however late
+        the clock is looked at. Between days: T+1 settlement, repo maturities, the book's roll.
+        """
         now = self.clock.now()
         day = date.fromisoformat(self.store.get_meta("trading_day") or now.date().isoformat())
-        closed = self.store.get_meta("day_closed") == "1"
+        done = self._mark_done(day, now)
         while True:
-            if not closed and (now.date() > day or (now.date() == day and now.time() >= CLOSE)):
-                book.close_day(self.ctx)
-                closed = True
-                self.store.set_meta("day_closed", "1")
+            for at, mark in DAY_MARKS:
+                when = datetime.combine(day, at, tzinfo=now.tzinfo)
+                if done < when <= now:
+                    with self.ctx.at(when):
+                        self._run_mark(mark)
+                    done = when
+                    self.store.set_meta("mark_done", done.isoformat())
             nxt = calendar.next_session(day)
             if nxt > now.date():
                 break
             account.settle_day(self.ctx)
             repo.mature(self.ctx, nxt)
             roll_quotes(self.store)
-            day, closed = nxt, False
+            day, done = nxt, datetime.combine(nxt, time(0), tzinfo=now.tzinfo)
             self.store.set_meta("trading_day", day.isoformat())
-            self.store.set_meta("day_closed", "0")
+            self.store.set_meta("mark_done", done.isoformat())
         conditions.expire(self.ctx)
         if self.clock.virtual and now != self._written_clock:
             self.store.set_meta("clock", now.isoformat())  # only when it moved: a query writes nothing
             self._written_clock = now
+
+    def _mark_done(self, day: date, now: datetime) -> datetime:
+        saved = self.store.get_meta("mark_done")
+        if saved:
+            return datetime.fromisoformat(saved)
+        # a file from before the marks: it knew only whether the day had closed
+        if self.store.get_meta("day_closed") == "1":
+            return datetime.combine(day, time(15, 30), tzinfo=now.tzinfo)
+        return min(now, datetime.combine(day, time(14, 59, 59), tzinfo=now.tzinfo))
+
+    def _run_mark(self, mark: Mark) -> None:
+        if mark is Mark.OPENING_MATCH:
+            book.opening_match(self.ctx)
+        elif mark is Mark.CONTINUOUS:
+            book.resume(self.ctx)
+            conditions.check_all(self.ctx)
+        elif mark is Mark.CLOSING_MATCH:
+            book.closing_match(self.ctx)
+        elif mark is Mark.AFTER_HOURS:
+            book.after_hours(self.ctx)
+        else:
+            book.after_hours_end(self.ctx)
 
     def advance(self, *, days: int | None = None, to: datetime | None = None) -> dict[str, Any]:
         """Move the virtual clock: `days=n` to 09:30 of the n-th next trading day, `to` to a time.
@@ -99,7 +129,6 @@ class SimControl:
             self._sync()
             if self.quotes.kind in ("random", "live"):
                 self._refresh(self._book_codes())
-            book.rematch_open(self.ctx)
             return self._state()
 
     def replay_step(self) -> int | None:
@@ -142,8 +171,11 @@ class SimControl:
 
     def _apply_quote(self, quote: Quote) -> Any:
         row = upsert_quote(self.store, quote, self.clock.now())
-        if self.ctx.phase() is Phase.CONTINUOUS:
+        phase = self.ctx.phase()
+        if phase is Phase.CONTINUOUS:
             book.match_code(self.ctx, quote.code)
+        elif phase is Phase.AFTER_HOURS:
+            book.match_fixed(self.ctx, quote.code)
         conditions.check(self.ctx, quote.code)
         return get_quote(self.store, quote.code) or row
 

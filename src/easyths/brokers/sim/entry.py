@@ -25,7 +25,10 @@ from easyths.domain.orders import Order, OrderAccepted, OrderKind, OrderRejected
 from easyths.domain.rules import (
     Phase,
     accepts_orders,
+    after_hours_eligible,
+    in_windows,
     limit_message,
+    parse_windows,
     price_limits,
     sell_quantity_error,
     time_rejection,
@@ -159,6 +162,30 @@ def place_limit(ctx: SimContext, acct: str, side: Side, code: str, price: Decima
     return Entry(order.contract_no)
 
 
+def place_fixed(ctx: SimContext, acct: str, side: Side, code: str, price: Decimal, qty: int) -> Entry:
+    """盘后固定价格交易 (§6): entered in its own windows (`[sim].after_hours_windows`, and
+    15:05–15:30 itself), traded at the close from 15:05, expired at 15:30. The price is a limit:
+    a buy below the close or a sell above it does not trade (UNCERTAIN: the exchanges may refuse
+    such an order at entry instead)."""
+    now = ctx.now()
+    inst = classify(code)
+    if not after_hours_eligible(inst, now.date(), ctx.settings.after_hours_all_from):
+        raise BrokerRejected(f"{code}不能进行盘后固定价格交易")
+    phase = ctx.phase()
+    windows = parse_windows(ctx.settings.after_hours_windows)
+    if phase is Phase.HOLIDAY or not (phase is Phase.AFTER_HOURS or in_windows(now.time(), windows)):
+        raise BrokerRejected(time_rejection(now.time()))
+    if error := inst.price_error(price):
+        raise BrokerRejected(error)
+    if side is Side.BUY and (error := inst.buy_quantity_error(qty)):
+        raise BrokerRejected(error)
+    quote = quote_or_reject(ctx, code)
+    order = accept(ctx, new_order(ctx, acct, side, code, quote["name"], price, qty, kind=OrderKind.FIXED))
+    if phase is Phase.AFTER_HOURS:
+        book.match_fixed(ctx, code)
+    return Entry(order.contract_no)
+
+
 def _dry_check(ctx: SimContext, acct: str, side: Side, inst: Instrument, price: Decimal, qty: int) -> None:
     if side is Side.BUY:
         frozen = buy_freeze(ctx, inst, price, qty)
@@ -217,6 +244,7 @@ __all__ = [
     "check_shares",
     "new_order",
     "no_quote",
+    "place_fixed",
     "place_limit",
     "place_market",
     "quote_or_reject",
