@@ -35,6 +35,15 @@ DEFAULT_HEADERS = {
     "fills": FILLS.split(),
     "history": ["委托日期", *ORDERS.split()],
 }
+SHARED = {"funds": "funds", "holdings": "funds"}  # one page, two names
+MARKET_ITEMS = {  # how this build abbreviates the 1541 items (they differ by build and broker)
+    MarketStrategy.COUNTERPARTY_BEST: "对手方最优",
+    MarketStrategy.OWN_BEST: "本方最优",
+    MarketStrategy.FIVE_LEVEL_CANCEL: "五档即成剩撤",
+    MarketStrategy.IMMEDIATE_CANCEL: "即时成交剩撤",
+    MarketStrategy.FILL_OR_KILL: "全额成交或撤销",
+    MarketStrategy.FIVE_LEVEL_TO_LIMIT: "五档即成转限价",
+}
 ORDER_PAGES = {"buy": (Side.BUY, False), "sell": (Side.SELL, False), "market_buy": (Side.BUY, True)}
 ORDER_PAGES["market_sell"] = (Side.SELL, True)
 
@@ -83,14 +92,27 @@ def grid(emu: ThsEmulator, page: str, rows: Callable[[], list[Row]]) -> Node:
         canon = [extra.get(h) or KNOWN_VARIANTS.get(h) or h for h in headers]
         return headers, [[cell(r.get(c)) for c in canon] for r in data]
 
-    node = Node("CVirtualGridCtrl", "", 1047, role="Table")
-    node.grid = render
-    return node
+    # The real nesting: 1047 is a HexinScrollWnd container, an AfxWnd140s (200) inside it holds the
+    # CVirtualGridCtrl that takes focus, keys and copy (ths-client.md, corrections).
+    inner = Node("CVirtualGridCtrl", "", None, role="Table")
+    inner.grid = render
+    container = Node("HexinScrollWnd", "", 1047, role="Pane")
+    container.add(Node("AfxWnd140s", "", 200, role="Pane").add(inner))
+    return container
+
+
+def inner_grid(container: Node) -> Node:
+    return next(n for n in container.walk() if n.grid is not None)
 
 
 def open_page(emu: ThsEmulator, page: str) -> None:
+    """Selecting the page already shown does nothing (its fields keep their text), as on the
+    real client; another page first, then this one, resets it."""
+    if page == emu.current_page or (emu.current_page in SHARED and SHARED[emu.current_page] == SHARED.get(page)):
+        return
     emu.page.children.clear()
     emu.current_page = page
+    emu.maybe_stray_popup()
     builders: dict[str, Callable[[ThsEmulator], list[Node]]] = {
         "cancel": cancel_page,
         "funds": funds_page,
@@ -116,8 +138,9 @@ def order_page(emu: ThsEmulator, side: Side, market: bool) -> list[Node]:
     price, qty = edit(1033), edit(1034)
     nodes = [static(None, f"{'市价' if market else ''}{side.label}股票"), code, name, Node("ComboBox", "", 1003)]
     if market:
-        kind = Node("ComboBox", MarketStrategy.FIVE_LEVEL_CANCEL.value, 1541, role="ComboBox")
-        kind.items = lambda: [s.value for s in MarketStrategy]
+        items = emu.market_items or MARKET_ITEMS
+        kind = Node("ComboBox", items[MarketStrategy.FIVE_LEVEL_CANCEL], 1541, role="ComboBox")
+        kind.items = lambda: list(items.values())
         nodes.append(kind)
     else:
         nodes.append(price)
@@ -153,7 +176,9 @@ def _value(nodes: list[Node], cid: int) -> str:
 def submit(emu: ThsEmulator, side: Side, market: bool, nodes: list[Node]) -> None:
     """The client's sequence: [price-limit warning] → 委托确认 → send → 提示."""
     code, qty_text, price_text = _value(nodes, 1032), _value(nodes, 1034), _value(nodes, 1033)
-    strategy = _value(nodes, 1541)
+    shown = _value(nodes, 1541)
+    items = emu.market_items or MARKET_ITEMS
+    strategy = next((str(k) for k, v in items.items() if v == shown), shown)
     faults = emu.faults
     die_after = False
     if faults.fire("client_death"):
@@ -247,28 +272,63 @@ CANCELLABLE = ("未成交", "部分成交", "已报", "未报")
 
 
 def cancel_page(emu: ThsEmulator) -> list[Node]:
+    """The 撤单 page: filter edit 3348 + 查询 3349 narrow the grid by code; each row has a check
+    box; 撤单 stays disabled until a row is ticked (ths-client.md, corrections)."""
+    state: dict[str, Any] = {"filter": ""}
+    ticked: set[str] = set()
+
     def open_rows() -> list[Row]:
-        return [r for r in emu.broker.today_orders() if r.get("备注") in CANCELLABLE]
+        rows = [r for r in emu.broker.today_orders() if r.get("备注") in CANCELLABLE]
+        return [r for r in rows if not state["filter"] or r.get("证券代码") == state["filter"]]
 
     table = grid(emu, "cancel", open_rows)
+    inner = inner_grid(table)
+    cancel_one = button(None, "撤单")
+    cancel_one.enabled = False
+    code_filter = edit(3348)
+
+    def visible() -> list[Row]:
+        return [r for r in open_rows() if emu.row_visible_at.get(str(r.get("合同编号")), 0.0) <= emu.now]
+
+    def tick(row: int) -> None:
+        rows = visible()
+        if 0 <= row < len(rows):
+            ticked.symmetric_difference_update({str(rows[row]["合同编号"])})
+        cancel_one.enabled = bool(ticked)
+
+    inner.data["tick"] = tick
+    inner.data["ticked"] = ticked
+
+    def query() -> None:
+        state["filter"] = code_filter.text.strip()
+        ticked.clear()
+        cancel_one.enabled = False
 
     def cancel_selected() -> None:
-        rows = open_rows()
-        if table.selected_row is None or table.selected_row >= len(rows):
-            emu.show("提示", "请先选择要撤销的委托。")
+        chosen = [r for r in visible() if str(r["合同编号"]) in ticked]
+        if not chosen:
             return
-        row = rows[table.selected_row]
-        text = f"您确定要撤销该委托吗？\n证券代码：{row['证券代码']}\n合同编号：{row['合同编号']}"
-        emu.show(
-            "撤单确认",
-            text,
-            {"是(Y)": lambda: _cancel(emu, contract_no=str(row["合同编号"])), "否(N)": _noop},
-            kind="confirm",
-            body_id=1040,
-        )
+        ticked.clear()
+        cancel_one.enabled = False
+
+        def go() -> None:
+            for row in chosen:
+                _cancel(emu, contract_no=str(row["合同编号"]))
+
+        if not emu.popups:
+            go()
+            return
+        numbers = "、".join(str(r["合同编号"]) for r in chosen)
+        text = f"您确定要撤销该委托吗？\n证券代码：{chosen[0]['证券代码']}\n合同编号：{numbers}"
+        emu.show("撤单确认", text, {"是(Y)": go, "否(N)": _noop}, kind="confirm", body_id=1040)
+
+    cancel_one.on_click = cancel_selected
 
     def side_button(side: str) -> Callable[[], None]:
         def press() -> None:
+            if not emu.popups:
+                _cancel(emu, side=side)
+                return
             label = {"all": "全部", "buy": "买入", "sell": "卖出"}[side]
             text = f"您确定要撤销{label}可撤委托吗？"
             emu.show(
@@ -282,9 +342,9 @@ def cancel_page(emu: ThsEmulator) -> list[Node]:
         return press
 
     return [
-        edit(3348),
-        button(3349, "查询"),
-        button(None, "撤单", cancel_selected),
+        code_filter,
+        button(3349, "查询", query),
+        cancel_one,
         button(30001, "全撤(Z /)", side_button("all")),
         button(30002, "撤买(X)", side_button("buy")),
         button(30003, "撤卖(C)", side_button("sell")),
@@ -300,6 +360,8 @@ def _cancel(emu: ThsEmulator, **kwargs: Any) -> None:
         return
     if not done:
         emu.show("提示", "没有可撤销的委托。")
+    elif not emu.popups:
+        return
     elif len(done) == 1:
         emu.show("提示", f"您的撤单委托已成功提交，合同编号：{done[0]}。")
     else:
@@ -312,13 +374,16 @@ def funds_page(emu: ThsEmulator) -> list[Node]:
     return [*statics, grid(emu, "holdings", emu.broker.holdings)]
 
 
+HISTORY_BUTTONS = {"当日": 5315, "近一周": 5308, "近一月": 5309, "近三月": 5310, "近一年": 5311}
+
+
 def history_page(emu: ThsEmulator) -> list[Node]:
-    state = {"range": "当日"}
-    table = grid(emu, "history", lambda: emu.broker.order_history(state["range"]))  # type: ignore[arg-type]
-    buttons = [
-        button(None, r, lambda r=r: state.update(range=r)) for r in ("当日", "近一周", "近一月", "近三月", "近一年")
-    ]
-    return [*buttons, button(None, "查询"), table]
+    """历史委托: range buttons 5315/5308–5311 and 查询 2449; the grid shows what the last 查询
+    fetched, so choosing a range without 查询 leaves the rows stale."""
+    state = {"range": "当日", "shown": "当日"}
+    table = grid(emu, "history", lambda: emu.broker.order_history(state["shown"]))  # type: ignore[arg-type]
+    buttons = [button(cid, r, lambda r=r: state.update(range=r)) for r, cid in HISTORY_BUTTONS.items()]
+    return [*buttons, edit(1001), button(2449, "查询", lambda: state.update(shown=state["range"])), table]
 
 
 def captcha(emu: ThsEmulator, on_ok: Callable[[], None], text: str = "请输入验证码") -> None:

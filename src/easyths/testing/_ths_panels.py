@@ -34,9 +34,47 @@ def _form(fields: list[str]) -> dict[str, Node]:
 
 
 def _choices(state: dict[str, Any]) -> list[Node]:
-    nodes = [_ui("RadioButton", "全自动委托", lambda: state.update(auto=True))]
-    nodes += [_ui("ListItem", f"{d}天", lambda d=d: state.update(days=d)) for d in DAYS]
-    return nodes
+    """全自动委托 and the validity drop-down: a 请选择 combo whose items show once it is opened."""
+    combo = _ui("ComboBox", "请选择")
+    items = [_ui("ListItem", f"{d}天") for d in DAYS]
+
+    def choose(d: int, item: Node) -> Callable[[], None]:
+        def pick() -> None:
+            if not state.get("open"):
+                return  # a closed drop-down's items cannot be clicked
+            state.update(days=d, open=False)
+            combo.text = item.text
+            combo.data["label"] = "请选择"
+
+        return pick
+
+    for d, item in zip(DAYS, items, strict=True):
+        item.on_click = choose(d, item)
+    combo.on_click = lambda: state.update(open=True)
+    return [_ui("RadioButton", "全自动委托", lambda: state.update(auto=True)), combo, *items]
+
+
+def _in_page_notice(page: list[Node], title: str, text: str, on_ok: Callable[[], None]) -> None:
+    """An in-page (CEF) prompt: not a window, just elements added to the panel."""
+    box = _ui("Pane", title)
+    box.data["in_page"] = True
+
+    def ok() -> None:
+        if box.parent is not None:
+            box.parent.children.remove(box)
+            box.parent = None
+        on_ok()
+
+    box.add(
+        _ui("Text", title), _ui("Text", text), _ui("Button", "确定", ok), _ui("Button", "取消", lambda: ok_cancel(box))
+    )
+    page.append(box)
+
+
+def ok_cancel(box: Node) -> None:
+    if box.parent is not None:
+        box.parent.children.remove(box)
+        box.parent = None
 
 
 def _outcome(emu: ThsEmulator, place: Callable[[], Any], success: str) -> None:
@@ -50,22 +88,28 @@ def _outcome(emu: ThsEmulator, place: Callable[[], Any], success: str) -> None:
 
 def condition_page(emu: ThsEmulator) -> list[Node]:
     state: dict[str, Any] = {"side": Side.BUY, "days": 30, "auto": False}
-    fields = _form(["股票代码", "目标价格", "委托数量"])
+    fields = _form(["代码", "目标价格", "委托数量"])
 
     def submit() -> None:
-        code = fields["股票代码"].text.strip()
+        code = fields["代码"].text.strip()
 
         def place() -> Any:
             return emu.broker.place_condition_order(
                 state["side"], code, Decimal(fields["目标价格"].text), int(fields["委托数量"].text), state["days"]
             )
 
-        _outcome(emu, place, f"条件单提交成功：{code}")
+        _in_page_notice(
+            emu.page.children,
+            "温馨提示",
+            "条件单在客户端关闭时仍由服务器监控……",
+            lambda: _outcome(emu, place, f"条件单提交成功：{code}"),
+        )
+        emu.page.children[-1].parent = emu.page
 
     return [
         _ui("RadioButton", "买入", lambda: state.update(side=Side.BUY)),
         _ui("RadioButton", "卖出", lambda: state.update(side=Side.SELL)),
-        fields["股票代码"],
+        fields["代码"],
         fields["目标价格"],
         _ui("Button", "下一步"),
         fields["委托数量"],
@@ -76,16 +120,16 @@ def condition_page(emu: ThsEmulator) -> list[Node]:
 
 def stop_page(emu: ThsEmulator) -> list[Node]:
     state: dict[str, Any] = {"days": 30, "auto": False, "default": ""}
-    fields = _form(["股票代码", "止盈比例", "止损比例", "委托数量"])
+    fields = _form(["代码", "止盈比例", "止损比例", "委托数量"])
 
     def next_step() -> None:
-        code = fields["股票代码"].text.strip()
+        code = fields["代码"].text.strip()
         held = next((r for r in emu.broker.holdings() if r.get("证券代码") == code), None)
         state["default"] = f"{held['可用余额']}" if held else ""
         fields["委托数量"].text = state["default"]
 
     def submit() -> None:
-        code = fields["股票代码"].text.strip()
+        code = fields["代码"].text.strip()
         qty_text = fields["委托数量"].text.strip()
         quantity = None if qty_text == state["default"] or not qty_text else int(qty_text)
 
@@ -94,10 +138,16 @@ def stop_page(emu: ThsEmulator) -> list[Node]:
                 code, Decimal(fields["止损比例"].text), Decimal(fields["止盈比例"].text), quantity, state["days"]
             )
 
-        _outcome(emu, place, f"止盈止损单提交成功：{code}")
+        _in_page_notice(
+            emu.page.children,
+            "温馨提示",
+            "止盈止损单触发后按设定委托……",
+            lambda: _outcome(emu, place, f"止盈止损单提交成功：{code}"),
+        )
+        emu.page.children[-1].parent = emu.page
 
     return [
-        fields["股票代码"],
+        fields["代码"],
         fields["止盈比例"],
         fields["止损比例"],
         _ui("Button", "下一步", next_step),
@@ -108,11 +158,10 @@ def stop_page(emu: ThsEmulator) -> list[Node]:
 
 
 def _table(headers: list[str], rows: list[list[str]], on_row: Callable[[int], Callable[[], None]]) -> list[Node]:
+    """Header items, then one DataItem per cell (as the 条件单监控 table exposes them)."""
     nodes = [_ui("HeaderItem", h) for h in headers]
     for i, cells in enumerate(rows):
-        item = _ui("DataItem", " ".join(cells), on_row(i))
-        item.add(*[_ui("Text", c) for c in cells])
-        nodes.append(item)
+        nodes += [_ui("DataItem", c, on_row(i)) for c in cells]
     return nodes
 
 
@@ -123,9 +172,7 @@ def monitor_page(emu: ThsEmulator) -> list[Node]:
     headers = list(rows[0]) if rows else ["条件单编号", "状态", "条件类型", "方向", "监控标的", "证券代码", "触发条件"]
     ticked: set[int] = set()
     nodes = _table(headers, [[cell(r.get(h)) for h in headers] for r in rows], lambda i: _noop)
-    items = [n for n in nodes if n.role == "DataItem"]
-    for i, item in enumerate(items):
-        item.add(_ui("CheckBox", "", lambda i=i: ticked.symmetric_difference_update({i})))
+    boxes = [_ui("CheckBox", "", lambda i=i: ticked.symmetric_difference_update({i})) for i in range(len(rows))]
 
     def delete() -> None:
         chosen = [rows[i] for i in sorted(ticked)]
@@ -140,25 +187,37 @@ def monitor_page(emu: ThsEmulator) -> list[Node]:
                 emu.broker.cancel_condition_orders(stock_code=key[0], side=side)
             emu.show("提示", f"删除成功，共{len(chosen)}条")
 
-        emu.show("提示", f"确定删除选中的{len(chosen)}条条件单吗？", {"确定": confirmed, "取消": _noop}, kind="confirm")
+        _in_page_notice(emu.page.children, "提示", f"确定删除选中的{len(chosen)}条条件单吗？", confirmed)
+        emu.page.children[-1].parent = emu.page
 
-    return [_ui("TabItem", "未触发"), _ui("TabItem", "已触发"), *nodes, _ui("Button", "删除", delete)]
+    return [_ui("TabItem", "未触发"), _ui("TabItem", "已触发"), *boxes, *nodes, _ui("Button", "删除", delete)]
 
 
 def repo_page(emu: ThsEmulator) -> list[Node]:
+    """国债逆回购: a table of terms; clicking a row opens the lending form, a #32770 popup whose
+    amount edit has auto_id `shuru` and whose 出借 is a Text element, not a Button."""
     rates: list[Row] = emu.broker.repo_rates()
-    state: dict[str, Any] = {"row": None}
-    amount = edit(None, "出借金额")
     cells = [[r["时间类型"], str(r["证券代码"]), REPO_CODES[str(r["证券代码"])][2], str(r["年化利率"])] for r in rates]
-    nodes = _table(["期限", "证券代码", "名称", "年化利率"], cells, lambda i: lambda: state.update(row=i))
+    return _table(["期限", "证券代码", "名称", "年化利率"], cells, lambda i: lambda: _repo_form(emu, rates[i]))
+
+
+def _repo_form(emu: ThsEmulator, row: Row) -> None:
+    code = str(row["证券代码"])
+    exchange, days, name = REPO_CODES[code]
+    market = "上海" if exchange is Exchange.SH else "深圳"
+    amount = edit(None, "出借金额")
+    amount.data["auto_id"] = "shuru"
+    lend_text = _ui("Text", "出借")
+    form = emu.show(
+        "国债逆回购",
+        f"{name}（{code}） 年化利率 {row['年化利率']}",
+        {"取消": _noop},
+        kind="form",
+        extra=[amount, lend_text],
+    )
 
     def lend() -> None:
-        if state["row"] is None:
-            emu.show("提示", "请先选择逆回购品种")
-            return
-        code = str(rates[state["row"]]["证券代码"])
-        exchange, days, name = REPO_CODES[code]
-        market = "上海" if exchange is Exchange.SH else "深圳"
+        emu._dismiss(form)
         value = int(amount.text or 0)
 
         def confirmed() -> None:
@@ -167,12 +226,16 @@ def repo_page(emu: ThsEmulator) -> list[Node]:
             except BrokerError as exc:
                 emu.show("提示", exc.message)
                 return
-            emu.show("提示", f"您的出借委托已成功提交，合同编号：{ack.contract_no}。")
+            if emu.popups:
+                emu.show("提示", f"您的出借委托已成功提交，合同编号：{ack.contract_no}。")
 
+        if not emu.popups:
+            confirmed()
+            return
         text = f"品种：{name}（{code}）\n出借金额：{value}元\n您是否确认以上出借委托？"
         emu.show("委托确认", text, {"是(Y)": confirmed, "否(N)": _noop}, kind="confirm", body_id=1040)
 
-    return [*nodes, amount, _ui("Button", "出借", lend)]
+    lend_text.on_click = lend
 
 
 __all__ = ["condition_page", "monitor_page", "repo_page", "stop_page"]

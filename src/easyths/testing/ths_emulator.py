@@ -79,6 +79,7 @@ class ThsEmulator:
         self.locked_until = 0.0
         self.row_visible_at: dict[str, float] = {}  # slow_refresh: contract -> when it shows
         self.save_captcha_ok_until = 0.0
+        self.market_items: dict[Any, str] | None = None  # 1541 labels of this build (None: abbreviated)
         self.blind_confirms = 0
         self.clipboard = ""
         self.steps = 0  # seam calls made, for the benchmark
@@ -229,6 +230,7 @@ class ThsEmulator:
             and (loc.title is None or label == loc.title)
             and (loc.title_contains is None or loc.title_contains in label)
             and (loc.role is None or node.role == loc.role)
+            and (loc.auto_id is None or node.data.get("auto_id") == loc.auto_id)
         )
 
     def find_all(self, locator: Locator, parent: Any = None) -> list[Any]:
@@ -342,6 +344,14 @@ class ThsEmulator:
     def select_grid_row(self, grid: Any, row: int) -> None:
         self._check(grid).selected_row = row
 
+    def tick_grid_row(self, grid: Any, row: int) -> None:
+        node = self._check(grid)
+        if self.locked:
+            return
+        node.selected_row = row
+        if node.data.get("tick") is not None:
+            node.data["tick"](row)
+
     def capture_image(self, handle: Any) -> bytes:
         return self._check(handle).image or b""
 
@@ -364,7 +374,9 @@ class ThsEmulator:
         for want in labels:
             for label, action in d.answers.items():
                 if label.startswith(want):
-                    if want.startswith(("是", "确定", "确认")) and d.kind in ("price_limit", "notice", "unknown"):
+                    could_decline = any(b.startswith(("否", "取消")) for b in d.answers)
+                    risky = ("price_limit", "notice", "unknown", "continue")
+                    if want.startswith(("是", "确定", "确认")) and d.kind in risky and could_decline:
                         self.blind_confirms += 1
                     self._dismiss(d)
                     action()

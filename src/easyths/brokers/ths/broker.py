@@ -48,6 +48,8 @@ UNVERIFIED: tuple[str, ...] = (
     "桌面锁定检测（OpenInputDesktop）",
 )
 HISTORY_RANGES = ("当日", "近一周", "近一月", "近三月", "近一年")
+HISTORY_BUTTONS = {"当日": 5315, "近一周": 5308, "近一月": 5309, "近三月": 5310, "近一年": 5311}
+HISTORY_QUERY = 2449
 
 
 class ThsBroker:
@@ -242,8 +244,10 @@ class ThsBroker:
         with self.session.boundary("查询历史委托"):
             s = self.session
             s.goto("history")
-            s.seam.click(s.find(Locator(class_name="Button", title=time_range)))
-            rows = s.grids.read(s.find(Locator(control_id=1047))).rows()
+            # its own range buttons, then 查询: the rows are stale until 查询 is pressed
+            s.seam.click(s.find(Locator(control_id=HISTORY_BUTTONS[time_range])))
+            s.seam.click(s.find(Locator(control_id=HISTORY_QUERY)))
+            rows = s.grids.read(s.grid()).rows()
             return [r for r in rows if stock_code is None or r.get("证券代码") == stock_code]
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from easyths.brokers.base import CancelSide, MarketStrategy, OrderAck, Row, Side
 from easyths.brokers.ths.seam import Locator
-from easyths.brokers.ths.session import GRID, Attempt, ClientSession, Verdict
+from easyths.brokers.ths.session import Attempt, ClientSession, Verdict
 from easyths.domain.codes import classify
 from easyths.errors import BrokerRejected, OutcomeUnknown
 
@@ -25,6 +25,7 @@ log = logging.getLogger("easyths.ths")
 CODE, PRICE, QTY, SUBMIT, NAME, MARKET_TYPE = 1032, 1033, 1034, 1006, 1036, 1541
 CANCEL_ALL, CANCEL_BUY, CANCEL_SELL = 30001, 30002, 30003
 CANCEL_BUTTONS = {"all": CANCEL_ALL, "buy": CANCEL_BUY, "sell": CANCEL_SELL}
+CANCEL_FILTER, CANCEL_QUERY = 3348, 3349
 CANCELLABLE = ("未成交", "部分成交", "已报", "未报", "部成", "待报", "正报")
 SETTLE_READS = 3  # reads of 当日委托 while a new row may still be on its way
 _FIELD_RE = {
@@ -97,12 +98,14 @@ def place(
     what = f"{'市价' if market else ''}{side.label}委托"
     with s.boundary(what, attempt):
         hint["before"] = contract_numbers(today_orders(s))
-        s.goto(f"market_{side.value}" if market else side.value)
+        s.goto(f"market_{side.value}" if market else side.value, fresh=True)
         s.type_into(CODE, code)
         if not s.wait_text(Locator(control_id=NAME)):
             log.warning("证券名称未显示（%s），继续提交，由客户端给出结论", code)
         if market:
-            s.seam.select_item(s.find(Locator(control_id=MARKET_TYPE)), str(strategy))
+            assert strategy is not None
+            combo = s.find(Locator(control_id=MARKET_TYPE))
+            s.seam.select_item(combo, market_item(s.seam.items(combo), strategy, s.config.market_aliases))
         else:
             s.type_into(PRICE, hint["price"])
         s.type_into(QTY, str(quantity))
@@ -118,6 +121,30 @@ def place(
             return OrderAck(contract, verdict.text)
         return _snapshot_verdict(s, attempt)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+# How builds abbreviate the 1541 items (original easyths #21); `[broker].market_aliases` adds more.
+MARKET_ALIASES: dict[str, tuple[str, ...]] = {
+    MarketStrategy.COUNTERPARTY_BEST: ("对手方最优价格", "对手方最优", "对方最优"),
+    MarketStrategy.OWN_BEST: ("本方最优价格", "本方最优"),
+    MarketStrategy.FIVE_LEVEL_CANCEL: ("最优五档即时成交剩余撤销", "五档即成剩撤", "最优五档剩撤", "五档剩撤"),
+    MarketStrategy.IMMEDIATE_CANCEL: ("即时成交剩余撤销", "即时成交剩撤", "即成剩撤"),
+    MarketStrategy.FILL_OR_KILL: ("全额成交或撤销", "全额成交或撤", "全成或撤"),
+    MarketStrategy.FIVE_LEVEL_TO_LIMIT: ("最优五档即时成交剩余转限价", "五档即成转限价", "五档剩转限", "五档转限价"),
+}
+
+
+def market_item(items: list[str], strategy: MarketStrategy, extra: dict[str, list[str]]) -> str:
+    """The combo item meaning `strategy`: exact alias first, never a fuzzy guess. A strategy the
+    build does not offer is a rejection naming what it does offer."""
+    aliases = (*extra.get(str(strategy), ()), *MARKET_ALIASES[strategy])
+    for alias in aliases:
+        if alias in items:
+            return alias
+    offered = "、".join(items)
+    raise BrokerRejected(
+        f"客户端的市价委托类型中没有「{strategy}」（可选：{offered}），请在 [broker.market_aliases] 中配置"
+    )
 
 
 def trusted_contract(s: ClientSession, verdict: Verdict, hint: dict[str, Any]) -> str | None:
@@ -181,9 +208,10 @@ def today_orders(s: ClientSession, code: str | None = None) -> list[Row]:
 
 
 def cancel(s: ClientSession, *, code: str | None, side: CancelSide, contract_no: str | None) -> list[str]:
-    """By 合同编号 row by row; the side buttons only when no code narrows the set."""
+    """By 合同编号 row by row (filter, tick, 撤单); the side buttons only when nothing narrows the
+    set. The grid read again afterwards, not any dialog, says what was cancelled."""
     with s.boundary("撤单"):
-        candidates = [r for r in _cancel_page_rows(s) if _cancellable(r, code, side, contract_no)]
+        candidates = [r for r in _cancel_rows(s) if _cancellable(r, code, side, contract_no)]
         if not candidates:
             return []
         refusals: list[str] = []
@@ -192,8 +220,8 @@ def cancel(s: ClientSession, *, code: str | None, side: CancelSide, contract_no:
             refusals.append(_confirm_cancel(s, accept=None))
         else:
             for row in candidates:
-                refusals.append(_cancel_one(s, str(row["合同编号"])))
-        remaining = set(contract_numbers(_cancel_page_rows(s)))
+                refusals.append(_cancel_one(s, str(row["合同编号"]), str(row["证券代码"])))
+        remaining = set(contract_numbers(_cancel_rows(s)))
         done = [str(r["合同编号"]) for r in candidates if str(r["合同编号"]) not in remaining]
         refused = [text for text in refusals if text]
         if not done and refused:  # nothing went: the client's refusal is the answer
@@ -201,8 +229,14 @@ def cancel(s: ClientSession, *, code: str | None, side: CancelSide, contract_no:
     return done
 
 
-def _cancel_page_rows(s: ClientSession) -> list[Row]:
-    return s.read_grid("cancel").rows()
+def _cancel_rows(s: ClientSession, code: str = "") -> list[Row]:
+    """The 撤单 grid, narrowed by code with filter 3348 + 查询 3349 (empty: every row)."""
+    s.goto("cancel")
+    s.type_into(CANCEL_FILTER, code)
+    s.seam.click(s.find(Locator(control_id=CANCEL_QUERY)))
+    grid = s.grid()
+    s.seam.press_keys(grid, "{F5}")
+    return s.grids.read(grid).rows()
 
 
 def _cancellable(row: Row, code: str | None, side: CancelSide, contract_no: str | None) -> bool:
@@ -215,17 +249,19 @@ def _cancellable(row: Row, code: str | None, side: CancelSide, contract_no: str 
     return any(state in str(row.get("备注", "")) for state in CANCELLABLE)
 
 
-def _cancel_one(s: ClientSession, contract_no: str) -> str:
-    """Select the row whose 合同编号 matches (by index in a fresh read), press 撤单, and confirm
-    only a confirmation that names this 合同编号."""
-    grid = s.find(GRID)
-    table = s.grids.read(grid)
-    numbers = table.column("合同编号")
+def _cancel_one(s: ClientSession, contract_no: str, code: str) -> str:
+    """Narrow the grid to the code, tick the row whose 合同编号 matches (by index in that fresh
+    read, never by pixels), press 撤单 once it is enabled, and confirm only a confirmation that
+    names this 合同编号 (or this code)."""
+    numbers = contract_numbers(_cancel_rows(s, code))
     if contract_no not in numbers:
         return ""  # filled or cancelled meanwhile
-    s.seam.select_grid_row(grid, numbers.index(contract_no))
-    s.seam.click(s.find(Locator(title="撤单", class_name="Button")))
-    code = table.column("证券代码")[numbers.index(contract_no)]
+    grid = s.grid()
+    s.seam.tick_grid_row(grid, numbers.index(contract_no))
+    button = s.find(Locator(title="撤单", class_name="Button"))
+    if not s.seam.wait_for(lambda: s.seam.is_enabled(button), s.timeout):
+        return f"勾选委托 {contract_no} 后撤单按钮仍不可用"
+    s.seam.click(button)
     return _confirm_cancel(s, accept=lambda text: contract_no in text or ("合同编号" not in text and code in text))
 
 

@@ -13,11 +13,11 @@ from typing import Any
 
 from easyths.brokers.base import ConditionAck, MarketName, RepoAck, Row, Side
 from easyths.brokers.ths.columns import canonical_header, coerce
-from easyths.brokers.ths.orders import contract_numbers, format_price, settle, today_orders
+from easyths.brokers.ths.orders import contract_numbers, format_price, settle, today_orders, trusted_contract
 from easyths.brokers.ths.seam import Locator
 from easyths.brokers.ths.session import Attempt, ClientSession
 from easyths.domain.codes import REPO_CODES, Exchange, repo_code
-from easyths.errors import OutcomeUnknown
+from easyths.errors import BrokerError, BrokerUnavailable, OutcomeUnknown
 
 log = logging.getLogger("easyths.ths")
 
@@ -33,19 +33,31 @@ def button(label: str) -> Locator:
 
 
 def read_table(s: ClientSession, parent: Any = None) -> list[Row]:
-    """An embedded table: HeaderItem labels, then one DataItem per row with Text cells."""
+    """An embedded table: HeaderItem labels, then one DataItem per cell, row after row."""
     seam = s.seam
     headers = [
         canonical_header(seam.text(h), s.config.columns) for h in seam.find_all(Locator(role="HeaderItem"), parent)
     ]
+    if not headers:
+        return []
+    cells = [seam.text(c) for c in seam.find_all(Locator(role="DataItem"), parent)]
+    width = len(headers)
     rows: list[Row] = []
-    for item in seam.find_all(Locator(role="DataItem"), parent):
-        cells = [seam.text(c) for c in seam.find_all(Locator(role="Text"), item)]
-        rows.append({h: coerce(h, c) for h, c in zip(headers, cells, strict=False) if h})
+    for start in range(0, len(cells) - width + 1, width):
+        line = cells[start : start + width]
+        rows.append({h: coerce(h, c) for h, c in zip(headers, line, strict=True) if h})
     return rows
 
 
+CODE_LABELS = ("代码", "股票代码", "证券代码")
+
+
 def _fill(s: ClientSession, label: str, text: str) -> None:
+    labels = CODE_LABELS if label in CODE_LABELS else (label,)
+    for name in labels:  # the panel labels its code edit 代码 on some builds, 股票代码 on others
+        if s.seam.exists(edit(name)):
+            s.seam.set_text(s.find(edit(name)), text)
+            return
     s.seam.set_text(s.find(edit(label)), text)
 
 
@@ -54,13 +66,25 @@ def _press(s: ClientSession, label: str) -> None:
 
 
 def _finish_form(s: ClientSession, expire_days: int) -> None:
+    """全自动委托, then the validity drop-down (请选择): open it, pick N天."""
     s.seam.click(s.find(Locator(role="RadioButton", title="全自动委托")))
+    s.seam.click(s.find(Locator(role="ComboBox", title="请选择")))
     s.seam.click(s.find(Locator(role="ListItem", title=f"{expire_days}天")))
+
+
+def _acknowledge_in_page(s: ClientSession, label: str = "确定") -> bool:
+    """An in-page (CEF) prompt such as 温馨提示 or the delete 提示: not a window, so the dialog
+    table never sees it; its button is pressed here, inside the flow that caused it."""
+    found = s.seam.wait_for(lambda: s.seam.exists(button(label)), s.timeout)
+    if not found:
+        return False
+    s.seam.click(s.find(button(label)))
+    return True
 
 
 # --- condition orders ---------------------------------------------------------------------
 def condition_orders(s: ClientSession) -> list[Row]:
-    s.goto("condition_monitor")
+    s.goto("condition_monitor", fresh=True)
     s.seam.click(s.find(Locator(role="TabItem", title="未触发")))
     return read_table(s)
 
@@ -97,15 +121,16 @@ def place_condition(
     attempt = Attempt({"kind": "condition", "side": side.value, "stock_code": code, "quantity": quantity})
     with s.boundary(f"条件{side.label}", attempt):
         attempt.hint["before"] = [condition_id(r) for r in condition_orders(s)]
-        s.goto("condition_price")
+        s.goto("condition_price", fresh=True)
         s.seam.click(s.find(Locator(role="RadioButton", title=side.label)))
-        _fill(s, "股票代码", code)
+        _fill(s, "代码", code)
         _fill(s, "目标价格", format_price(code, target))
         _press(s, "下一步")
         _fill(s, "委托数量", str(quantity))
         _finish_form(s, expire_days)
         attempt.submitted = True
         _press(s, "提交确认")
+        _acknowledge_in_page(s)  # 温馨提示: the panel's own confirmation of this order
         verdict = s.await_verdict(attempt, accept=lambda text: code in text)
         return _new_condition(s, attempt, verdict.text, quantity)
     raise AssertionError("unreachable")  # pragma: no cover
@@ -117,8 +142,8 @@ def place_stop_loss_profit(
     attempt = Attempt({"kind": "condition", "side": Side.SELL.value, "stock_code": code, "quantity": quantity})
     with s.boundary("止盈止损", attempt):
         attempt.hint["before"] = [condition_id(r) for r in condition_orders(s)]
-        s.goto("stop_loss_profit")
-        _fill(s, "股票代码", code)
+        s.goto("stop_loss_profit", fresh=True)
+        _fill(s, "代码", code)
         _fill(s, "止盈比例", f"{profit:f}")
         _fill(s, "止损比例", f"{loss:f}")
         _press(s, "下一步")
@@ -129,6 +154,7 @@ def place_stop_loss_profit(
         _finish_form(s, expire_days)
         attempt.submitted = True
         _press(s, "提交确认")
+        _acknowledge_in_page(s)
         verdict = s.await_verdict(attempt, accept=lambda text: code in text)
         return _new_condition(s, attempt, verdict.text, quantity)
     raise AssertionError("unreachable")  # pragma: no cover
@@ -138,18 +164,22 @@ def cancel_conditions(s: ClientSession, code: str | None, side: Side | None) -> 
     """Tick the matching rows' checkboxes, 删除, confirm; count = rows that disappeared."""
     with s.boundary("删除条件单"):
         rows = condition_orders(s)
-        items = s.seam.find_all(Locator(role="DataItem"))
+        boxes = s.seam.find_all(Locator(role="CheckBox"))  # one per row, in row order
         chosen = [
-            (row, item)
-            for row, item in zip(rows, items, strict=False)
+            (row, box)
+            for row, box in zip(rows, boxes, strict=False)
             if (code is None or code in target(row)) and (side is None or side.label in str(row.get("方向", "")))
         ]
         if not chosen:
             return 0
-        for _, item in chosen:
-            s.seam.click(s.find(Locator(role="CheckBox"), item))
+        for _, box in chosen:
+            s.seam.click(box)
         _press(s, "删除")
-        s.await_verdict(Attempt({"kind": "condition_cancel"}))
+        _acknowledge_in_page(s)  # the in-page 提示 确定删除…
+        try:
+            s.await_verdict(Attempt({"kind": "condition_cancel"}))
+        except BrokerError as exc:
+            log.warning("删除条件单的提示: %s", exc.message)
         ids = {condition_id(r) for r in condition_orders(s)}
         return sum(1 for row, _ in chosen if condition_id(row) not in ids)
 
@@ -160,7 +190,7 @@ MARKETS = {"上海": Exchange.SH, "深圳": Exchange.SZ}
 
 def repo_rates(s: ClientSession) -> list[Row]:
     with s.boundary("查询逆回购利率"):
-        s.goto("repo")
+        s.goto("repo", fresh=True)
         rows: list[Row] = []
         for raw in read_table(s):
             code = str(raw.get("证券代码", ""))
@@ -184,17 +214,20 @@ def lend_repo(s: ClientSession, market: MarketName, term_days: int, amount: int)
     attempt = Attempt({"kind": "repo", "side": Side.SELL.value, "stock_code": code, "amount": amount})
     with s.boundary("国债逆回购", attempt):
         attempt.hint["before"] = _contracts(s)
-        s.goto("repo")
+        s.goto("repo", fresh=True)
         rate = next(
             (Decimal(str(r["年化利率"]).rstrip("%")) for r in read_table(s) if str(r.get("证券代码")) == code),
             None,
         )
-        s.seam.click(s.find(Locator(role="DataItem", title_contains=code)))
-        _fill(s, "出借金额", str(amount))
+        s.seam.click(s.find(Locator(role="DataItem", title=code)))
+        form = s.seam.wait_for(lambda: _repo_form(s), s.timeout)
+        if form is None:
+            raise BrokerUnavailable(f"点击逆回购品种 {code} 后没有出现出借窗口")
+        s.seam.set_text(s.find(REPO_AMOUNT, form), str(amount))
         attempt.submitted = True
-        _press(s, "出借")
-        verdict = s.await_verdict(attempt, accept=lambda text: True)
-        contract = verdict.contract_no
+        s.seam.click(s.find(REPO_LEND, form))  # 出借 is a Text element in this form
+        verdict = s.await_verdict(attempt, accept=lambda text: code in text)
+        contract = trusted_contract(s, verdict, {**attempt.hint, "quantity": None})
         if not contract:
             found = settle(today_orders(s), {**attempt.hint, "quantity": None, "price": None})
             if len(found) != 1:
@@ -202,6 +235,18 @@ def lend_repo(s: ClientSession, market: MarketName, term_days: int, amount: int)
             contract = str(found[0]["合同编号"])
         return RepoAck(contract, code, rate if rate is not None else Decimal("0"), verdict.text)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+REPO_AMOUNT = Locator(role="Edit", auto_id="shuru")
+REPO_LEND = Locator(role="Text", title="出借")
+
+
+def _repo_form(s: ClientSession) -> Any:
+    """The lending form: the top-level popup holding the `shuru` edit."""
+    for info in s.seam.dialogs():
+        if s.seam.exists(REPO_AMOUNT, info.handle):
+            return info.handle
+    return None
 
 
 def _contracts(s: ClientSession) -> list[str]:

@@ -38,6 +38,26 @@ _KEY_SPECIALS = re.compile(r"([+^%~(){}\[\]])")
 SAVE_DIALOG = r"^(另存为|保存|Save As).*"
 
 
+POPUP_TITLES = ("成交回报", "条件单触发", "触发提醒", "银证转账", "登录", "解锁")
+
+
+def _desktop_locked() -> bool:
+    """True when the input desktop cannot be opened: a locked workstation or a disconnected
+    remote session, where keystrokes fail silently. UNCERTAIN on every Windows version."""
+    try:
+        import ctypes
+
+        user32 = ctypes.windll.user32  # type: ignore[attr-defined]
+        handle = user32.OpenInputDesktop(0, False, 0x0100)  # DESKTOP_SWITCHDESKTOP
+        if not handle:
+            return True
+        switched = bool(user32.SwitchDesktop(handle))
+        user32.CloseDesktop(handle)
+        return not switched
+    except Exception:
+        return False
+
+
 def _escape(text: str) -> str:
     """pywinauto's type_keys treats + ^ % ~ ( ) { } [ ] as commands."""
     return _KEY_SPECIALS.sub(r"{\1}", text)
@@ -125,7 +145,12 @@ class PywinautoSeam:
     def window_state(self) -> dict[str, Any]:
         main = self.main_window()
         login = any("登录" in w.window_text() for w in self._top_windows() if w.handle != main.handle)
-        return {"minimized": bool(main.is_minimized()), "title": main.window_text(), "login_window": login}
+        return {
+            "minimized": bool(main.is_minimized()),
+            "title": main.window_text(),
+            "login_window": login,
+            "locked": _desktop_locked(),
+        }
 
     # --- controls --------------------------------------------------------------------------
     def _spec(self, locator: Locator, parent: Any) -> Any:
@@ -139,6 +164,8 @@ class PywinautoSeam:
                 criteria["control_id"] = locator.control_id
             if locator.class_name is not None:
                 criteria["class_name"] = locator.class_name
+        if locator.auto_id is not None:
+            criteria["auto_id"] = locator.auto_id
         if locator.title is not None:
             criteria["title"] = locator.title
         if locator.title_contains is not None:
@@ -177,6 +204,7 @@ class PywinautoSeam:
         text = control.window_text()
         return (
             (loc.control_id is None or control.control_id() == loc.control_id)
+            and (loc.auto_id is None or getattr(control.element_info, "automation_id", None) == loc.auto_id)
             and (loc.class_name is None or control.class_name() == loc.class_name)
             and (loc.title is None or text == loc.title)
             and (loc.title_contains is None or loc.title_contains in text)
@@ -282,6 +310,13 @@ class PywinautoSeam:
         grid.type_keys("^{HOME}" + "{DOWN}" * row, set_foreground=False, pause=0)
 
     @_guard
+    def tick_grid_row(self, grid: Any, row: int) -> None:
+        """Row by keyboard, then Space toggles its check box. UNCERTAIN: easytrader double-clicks
+        the row instead; listed as unverified in health."""
+        grid.set_focus()
+        grid.type_keys("^{HOME}" + "{DOWN}" * row + "{SPACE}", set_foreground=False, pause=0)
+
+    @_guard
     def capture_image(self, handle: Any) -> bytes:
         buffer = io.BytesIO()
         handle.capture_as_image().save(buffer, format="PNG")  # needs Pillow
@@ -300,7 +335,13 @@ class PywinautoSeam:
             return []
         out: list[DialogInfo] = []
         for window in self._top_windows():
-            if window.handle == self._main.handle or window.class_name() != "#32770":
+            if window.handle == self._main.handle:
+                continue
+            if window.class_name() != "#32770":
+                # 成交回报, 条件单触发提醒, 银证转账, login windows: other classes, same trouble
+                caption = window.window_text()
+                if any(k in caption for k in POPUP_TITLES):
+                    out.append(DialogInfo(window, caption, caption, (), window.class_name()))
                 continue
             statics = {c.control_id(): c.window_text() for c in window.children() if c.class_name() == "Static"}
             title = statics.get(1365) or window.window_text()

@@ -15,8 +15,8 @@ from typing import Any
 
 from easyths.brokers.ths.columns import DEFAULT_MENU, FUNDS_STATICS, menu_path
 from easyths.brokers.ths.grid import GridReader
-from easyths.brokers.ths.seam import ControlInfo, GuiSeam, Locator
-from easyths.brokers.ths.session import GRID, TREE
+from easyths.brokers.ths.seam import ControlInfo, GuiSeam
+from easyths.brokers.ths.session import GRID, GRID_CTRL, TREE
 from easyths.settings import BrokerSection
 
 FORMAT = "easyths-ths-recording/1"
@@ -100,7 +100,9 @@ def record(seam: GuiSeam, config: BrokerSection) -> dict[str, Any]:
             snap = seam.snapshot_tree()
             pages[page] = [sanitize(c) for c in snap.children if c.control_id != 129]  # menu recorded once
             if page in GRID_PAGES and seam.exists(GRID):
-                text = reader.read_text(seam.find(Locator(control_id=1047), timeout=config.step_timeout))
+                container = seam.find(GRID, timeout=config.step_timeout)
+                inner = seam.find_all(GRID_CTRL, container)
+                text = reader.read_text(inner[0] if inner else container)
                 first = text.split("\n", 1)[0]
                 headers[page] = [h.strip() for h in first.split("\t") if h.strip()]
         except Exception as exc:  # a page that fails is a finding, not a reason to stop

@@ -36,6 +36,7 @@ class Locator:
     title: str | None = None
     title_contains: str | None = None
     role: str | None = None
+    auto_id: str | None = None  # UI Automation AutomationId (e.g. "shuru" in the repo form)
     index: int = 0
 
     def describe(self) -> str:
@@ -45,6 +46,7 @@ class Locator:
             f"title={self.title}" if self.title is not None else "",
             f"title~{self.title_contains}" if self.title_contains else "",
             f"role={self.role}" if self.role else "",
+            f"auto_id={self.auto_id}" if self.auto_id else "",
         ]
         return " ".join(p for p in parts if p) or "any"
 
@@ -128,6 +130,10 @@ class GuiSeam(Protocol):
     def clipboard_text(self) -> str: ...
     def select_grid_row(self, grid: Any, row: int) -> None:
         """Focus row `row` (0-based, data rows) by keyboard, never by pixel position."""
+        ...
+
+    def tick_grid_row(self, grid: Any, row: int) -> None:
+        """Tick the check box of row `row` (the 撤单 grid); by keyboard, never by pixels."""
         ...
 
     def capture_image(self, handle: Any) -> bytes:

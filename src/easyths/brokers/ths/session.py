@@ -25,6 +25,18 @@ log = logging.getLogger("easyths.ths")
 
 TREE = Locator(control_id=129, class_name="SysTreeView32")
 GRID = Locator(control_id=1047)
+GRID_CTRL = Locator(class_name="CVirtualGridCtrl")
+# A control only that page has: proof the menu click landed where the driver thinks.
+ARRIVAL: dict[str, tuple[Locator, ...]] = {
+    "buy": (Locator(control_id=1006, title="买入"), Locator(control_id=1033)),
+    "sell": (Locator(control_id=1006, title="卖出"), Locator(control_id=1033)),
+    "market_buy": (Locator(control_id=1006, title="买入"), Locator(control_id=1541)),
+    "market_sell": (Locator(control_id=1006, title="卖出"), Locator(control_id=1541)),
+    "cancel": (Locator(control_id=3348), Locator(control_id=30001)),
+    "funds": (Locator(control_id=1016),),
+    "holdings": (Locator(control_id=1016),),
+    "history": (Locator(control_id=2449),),
+}
 MAX_DIALOGS = 8  # dialogs handled in one flow before the driver gives up on a verdict
 MAX_CLOSE = 12  # leftover dialogs closed before a step before the driver gives up on the window
 OUTSTANDING = 16  # earlier flows remembered as "may still send dialogs"
@@ -241,10 +253,26 @@ class ClientSession:
             return False
 
     # --- navigation and fields --------------------------------------------------------------
-    def goto(self, page: str) -> None:
+    def goto(self, page: str, *, fresh: bool = False) -> None:
+        """Select the page by its exact menu path and confirm arrival by a control only that
+        page has. `fresh`: selecting the page already shown does nothing on the real client (its
+        fields keep the last order's text), so go to another page first, as F3 then F1 does."""
         self.clear_dialogs()  # a popup that took focus would eat the keystrokes of this step
         tree = self.seam.find(TREE, timeout=self.timeout)
+        if fresh:
+            other = "cancel" if page != "cancel" else "buy"
+            self.seam.select_path(tree, menu_path(other, self.config.menu))
         self.seam.select_path(tree, menu_path(page, self.config.menu))
+        marks = ARRIVAL.get(page, ())
+        if marks and not self.seam.wait_for(lambda: all(self.seam.exists(m) for m in marks), self.timeout):
+            path = " → ".join(menu_path(page, self.config.menu))
+            raise BrokerUnavailable(f"选择菜单「{path}」后未进入该页面（找不到该页特有的控件），请检查 [broker.menu]")
+
+    def grid(self) -> Any:
+        """The CVirtualGridCtrl inside container 1047 (focus, keys and copy go there)."""
+        container = self.find(GRID)
+        inner = self.seam.find_all(GRID_CTRL, container)
+        return inner[0] if inner else container
 
     def find(self, locator: Locator, parent: Any = None) -> Any:
         return self.seam.find(locator, parent, self.timeout)
@@ -259,7 +287,7 @@ class ClientSession:
 
     def read_grid(self, page: str) -> Table:
         self.goto(page)
-        grid = self.find(GRID)
+        grid = self.grid()
         self.seam.press_keys(grid, "{F5}")  # refresh: the grid may still show the last visit
         return self.grids.read(grid)
 
@@ -386,4 +414,15 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-__all__ = ["GRID", "TREE", "Abandoned", "Attempt", "ClientBlocked", "ClientSession", "GuardedSeam", "Verdict"]
+__all__ = [
+    "ARRIVAL",
+    "GRID",
+    "GRID_CTRL",
+    "TREE",
+    "Abandoned",
+    "Attempt",
+    "ClientBlocked",
+    "ClientSession",
+    "GuardedSeam",
+    "Verdict",
+]
