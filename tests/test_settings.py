@@ -97,3 +97,34 @@ def test_invalid_toml_and_missing_file(tmp_path: Path) -> None:
         load_settings(write(tmp_path, "[api\nport=1"))
     with pytest.raises(ConfigError, match="不存在"):
         load_settings(tmp_path / "nope.toml")
+
+
+def test_the_access_log_is_off_by_default_and_when_on_is_written_by_a_background_thread() -> None:
+    import io
+    import logging
+    import threading
+
+    from easyths.logs import queue_access_log
+    from easyths.settings import load_settings
+
+    assert load_settings(None).api.access_log is False
+    logger = logging.getLogger("uvicorn.access")
+    out = io.StringIO()
+    writers: list[str] = []
+
+    class Recording(logging.StreamHandler):  # type: ignore[type-arg]
+        def emit(self, record: logging.LogRecord) -> None:
+            writers.append(threading.current_thread().name)
+            super().emit(record)
+
+    original = list(logger.handlers)
+    logger.handlers = [Recording(out)]
+    logger.setLevel(logging.INFO)
+    try:
+        listener = queue_access_log()
+        logger.info('127.0.0.1 - "GET /api/v1/system/health HTTP/1.1" 200')
+        listener.stop()
+    finally:
+        logger.handlers = original
+    assert "/api/v1/system/health" in out.getvalue()
+    assert writers and writers[0] != threading.current_thread().name

@@ -72,6 +72,11 @@ class QueueSection(Section):
     shutdown_grace: float = Field(  # seconds Ctrl+C waits for the running operation
         10.0, ge=0, description="Ctrl+C 停止服务时等待正在执行的操作完成的最长秒数"
     )
+    checkpoint_interval: float = Field(
+        1.0,
+        gt=0,
+        description="后台把日志库的 WAL 合并回数据库文件的间隔（秒）；在请求之外进行，不影响已提交数据的持久性",
+    )
     priority_levels: int | None = Field(None, description="兼容原版配置文件，未使用（优先级固定为 0-10）")
     batch_size: int | None = Field(None, description="兼容原版配置文件，未使用")
 
@@ -83,6 +88,9 @@ class ApiSection(Section):
         None, description="API 密钥：设置后所有请求需带 Authorization: Bearer <key>；从不写入日志"
     )
     cors_origins: str = Field("", description="允许跨域访问的来源，逗号分隔；留空不开启 CORS")
+    access_log: bool = Field(
+        False, description="是否记录每个 HTTP 请求的访问日志（默认关闭；开启后由后台线程写出，不阻塞事件循环）"
+    )
     rate_limit: int | None = Field(None, description="兼容原版配置文件，未使用")
     ip_whitelist: str | None = Field(None, description="兼容原版配置文件，未使用")
     contract: Literal["v1", "v2"] = Field(

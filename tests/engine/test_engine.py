@@ -257,3 +257,29 @@ def test_a_journal_that_cannot_write_refuses_the_submit_with_503(tmp_path: Path)
         engine.submit("buy", BUY)
     assert refused.value.http_status == 503
     assert engine.stats()["queued_count"] == 0
+
+
+def test_a_finish_rides_on_the_next_running_commit_and_is_not_visible_before_it(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path)
+    engine.start(threads=False)
+    ids = [engine.submit("buy", BUY).record.id for _ in range(3)]
+    batches: list[list[str]] = []
+    save_many = engine.journal.save_many
+
+    def spy(records: Any) -> None:
+        batches.append([f"{r.id}:{r.status.value}" for r in records])
+        save_many(records)
+
+    engine.journal.save_many = spy  # type: ignore[method-assign]
+    visible: list[str] = []
+    engine.add_listener(lambda rec: visible.append(f"{rec.id}:{rec.status.value}"))
+    engine.run_until_idle()
+    a, b, c = ids
+    assert batches == [
+        [f"{a}:running"],
+        [f"{a}:success", f"{b}:running"],
+        [f"{b}:success", f"{c}:running"],
+        [f"{c}:success"],
+    ]
+    assert visible == [item for batch in batches for item in batch]  # visible only after its commit
+    engine.shutdown(0)

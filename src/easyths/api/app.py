@@ -45,7 +45,11 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
             active = create_broker(settings)
         else:
             active = given
-        journal = Journal(settings.home / "journal.db", fsync=settings.queue.fsync)
+        journal = Journal(
+            settings.home / "journal.db",
+            fsync=settings.queue.fsync,
+            checkpoint_interval=settings.queue.checkpoint_interval,
+        )
         engine = Engine(journal, registry, active, settings.queue)
         app.state.broker = active
         app.state.engine = engine

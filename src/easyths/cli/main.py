@@ -114,7 +114,7 @@ def serve(settings: Settings) -> None:
 
     from easyths.api.app import create_app
     from easyths.brokers.factory import create_broker
-    from easyths.logs import setup_logging
+    from easyths.logs import queue_access_log, setup_logging
 
     log_file = setup_logging(settings)
     broker = create_broker(settings)
@@ -124,13 +124,22 @@ def serve(settings: Settings) -> None:
             f"EasyTHS {__version__} · 后端 [bold]{settings.broker.backend}[/bold] · "
             f"http://{settings.api.host}:{settings.api.port}/docs · 数据目录 {settings.home} · 日志 {log_file}"
         )
-        uvicorn.run(
+        config = uvicorn.Config(
             application,
             host=settings.api.host,
             port=settings.api.port,
             log_level=settings.logging.level.lower(),
+            access_log=settings.api.access_log,
             timeout_graceful_shutdown=int(settings.queue.shutdown_grace) + 1,
         )
+        listener = queue_access_log() if settings.api.access_log else None
+        try:
+            uvicorn.Server(config).run()
+        except KeyboardInterrupt:  # uvicorn re-raises the Ctrl+C it handled gracefully, as uvicorn.run
+            pass
+        finally:
+            if listener is not None:
+                listener.stop()
     finally:
         broker.close()
 

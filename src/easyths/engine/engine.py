@@ -65,6 +65,7 @@ class Engine:
         self._listeners: list[Listener] = []
         self._admissions: list[Admission] = []
         self._finished_since_purge = 0
+        self._pending: list[tuple[OperationRecord, OpStatus]] = []  # finished, awaiting a group commit
         self.reader = Reader(self._sched, journal, self._cond)
         self._worker = Worker(
             self._cond,
@@ -150,6 +151,7 @@ class Engine:
         """
         key = self._worker.stop(self.settings.shutdown_grace if grace is None else grace)
         self._reconciler.stop()
+        self._flush()
         if key is not None and key != INTERNAL:
             self._abandon(key, "服务停止时操作仍在执行")
 
@@ -258,15 +260,18 @@ class Engine:
 
     # the worker's jobs (take runs under the lock) -------------------------------------------------
     def _has_work(self) -> bool:
-        return bool(self._internal) or self._sched.has_work()
+        return bool(self._internal) or bool(self._pending) or self._sched.has_work()
 
     def _take(self) -> Job | None:
         if self._internal:
-            return Job(INTERNAL, _internal(self._internal.popleft()))
+            job = self._internal.popleft()
+            return Job(INTERNAL, _internal(lambda: (self._flush(), job())))
         taken = self._sched.take()
-        if taken is None:
-            return None
-        return Job(taken.record.id, lambda release: self._run(taken, release))
+        if taken is not None:
+            return Job(taken.record.id, lambda release: self._run(taken, release))
+        if self._pending:  # the operation it was waiting for was cancelled: commit it alone
+            return Job(INTERNAL, _internal(self._flush))
+        return None
 
     def _enqueue_internal(self, job: Callable[[], None]) -> None:
         with self._cond:
@@ -276,16 +281,35 @@ class Engine:
     def _run(self, taken: Taken, release: Release) -> None:
         op_cls = self.registry.get(taken.record.name)
         running = apply(taken.record, OpStatus.RUNNING)
-        if not op_cls.read_only:
-            self.journal.save(running)  # journalled as running before the broker is touched
+        if op_cls.read_only:
+            self._flush()
+        else:  # journalled as running before the broker is touched, with the finish before it
+            self._flush(running)
         self._publish(running, OpStatus.QUEUED)
         outcome = execute(op_cls, self.broker, running, taken.model)
         if not release():
             log.warning("操作 %s 在看门狗判定超时后才返回，结果已丢弃: %s", running.id, outcome.status)
             return
-        self._finish(running, outcome)
+        self._finish(running, outcome, group=True)
 
-    def _finish(self, rec: OperationRecord, outcome: Outcome) -> OperationRecord:
+    def _flush(self, running: OperationRecord | None = None) -> None:
+        """Group commit: finished records waiting for the next `running` go to disk in one commit
+        with it; only then are they visible and their waiters woken (never acknowledged before)."""
+        pending, self._pending = self._pending, []
+        records = [done for done, _ in pending] + ([running] if running is not None else [])
+        if records:
+            self.journal.save_many(records)
+        for done, previous in pending:
+            self._finished(done, previous)
+
+    def _next_commits_running(self) -> bool:
+        with self._cond:
+            rec = self._sched.peek()
+        return rec is not None and not self.registry.get(rec.name).read_only
+
+    def _finish(self, rec: OperationRecord, outcome: Outcome, *, group: bool = False) -> OperationRecord:
+        """Journal and publish a finished record. `group`: when the next operation will journal its
+        `running` anyway, the finish waits for that commit instead of costing one of its own."""
         done = apply(
             rec,
             outcome.status,
@@ -294,14 +318,20 @@ class Engine:
             hint=outcome.hint,
             error_code=outcome.error_code,
         )
+        if group and self._next_commits_running():
+            self._pending.append((done, rec.status))
+            return done
         self.journal.save(done)
-        self._publish(done, rec.status)
+        self._finished(done, rec.status)
+        return done
+
+    def _finished(self, done: OperationRecord, previous: OpStatus) -> None:
+        self._publish(done, previous)
         if done.status is OpStatus.UNKNOWN and done.hint is not None:
             self._reconciler.schedule(done.id)
         self._finished_since_purge += 1
         if self._finished_since_purge >= 1000:
             self._purge()
-        return done
 
     def _purge(self) -> None:
         self._finished_since_purge = 0

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from easyths.engine.checkpoint import Checkpointer
 from easyths.engine.records import OperationRecord, OpStatus, dumps, now
 from easyths.errors import JournalError
 
@@ -75,7 +76,9 @@ def _mapped(what: str) -> Iterator[None]:
 
 
 class Journal:
-    def __init__(self, path: Path, *, fsync: bool = False) -> None:
+    def __init__(self, path: Path, *, fsync: bool = False, checkpoint_interval: float | None = 1.0) -> None:
+        """`checkpoint_interval`: seconds between background WAL checkpoints (see `checkpoint.py`);
+        None keeps SQLite's auto-checkpoint inside commits."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
@@ -85,11 +88,18 @@ class Journal:
             self._db.execute(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
             self._db.executescript(SCHEMA)
             row = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM operations").fetchone()
+            self._checkpointer: Checkpointer | None = None
+            if checkpoint_interval is not None:
+                self._db.execute("PRAGMA wal_autocheckpoint=0")
+                self._checkpointer = Checkpointer(path, checkpoint_interval)
+                self._checkpointer.start()
         self._seq = int(row[0])
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         with self._lock, _mapped("关闭"):
-            self._db.close()
+            self._db.close()  # the last connection to close checkpoints and removes the WAL
 
     # writes -------------------------------------------------------------------------------------
     def insert(self, rec: OperationRecord) -> OperationRecord:

@@ -88,6 +88,15 @@ class Scheduler:
             return Taken(rec, self._models[op_id])
         return None
 
+    def peek(self) -> OperationRecord | None:
+        """The operation `take()` would return next, left in place (cancelled ones are dropped)."""
+        while self._heap:
+            rec = self._open.get(self._heap[0][2])
+            if rec is not None and rec.status is OpStatus.QUEUED:
+                return rec
+            heapq.heappop(self._heap)
+        return None
+
     def has_work(self) -> bool:
         return any(self._queued_by_priority)
 
