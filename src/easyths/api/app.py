@@ -12,6 +12,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from easyths import __version__
+from easyths.api import openapi_ops
 from easyths.api.contracts import ContractMiddleware
 from easyths.api.contracts import openapi as contract_openapi
 from easyths.api.contracts.v2_api import AccountTracker
@@ -82,6 +83,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
     install_error_handlers(app)
     app.add_middleware(ContractMiddleware, default=settings.api.contract)
     contract_openapi.install(app, settings.api.contract)
+    openapi_ops.install(app, registry)  # every operation's params model in /openapi.json
     install_docs(app)
     if settings.api.cors_origins:
         origins = [o.strip() for o in settings.api.cors_origins.split(",") if o.strip()]
