@@ -17,6 +17,7 @@ def test_our_error_codes_map_onto_the_2x_vocabulary() -> None:
     assert v2_api.error_code("RISK_LIMIT", 403) == "client_rejected"
     assert v2_api.error_code("IP_FORBIDDEN", 403) == "forbidden"
     assert v2_api.error_code("INTERNAL", 500) == "internal"
+    assert v2_api.error_code("CONTROL_NOT_FOUND") == "ui_error"
     assert v2_api.error_code("SOMETHING_NEW", 429) == "rate_limited"
     assert v2_api.error_code(None, 418) == "internal"
     assert all(v in v2_api.ERROR_CODES for v in v2_api.ERROR_MAP.values())

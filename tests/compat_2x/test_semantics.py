@@ -167,3 +167,29 @@ def test_our_sdk_keeps_speaking_v1_to_a_service_configured_for_v2(tmp_path: Path
     app = create_app(make_settings(tmp_path, api={"contract": "v2"}))
     with TestClient(app) as http, Client(http_client=http) as client:
         paper_trade(client)
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        ("easyths.errors:BrokerUnavailable", "not_connected"),
+        ("easyths.errors:ControlNotFound", "ui_error"),
+        ("easyths.errors:BrokerRejected", "client_rejected"),
+    ],
+)
+def test_a_failed_query_says_why_in_2x_codes(
+    published: ModuleType, tmp_path: Path, fake: FakeBroker, monkeypatch: pytest.MonkeyPatch, error: str, code: str
+) -> None:
+    import importlib
+
+    module, name = error.split(":")
+    exc = getattr(importlib.import_module(module), name)
+
+    def broken() -> list:
+        raise exc("同花顺未登录")
+
+    monkeypatch.setattr(fake, "holdings", broken)
+    with _app(tmp_path, fake, "v2") as http:
+        result = attach(published, http).query_holdings(timeout=5)
+    assert result["success"] is False and result["status"] == "failed"
+    assert result["error_code"] == code and "同花顺未登录" in result["message"]

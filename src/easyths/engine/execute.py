@@ -47,9 +47,10 @@ def execute(op_cls: type[Operation], broker: Broker, rec: OperationRecord, model
 
 def unexpected(op_cls: type[Operation], rec: OperationRecord, exc: BaseException) -> Outcome:
     log.error("操作 %s (%s) 执行异常", rec.id, rec.name, exc_info=exc)
+    code = exc.error_code if isinstance(exc, EasyTHSError) else "INTERNAL"  # SeamError keeps its own
     if op_cls.places_order:
-        return Outcome(OpStatus.UNKNOWN, None, f"执行异常，结果未知: {exc}", error_code="INTERNAL")
-    return Outcome(OpStatus.FAILED, None, f"执行异常: {exc}", error_code="INTERNAL")
+        return Outcome(OpStatus.UNKNOWN, None, f"执行异常，结果未知: {exc}", error_code=code)
+    return Outcome(OpStatus.FAILED, None, f"执行异常: {exc}", error_code=code)
 
 
 def interrupted(op_cls: type[Operation], why: str) -> Outcome:

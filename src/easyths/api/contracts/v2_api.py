@@ -62,6 +62,11 @@ ERROR_MAP: dict[str, str] = {
     "OUTCOME_UNKNOWN": "timeout",
     "WATCHDOG_TIMEOUT": "timeout",  # 2.x: the watchdog's "操作执行超时" is a timeout
     "INTERNAL": "internal",
+    "SEAM_ERROR": "ui_error",  # the GUI driver could not find or read a control
+    "WINDOW_GONE": "ui_error",
+    "CONTROL_NOT_FOUND": "ui_error",
+    "GRID_UNAVAILABLE": "ui_error",
+    "JOURNAL_UNAVAILABLE": "internal",
     "RISK_LIMIT": "client_rejected",  # refused before it reached the client: still a refused order
     "TRADING_PAUSED": "client_rejected",
     "CONFIG_ERROR": "internal",
