@@ -1,18 +1,23 @@
-"""The published 2.0.7 `TradeClient` against this service in the v2 contract, on the sim."""
+"""The published 2.0.7 `TradeClient` against this service in the v2 contract, on the sim.
+
+The client runs unmodified against uvicorn on a loopback port: it catches `httpx` errors, so it
+must talk through its own `httpx.Client`, not through a test client built on another library.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import httpx
 import pytest
-from fastapi.testclient import TestClient
+from fastapi import FastAPI
 
 from easyths.api.app import create_app
 from easyths.brokers.sim import SimBroker
+from tests.client.conftest import LoopbackServer
 from tests.compat_2x.published import load_trade_client
 from tests.conftest import make_settings
 from tests.sim.support import open_broker
@@ -23,31 +28,15 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     return load_trade_client(tmp_path_factory.mktemp("easyths-2.0.7"))
 
 
-class _ToTestClient(httpx.BaseTransport):
-    """Forward the published client's httpx requests to the in-process TestClient.
-
-    Why not hand it the TestClient itself: Starlette's TestClient is built on httpx2 when that is
-    installed (the `mcp` package brings it), and the published client catches httpx's exceptions;
-    its errors must surface as the httpx types it was written for.
-    """
-
-    def __init__(self, http: TestClient) -> None:
-        self.http = http
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        reply = self.http.request(
-            request.method, str(request.url), headers=list(request.headers.multi_items()), content=request.read()
-        )
-        return httpx.Response(
-            reply.status_code, headers=list(reply.headers.multi_items()), content=reply.content, request=request
-        )
-
-
-def attach(published: ModuleType, http: TestClient) -> Any:
-    """A 2.x TradeClient whose HTTP client is the in-process one: same code, same requests."""
-    client = published.TradeClient(host="testserver", port=80, timeout=30)
-    client._client = httpx.Client(base_url="http://testserver", transport=_ToTestClient(http), timeout=30)
-    return client
+@contextmanager
+def serve(published: ModuleType, app: FastAPI) -> Iterator[Any]:
+    """The app on a free loopback port, and a 2.x TradeClient pointed at it."""
+    with LoopbackServer(app) as server:
+        client = published.TradeClient(host="127.0.0.1", port=server.port, timeout=30)
+        try:
+            yield client
+        finally:
+            client.close()
 
 
 @pytest.fixture
@@ -58,12 +47,7 @@ def sim(tmp_path: Path) -> Iterator[SimBroker]:
 
 
 @pytest.fixture
-def http(tmp_path: Path, sim: SimBroker) -> Iterator[TestClient]:
+def tc(published: ModuleType, tmp_path: Path, sim: SimBroker) -> Iterator[Any]:
     settings = make_settings(tmp_path, api={"contract": "v2"})
-    with TestClient(create_app(settings, broker=sim)) as client:
+    with serve(published, create_app(settings, broker=sim)) as client:
         yield client
-
-
-@pytest.fixture
-def tc(published: ModuleType, http: TestClient) -> Any:
-    return attach(published, http)

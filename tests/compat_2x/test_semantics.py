@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from easyths.api.app import create_app
-from tests.compat_2x.conftest import attach
+from tests.compat_2x.conftest import serve
 from tests.conftest import make_settings
 from tests.fakes import FakeBroker
 
@@ -19,27 +21,32 @@ V1 = {"X-EasyTHS-Contract": "v1"}
 ENVELOPE = {"success", "status", "message", "error_code", "current_used_account", "data", "timestamp"}
 
 
-def _app(tmp_path: Path, fake: FakeBroker, contract: str) -> TestClient:
+def _make(tmp_path: Path, fake: FakeBroker, contract: str) -> FastAPI:
     settings = make_settings(
         tmp_path, api={"contract": contract}, queue={"operation_timeout": 5, "reconcile_delays": [30]}
     )
-    return TestClient(create_app(settings, broker=fake))
+    return create_app(settings, broker=fake)
+
+
+def _app(tmp_path: Path, fake: FakeBroker, contract: str) -> TestClient:
+    return TestClient(_make(tmp_path, fake, contract))
 
 
 @pytest.fixture
-def held(tmp_path: Path, fake: FakeBroker) -> Iterator[tuple[TestClient, FakeBroker]]:
+def held(published: ModuleType, tmp_path: Path, fake: FakeBroker) -> Iterator[tuple[Any, FakeBroker]]:
     """A v2 service whose broker holds the first order until `fake.gate` is set."""
     fake.gate.clear()
-    with _app(tmp_path, fake, "v2") as http:
-        yield http, fake
-        fake.gate.set()
+    with serve(published, _make(tmp_path, fake, "v2")) as tc:
+        try:
+            yield tc, fake
+        finally:
+            fake.gate.set()  # before the server stops, so its shutdown never waits on the gate
 
 
 def test_status_is_null_success_until_final_and_result_times_out_with_408(
-    published: ModuleType, held: tuple[TestClient, FakeBroker]
+    published: ModuleType, held: tuple[Any, FakeBroker]
 ) -> None:
-    http, fake = held
-    tc = attach(published, http)
+    tc, fake = held
     running = tc.execute_operation("buy", {"stock_code": "600000", "price": 10.5, "quantity": 100})
     assert fake.entered.wait(5)
     queued = tc.execute_operation("holding_query", {}, priority=3)
@@ -66,8 +73,7 @@ def test_status_is_null_success_until_final_and_result_times_out_with_408(
 def test_an_unobserved_order_stays_unknown_never_success(published: ModuleType, tmp_path: Path) -> None:
     fake = FakeBroker()
     fake.unknown = True
-    with _app(tmp_path, fake, "v2") as http:
-        tc = attach(published, http)
+    with serve(published, _make(tmp_path, fake, "v2")) as tc:
         result = tc.buy("600000", 10.5, 100, timeout=5)
         assert result["success"] is None and result["status"] == "unknown"
         assert result["error_code"] == "timeout" and "勿直接重复提交" in result["message"]
@@ -189,7 +195,7 @@ def test_a_failed_query_says_why_in_2x_codes(
         raise exc("同花顺未登录")
 
     monkeypatch.setattr(fake, "holdings", broken)
-    with _app(tmp_path, fake, "v2") as http:
-        result = attach(published, http).query_holdings(timeout=5)
+    with serve(published, _make(tmp_path, fake, "v2")) as tc:
+        result = tc.query_holdings(timeout=5)
     assert result["success"] is False and result["status"] == "failed"
     assert result["error_code"] == code and "同花顺未登录" in result["message"]
