@@ -123,6 +123,22 @@ def test_a_sim_clock_advance_updates_the_page(page: Any, sim: LiveServer) -> Non
     page.wait_for_function(f"document.querySelector('#sim-clock').textContent === {expected!r}")
 
 
+def test_quotes_edited_on_the_page_move_the_account_and_the_equity_curve(page: Any, sim: LiveServer) -> None:
+    _open(page, sim.url)
+    for minutes, price in (("5", "10.80"), ("30", "11.20")):
+        page.fill("#q-code", "600000")
+        page.fill("#q-price", price)
+        page.click("#quote-form button")
+        page.wait_for_function(
+            f"document.querySelector(\"#quotes tr[data-quote='600000']\")?.textContent.includes('{price}')"
+        )
+        page.click(f"[data-advance-min='{minutes}']")
+        page.wait_for_function(f"document.querySelector(\"#holdings tbody\").textContent.includes('{price}')")
+    page.wait_for_function("JSON.parse(localStorage.getItem('easyths.equity.sim') || '[]').length >= 2")
+    assert page.locator("#equity polyline").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "dashboard-after-quotes.png"), full_page=True)
+
+
 def test_with_an_api_key_the_page_asks_for_it_and_keeps_it_for_the_session(page: Any, tmp_path: Path) -> None:
     server = _server(tmp_path / "keyed", api={"key": KEY})
     try:

@@ -779,7 +779,11 @@ async function main() {
   eventLoop();
   setInterval(pollTick, 2000);
   setInterval(refreshHealth, 10000);
-  setInterval(refreshAccount, Math.max(2, state.config.refresh_seconds) * 1000);
+  // Account queries run through the queue (on the ths backend, through the client's GUI): the timer
+  // only fills gaps between events, and only while someone is looking at the page.
+  setInterval(() => { if (document.visibilityState === "visible") refreshAccount(); },
+    Math.max(2, state.config.refresh_seconds) * 1000);
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") refreshAll(); });
 }
 
 main();
