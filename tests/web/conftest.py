@@ -31,8 +31,10 @@ _missing: list[str] = []
 __all__ = ["ARTIFACTS", "LiveServer"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Module-scoped: Playwright's sync API keeps an asyncio loop running in this thread while it is
+    open, which would break any later test that starts its own loop (anyio.run, asyncio tests)."""
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} 不存在：浏览器测试无法运行（apt-get install -y chromium）"
         if os.environ.get("CI"):
