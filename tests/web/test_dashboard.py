@@ -136,6 +136,7 @@ def test_quotes_edited_on_the_page_move_the_account_and_the_equity_curve(page: A
         page.wait_for_function(f"document.querySelector(\"#holdings tbody\").textContent.includes('{price}')")
     page.wait_for_function("JSON.parse(localStorage.getItem('easyths.equity.sim') || '[]').length >= 2")
     assert page.locator("#equity polyline").count() == 1
+    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard-after-quotes.png"), full_page=True)
 
 
