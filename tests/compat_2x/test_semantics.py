@@ -199,3 +199,13 @@ def test_a_failed_query_says_why_in_2x_codes(
         result = tc.query_holdings(timeout=5)
     assert result["success"] is False and result["status"] == "failed"
     assert result["error_code"] == code and "同花顺未登录" in result["message"]
+
+
+def test_the_journal_listing_names_statuses_the_2x_way(tmp_path: Path, fake: FakeBroker) -> None:
+    with _app(tmp_path, fake, "v2") as http:
+        op = http.post("/api/v1/operations/funds_query", json={}).json()["data"]["operation_id"]
+        assert http.get(f"/api/v1/operations/{op}/result").json()["status"] == "completed"
+        rows = http.get("/api/v1/queue/operations").json()["data"]["operations"]
+        assert rows[0]["operation_id"] == op and rows[0]["status"] == "completed" and rows[0]["success"] is True
+        v1 = http.get("/api/v1/queue/operations", headers=V1).json()["data"]["operations"]
+        assert v1[0]["status"] == "success"

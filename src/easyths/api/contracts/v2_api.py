@@ -241,6 +241,22 @@ def operation_body(rec: OperationRecord, accounts: AccountTracker | None = None)
     )
 
 
+def summary(rec: OperationRecord) -> dict[str, Any]:
+    """One line of the journal listing (an EasyTHS route) in 2.x terms: statuses and codes as 2.x
+    names them, times in its format; the result data itself is behind /result."""
+    return {
+        "operation_id": rec.id,
+        "name": rec.name,
+        "status": STATUS_MAP[rec.status],
+        "success": success_of(rec),
+        "error_code": failure_code(rec),
+        "message": (rec.result or {}).get("message") if rec.status is OpStatus.SUCCESS else rec.error,
+        "priority": rec.priority,
+        "created_at": timestamp(rec.created_at),
+        "finished_at": timestamp(rec.finished_at) if rec.finished_at else None,
+    }
+
+
 def submitted_body(rec: OperationRecord, queue_position: int, duplicate: bool) -> dict[str, Any]:
     data: dict[str, Any] = {"operation_id": rec.id, "queue_position": queue_position}
     if duplicate:
@@ -311,6 +327,7 @@ __all__ = [
     "operation_body",
     "queue_stats",
     "submitted_body",
+    "summary",
     "timeout_body",
     "timestamp",
 ]

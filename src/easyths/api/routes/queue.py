@@ -30,4 +30,6 @@ async def recent_operations(
 ) -> dict[str, Any]:
     """Most recent operations first, from the journal (optionally one status)."""
     records = reader.recent(status, limit)
+    if is_v2():
+        return ok({"operations": [v2_api.summary(r) for r in records], "count": len(records)})
     return ok({"operations": [status_view(r) for r in records], "count": len(records)})
