@@ -44,7 +44,7 @@ def _row(page: str, anchor: str) -> str:
 
 
 def test_the_site_builds_strictly(site: Path) -> None:
-    for page in ("index", "quickstart", "configuration", "cli", "operations", "errors", "sim", "ths-client",
+    for page in ("index", "quickstart", "configuration", "cli", "operations", "errors", "sim", "ths-client", "mcp",
                  "migration", "performance", "faq"):  # fmt: skip
         assert (site / f"{page}.html").is_file(), page
 

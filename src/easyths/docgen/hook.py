@@ -27,6 +27,12 @@ def _operations() -> str:
     return operations_markdown()
 
 
+def _mcp_tools() -> str:
+    from easyths.docgen.mcp import tools_markdown  # imports the mcp package: only when a page asks
+
+    return tools_markdown()
+
+
 def readme_benchmarks(readme: Path) -> str:
     """The README's benchmark section (headed with 基准/性能/benchmark), links made plain text."""
     text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
@@ -53,6 +59,7 @@ def _generators(config: Any) -> dict[str, Callable[[], str]]:
         "operations": _operations,
         "sim-boards": boards_markdown,
         "v2-fields": v2_fields_markdown,
+        "mcp-tools": _mcp_tools,
         "sim-phases": phases_markdown,
         "readme-benchmarks": lambda: readme_benchmarks(root / "README.md"),
     }
