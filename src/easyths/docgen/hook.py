@@ -16,7 +16,7 @@ from easyths.docgen.cli import cli_markdown
 from easyths.docgen.config import settings_markdown
 from easyths.docgen.errors import errors_markdown
 from easyths.docgen.migration import v2_fields_markdown
-from easyths.docgen.sim import boards_markdown, phases_markdown
+from easyths.docgen.sim import boards_markdown, marks_markdown, phases_markdown
 
 README_SECTION_WORDS = ("基准", "性能", "benchmark", "Benchmark")
 
@@ -61,6 +61,7 @@ def _generators(config: Any) -> dict[str, Callable[[], str]]:
         "v2-fields": v2_fields_markdown,
         "mcp-tools": _mcp_tools,
         "sim-phases": phases_markdown,
+        "sim-marks": marks_markdown,
         "readme-benchmarks": lambda: readme_benchmarks(root / "README.md"),
     }
 

@@ -62,19 +62,44 @@ def boards_markdown() -> str:
 
 
 def phases_markdown() -> str:
+    """Sample `session_phase` minute by minute over a trading day and group the runs, so the table
+    follows the rules whatever their internal layout."""
+    runs: list[tuple[time, time | None, rules.Phase]] = []
+    for minute in range(24 * 60):
+        at = time(minute // 60, minute % 60)
+        phase = rules.session_phase(at, True)
+        if runs and runs[-1][2] is phase:
+            continue
+        if runs:
+            runs[-1] = (runs[-1][0], at, runs[-1][2])
+        runs.append((at, None, phase))
+    yes = {True: "是", False: "否"}
     lines = ["| 时段 | 阶段 | 接受委托 | 接受撤单 |", "|---|---|---|---|"]
-    start = time(0, 0)
-    for end, phase in rules._BOUNDS:
-        lines.append(_phase_row(start, end, phase))
-        start = end
-    lines.append(_phase_row(start, None, rules.Phase.CLOSED))
+    for start, end, phase in runs:
+        span = f"{start:%H:%M}–{end:%H:%M}" if end else f"{start:%H:%M} 以后"
+        orders = yes[rules.accepts_orders(phase)]
+        if phase.name == "AFTER_HOURS":
+            orders = "仅盘后固定价格委托"
+        lines.append(f"| {span} | {phase.value} | {orders} | {yes[rules.accepts_cancels(phase)]} |")
     return "\n".join(lines) + "\n"
 
 
-def _phase_row(start: time, end: time | None, phase: rules.Phase) -> str:
-    span = f"{start:%H:%M}–{end:%H:%M}" if end else f"{start:%H:%M} 以后"
-    yes = {True: "是", False: "否"}
-    return f"| {span} | {phase.value} | {yes[rules.accepts_orders(phase)]} | {yes[rules.accepts_cancels(phase)]} |"
+# What the sim does at each instant of `rules.DAY_MARKS` (by Mark value).
+MARKS_ZH = {
+    "opening_match": "开盘集合竞价撮合：以成交量最大的价格一次性成交",
+    "continuous": "连续竞价开始（13:00 为午后恢复）：暂存的委托在此刻的价格笼子允许时进入撮合，条件单开始监控",
+    "closing_match": "收盘集合竞价撮合；当日未成交的普通委托全部失效",
+    "after_hours": "盘后固定价格交易按收盘价撮合",
+    "after_hours_end": "盘后固定价格委托失效",
+}
 
 
-__all__ = ["boards_markdown", "phases_markdown"]
+def marks_markdown() -> str:
+    marks = getattr(rules, "DAY_MARKS", ())
+    lines = ["| 时点 | 模拟券商做什么 |", "|---|---|"]
+    for at, mark in marks:
+        lines.append(f"| {at:%H:%M} | {MARKS_ZH.get(mark.value, mark.value)} |")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["boards_markdown", "marks_markdown", "phases_markdown"]
