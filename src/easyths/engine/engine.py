@@ -59,7 +59,9 @@ class Engine:
         self.registry = registry
         self.broker = broker
         self.settings = settings
-        self._cond = threading.Condition()
+        lock = threading.RLock()
+        self._cond = threading.Condition(lock)  # state changed: for wait_until and run_until_idle
+        self._work = threading.Condition(lock)  # a job is ready: wakes the worker, nobody else
         self._sched = Scheduler(settings.max_size)
         self._internal: deque[Callable[[], None]] = deque()
         self._listeners: list[Listener] = []
@@ -69,6 +71,8 @@ class Engine:
         self.reader = Reader(self._sched, journal, self._cond)
         self._worker = Worker(
             self._cond,
+            self._work,
+            threading.Condition(lock),
             broker,
             has_work=self._has_work,
             take=self._take,
@@ -190,7 +194,7 @@ class Engine:
         rec = self.journal.insert(rec)  # durable before it is visible or acknowledged
         with self._cond:
             self._sched.push(rec, model)
-            self._cond.notify_all()
+            self._work.notify()
         self._notify(rec)
         return Submitted(rec, position, duplicate=False)
 
@@ -276,7 +280,7 @@ class Engine:
     def _enqueue_internal(self, job: Callable[[], None]) -> None:
         with self._cond:
             self._internal.append(job)
-            self._cond.notify_all()
+            self._work.notify()
 
     def _run(self, taken: Taken, release: Release) -> None:
         op_cls = self.registry.get(taken.record.name)

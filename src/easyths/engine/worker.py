@@ -36,6 +36,8 @@ class Worker:
     def __init__(
         self,
         cond: threading.Condition,
+        work: threading.Condition,
+        watch: threading.Condition,
         broker: Broker,
         *,
         has_work: Callable[[], bool],
@@ -43,8 +45,17 @@ class Worker:
         on_overrun: Callable[[str], None],
         timeout: float,
     ) -> None:
-        """`has_work` and `take` are called with `cond` held; `on_overrun(key)` without it."""
+        """`cond` (state changed), `work` (a job is ready) and `watch` (the watchdog's) share one
+        lock. `has_work` and `take` are called with it held; `on_overrun(key)` without it.
+
+        Why separate conditions: a submit wakes the worker and nobody else; a transition wakes only
+        whoever waits for state (tests, `run_until_idle`); the watchdog is woken by nothing but its
+        own poll. Each needless wake-up is a thread hand-off and a fight for the GIL.
+        """
         self._cond = cond
+        self._work = work
+        self._watch = watch
+        self._poll = min(1.0, timeout / 4)
         self._broker = broker
         self._has_work = has_work
         self._take = take
@@ -70,7 +81,8 @@ class Worker:
         """Stop taking jobs, join the worker for `grace` seconds; the key still running, if any."""
         with self._cond:
             self._stopping = True
-            self._cond.notify_all()
+            for cond in (self._cond, self._work, self._watch):
+                cond.notify_all()
             thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(grace)
@@ -98,7 +110,7 @@ class Worker:
         while True:
             with self._cond:
                 while not self._stopping and gen == self._generation and not self._has_work():
-                    if not self._cond.wait(timeout=5.0):
+                    if not self._work.wait(timeout=5.0):
                         break  # idle: refresh the health cache below
                 if self._stopping or gen != self._generation:
                     return
@@ -111,8 +123,7 @@ class Worker:
         job = self._take()
         if job is not None:
             self._current = self._in_flight = (job.key, gen)
-            self._deadline = time.monotonic() + self.timeout
-            self._cond.notify_all()  # wake the watchdog
+            self._deadline = time.monotonic() + self.timeout  # the watchdog's poll will see it
         return job
 
     def _run(self, job: Job, gen: int) -> None:
@@ -164,13 +175,9 @@ class Worker:
         while True:
             with self._cond:
                 while not self._stopping:
-                    if self._current is None or self._deadline is None:
-                        self._cond.wait()
-                        continue
-                    left = self._deadline - time.monotonic()
-                    if left <= 0:
+                    if self._deadline is not None and self._deadline <= time.monotonic():
                         break
-                    self._cond.wait(left)
+                    self._watch.wait(self._poll)  # polls: a claim never has to wake this thread
                 if self._stopping:
                     return
                 assert self._current is not None

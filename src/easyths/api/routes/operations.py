@@ -122,7 +122,7 @@ async def operation_result(
             return JSONResponse(v2_api.timeout_body(engine.get(operation_id)), status_code=408)
         return v2_api.operation_body(rec, request.app.state.accounts)
     rec = await engine.wait(operation_id, timeout)
-    return result_body(rec)
+    return JSONResponse(result_body(rec))  # already JSON-safe: skip jsonable_encoder's walk of `-> Any`
 
 
 @router.delete("/{operation_id}")
