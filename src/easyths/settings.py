@@ -249,6 +249,17 @@ class McpSection(Section):
     )
 
 
+class EventsSection(Section):
+    """Live events at /api/v1/events and the metrics at /metrics (issue 11)."""
+
+    heartbeat: float = Field(
+        15.0, gt=0, le=300, description="事件流空闲时发送心跳注释的间隔（秒），防止代理或防火墙断开长连接"
+    )
+    keep: int = Field(
+        100_000, ge=100, description="事件表（journal.db 的 events）最多保留的条数；断线重连只能补发保留范围内的事件"
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EASYTHS_",
@@ -266,6 +277,7 @@ class Settings(BaseSettings):
     sim: SimSection = Field(default_factory=SimSection)
     web: WebSection = Field(default_factory=WebSection)
     mcp: McpSection = Field(default_factory=McpSection)
+    events: EventsSection = Field(default_factory=EventsSection)
     config_file: Path | None = Field(None, validation_alias=AliasChoices("config_file"), exclude=True)
 
     @classmethod
@@ -472,6 +484,12 @@ enabled = false
 allow_orders = false
 # easyths mcp（stdio）连接的服务地址；不设置时为 http://[api].host:[api].port
 # url = "http://127.0.0.1:7648"
+
+[events]
+# 实时事件流 /api/v1/events（SSE）：空闲时心跳间隔（秒）
+heartbeat = 15
+# 事件表最多保留的条数（断线重连按 Last-Event-ID 补发）
+keep = 100000
 """
 
 __all__ = ["EXAMPLE_CONFIG", "Settings", "load_settings"]

@@ -80,3 +80,14 @@ async def test_every_method_through_the_asgi_transport(sim_app: FastAPI) -> None
 async def test_every_method_over_loopback_http(loopback: LoopbackServer) -> None:
     async with AsyncClient(loopback.url) as client:
         await paper_trade(client)
+
+
+async def test_events_as_an_async_iterator(loopback: LoopbackServer) -> None:
+    async with AsyncClient(loopback.url) as client:
+        await client.funds()
+        seen = []
+        async for event in client.events(last_event_id=0):
+            seen.append((event.id, event.name, event.status))
+            if len(seen) == 3:
+                break
+    assert seen == [(1, "funds_query", "queued"), (2, "funds_query", "running"), (3, "funds_query", "success")]

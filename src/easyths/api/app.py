@@ -19,9 +19,13 @@ from easyths.api.contracts.v2_api import AccountTracker
 from easyths.api.deps import require_auth
 from easyths.api.docs import install_docs
 from easyths.api.envelope import install_error_handlers
+from easyths.api.metrics import Metrics
+from easyths.api.metrics import router as metrics_router
+from easyths.api.routes import events as events_routes
 from easyths.api.routes import operations, queue, system
 from easyths.brokers.base import Broker
 from easyths.engine.engine import Engine
+from easyths.engine.events import EventLog
 from easyths.engine.journal import Journal
 from easyths.operations.registry import Registry
 from easyths.settings import Settings
@@ -58,6 +62,12 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
         app.state.health = engine  # HealthSource: the broker's health as the worker last saw it
         app.state.registry = registry
         _track_accounts(app, engine, active)
+        events = EventLog(settings.home / "journal.db", keep=settings.events.keep)
+        engine.add_listener(events.on_operation)  # before start: recovery transitions are events too
+        if hasattr(active, "add_event_sink"):
+            active.add_event_sink(events.on_broker_event)  # sim fills, condition triggers, expiries
+        app.state.events = events
+        app.state.metrics.watch(engine, journal.path)
         engine.start()
         log.info("EasyTHS %s 已启动，后端 %s，数据目录 %s", __version__, active.backend, settings.home)
         mcp_running = getattr(app.state, "mcp_running", None)  # `/mcp`'s session manager, when enabled
@@ -66,6 +76,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
                 yield
         finally:
             engine.shutdown()
+            events.close()
             journal.close()
             if given is None:
                 active.close()
@@ -89,7 +100,8 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
         origins = [o.strip() for o in settings.api.cors_origins.split(",") if o.strip()]
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
     auth = [Depends(require_auth)]
-    for router in (system.router, operations.router, queue.router):
+    app.state.metrics = Metrics()
+    for router in (system.router, operations.router, queue.router, events_routes.router, metrics_router):
         app.include_router(router, dependencies=auth)
     if backend == "sim":
         from easyths.api.routes import sim

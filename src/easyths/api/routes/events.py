@@ -1,0 +1,97 @@
+"""`GET /api/v1/events`: live events as server-sent events, replayable by id.
+
+Each event is one `id:` line (its number in the journal's events table) and one `data:` line of
+JSON (`type`, `operation_id`, `name`, `status`, `at` and the event's own fields). `Last-Event-ID`
+(the header browsers send when they reconnect, or the `last_event_id` query) first replays what is
+stored after that id, then the stream goes live; without it the stream starts with new events.
+Comment lines (`: ping`) every `[events].heartbeat` seconds keep proxies from closing it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import StreamingResponse
+
+from easyths.engine.events import EventLog
+from easyths.errors import InvalidParams
+
+router = APIRouter(prefix="/api/v1", tags=["事件"])
+
+REPLAY_PAGE = 1000
+
+
+def frame(event: dict[str, Any]) -> str:
+    return f"id: {event['id']}\ndata: {json.dumps(event, ensure_ascii=False, separators=(',', ':'))}\n\n"
+
+
+def _cursor(query: int | None, header: str | None) -> int | None:
+    if query is not None:
+        return query
+    if header is None or not header.strip():
+        return None
+    try:
+        return max(int(header.strip()), 0)
+    except ValueError:
+        raise InvalidParams(
+            "Last-Event-ID 必须是事件编号（整数）", details=[{"field": "Last-Event-ID", "message": "必须是整数"}]
+        ) from None
+
+
+async def stream(request: Request, log: EventLog, cursor: int | None, heartbeat: float) -> AsyncIterator[str]:
+    sub = log.subscribe()  # before the replay, so nothing committed in between is missed
+    try:
+        yield f"retry: 2000\n: EasyTHS 事件流，从 {cursor if cursor is not None else '最新'} 之后开始\n\n"
+        if cursor is not None:
+            while True:
+                page = await asyncio.to_thread(log.since, cursor, REPLAY_PAGE)
+                for event in page:
+                    cursor = event["id"]
+                    yield frame(event)
+                if len(page) < REPLAY_PAGE:
+                    break
+        while not sub.lagging:
+            try:
+                event = await asyncio.wait_for(sub.queue.get(), heartbeat)
+            except TimeoutError:
+                if await request.is_disconnected():
+                    return
+                yield ": ping\n\n"
+                continue
+            if cursor is not None and event["id"] <= cursor:
+                continue  # already sent by the replay
+            cursor = event["id"]
+            yield frame(event)
+        # too far behind: end the stream; the client reconnects with Last-Event-ID and replays
+    finally:
+        log.unsubscribe(sub)
+
+
+@router.get(
+    "/events",
+    summary="实时事件流（SSE）：操作状态变化、成交、条件单触发",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "text/event-stream，每条事件一个 JSON"}},
+)
+async def events(
+    request: Request,
+    last_event_id: Annotated[
+        int | None, Query(ge=0, description="从这个事件编号之后开始补发（与 Last-Event-ID 请求头相同）")
+    ] = None,
+    last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID", include_in_schema=False)] = None,
+) -> StreamingResponse:
+    log: EventLog = request.app.state.events
+    heartbeat = request.app.state.settings.events.heartbeat
+    cursor = _cursor(last_event_id, last_event_id_header)
+    return StreamingResponse(
+        stream(request, log, cursor, heartbeat),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+__all__ = ["router"]

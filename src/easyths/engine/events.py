@@ -1,0 +1,213 @@
+"""The event log: operation transitions and broker events, numbered, stored, and fanned out live.
+
+Why its own writer thread: events come from the event loop (submit, cancel), the worker (running,
+finished) and the sim (fills, triggers, from whatever thread moves the market). None of them may
+wait on SQLite, so `append()` only puts the event on a queue; one thread writes batches to the
+`events` table of the journal database, and only after the commit hands each event, now with its
+id, to the live subscribers. An id therefore always names a stored event: a client that
+reconnects with `Last-Event-ID` gets exactly what it missed from the table, then the live feed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import queue
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from easyths.engine.records import OperationRecord, jsonable, now
+
+log = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    type TEXT NOT NULL,
+    operation_id TEXT,
+    data TEXT NOT NULL
+);
+"""
+BATCH = 500
+SUBSCRIBER_BACKLOG = 10_000  # a client this far behind is dropped; it reconnects and replays
+
+
+def operation_event(rec: OperationRecord) -> dict[str, Any]:
+    """An operation's state change as an event (the `operation` type)."""
+    event: dict[str, Any] = {
+        "type": "operation",
+        "operation_id": rec.id,
+        "name": rec.name,
+        "status": rec.status.value,
+        "at": rec.updated_at.isoformat(),
+        "priority": rec.priority,
+    }
+    if rec.status.finished:
+        event["error"] = rec.error
+        if rec.result is not None:
+            event["result"] = {k: rec.result.get(k) for k in ("success", "data", "message", "error_code")}
+    return event
+
+
+def broker_event(event: dict[str, Any]) -> dict[str, Any]:
+    """A broker's event (fill, condition_triggered, order_expired …) in the common shape."""
+    return {"operation_id": None, "name": None, "status": None, "at": now().isoformat(), **event}
+
+
+@dataclass(eq=False)
+class Subscription:
+    loop: asyncio.AbstractEventLoop
+    queue: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+    lagging: bool = False
+
+    def offer(self, event: dict[str, Any]) -> None:
+        """Runs on the subscriber's loop."""
+        if self.queue.qsize() >= SUBSCRIBER_BACKLOG:
+            self.lagging = True
+            return
+        self.queue.put_nowait(event)
+
+
+class EventLog:
+    def __init__(self, path: Path, *, keep: int = 100_000) -> None:
+        self.keep = keep
+        self._db = self._connect(path)
+        self._db.executescript(SCHEMA)
+        self._read_lock = threading.Lock()
+        self._reader = self._connect(path)
+        self._queue: queue.SimpleQueue[dict[str, Any] | threading.Event | None] = queue.SimpleQueue()
+        self._subs: set[Subscription] = set()
+        self._subs_lock = threading.Lock()
+        self._since_prune = 0
+        self._thread = threading.Thread(target=self._run, name="easyths-events", daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA busy_timeout=5000")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    # producers (any thread, never blocks) ----------------------------------------------------------
+    def append(self, event: dict[str, Any]) -> None:
+        self._queue.put(event)
+
+    def on_operation(self, rec: OperationRecord) -> None:
+        """`engine.add_listener(log.on_operation)`."""
+        self.append(operation_event(rec))
+
+    def on_broker_event(self, event: dict[str, Any]) -> None:
+        """`broker.add_event_sink(log.on_broker_event)`."""
+        self.append(broker_event(event))
+
+    # consumers --------------------------------------------------------------------------------------
+    def subscribe(self) -> Subscription:
+        sub = Subscription(asyncio.get_running_loop())
+        with self._subs_lock:
+            self._subs.add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        with self._subs_lock:
+            self._subs.discard(sub)
+
+    def since(self, last_id: int, limit: int = 1000) -> list[dict[str, Any]]:
+        """Stored events after `last_id`, oldest first (blocking: call it from a thread)."""
+        with self._read_lock:
+            rows = self._reader.execute(
+                "SELECT id, data FROM events WHERE id > ? ORDER BY id LIMIT ?", (last_id, limit)
+            ).fetchall()
+        return [{"id": row[0], **json.loads(row[1])} for row in rows]
+
+    def last_id(self) -> int:
+        with self._read_lock:
+            return int(self._reader.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until everything appended so far is stored and published (tests, shutdown)."""
+        done = threading.Event()
+        self._queue.put(done)
+        return done.wait(timeout)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(10)
+        self._db.close()
+        with self._read_lock:
+            self._reader.close()
+
+    # the writer thread --------------------------------------------------------------------------------
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            batch: list[dict[str, Any]] = []
+            markers: list[threading.Event] = []
+            stop = False
+            while True:
+                if item is None:
+                    stop = True
+                elif isinstance(item, threading.Event):
+                    markers.append(item)
+                else:
+                    batch.append(item)
+                if stop or len(batch) >= BATCH:
+                    break
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            if batch:
+                try:
+                    self._publish(self._store(batch))
+                except Exception:  # a full disk must not take the service down; events are best effort
+                    log.exception("写入事件失败（%d 条已丢弃）", len(batch))
+            for marker in markers:
+                marker.set()
+            if stop:
+                return
+
+    def _store(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        stored: list[dict[str, Any]] = []
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            for event in batch:
+                data = jsonable(event)
+                cur = self._db.execute(
+                    "INSERT INTO events (at, type, operation_id, data) VALUES (?, ?, ?, ?)",
+                    (str(data.get("at")), str(data.get("type")), data.get("operation_id"), _dumps(data)),
+                )
+                stored.append({"id": cur.lastrowid, **data})
+            self._since_prune += len(batch)
+            if self._since_prune >= 1000:
+                self._since_prune = 0
+                self._db.execute("DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?", (self.keep,))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return stored
+
+    def _publish(self, events: list[dict[str, Any]]) -> None:
+        with self._subs_lock:
+            subs = list(self._subs)
+        for sub in subs:
+            for event in events:
+                try:
+                    sub.loop.call_soon_threadsafe(sub.offer, event)
+                except RuntimeError:  # its loop closed: the client is gone
+                    self.unsubscribe(sub)
+                    break
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+__all__ = ["EventLog", "Subscription", "broker_event", "operation_event"]
