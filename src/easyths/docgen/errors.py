@@ -36,6 +36,12 @@ MEANINGS_ZH = {
     "BrokerRejected": "券商拒绝，message 为其原文（如 可用股份不足、超出涨跌停）→ 操作状态 failed",
     "BrokerUnavailable": "无法与客户端交互：未启动、未登录、窗口消失 → 操作状态 failed",
     "OutcomeUnknown": "没有看到确定的结论，可能已下单 → 操作状态 unknown，之后与当日委托核对，绝不自动重下",
+    "RiskDenied": "风控拒绝（[risk]）：details 给出规则（rule）、实际值（value）与上限（limit）；委托未进入队列",
+    "TradingPaused": "交易已暂停（紧急停止开关）：暂停期间拒绝所有下单类操作，查询照常",
+    "ClientForbidden": "来源地址不在允许列表（[api].allowed_ips）中",
+    "RateLimited": "请求过于频繁（[api].rate_limit），稍后重试",
+    "PayloadTooLarge": "请求体超过上限（[api].max_body_bytes）",
+    "StartupError": "启动检查失败（端口被占用、数据目录已被另一个实例使用、数据库损坏等）：进程以说明中的退出码退出",
     # the SDK's side (easyths.Client): error_code and http_status are those of the response received
     "ApiError": "服务返回了错误响应；error_code、message、details、http_status 都取自响应",
     "OperationFailed": "操作结束但没有成功（failed / unknown / cancelled）；error_code 为 OPERATION_<状态>",
