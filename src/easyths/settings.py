@@ -208,7 +208,9 @@ class SimSection(Section):
     )
     # 可当日回转（T+0）的基金代码；可转债与逆回购按品种自动 T+0
     t0_codes: list[str] = Field(
-        default_factory=list, description="可当日回转（T+0）的基金代码；可转债与逆回购按品种自动 T+0"
+        default_factory=list,
+        description="追加的可当日回转（T+0）基金代码（内置名单见 domain/data/funds_t0.csv）；"
+        "可转债与逆回购按品种自动 T+0",
     )
     # 成本价算法：diluted（摊薄成本，卖出盈亏计入成本）或 average（买入均价）
     cost_basis: Literal["diluted", "average"] = Field(
@@ -217,6 +219,21 @@ class SimSection(Section):
     repo_day_basis: int = Field(365, ge=360, le=366, description="逆回购计息的年天数基准")
     live_timeout: float = Field(3.0, gt=0, description="live 行情请求的超时（秒）")
     fees: SimFees = Field(default_factory=SimFees, description="模拟券商的费用，见 [sim.fees]")
+    limit20_codes: list[str] = Field(
+        default_factory=list, description="追加的涨跌幅 20% 基金代码（内置名单之外，见 domain/data/funds_limit20.csv）"
+    )
+    shipped_fund_lists: bool = Field(
+        True, description="是否使用内置的 20% 涨跌幅基金名单和 T+0 基金名单（名单未与交易所核对，可关闭后自行配置）"
+    )
+    reference_dir: Path | None = Field(
+        None,
+        description="参考数据目录（证券名称、上市日期、基金名单），其中的文件按代码覆盖内置数据；"
+        "默认 $EASYTHS_HOME/reference，easyths refresh-data 写入这里",
+    )
+    ipo_free_days: int = Field(5, ge=0, le=20, description="主板、创业板、科创板新股上市后无涨跌幅限制的交易日数")
+    bse_ipo_free_days: int = Field(
+        1, ge=0, le=20, description="北交所新股上市后无涨跌幅限制的交易日数（资料标注为未核实，默认仅上市首日）"
+    )
     after_hours_windows: list[str] = Field(
         default_factory=lambda: ["09:30-11:30", "13:00-15:30"],
         description="盘后固定价格交易的申报时间段（上交所规则；深交所为 9:15 起，未核实，可按券商调整）",

@@ -176,6 +176,24 @@ def mcp_command(
     serve_stdio(settings)
 
 
+@app.command("refresh-data")
+def refresh_data_command(
+    config: Annotated[Path | None, typer.Option("--config", help="配置文件路径（默认 ./config.toml）")] = None,
+) -> None:
+    """从上交所、深交所公开的股票列表下载证券名称与上市日期（需联网），供模拟券商使用。"""
+    from easyths.brokers.sim.refdata import refresh
+    from easyths.errors import EasyTHSError
+
+    settings = load_settings(config)
+    directory = settings.sim.reference_dir or settings.home / "reference"
+    try:
+        target = refresh(directory)
+    except EasyTHSError as exc:
+        console.print(f"[red]更新失败: {exc.message}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"已写入 {target}")
+
+
 client_commands.register(app)  # buy, sell, funds, holdings, orders, cancel, ops (on the SDK)
 
 

@@ -37,11 +37,14 @@ def is_st(name: str | None) -> bool:
     return bool(name) and "ST" in name.upper()
 
 
-def limit_rate(inst: Instrument, trade_date: date, name: str | None = None) -> Decimal | None:
-    """The daily limit as a fraction, or None when the instrument has none (repo)."""
-    if inst.board is Board.REPO:
+def limit_rate(
+    inst: Instrument, trade_date: date, name: str | None = None, *, limit20: bool = False, first_days: bool = False
+) -> Decimal | None:
+    """The daily limit as a fraction, or None when the instrument has none (repo; a stock in its
+    first days after listing, `first_days`). `limit20`: a fund on the exchange's 20% list."""
+    if inst.board is Board.REPO or first_days:
         return None
-    if inst.board in (Board.CHINEXT, Board.STAR, Board.CONVERTIBLE):
+    if inst.board in (Board.CHINEXT, Board.STAR, Board.CONVERTIBLE) or (inst.board is Board.FUND and limit20):
         return Decimal("0.20")
     if inst.board is Board.BSE:
         return Decimal("0.30")
@@ -51,10 +54,16 @@ def limit_rate(inst: Instrument, trade_date: date, name: str | None = None) -> D
 
 
 def price_limits(
-    inst: Instrument, prev_close: Decimal, trade_date: date, name: str | None = None
+    inst: Instrument,
+    prev_close: Decimal,
+    trade_date: date,
+    name: str | None = None,
+    *,
+    limit20: bool = False,
+    first_days: bool = False,
 ) -> tuple[Decimal, Decimal] | None:
     """(limit_down, limit_up) rounded half-up to the tick, or None without a limit."""
-    rate = limit_rate(inst, trade_date, name)
+    rate = limit_rate(inst, trade_date, name, limit20=limit20, first_days=first_days)
     if rate is None:
         return None
     down = round_half_up(prev_close * (1 - rate), inst.tick)
@@ -292,6 +301,14 @@ def sell_quantity_error(inst: Instrument, quantity: int, available: int) -> str 
     return f"卖出数量错误：不足{inst.buy_min}的零股部分须一次性卖出"
 
 
+def ipo_free_days(inst: Instrument, main: int = 5, bse: int = 1) -> int:
+    """Trading days after listing without a price limit: 5 on the main board, ChiNext and STAR
+    (registration regime), the listing day on BSE (§3.2, BSE UNVERIFIED: configurable)."""
+    if inst.kind is not Kind.STOCK:
+        return 0
+    return bse if inst.board is Board.BSE else main
+
+
 def is_t_plus_zero(inst: Instrument, t0_codes: Collection[str] = ()) -> bool:
     """CBs (and repo) by board; T+0 funds from configuration, since the list is per fund (§4)."""
     return inst.t_plus_zero or inst.code in t0_codes
@@ -316,6 +333,7 @@ __all__ = [
     "after_hours_eligible",
     "cage_bounds",
     "in_windows",
+    "ipo_free_days",
     "is_st",
     "is_t_plus_zero",
     "limit_message",

@@ -77,7 +77,7 @@ def freeze_shares(ctx: SimContext, account: str, code: str, quantity: int) -> No
 
 def apply_buy(ctx: SimContext, account: str, code: str, name: str, qty: int, amount: Decimal, fees: Decimal) -> None:
     """Shares bought are in 股票余额 at once and in 可用余额 only for T+0 instruments."""
-    t0 = is_t_plus_zero(classify(code), ctx.settings.t0_codes)
+    t0 = is_t_plus_zero(classify(code), ctx.t0_codes())
     cost = amount + fees
     pos = position(ctx, account, code)
     if pos is None:
@@ -181,7 +181,7 @@ def holdings_rows(ctx: SimContext, account: str) -> list[Row]:
         rows.append(
             {
                 "证券代码": pos["code"],
-                "证券名称": pos["name"],
+                "证券名称": pos["name"] or ctx.name_of(pos["code"]),
                 "股票余额": balance,
                 "可用余额": pos["available"],
                 "冻结数量": pos["frozen"],

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from easyths.brokers.base import (
@@ -73,7 +74,8 @@ class SimBroker(SimControl):
             clock = WallClock() if self.settings.clock == "wall" else VirtualClock(parse_start(self.settings.start))
         self.clock = clock
         self.quotes = quotes or _source_for(self.settings)
-        self.ctx = SimContext(self.store, self.settings, clock)
+        reference_dir = self.settings.reference_dir or Path(path).parent / "reference"
+        self.ctx = SimContext(self.store, self.settings, clock, reference_dir=reference_dir)
         self._sinks: list[EventSink] = []
         self.store.after_commit = self._deliver
         self.store.after_rollback = self.ctx.outbox.clear

@@ -18,7 +18,7 @@ from easyths.brokers.sim import account, entry
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.quotes import ask_of, bid_of, get_quote
 from easyths.domain.codes import classify
-from easyths.domain.rules import Phase, price_limits, round_half_up
+from easyths.domain.rules import Phase, round_half_up
 from easyths.errors import BrokerRejected
 
 WAITING = "未触发"
@@ -139,7 +139,7 @@ def _fire(ctx: SimContext, cond: sqlite3.Row, quote: sqlite3.Row) -> None:
     side = Side(cond["side"])
     inst = classify(cond["code"])
     price = round_half_up(ask_of(quote) if side is Side.BUY else bid_of(quote), inst.tick)
-    band = price_limits(inst, quote["prev_close"], ctx.today(), quote["name"])
+    band = ctx.limits(inst, quote["prev_close"], quote["name"])
     if band is not None:
         price = min(max(price, band[0]), band[1])
     qty = cond["quantity"]

@@ -11,13 +11,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from easyths.brokers.sim.clock import Clock
 from easyths.brokers.sim.ledger import Ledger
 from easyths.brokers.sim.store import Store
-from easyths.domain import calendar
-from easyths.domain.rules import FeeSchedule, Phase, session_phase
+from easyths.domain import calendar, reference
+from easyths.domain.codes import Instrument
+from easyths.domain.reference import ReferenceData, trading_day_of_listing
+from easyths.domain.rules import FeeSchedule, Phase, ipo_free_days, price_limits, session_phase
 from easyths.settings import SimSection
 
 
@@ -29,6 +33,7 @@ class SimContext:
     outbox: list[dict[str, Any]] = field(default_factory=list)
     _ledger: Ledger | None = None
     _at: datetime | None = None  # while a past instant (09:25, 15:00…) is processed, it is "now"
+    reference_dir: Path | None = None  # `easyths refresh-data` output, over the shipped data
 
     @property
     def fees(self) -> FeeSchedule:
@@ -40,6 +45,26 @@ class SimContext:
         if self._ledger is None:
             self._ledger = Ledger(self.store, self.fees)
         return self._ledger
+
+    @property
+    def reference(self) -> ReferenceData:
+        return reference.load(self.reference_dir, shipped_fund_lists=self.settings.shipped_fund_lists)
+
+    def name_of(self, code: str) -> str:
+        return self.reference.name(code) or ""
+
+    def t0_codes(self) -> frozenset[str]:
+        return self.reference.t0 | frozenset(self.settings.t0_codes)
+
+    def limits(self, inst: Instrument, prev_close: Decimal, name: str | None) -> tuple[Decimal, Decimal] | None:
+        """Today's band: the 20% fund list and the first days after listing from the reference."""
+        day = self.today()
+        limit20 = inst.code in self.reference.limit20 or inst.code in self.settings.limit20_codes
+        listed = self.reference.listing_date(inst.code)
+        nth = trading_day_of_listing(listed, day) if listed else None
+        free = ipo_free_days(inst, self.settings.ipo_free_days, self.settings.bse_ipo_free_days)
+        first_days = nth is not None and nth <= free
+        return price_limits(inst, prev_close, day, name, limit20=limit20, first_days=first_days)
 
     def now(self) -> datetime:
         return self._at if self._at is not None else self.clock.now()

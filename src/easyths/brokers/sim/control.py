@@ -170,7 +170,7 @@ class SimControl:
             return quote_dict(self._apply_quote(Quote(stock_code, price, prev_close, name, bid, ask, volume)))
 
     def _apply_quote(self, quote: Quote) -> Any:
-        row = upsert_quote(self.store, quote, self.clock.now())
+        row = upsert_quote(self.store, quote, self.clock.now(), self.ctx.name_of(quote.code))
         phase = self.ctx.phase()
         if phase is Phase.CONTINUOUS:
             book.match_code(self.ctx, quote.code)

@@ -29,7 +29,6 @@ from easyths.domain.rules import (
     in_windows,
     limit_message,
     parse_windows,
-    price_limits,
     sell_quantity_error,
     time_rejection,
     trade_fees,
@@ -144,7 +143,7 @@ def place_limit(ctx: SimContext, acct: str, side: Side, code: str, price: Decima
     if side is Side.BUY and (error := inst.buy_quantity_error(qty)):
         raise BrokerRejected(error)
     quote = quote_or_reject(ctx, code)
-    band = price_limits(inst, quote["prev_close"], now.date(), quote["name"])
+    band = ctx.limits(inst, quote["prev_close"], quote["name"])
     if band is not None and not band[0] <= price <= band[1]:
         return Entry(record_rejected(ctx, acct, side, code, price, qty, limit_message(band)), limit_message(band))
     held = False
@@ -205,7 +204,7 @@ def place_market(ctx: SimContext, acct: str, side: Side, code: str, qty: int, st
     if qty > inst.max_market_qty or (side is Side.BUY and inst.buy_quantity_error(qty)):
         raise BrokerRejected(inst.buy_quantity_error(qty) or f"{code}市价委托数量不得超过{inst.max_market_qty}")
     quote = quote_or_reject(ctx, code)
-    band = price_limits(inst, quote["prev_close"], now.date(), quote["name"])
+    band = ctx.limits(inst, quote["prev_close"], quote["name"])
     if band is None:
         raise BrokerRejected("该证券不支持市价委托")
     if strategy is MarketStrategy.OWN_BEST:  # 本方最优: a limit order at our side's best price

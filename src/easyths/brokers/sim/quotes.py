@@ -200,14 +200,15 @@ def get_quote(store: Store, code: str) -> sqlite3.Row | None:
     return store.one("SELECT * FROM quotes WHERE code = ?", code)
 
 
-def upsert_quote(store: Store, quote: Quote, now: datetime) -> sqlite3.Row:
-    """Merge a snapshot into the book: a missing name or prev_close keeps the previous one."""
+def upsert_quote(store: Store, quote: Quote, now: datetime, default_name: str = "") -> sqlite3.Row:
+    """Merge a snapshot into the book: a missing name or prev_close keeps the previous one; a code
+    never named gets `default_name` (the reference data's)."""
     old = get_quote(store, quote.code)
-    name = quote.name or (old["name"] if old else "")
+    name = quote.name or (old["name"] if old and old["name"] else default_name)
     prev_close = quote.prev_close or (old["prev_close"] if old else quote.price)
     store.run(
-        "INSERT OR REPLACE INTO quotes (code, name, price, prev_close, bid, ask, volume, bid_left, ask_left, updated)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO quotes (code, name, price, prev_close, bid, ask, volume, bid_left, ask_left, updated,"
+        " close_price) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         quote.code,
         name,
         quote.price,
@@ -218,6 +219,7 @@ def upsert_quote(store: Store, quote: Quote, now: datetime) -> sqlite3.Row:
         quote.volume,
         quote.volume,
         now.isoformat(),
+        old["close_price"] if old else None,  # the day's close stays through after-hours quotes
     )
     row = get_quote(store, quote.code)
     assert row is not None
@@ -255,7 +257,10 @@ def take_volume(store: Store, code: str, side: str, qty: int) -> None:
 
 def roll_quotes(store: Store) -> None:
     """A new session: yesterday's last price becomes the previous close; the book is refreshed."""
-    store.run("UPDATE quotes SET prev_close = price, bid = NULL, ask = NULL, bid_left = volume, ask_left = volume")
+    store.run(
+        "UPDATE quotes SET prev_close = price, bid = NULL, ask = NULL, bid_left = volume, ask_left = volume,"
+        " close_price = NULL"
+    )
 
 
 __all__ = [
