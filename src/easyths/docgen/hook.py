@@ -33,6 +33,12 @@ def _mcp_tools() -> str:
     return tools_markdown()
 
 
+def _metrics() -> str:
+    from easyths.docgen.metrics import metrics_markdown  # runs the sim: only when a page asks
+
+    return metrics_markdown()
+
+
 def readme_benchmarks(readme: Path) -> str:
     """The README's benchmark section (headed with 基准/性能/benchmark), links made plain text."""
     text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
@@ -60,6 +66,7 @@ def _generators(config: Any) -> dict[str, Callable[[], str]]:
         "sim-boards": boards_markdown,
         "v2-fields": v2_fields_markdown,
         "mcp-tools": _mcp_tools,
+        "metrics": _metrics,
         "sim-phases": phases_markdown,
         "sim-marks": marks_markdown,
         "readme-benchmarks": lambda: readme_benchmarks(root / "README.md"),
