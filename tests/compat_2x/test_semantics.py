@@ -162,6 +162,7 @@ def test_openapi_shows_the_result_schemas_of_the_configured_contract(
     else:
         assert "合同编号" in buy["properties"]
         assert "可用余额" in holdings["properties"]["holdings"]["items"]["properties"]
+    assert doc["paths"]["/api/v1/operations/buy"]["post"]["x-result-schema"] == per_op["buy"]
     route = doc["paths"]["/api/v1/operations/{operation_id}/result"]["get"]["responses"]["200"]
     assert contract in route["description"]
 

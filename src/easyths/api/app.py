@@ -93,8 +93,8 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(ContractMiddleware, default=settings.api.contract)
-    contract_openapi.install(app, settings.api.contract)
     openapi_ops.install(app, registry)  # every operation's params model in /openapi.json
+    contract_openapi.install(app, settings.api.contract)  # after: annotates the per-operation paths
     install_docs(app)
     if settings.api.cors_origins:
         origins = [o.strip() for o in settings.api.cors_origins.split(",") if o.strip()]

@@ -81,6 +81,14 @@ def install(app: FastAPI, contract: Contract) -> None:
         schema.setdefault("components", {}).setdefault("schemas", {}).update(components)
         schema["x-easyths-contract"] = contract
         schema["x-result-schemas"] = per_op
+        for op, ref in per_op.items():  # the per-operation submit paths, when documented
+            post = schema.get("paths", {}).get(f"/api/v1/operations/{op}", {}).get("post")
+            if post is not None:
+                post["x-result-schema"] = ref
+                name = ref["$ref"].rsplit("/", 1)[1]
+                post["description"] = (post.get("description") or "") + (
+                    f"\n\n结果（/result 的 data，{contract} 契约）的结构见组件 `{name}`。"
+                )
         route = schema.get("paths", {}).get(RESULT_PATH, {}).get("get")
         if route is not None:
             data = {"oneOf": list(per_op.values())}
