@@ -14,6 +14,13 @@
     │   ├── WindowGone         the client's window (or the dialog a handle points into) is gone
     │   ├── ControlNotFound    no control matched the locator within the timeout
     │   └── GridUnavailable    this way of reading a grid does not work on this client build
+    ├── RiskDenied             a pre-trade risk rule refused the order, nothing queued (HTTP 403)
+    ├── TradingPaused          the kill switch is on: orders refused, queries run (HTTP 503)
+    ├── ClientForbidden        the client address is not in [api].allowed_ips (HTTP 403)
+    ├── RateLimited            the client exceeded [api].rate_limit requests/minute (HTTP 429)
+    ├── PayloadTooLarge        the request body exceeds [api].max_body_bytes (HTTP 413)
+    ├── StartupError           start-up cannot proceed (folder locked, port busy, corrupt db);
+    │                          carries the process exit code documented in the README
     └── BrokerError            raised by a broker while running an operation
         ├── BrokerRejected     the broker/client refused, with its own wording → status failed
         ├── BrokerUnavailable  client not reachable, not logged in, died → status failed
@@ -114,6 +121,43 @@ class GridUnavailable(SeamError):
     error_code = "GRID_UNAVAILABLE"
 
 
+class RiskDenied(EasyTHSError):
+    """`details` names the rule (`rule`) and the values that broke it (`value`, `limit`)."""
+
+    error_code = "RISK_LIMIT"
+    http_status = 403
+
+
+class TradingPaused(EasyTHSError):
+    error_code = "TRADING_PAUSED"
+    http_status = 503
+
+
+class ClientForbidden(EasyTHSError):
+    error_code = "IP_FORBIDDEN"
+    http_status = 403
+
+
+class RateLimited(EasyTHSError):
+    error_code = "RATE_LIMITED"
+    http_status = 429
+
+
+class PayloadTooLarge(EasyTHSError):
+    error_code = "PAYLOAD_TOO_LARGE"
+    http_status = 413
+
+
+class StartupError(EasyTHSError):
+    """Start-up stops with `message` (what is wrong and what to do) and exits with `exit_code`."""
+
+    error_code = "STARTUP_ERROR"
+
+    def __init__(self, message: str, *, exit_code: int, details: Any = None) -> None:
+        super().__init__(message, details=details)
+        self.exit_code = exit_code
+
+
 class BrokerError(EasyTHSError):
     error_code = "BROKER_ERROR"
 
@@ -196,6 +240,7 @@ __all__ = [
     "BrokerError",
     "BrokerRejected",
     "BrokerUnavailable",
+    "ClientForbidden",
     "ConfigError",
     "Conflict",
     "ControlNotFound",
@@ -208,9 +253,14 @@ __all__ = [
     "OperationFailed",
     "OperationTimeout",
     "OutcomeUnknown",
+    "PayloadTooLarge",
     "QueueFull",
+    "RateLimited",
     "ResultTimeout",
+    "RiskDenied",
     "SeamError",
     "ServiceUnreachable",
+    "StartupError",
+    "TradingPaused",
     "WindowGone",
 ]

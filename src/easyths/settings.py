@@ -8,6 +8,7 @@ the original project's `config_example.toml` are accepted so existing files keep
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from datetime import date
@@ -91,8 +92,17 @@ class ApiSection(Section):
     access_log: bool = Field(
         False, description="是否记录每个 HTTP 请求的访问日志（默认关闭；开启后由后台线程写出，不阻塞事件循环）"
     )
-    rate_limit: int | None = Field(None, description="兼容原版配置文件，未使用")
-    ip_whitelist: str | None = Field(None, description="兼容原版配置文件，未使用")
+    rate_limit: int | None = Field(
+        0, ge=0, description="每个客户端地址每分钟最多请求数，超出返回 429；0 为不限（原 2.x 的同名设置）"
+    )
+    allowed_ips: list[str] = Field(
+        default_factory=list,
+        description='只允许这些地址访问（IP 或 CIDR 网段，如 ["127.0.0.1", "192.168.1.0/24"]），'
+        "其余返回 403；留空为不限制",
+    )
+    ip_whitelist: str | None = Field(None, description="旧配置键（原 2.x）：逗号分隔的地址或网段，并入 allowed_ips")
+    max_body_bytes: int = Field(1024 * 1024, ge=1024, description="请求体最大字节数，超出返回 413；默认 1 MiB")
+
     contract: Literal["v1", "v2"] = Field(
         "v1",
         description=(
@@ -101,6 +111,28 @@ class ApiSection(Section):
             "单个请求可用请求头 X-EasyTHS-Contract: v1 或 v2 临时覆盖"
         ),
     )
+
+    @field_validator("allowed_ips")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item.strip(), strict=False)
+            except ValueError as exc:
+                raise ValueError(f"不是合法的 IP 地址或网段: {item!r}") from exc
+        return value
+
+    @field_validator("ip_whitelist")
+    @classmethod
+    def _old_networks(cls, value: str | None) -> str | None:
+        if value:
+            cls._networks([i for i in value.split(",") if i.strip()])
+        return value
+
+    def allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        """`allowed_ips` plus the old `ip_whitelist`; empty means every address may connect."""
+        items = [*self.allowed_ips, *(self.ip_whitelist or "").split(",")]
+        return [ipaddress.ip_network(i.strip(), strict=False) for i in items if i.strip()]
 
     @field_validator("key", mode="before")
     @classmethod
@@ -276,6 +308,56 @@ class EventsSection(Section):
         100_000, ge=100, description="事件表（journal.db 的 events）最多保留的条数；断线重连只能补发保留范围内的事件"
     )
 
+class RiskSection(Section):
+    """Pre-trade limits checked at submit, before an order is journalled or queued (issue 10).
+
+    Every limit is off at 0 / empty so existing scripts keep working; the one on by default is
+    the value per order, which follows the old `[trading].max_order_amount`.
+    """
+
+    enabled: bool = Field(True, description="是否启用下单前风控检查（总开关；关闭后仅保留暂停交易开关）")
+    max_order_value: Decimal | None = Field(
+        None,
+        ge=0,
+        description="单笔委托金额上限（元，价格×数量；逆回购为出借金额）；"
+        "不设置时沿用 [trading].max_order_amount，0 为不限",
+    )
+    max_order_quantity: int = Field(0, ge=0, description="单笔委托数量上限（股/份/张），0 为不限")
+    max_orders_per_day: int = Field(0, ge=0, description="每日委托笔数上限（所有代码合计，按操作日志库统计），0 为不限")
+    max_orders_per_code_per_day: int = Field(0, ge=0, description="每个代码每日委托笔数上限，0 为不限")
+    allow_codes: list[str] = Field(
+        default_factory=list, description="只允许交易这些代码（6位）；留空为不限制。逆回购按其代码（如 204001）判断"
+    )
+    deny_codes: list[str] = Field(default_factory=list, description="禁止交易的代码（6位），优先于 allow_codes")
+    duplicate_window: float = Field(
+        0.0,
+        ge=0,
+        description="重复委托保护窗口（秒）：窗口内相同代码、方向、价格、数量的委托被拒绝；0 为关闭",
+    )
+    trading_hours: list[str] = Field(
+        default_factory=list,
+        description='只在这些时段接受委托（上海时间，交易日），如 ["09:15-11:30", "13:00-15:00"]；留空为不限制',
+    )
+    cancel_queued_on_pause: bool = Field(
+        False, description="暂停交易（POST /api/v1/system/pause）时是否同时取消排队中的委托（请求体可单次指定）"
+    )
+
+    @field_validator("allow_codes", "deny_codes")
+    @classmethod
+    def _six_digits(cls, value: list[str]) -> list[str]:
+        bad = [c for c in value if not (isinstance(c, str) and len(c) == 6 and c.isdigit())]
+        if bad:
+            raise ValueError(f"代码必须是6位数字: {bad}")
+        return value
+
+    @field_validator("trading_hours")
+    @classmethod
+    def _ranges(cls, value: list[str]) -> list[str]:
+        from easyths.risk.rules import parse_hours
+
+        parse_hours(value)  # raises ValueError naming the bad range
+        return value
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
@@ -295,6 +377,7 @@ class Settings(BaseSettings):
     web: WebSection = Field(default_factory=WebSection)
     mcp: McpSection = Field(default_factory=McpSection)
     events: EventsSection = Field(default_factory=EventsSection)
+    risk: RiskSection = Field(default_factory=RiskSection)
     config_file: Path | None = Field(None, validation_alias=AliasChoices("config_file"), exclude=True)
 
     @classmethod
@@ -427,6 +510,12 @@ port = 7648
 key = ""
 # 允许跨域的来源，逗号分隔；留空不开启 CORS
 cors_origins = ""
+# 只允许这些地址访问（IP 或 CIDR），其余返回 403；留空为不限制
+allowed_ips = []
+# 每个客户端地址每分钟最多请求数，超出返回 429；0 为不限
+rate_limit = 0
+# 请求体最大字节数，超出返回 413
+max_body_bytes = 1048576
 
 [logging]
 level = "INFO"
@@ -507,6 +596,22 @@ allow_orders = false
 heartbeat = 15
 # 事件表最多保留的条数（断线重连按 Last-Event-ID 补发）
 keep = 100000
+
+[risk]
+# 下单前风控（提交时检查，不通过返回 403 RISK_LIMIT，不进入队列）；0 或留空为不限
+# 单笔委托金额上限（元）；不设置时沿用 [trading].max_order_amount
+# max_order_value = 500000
+max_order_quantity = 0
+max_orders_per_day = 0
+max_orders_per_code_per_day = 0
+allow_codes = []
+deny_codes = []
+# 重复委托保护（秒）：窗口内相同代码、方向、价格、数量的委托被拒绝
+duplicate_window = 0
+# 只在这些时段接受委托（上海时间，交易日），如 ["09:15-11:30", "13:00-15:00"]
+trading_hours = []
+# 暂停交易时是否同时取消排队中的委托
+cancel_queued_on_pause = false
 """
 
 __all__ = ["EXAMPLE_CONFIG", "Settings", "load_settings"]

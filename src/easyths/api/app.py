@@ -21,6 +21,7 @@ from easyths.api.docs import install_docs
 from easyths.api.envelope import install_error_handlers
 from easyths.api.metrics import Metrics
 from easyths.api.metrics import router as metrics_router
+from easyths.api.middleware import SafeServing
 from easyths.api.routes import events as events_routes
 from easyths.api.routes import operations, queue, system
 from easyths.brokers.base import Broker
@@ -99,6 +100,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
     if settings.api.cors_origins:
         origins = [o.strip() for o in settings.api.cors_origins.split(",") if o.strip()]
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
+    app.add_middleware(SafeServing, settings=settings.api)  # outermost: added last
     auth = [Depends(require_auth)]
     app.state.metrics = Metrics()
     for router in (system.router, operations.router, queue.router, events_routes.router, metrics_router):

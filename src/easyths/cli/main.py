@@ -6,6 +6,7 @@ and users' start scripts pass them; the dashed forms work too.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import sys
 from pathlib import Path
@@ -16,7 +17,8 @@ from rich.console import Console
 
 from easyths import __version__
 from easyths.cli import client_commands
-from easyths.errors import ConfigError
+from easyths.cli.startup import EXIT_BACKEND, EXIT_CONFIG, EXIT_UNEXPECTED
+from easyths.errors import ConfigError, EasyTHSError, StartupError
 from easyths.settings import EXAMPLE_CONFIG, Settings, load_settings
 
 app = typer.Typer(add_completion=False, help="EasyTHS：同花顺交易客户端的本地 HTTP 服务（默认内置模拟券商）")
@@ -103,45 +105,70 @@ def main(
         settings = build_settings(config, host, port, backend, exe_path)
         serve(settings)
     except ConfigError as exc:
-        console.print(f"[red]启动失败: {exc.message}[/red]")
-        raise typer.Exit(2) from None
+        console.print(f"启动失败: {exc.message}", style="red", markup=False)
+        raise typer.Exit(EXIT_CONFIG) from None
+    except StartupError as exc:
+        console.print(f"启动失败: {exc.message}", style="red", markup=False)
+        raise typer.Exit(exc.exit_code) from None
 
 
 def serve(settings: Settings) -> None:
-    """Build the broker before the server so a backend that cannot start (ths off Windows, a
-    client not found) stops start-up with its own message instead of a lifespan traceback."""
+    """Start-up in the order that lets every failure explain itself (see `cli/startup.py`): lock
+    the data folder, bind the port, check the databases, build the broker, then serve on the
+    socket already bound. Building the broker before the server means a backend that cannot start
+    (ths off Windows, a client not found) stops with its own message instead of a traceback."""
     import uvicorn
 
     from easyths.api.app import create_app
     from easyths.brokers.factory import create_broker
+    from easyths.cli.startup import DataFolderLock, bind_port, check_database
     from easyths.logs import queue_access_log, setup_logging
 
-    log_file = setup_logging(settings)
-    broker = create_broker(settings)
+    lock = DataFolderLock(settings.home).acquire()
     try:
-        application = create_app(settings, broker=broker)
-        console.print(
-            f"EasyTHS {__version__} · 后端 [bold]{settings.broker.backend}[/bold] · "
-            f"http://{settings.api.host}:{settings.api.port}/docs · 数据目录 {settings.home} · 日志 {log_file}"
-        )
-        config = uvicorn.Config(
-            application,
-            host=settings.api.host,
-            port=settings.api.port,
-            log_level=settings.logging.level.lower(),
-            access_log=settings.api.access_log,
-            timeout_graceful_shutdown=int(settings.queue.shutdown_grace) + 1,
-        )
-        listener = queue_access_log() if settings.api.access_log else None
+        sock = bind_port(settings.api.host, settings.api.port)
         try:
-            uvicorn.Server(config).run()
-        except KeyboardInterrupt:  # uvicorn re-raises the Ctrl+C it handled gracefully, as uvicorn.run
-            pass
+            check_database(settings.home / "journal.db", "操作日志库")
+            if settings.broker.backend == "sim":
+                check_database(settings.home / "sim.db", "模拟账户数据库")
+            log_file = setup_logging(settings)
+            try:
+                broker = create_broker(settings)
+            except EasyTHSError as exc:
+                raise StartupError(
+                    f"交易后端 {settings.broker.backend} 无法启动: {exc.message}", exit_code=EXIT_BACKEND
+                ) from exc
+            try:
+                application = create_app(settings, broker=broker)
+                console.print(
+                    f"EasyTHS {__version__} · 后端 [bold]{settings.broker.backend}[/bold] · "
+                    f"http://{settings.api.host}:{settings.api.port}/docs · 数据目录 {settings.home} · 日志 {log_file}"
+                )
+                server = uvicorn.Server(
+                    uvicorn.Config(
+                        application,
+                        host=settings.api.host,
+                        port=settings.api.port,
+                        log_level=settings.logging.level.lower(),
+                        access_log=settings.api.access_log,
+                        timeout_graceful_shutdown=int(settings.queue.shutdown_grace) + 1,
+                    )
+                )
+                listener = queue_access_log() if settings.api.access_log else None
+                try:
+                    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl+C after a clean stop
+                        server.run(sockets=[sock])
+                finally:
+                    if listener is not None:
+                        listener.stop()
+                if not server.started:
+                    raise StartupError("服务启动失败，原因见上方输出与日志", exit_code=EXIT_UNEXPECTED)
+            finally:
+                broker.close()
         finally:
-            if listener is not None:
-                listener.stop()
+            sock.close()
     finally:
-        broker.close()
+        lock.release()
 
 
 @app.command("doctor")

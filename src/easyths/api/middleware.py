@@ -1,0 +1,204 @@
+"""Safe serving: the allow-list, the rate limit, the body cap and the catch-all, as one ASGI layer.
+
+Why one pure ASGI middleware instead of several `BaseHTTPMiddleware`s: it runs on every request,
+so it must cost next to nothing (no extra task, no body buffering), and the order of its checks is
+the order a reader expects: who you are (address), how often (rate), how much (body), then the
+app, with anything the app did not expect turned into the envelope instead of a stack trace.
+
+It sits inside Starlette's `ServerErrorMiddleware` and outside the routing/exception handlers, so
+errors the service raises on purpose still go through `envelope.install_error_handlers`, and only
+the unexpected ones reach the catch-all here: logged with their traceback and a request id, and
+answered with HTTP 500 `INTERNAL` carrying the same id, never the traceback.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from easyths.engine.records import now
+from easyths.settings import ApiSection
+
+log = logging.getLogger("easyths.api")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+def envelope_bytes(message: str, error_code: str, **extra: Any) -> bytes:
+    body = {
+        "success": False,
+        "message": message,
+        "data": None,
+        "error_code": error_code,
+        "details": None,
+        "timestamp": now().isoformat(),
+        **extra,
+    }
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+class RateLimiter:
+    """Sliding one-minute log of request times per client address.
+
+    Exact (no burst at window edges) and cheap: one deque append and a few pops per request;
+    clients with an empty log are dropped so memory follows the active clients only."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self._clock = clock
+        self._log: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+        self._last_sweep = clock()
+
+    def retry_after(self, client: str) -> float | None:
+        """Record a request; None when allowed, else the seconds until the next one is."""
+        at = self._clock()
+        with self._lock:
+            times = self._log.setdefault(client, deque())
+            while times and times[0] <= at - 60:
+                times.popleft()
+            if len(times) >= self.per_minute:
+                return max(0.0, times[0] + 60 - at)
+            times.append(at)
+            if at - self._last_sweep > 60:
+                self._sweep(at)
+            return None
+
+    def _sweep(self, at: float) -> None:
+        self._last_sweep = at
+        for client in [c for c, t in self._log.items() if not t or t[-1] <= at - 60]:
+            del self._log[client]
+
+
+class SafeServing:
+    def __init__(self, app: ASGIApp, settings: ApiSection, clock: Callable[[], float] = time.monotonic) -> None:
+        self.app = app
+        self.networks = settings.allowed_networks()
+        self.limiter = RateLimiter(settings.rate_limit, clock) if settings.rate_limit else None
+        self.max_body = settings.max_body_bytes
+
+    def _allowed(self, host: str | None) -> bool:
+        if not self.networks:
+            return True
+        if host is None:
+            return False
+        if host == "testclient":  # Starlette's TestClient; treated as loopback, as deps.py does
+            host = "127.0.0.1"
+        try:
+            addr = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+            addr = addr.ipv4_mapped
+        return any(addr in net for net in self.networks)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = request_id
+        id_header = (REQUEST_ID_HEADER.lower().encode(), request_id.encode())
+        client = scope.get("client")
+        host = client[0] if client else None
+
+        async def reply(status: int, message: str, code: str, headers: list[tuple[bytes, bytes]] | None = None,
+                        **extra: Any) -> None:
+            body = envelope_bytes(message, code, request_id=request_id, **extra)
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": status,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                        id_header,
+                        *(headers or []),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+
+        if not self._allowed(host):
+            log.warning("拒绝来自 %s 的请求：不在 [api].allowed_ips 中（请求 %s）", host, request_id)
+            await reply(403, f"客户端地址 {host} 不在允许访问的地址列表（[api].allowed_ips）中", "IP_FORBIDDEN")
+            return
+        if self.limiter is not None:
+            wait = self.limiter.retry_after(host or "?")
+            if wait is not None:
+                seconds = max(1, int(wait + 0.999))
+                await reply(
+                    429,
+                    f"请求过于频繁：每分钟最多 {self.limiter.per_minute} 次（[api].rate_limit），请 {seconds} 秒后再试",
+                    "RATE_LIMITED",
+                    [(b"retry-after", str(seconds).encode())],
+                )
+                return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_body:
+            await reply(413, self._too_large(declared), "PAYLOAD_TOO_LARGE")
+            return
+
+        received = 0
+        started = False
+        cut_off = False  # a streamed body passed the cap: 413 sent, the app's own answer dropped
+
+        async def capped_receive() -> Message:
+            """Count a body sent without Content-Length; past the cap answer 413 at once and
+            tell the app the client left (FastAPI would turn an exception here into a 400)."""
+            nonlocal received, started, cut_off
+            if cut_off:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    cut_off = True
+                    if not started:
+                        started = True
+                        await reply(413, self._too_large(received), "PAYLOAD_TOO_LARGE")
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if cut_off:
+                return
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = [*message.get("headers", []), id_header]
+            await send(message)
+
+        try:
+            await self.app(scope, capped_receive, tracking_send)
+        except Exception:
+            if cut_off:
+                return
+            log.exception("未预期的错误（请求 %s %s %s）", request_id, scope.get("method"), scope.get("path"))
+            if not started:
+                await reply(500, f"服务内部错误（请求编号 {request_id}，详情见服务日志）", "INTERNAL")
+
+    def _too_large(self, size: int) -> str:
+        return f"请求体 {size} 字节超过上限 {self.max_body} 字节（[api].max_body_bytes）"
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+__all__ = ["REQUEST_ID_HEADER", "RateLimiter", "SafeServing"]

@@ -1,0 +1,179 @@
+"""Start-up checks that explain themselves, run before anything is opened.
+
+Why here and in this order: a second service on the same data folder would interleave two
+journals' worth of orders into one account, so the folder lock comes first; a busy port must be
+reported before any database is touched (uvicorn would otherwise say it in English after the
+journal and the sim were opened and recovered); a corrupt or unreadable database is named with
+what to do, and never silently recreated, because that would erase the record of real orders.
+
+Exit codes (documented in the README):
+    0  normal stop
+    1  unexpected error (a bug: the traceback is in the log)
+    2  configuration invalid (the key is named)
+    3  the data folder is in use by another EasyTHS process
+    4  the port is in use or cannot be bound
+    5  a database (journal.db or sim.db) is unreadable or corrupt
+    6  the trading backend cannot start (e.g. the ths client is not found)
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+import sqlite3
+import sys
+from pathlib import Path
+from typing import IO
+
+from easyths.errors import StartupError
+
+EXIT_UNEXPECTED = 1
+EXIT_CONFIG = 2
+EXIT_FOLDER_BUSY = 3
+EXIT_PORT_BUSY = 4
+EXIT_DATABASE = 5
+EXIT_BACKEND = 6
+
+LOCK_NAME = "easyths.lock"
+_LOCK_OFFSET = 1 << 16  # Windows locks a byte range; lock one far from the pid text so it stays readable
+
+
+class DataFolderLock:
+    """An OS lock on `<home>/easyths.lock`, held for the life of the process.
+
+    The OS drops the lock when the process dies (even by SIGKILL), so a stale file never blocks a
+    restart; the file keeps the holder's pid only so the refusal can name it."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.path = home / LOCK_NAME
+        self._fh: IO[str] | None = None
+
+    def acquire(self) -> DataFolderLock:
+        self.home.mkdir(parents=True, exist_ok=True)
+        fh = self.path.open("a+", encoding="utf-8")
+        try:
+            _lock(fh)
+        except OSError:
+            fh.seek(0)
+            holder = fh.read().strip().splitlines()
+            fh.close()
+            pid = holder[0] if holder else "未知"
+            raise StartupError(
+                f"数据目录 {self.home} 正被另一个 EasyTHS 进程（PID {pid}）使用。"
+                f"同一数据目录只能运行一个服务：请先停止该进程，或用 EASYTHS_HOME / [app].home 指定另一个目录。",
+                exit_code=EXIT_FOLDER_BUSY,
+                details={"home": str(self.home), "pid": pid},
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        self._fh = fh
+        return self
+
+    def release(self) -> None:
+        if self._fh is not None:
+            try:
+                _unlock(self._fh)
+            finally:
+                self._fh.close()
+                self._fh = None
+
+
+def _lock(fh: IO[str]) -> None:
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import msvcrt
+
+        fh.seek(_LOCK_OFFSET)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _unlock(fh: IO[str]) -> None:
+    if sys.platform == "win32":  # pragma: no cover
+        import msvcrt
+
+        fh.seek(_LOCK_OFFSET)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def bind_port(host: str, port: int) -> socket.socket:
+    """Bind and listen now, and hand the socket to uvicorn, so there is no window between the
+    check and the real bind in which another program could take the port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    if sys.platform != "win32":
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is no conflict
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)) or getattr(exc, "winerror", 0) == 10048:
+            raise StartupError(
+                f"端口 {port} 已被占用（{host}:{port}）：可能已有一个 EasyTHS 或其他程序在监听。"
+                f"请停止占用该端口的程序，或用 --port / [api].port 换一个端口。",
+                exit_code=EXIT_PORT_BUSY,
+                details={"host": host, "port": port},
+            ) from exc
+        raise StartupError(
+            f"无法监听 {host}:{port}：{exc.strerror or exc}。请检查 --host / [api].host 是否是本机的地址。",
+            exit_code=EXIT_PORT_BUSY,
+            details={"host": host, "port": port},
+        ) from exc
+    return sock
+
+
+def check_database(path: Path, what: str) -> None:
+    """Refuse to start on a database that exists but cannot be read or is not intact.
+
+    A missing file is fine (it is created empty); anything else wrong is named with what to do."""
+    if not path.exists():
+        return
+    backup = path.with_name(path.name + ".broken")
+    if not path.is_file() or not os.access(path, os.R_OK | os.W_OK):
+        raise StartupError(
+            f"{what} {path} 无法读写（权限不足或不是文件）。请检查该文件及数据目录的权限"
+            f"（运行服务的用户需要读写权限），然后重新启动。",
+            exit_code=EXIT_DATABASE,
+            details={"path": str(path)},
+        )
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True)
+        try:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+        finally:
+            conn.close()
+        problems = [r[0] for r in rows if r[0] != "ok"]
+    except sqlite3.Error as exc:
+        problems = [str(exc)]
+    if problems:
+        raise StartupError(
+            f"{what} {path} 已损坏或不是 SQLite 数据库（{problems[0]}）。服务不会自动重建它，以免丢失记录。"
+            f"处理办法：停止服务，把它连同同名的 -wal/-shm 文件改名保存（例如 {backup.name}），"
+            f"再启动将新建一个空的{what}；需要找回其中的记录时，可用 sqlite3 命令行的 .recover 从备份中导出。",
+            exit_code=EXIT_DATABASE,
+            details={"path": str(path), "problem": problems[0]},
+        )
+
+
+__all__ = [
+    "EXIT_BACKEND",
+    "EXIT_CONFIG",
+    "EXIT_DATABASE",
+    "EXIT_FOLDER_BUSY",
+    "EXIT_PORT_BUSY",
+    "EXIT_UNEXPECTED",
+    "DataFolderLock",
+    "bind_port",
+    "check_database",
+]

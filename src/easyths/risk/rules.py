@@ -1,0 +1,209 @@
+"""Pre-trade risk rules as pure functions: an order intent, the limits, today's book → allow or deny.
+
+Why pure: the rules decide whether money moves, so they are tested exhaustively without a server,
+a journal or a clock; the guard (`risk/guard.py`) feeds them today's counts from the journal and
+the time. A denial is a `RiskDenied` naming the rule and the values in Chinese, so a user reading
+an HTTP 403 knows which setting stopped the order and by how much.
+
+Which operations are orders: every operation that can place one at the broker (limit, market,
+condition, stop-loss/profit, reverse repo). `order_cancel` and the queries are not orders.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, Protocol
+
+from easyths.domain.calendar import is_session
+from easyths.domain.codes import Exchange, repo_code
+from easyths.errors import RiskDenied
+
+# operation name -> side of the order it places
+ORDER_SIDES: dict[str, str] = {
+    "buy": "buy",
+    "sell": "sell",
+    "market_buy": "buy",
+    "market_sell": "sell",
+    "condition_buy": "buy",
+    "condition_sell": "sell",
+    "stop_loss_profit": "sell",
+    "reverse_repo_buy": "lend",
+}
+_MARKETS = {"上海": Exchange.SH, "深圳": Exchange.SZ}
+
+
+class Limits(Protocol):
+    """What the rules read; `settings.RiskSection` satisfies it (plus the effective value cap)."""
+
+    max_order_quantity: int
+    max_orders_per_day: int
+    max_orders_per_code_per_day: int
+    allow_codes: list[str]
+    deny_codes: list[str]
+    duplicate_window: float
+    trading_hours: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderIntent:
+    """An order as the rules see it; `price`/`value` are None where the order has no price
+    (market orders, stop-loss/profit), so only the quantity rules apply to those."""
+
+    operation: str
+    side: str
+    code: str
+    quantity: int | None
+    price: Decimal | None
+    value: Decimal | None
+
+    @property
+    def fingerprint(self) -> tuple[str, str, str, int | None]:
+        """What makes two orders the same for the duplicate guard: code, side, price, quantity."""
+        return (self.code, self.side, "" if self.price is None else str(self.price.normalize()), self.quantity)
+
+
+def intent_of(operation: str, params: Any) -> OrderIntent | None:
+    """The order a submit would place, or None when the operation places no order.
+
+    `params` is the validated params model (attributes) or a plain mapping."""
+    side = ORDER_SIDES.get(operation)
+    if side is None:
+        return None
+    get = params.get if isinstance(params, Mapping) else lambda k, d=None: getattr(params, k, d)
+    if operation == "reverse_repo_buy":
+        amount = Decimal(str(get("amount")))
+        term = int(str(get("time_range", "1天期")).removesuffix("天期"))
+        try:
+            code = repo_code(_MARKETS[get("market")], term)
+        except KeyError:
+            code = ""
+        return OrderIntent(operation, side, code, None, None, amount)
+    quantity = get("quantity")
+    raw_price = get("price") if operation in ("buy", "sell") else get("target_price")
+    price = None if raw_price is None else Decimal(str(raw_price))
+    value = None if price is None or quantity is None else price * int(quantity)
+    return OrderIntent(operation, side, str(get("stock_code")), quantity, price, value)
+
+
+@dataclass(slots=True)
+class DayBook:
+    """Today's admitted orders: counts per day and per code, and the recent fingerprints.
+
+    Seeded from the journal at start (so limits survive a restart) and kept up to date by the
+    guard as orders are journalled."""
+
+    day: date
+    total: int = 0
+    by_code: dict[str, int] = field(default_factory=dict)
+    recent: deque[tuple[datetime, tuple[str, str, str, int | None]]] = field(default_factory=deque)
+
+    def add(self, intent: OrderIntent, at: datetime) -> None:
+        self.total += 1
+        self.by_code[intent.code] = self.by_code.get(intent.code, 0) + 1
+        self.recent.append((at, intent.fingerprint))
+
+    def remove(self, intent: OrderIntent) -> None:
+        """An order cancelled while still queued never reached the broker: it stops counting."""
+        self.total = max(0, self.total - 1)
+        if self.by_code.get(intent.code):
+            self.by_code[intent.code] -= 1
+
+    def forget_before(self, cutoff: datetime) -> None:
+        while self.recent and self.recent[0][0] < cutoff:
+            self.recent.popleft()
+
+
+def parse_hours(ranges: Iterable[str]) -> list[tuple[time, time]]:
+    """`["09:15-11:30", "13:00-15:00"]` → time pairs; ValueError names a malformed range."""
+    parsed = []
+    for text in ranges:
+        try:
+            start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+        except ValueError as exc:
+            raise ValueError(f"交易时段格式应为 HH:MM-HH:MM，收到: {text!r}") from exc
+        if end <= start:
+            raise ValueError(f"交易时段结束时间必须晚于开始时间: {text!r}")
+        parsed.append((start, end))
+    return parsed
+
+
+def _deny(rule: str, message: str, **values: Any) -> RiskDenied:
+    return RiskDenied(f"风控拒绝（{rule}）：{message}，未进入队列", details={"rule": rule, **values})
+
+
+def check(
+    intent: OrderIntent, limits: Limits, max_order_value: Decimal | None, book: DayBook, at: datetime
+) -> None:
+    """Raise `RiskDenied` for the first rule the order breaks; return None when it passes.
+
+    `max_order_value` is the effective value cap (None or 0 = off); `at` is the submit time in
+    Asia/Shanghai. Rules run cheapest and most fundamental first."""
+    code = intent.code
+    if code and code in limits.deny_codes:
+        raise _deny("deny_codes", f"代码 {code} 在禁止交易列表中", code=code)
+    if limits.allow_codes and code not in limits.allow_codes:
+        raise _deny("allow_codes", f"代码 {code or '（无）'} 不在允许交易列表 {limits.allow_codes} 中", code=code)
+    if limits.trading_hours:
+        hours = parse_hours(limits.trading_hours)
+        now_t = at.time()
+        if not is_session(at.date()) or not any(start <= now_t <= end for start, end in hours):
+            raise _deny(
+                "trading_hours",
+                f"当前时间 {at:%Y-%m-%d %H:%M:%S} 不在允许的交易时段 {'、'.join(limits.trading_hours)}（交易日）内",
+                at=at.isoformat(),
+                limit=limits.trading_hours,
+            )
+    if limits.max_order_quantity and intent.quantity is not None and intent.quantity > limits.max_order_quantity:
+        raise _deny(
+            "max_order_quantity",
+            f"单笔委托数量 {intent.quantity} 超过上限 {limits.max_order_quantity}",
+            value=intent.quantity,
+            limit=limits.max_order_quantity,
+        )
+    if max_order_value and intent.value is not None and intent.value > max_order_value:
+        raise _deny(
+            "max_order_value",
+            f"单笔委托金额 {intent.value:f} 元超过上限 {max_order_value:f} 元",
+            value=intent.value,
+            limit=max_order_value,
+        )
+    if limits.max_orders_per_day and book.total >= limits.max_orders_per_day:
+        raise _deny(
+            "max_orders_per_day",
+            f"今日已委托 {book.total} 笔，达到每日上限 {limits.max_orders_per_day} 笔",
+            value=book.total,
+            limit=limits.max_orders_per_day,
+        )
+    per_code = book.by_code.get(code, 0)
+    if limits.max_orders_per_code_per_day and per_code >= limits.max_orders_per_code_per_day:
+        raise _deny(
+            "max_orders_per_code_per_day",
+            f"代码 {code} 今日已委托 {per_code} 笔，达到单代码每日上限 {limits.max_orders_per_code_per_day} 笔",
+            code=code,
+            value=per_code,
+            limit=limits.max_orders_per_code_per_day,
+        )
+    if limits.duplicate_window:
+        fingerprint = intent.fingerprint
+        for placed_at, seen in reversed(book.recent):
+            age = (at - placed_at).total_seconds()
+            if age > limits.duplicate_window:
+                break
+            if seen == fingerprint:
+                price = "市价" if intent.price is None else f"{intent.price:f}"
+                raise _deny(
+                    "duplicate_window",
+                    f"{age:.1f} 秒前已有相同委托（代码 {code}、方向 {intent.side}、"
+                    f"价格 {price}、数量 {intent.quantity}），"
+                    f"重复委托保护窗口 {limits.duplicate_window:g} 秒",
+                    code=code,
+                    seconds_ago=round(age, 3),
+                    limit=limits.duplicate_window,
+                )
+
+
+__all__ = ["ORDER_SIDES", "DayBook", "Limits", "OrderIntent", "check", "intent_of", "parse_hours"]
