@@ -33,6 +33,16 @@ def _mcp_tools() -> str:
     return tools_markdown()
 
 
+def data_sources() -> str:
+    """The shipped reference data's SOURCES.md, its title dropped and its headings pushed down."""
+    path = Path(__file__).resolve().parents[1] / "domain" / "data" / "SOURCES.md"
+    if not path.is_file():
+        return "（本版本没有内置参考数据。）\n"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"^# .*\n", "", text, count=1)
+    return re.sub(r"^(#+) ", lambda m: "#" * (len(m.group(1)) + 2) + " ", text, flags=re.MULTILINE)
+
+
 def _metrics() -> str:
     from easyths.docgen.metrics import metrics_markdown  # runs the sim: only when a page asks
 
@@ -67,6 +77,7 @@ def _generators(config: Any) -> dict[str, Callable[[], str]]:
         "v2-fields": v2_fields_markdown,
         "mcp-tools": _mcp_tools,
         "metrics": _metrics,
+        "sim-data-sources": data_sources,
         "sim-phases": phases_markdown,
         "sim-marks": marks_markdown,
         "readme-benchmarks": lambda: readme_benchmarks(root / "README.md"),

@@ -8,7 +8,7 @@ from datetime import date, time
 from decimal import Decimal
 
 from easyths.domain import rules
-from easyths.domain.codes import Board, classify
+from easyths.domain.codes import Board, Instrument, classify
 
 # One representative code per board; the page shows what `classify` and `rules` make of it.
 SAMPLES = (
@@ -42,10 +42,16 @@ def _cage(code: str) -> str:
     return "；".join(parts)
 
 
+def _ipo(inst: Instrument) -> str:
+    free = getattr(rules, "ipo_free_days", None)
+    days = free(inst) if free else 0
+    return f"{days}" if days else "—"
+
+
 def boards_markdown() -> str:
     before, after = date(2026, 7, 3), rules.ST_RULE_CHANGE
     header = "| 代码示例 | 品种 | 交易所 | 买入最小/递增 | 价位 | 涨跌幅（主板 ST：2026-07-06 前 / 起） "
-    lines = [header + "| 单笔上限（限价/市价） | T+0 | 价格笼子 |", "|---|---|---|---|---|---|---|---|---|"]
+    lines = [header + "| 上市后无涨跌幅（交易日） | 单笔上限（限价/市价） | T+0 | 价格笼子 |", "|" + "---|" * 10]
     for code, label in SAMPLES:
         inst = classify(code)
         normal = _pct(rules.limit_rate(inst, after))
@@ -55,7 +61,7 @@ def boards_markdown() -> str:
         lot = "按金额，1,000 元的整数倍" if repo else f"{inst.buy_min} / {inst.buy_step}"
         size = "—" if repo else f"{inst.max_limit_qty:,} / {inst.max_market_qty:,}"
         lines.append(
-            f"| `{code}` | {label} | {inst.exchange.value} | {lot} | {inst.tick} | {limits} | {size} | "
+            f"| `{code}` | {label} | {inst.exchange.value} | {lot} | {inst.tick} | {limits} | {_ipo(inst)} | {size} | "
             f"{'是' if inst.t_plus_zero else '否'} | {_cage(code)} |"
         )
     return "\n".join(lines) + "\n"
