@@ -17,6 +17,7 @@ from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
 from easyths.api.app import create_app
+from easyths.errors import EasyTHSError
 from easyths.settings import load_settings
 from tests.live import LiveServer
 
@@ -120,6 +121,30 @@ def test_an_order_the_service_refuses_says_it_was_not_placed(trading: LiveServer
     assert "100" in invalid.structured_content["summary"]
     assert no_cash.structured_content["placed"] is False
     assert no_cash.structured_content["合同编号"] is None
+
+
+class _RiskLimit(EasyTHSError):
+    error_code = "RISK_LIMIT"
+    http_status = 403
+
+
+def _refuse_4400(op: Any, params: Any, context: dict[str, Any]) -> None:
+    if getattr(params, "quantity", None) == 4400:
+        raise _RiskLimit("单笔委托数量超过风控上限 4000 股")
+
+
+def test_an_order_tool_meets_the_same_admission_checks_as_http(trading: LiveServer) -> None:
+    engine = trading.app.state.engine
+    engine.add_admission(_refuse_4400)
+    before = len(_orders_placed(trading))
+    order = {"stock_code": "600000", "price": 10.5, "quantity": 4400}
+    _, (refused,) = run(trading.url, ("buy", order))
+    verdict = refused.structured_content
+    assert verdict["placed"] is False and verdict["error_code"] == "RISK_LIMIT"
+    assert "风控上限" in verdict["summary"] and verdict["summary"].startswith("未下单")
+    assert len(_orders_placed(trading)) == before  # refused before anything was journalled
+    over_http = httpx.post(f"{trading.url}/api/v1/operations/buy", json={"params": order})
+    assert over_http.status_code == 403 and over_http.json()["error_code"] == "RISK_LIMIT"
 
 
 def test_cancelling_through_mcp_reports_what_was_cancelled(trading: LiveServer) -> None:

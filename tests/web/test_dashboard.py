@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from easyths.api.app import create_app
+from easyths.errors import EasyTHSError
 from easyths.settings import load_settings
 from tests.web.conftest import ARTIFACTS, LiveServer
 
@@ -91,6 +92,30 @@ def test_an_order_from_the_ticket_appears_in_todays_orders_without_a_reload(page
     page.wait_for_function(
         f"document.querySelector(\"#orders tr[data-contract='{contract}']\")?.textContent.includes('已撤')"
     )
+
+
+class _RiskLimit(EasyTHSError):
+    error_code = "RISK_LIMIT"
+    http_status = 403
+
+
+def _refuse_7700(op: Any, params: Any, context: dict[str, Any]) -> None:
+    if getattr(params, "quantity", None) == 7700:
+        raise _RiskLimit("单笔委托数量超过风控上限")
+
+
+def test_a_refused_order_shows_why_and_that_nothing_was_placed(page: Any, sim: LiveServer) -> None:
+    sim.app.state.engine.add_admission(_refuse_7700)
+    _open(page, sim.url)
+    page.click("#ticket-tabs [data-kind='buy']")
+    page.fill("#t-code", "600000")
+    page.fill("#t-price", "10.5")
+    page.fill("#t-qty", "7700")
+    page.click("#t-submit")
+    page.click("#modal-ok")
+    page.wait_for_selector("#verdict.fail")
+    text = page.text_content("#verdict") or ""
+    assert "未下单" in text and "风控上限" in text and "RISK_LIMIT" in text
 
 
 def test_a_declined_confirmation_places_nothing(page: Any, sim: LiveServer) -> None:
