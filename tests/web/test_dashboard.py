@@ -94,6 +94,23 @@ def test_an_order_from_the_ticket_appears_in_todays_orders_without_a_reload(page
     )
 
 
+def test_the_page_follows_the_live_event_stream(page: Any, sim: LiveServer) -> None:
+    _open(page, sim.url)
+    page.wait_for_function("document.querySelector('#stream').textContent.includes('实时')")
+    with httpx.Client(base_url=sim.url, timeout=20) as c:
+        # an order placed by a script shows up at once, in the operations and in today's orders
+        order = {"params": {"stock_code": "000001", "price": 11.5, "quantity": 200}}
+        contract = c.post("/api/v1/operations/buy?wait=10", json=order).json()["data"]["result"]["data"]["合同编号"]
+        page.locator("#ops tbody tr", has_text=contract).wait_for()
+        page.locator(f"#orders tr[data-contract='{contract}']").wait_for()
+        # the market comes down to it: the sim's fill event reaches the page
+        c.put("/api/v1/sim/quotes/000001", json={"price": 11.5}).raise_for_status()
+    page.wait_for_function("document.querySelector('#toast').textContent.startsWith('成交')")
+    page.wait_for_function(
+        f"document.querySelector(\"#orders tr[data-contract='{contract}']\").textContent.includes('已成')"
+    )
+
+
 class _RiskLimit(EasyTHSError):
     error_code = "RISK_LIMIT"
     http_status = 403
