@@ -210,3 +210,18 @@ def test_the_journal_listing_names_statuses_the_2x_way(tmp_path: Path, fake: Fak
         assert rows[0]["operation_id"] == op and rows[0]["status"] == "completed" and rows[0]["success"] is True
         v1 = http.get("/api/v1/queue/operations", headers=V1).json()["data"]["operations"]
         assert v1[0]["status"] == "success"
+
+
+def test_safe_serving_refusals_follow_the_request_contract(tmp_path: Path, fake: FakeBroker) -> None:
+    settings = make_settings(tmp_path, api={"contract": "v2", "allowed_ips": ["10.0.0.1"]})
+    with TestClient(create_app(settings, broker=fake)) as http:
+        r = http.get("/api/v1/system/health")
+        assert r.status_code == 403 and set(r.json()) == ENVELOPE and r.json()["error_code"] == "forbidden"
+        assert r.headers["X-Request-ID"]
+        v1 = http.get("/api/v1/system/health", headers=V1)
+        assert v1.status_code == 403 and v1.json()["error_code"] == "IP_FORBIDDEN"
+    settings = make_settings(tmp_path, api={"contract": "v2", "rate_limit": 1})
+    with TestClient(create_app(settings, broker=fake)) as http:
+        assert http.get("/api/v1/queue/stats").status_code == 200
+        limited = http.get("/api/v1/queue/stats")
+        assert limited.status_code == 429 and limited.json()["error_code"] == "rate_limited"

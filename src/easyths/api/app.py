@@ -93,14 +93,16 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
     )
     app.state.settings = settings
     install_error_handlers(app)
-    app.add_middleware(ContractMiddleware, default=settings.api.contract)
     openapi_ops.install(app, registry)  # every operation's params model in /openapi.json
     contract_openapi.install(app, settings.api.contract)  # after: annotates the per-operation paths
     install_docs(app)
     if settings.api.cors_origins:
         origins = [o.strip() for o in settings.api.cors_origins.split(",") if o.strip()]
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
-    app.add_middleware(SafeServing, settings=settings.api)  # outermost: added last
+    app.add_middleware(SafeServing, settings=settings.api)
+    # Outside SafeServing, so its own refusals (allow-list, rate limit, body cap, catch-all) are also
+    # in the request's contract; it only reads one header and refuses nothing but a bad value of it.
+    app.add_middleware(ContractMiddleware, default=settings.api.contract)
     auth = [Depends(require_auth)]
     app.state.metrics = Metrics()
     for router in (system.router, operations.router, queue.router, events_routes.router, metrics_router):

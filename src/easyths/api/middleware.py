@@ -25,6 +25,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from easyths.api.contracts import is_v2, v2_api
 from easyths.engine.records import now
 from easyths.settings import ApiSection
 
@@ -34,6 +35,9 @@ REQUEST_ID_HEADER = "X-Request-ID"
 
 
 def envelope_bytes(message: str, error_code: str, **extra: Any) -> bytes:
+    if is_v2():  # the 2.x envelope and code; the request id stays in the X-Request-ID header
+        v2_body = v2_api.envelope(success=False, message=message, error_code=v2_api.error_code(error_code))
+        return json.dumps(v2_body, ensure_ascii=False).encode()
     body = {
         "success": False,
         "message": message,
