@@ -205,3 +205,37 @@ def test_with_an_api_key_the_page_asks_for_it_and_keeps_it_for_the_session(page:
         assert page.is_hidden("#key-prompt")
     finally:
         server.close()
+
+
+def test_market_orders_cancel_all_jump_to_a_date_and_reset_from_the_page(page: Any, sim: LiveServer) -> None:
+    _open(page, sim.url)
+    # a market buy through the ticket: confirmation names the strategy, the verdict the 合同编号
+    page.click("#ticket-tabs [data-kind='market_buy']")
+    assert page.is_hidden("#t-price") and page.is_visible("#t-strategy")
+    page.fill("#t-code", "600000")
+    page.fill("#t-qty", "100")
+    page.click("#t-submit")
+    assert "最优五档" in (page.text_content("#modal-body") or "")
+    page.click("#modal-ok")
+    assert (page.wait_for_selector("#verdict-contract").text_content() or "").isdigit()
+    # a resting order, then 撤单 with no 合同编号 cancels everything open
+    with httpx.Client(base_url=sim.url, timeout=20) as c:
+        c.post(
+            "/api/v1/operations/buy?wait=10", json={"params": {"stock_code": "600000", "price": 9.9, "quantity": 100}}
+        )
+    page.click("#ticket-tabs [data-kind='cancel']")
+    assert "全部" in (page.text_content("#ticket-hint") or "")
+    page.click("#t-submit")
+    assert "全部未成交委托" in (page.text_content("#modal-body") or "")
+    page.click("#modal-ok")
+    page.wait_for_function("document.querySelector('#verdict').textContent.includes('撤单成功')")
+    # jump to a date, then reset the account with a chosen cash
+    page.fill("#jump-date", "2027-03-01")
+    page.click("#jump button")
+    page.wait_for_function("document.querySelector('#sim-clock').textContent === '2027-03-01 09:30:00'")
+    page.fill("#reset-cash", "50000")
+    page.click("#reset-form button")
+    assert "50,000.00" in (page.text_content("#modal-body") or "")
+    page.click("#modal-ok")
+    page.wait_for_function("document.querySelector(\"[data-k='总资产']\").textContent === '50,000.00'")
+    assert page.locator("#holdings tbody tr.empty").count() == 1
