@@ -17,6 +17,7 @@ from easyths.docgen.config import settings_markdown
 from easyths.docgen.errors import errors_markdown
 from easyths.docgen.migration import v2_fields_markdown
 from easyths.docgen.sim import boards_markdown, marks_markdown, phases_markdown
+from easyths.docgen.startup import exit_codes_markdown
 
 README_SECTION_WORDS = ("基准", "性能", "benchmark", "Benchmark")
 
@@ -77,6 +78,7 @@ def _generators(config: Any) -> dict[str, Callable[[], str]]:
         "v2-fields": v2_fields_markdown,
         "mcp-tools": _mcp_tools,
         "metrics": _metrics,
+        "exit-codes": exit_codes_markdown,
         "sim-data-sources": data_sources,
         "sim-phases": phases_markdown,
         "sim-marks": marks_markdown,
