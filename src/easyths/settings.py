@@ -251,6 +251,11 @@ class SimSection(Section):
     repo_day_basis: int = Field(365, ge=360, le=366, description="逆回购计息的年天数基准")
     live_timeout: float = Field(3.0, gt=0, description="live 行情请求的超时（秒）")
     fees: SimFees = Field(default_factory=SimFees, description="模拟券商的费用，见 [sim.fees]")
+    tick_seconds: float = Field(
+        3.0,
+        ge=0,
+        description="random / replay 行情自动更新的间隔（秒，真实时间）；0 表示只在请求或推进时钟时更新",
+    )
     limit20_codes: list[str] = Field(
         default_factory=list, description="追加的涨跌幅 20% 基金代码（内置名单之外，见 domain/data/funds_limit20.csv）"
     )

@@ -41,6 +41,7 @@ from easyths.brokers.sim.quotes import (
 )
 from easyths.brokers.sim.rows import fill_row, order_row
 from easyths.brokers.sim.store import Store
+from easyths.brokers.sim.ticker import QuoteTicker
 from easyths.domain import calendar
 from easyths.domain.orders import Order
 from easyths.domain.rules import AFTER_HOURS_END, CLOSE, Phase, accepts_cancels
@@ -77,6 +78,7 @@ class SimBroker(SimControl):
         reference_dir = self.settings.reference_dir or Path(path).parent / "reference"
         self.ctx = SimContext(self.store, self.settings, clock, reference_dir=reference_dir)
         self._sinks: list[EventSink] = []
+        self._ticker: QuoteTicker | None = None
         self.store.after_commit = self._deliver
         self.store.after_rollback = self.ctx.outbox.clear
         with self._lock, self.store.tx():
@@ -97,7 +99,17 @@ class SimBroker(SimControl):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SimBroker:
-        return cls(settings.home / "sim.db", settings.sim)
+        """The service's sim: a random or replay source moves by itself every `tick_seconds`."""
+        broker = cls(settings.home / "sim.db", settings.sim)
+        if settings.sim.quotes in ("random", "replay") and settings.sim.tick_seconds > 0:
+            broker.start_ticker(settings.sim.tick_seconds)
+        return broker
+
+    def start_ticker(self, interval: float) -> QuoteTicker:
+        if self._ticker is None:
+            self._ticker = QuoteTicker(self, interval)
+            self._ticker.start()
+        return self._ticker
 
     # --- events ---------------------------------------------------------------------------------
 
@@ -296,6 +308,9 @@ class SimBroker(SimControl):
             )
 
     def close(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
         with self._lock:
             self.store.close()
 

@@ -33,6 +33,8 @@ from easyths.domain.rules import DAY_MARKS, OPEN, Mark, Phase, money
 from easyths.errors import InvalidParams
 from easyths.settings import SimSection
 
+MOVING_PHASES = frozenset({Phase.OPENING_CALL, Phase.OPENING_CALL_LOCKED, Phase.CONTINUOUS, Phase.CLOSING_CALL})
+
 
 class SimControl:
     settings: SimSection
@@ -192,6 +194,46 @@ class SimControl:
         with self._lock, self.store.tx():
             self._sync()
             self._refresh(codes if codes is not None else self._book_codes())
+
+    def tick(self) -> int:
+        """One step of a source that moves by itself; returns how many codes' quotes changed.
+
+        random: one step of the walk for every code in the book, in trading phases only; only the
+        codes whose price moved are applied, so only their orders and conditions are looked at.
+        replay: on the virtual clock the next timestamp of the file (the clock moves there); on the
+        wall clock every row that is due. Other sources do nothing.
+        """
+        if isinstance(self.quotes, ReplayQuotes):
+            if self.clock.virtual:
+                return self.replay_step() or 0
+            return self._replay_due()
+        if self.quotes.kind != "random":
+            return 0
+        with self._lock, self.store.tx():
+            self._sync()
+            if self.ctx.phase() not in MOVING_PHASES:
+                return 0
+            known = {r["code"]: r["price"] for r in self.store.all("SELECT code, price FROM quotes")}
+            moved = [q for q in self.quotes.fetch(sorted(known), self.clock.now(), known) if q.price != known[q.code]]
+            for quote in moved:
+                self._apply_quote(quote)
+            return len(moved)
+
+    def _replay_due(self) -> int:
+        assert isinstance(self.quotes, ReplayQuotes)
+        applied = 0
+        with self._lock, self.store.tx():
+            self._sync()
+            now = self.clock.now()
+            while self.quotes.position < len(self.quotes.rows) and self.quotes.rows[self.quotes.position][0] <= now:
+                batch = self.quotes.next_batch()
+                assert batch is not None
+                for quote in batch[1]:
+                    self._apply_quote(quote)
+                    applied += 1
+            if applied:
+                self.store.set_meta("replay_position", str(self.quotes.position))
+        return applied
 
     def _ensure_quote(self, code: str) -> None:
         if self.quotes.kind in ("random", "live") and get_quote(self.store, code) is None:
