@@ -262,6 +262,7 @@ RESULTS: dict[str, ResultSpec] = {
 # ---- values -----------------------------------------------------------------------------------
 
 PLACEHOLDERS = frozenset({"", "--", "-", "---"})
+_NUMBERS = (int, float, Decimal)
 
 
 def _clean(value: str) -> str:
@@ -276,7 +277,7 @@ def to_number(value: Any) -> float | None:
     one odd cell must not fail a whole query."""
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, int | float | Decimal):
+    if isinstance(value, _NUMBERS):
         return float(value)
     text = _clean(str(value)).replace(",", "").replace("%", "").replace("％", "")
     if text in PLACEHOLDERS:
@@ -327,9 +328,21 @@ def _lookup(row: dict[str, Any], sources: tuple[str, ...]) -> Any:
     return None
 
 
+_PLANS: dict[int, tuple[tuple[str, tuple[str, ...], Any], ...]] = {}
+
+
+def _plan(table: Table) -> tuple[tuple[str, tuple[str, ...], Any], ...]:
+    """(field, sources, converter) per column, resolved once per table: looking a converter up by
+    an enum member on every cell costs more than the conversion itself."""
+    plan = _PLANS.get(id(table))
+    if plan is None:
+        plan = _PLANS[id(table)] = tuple((c.v2, c.sources, CONVERT[c.kind]) for c in table)
+    return plan
+
+
 def convert_row(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     """One of our rows (any known column spelling) → one 2.x record, fields in the table's order."""
-    return {c.v2: CONVERT[c.kind](_lookup(row, c.sources)) for c in table}
+    return {field: fn(_lookup(row, sources)) for field, sources, fn in _plan(table)}
 
 
 def convert_rows(table: Table, rows: Any) -> Any:
