@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -80,17 +81,27 @@ def timed(server: servers.Server, fn: Callable[[httpx.Client], None], n: int) ->
 
 def loaded(server: servers.Server, fn: Callable[[httpx.Client], None], clients: int, per: int) -> Phase:
     samples: list[float] = []
+    errors: list[str] = []
     lock = threading.Lock()
     go = threading.Event()
 
     def client() -> None:
         mine = []
         with httpx.Client(base_url=server.base, timeout=60) as c:
-            fn(c)  # connection open before the clock starts
+            for _ in range(5):  # connection open before the clock starts (retried: 50 at once may be reset)
+                try:
+                    fn(c)
+                    break
+                except httpx.HTTPError:
+                    errors.append("warm-up")
             go.wait()
             for _ in range(per):
                 t0 = time.perf_counter()
-                fn(c)
+                try:
+                    fn(c)
+                except httpx.HTTPError as exc:
+                    errors.append(type(exc).__name__)
+                    continue
                 mine.append(time.perf_counter() - t0)
         with lock:
             samples.extend(mine)
@@ -200,6 +211,7 @@ def main() -> None:
     ap.add_argument("--million", action="store_true", help="also 10^6 journalled operations (minutes)")
     ap.add_argument("--count", type=int, default=1_000_000)
     args = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress shows when redirected
     work = Path(tempfile.mkdtemp(prefix="easyths-bench-"))
     plugins = servers.install_noop(work / "plugins")
     started: list[servers.Server] = []

@@ -86,6 +86,7 @@ class Journal:
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
+            self._db.execute("PRAGMA cache_size=-16384")  # 16 MiB: index pages a big journal touches stay cached
             self._db.executescript(SCHEMA)
             row = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM operations").fetchone()
             self._checkpointer: Checkpointer | None = None
