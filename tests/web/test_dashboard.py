@@ -111,6 +111,17 @@ def test_the_page_follows_the_live_event_stream(page: Any, sim: LiveServer) -> N
     )
 
 
+def test_without_the_event_stream_the_page_falls_back_to_polling(page: Any, sim: LiveServer) -> None:
+    page.route("**/api/v1/events*", lambda route: route.fulfill(status=404, body="{}"))
+    _open(page, sim.url)
+    page.wait_for_function("document.querySelector('#stream').textContent.includes('定时刷新')")
+    with httpx.Client(base_url=sim.url, timeout=20) as c:
+        order = {"params": {"stock_code": "000001", "price": 11.0, "quantity": 300}}
+        contract = c.post("/api/v1/operations/buy?wait=10", json=order).json()["data"]["result"]["data"]["合同编号"]
+    page.locator(f"#orders tr[data-contract='{contract}']").wait_for()
+    page.locator("#ops tbody tr", has_text=contract).wait_for()
+
+
 class _RiskLimit(EasyTHSError):
     error_code = "RISK_LIMIT"
     http_status = 403
