@@ -102,3 +102,8 @@ def test_the_built_site_references_no_outside_host(site: Path) -> None:
         text = path.read_text(encoding="utf-8")
         # Material's bundle fetches from a CDN only for mermaid diagrams, and from GitHub only with repo_url.
         assert "mermaid" not in text and "md-source" not in text, path
+
+
+def test_the_readme_points_to_the_site() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "mkdocs serve" in readme and "docs/" in readme

@@ -12,7 +12,6 @@ import inspect
 import pkgutil
 import re
 
-import easyths
 from easyths import errors
 from easyths.api import envelope
 from easyths.engine.records import OpStatus
@@ -36,6 +35,8 @@ MEANINGS_ZH = {
     "BrokerRejected": "券商拒绝，message 为其原文（如 可用股份不足、超出涨跌停）→ 操作状态 failed",
     "BrokerUnavailable": "无法与客户端交互：未启动、未登录、窗口消失 → 操作状态 failed",
     "OutcomeUnknown": "没有看到确定的结论，可能已下单 → 操作状态 unknown，之后与当日委托核对，绝不自动重下",
+    "Abandoned": "看门狗已放弃这个操作：它的线程必须立即停止操作界面",
+    "ClientBlocked": "客户端被登录、锁屏或重新登录窗口挡住，或桌面已锁定：任何按键都不会生效 → 操作状态 failed",
     "RiskDenied": "风控拒绝（[risk]）：details 给出规则（rule）、实际值（value）与上限（limit）；委托未进入队列",
     "TradingPaused": "交易已暂停（紧急停止开关）：暂停期间拒绝所有下单类操作，查询照常",
     "ClientForbidden": "来源地址不在允许列表（[api].allowed_ips）中",
@@ -77,15 +78,25 @@ _OUTCOMES = {
 }
 
 
+# Where error classes may live besides errors.py: the layers that raise them. (Walking every module
+# would also import the MCP, web and CLI stacks, which costs seconds and defines no errors.)
+_ERROR_HOMES = ("easyths.engine", "easyths.brokers", "easyths.risk", "easyths.operations")
+
+
 def _load_all_modules() -> None:
-    """Import every easyths module so error classes defined outside errors.py are found too."""
-    for info in pkgutil.walk_packages(easyths.__path__, "easyths."):
-        if ".docgen" in info.name or ".testing" in info.name or "pywinauto" in info.name:
-            continue
+    """Import the modules of the raising layers so error classes defined outside errors.py are found."""
+    for home in _ERROR_HOMES:
         try:
-            importlib.import_module(info.name)
-        except Exception:  # a module that needs Windows; its errors still come from errors.py
+            package = importlib.import_module(home)
+        except ImportError:
             continue
+        for info in pkgutil.walk_packages(package.__path__, home + "."):
+            if "pywinauto" in info.name:
+                continue
+            try:
+                importlib.import_module(info.name)
+            except Exception:  # a module that needs Windows; its errors still come from errors.py
+                continue
 
 
 def error_classes() -> list[type[errors.EasyTHSError]]:

@@ -8,6 +8,7 @@ pasted months ago; and a run that does not match its documentation stops the bui
 from __future__ import annotations
 
 import json
+import logging
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -49,7 +50,23 @@ class Run:
 
 @contextmanager
 def sim_client(home: Path | None = None) -> Iterator[TestClient]:
-    """The real app on the sim, in process, on a throw-away data folder and an empty config file."""
+    """The real app on the sim, in process, on a throw-away data folder and an empty config file.
+
+    Its request and start/stop logs are held back to WARNING: they would fill the mkdocs output."""
+    quiet = [logging.getLogger(name) for name in ("httpx", "httpx2", "easyths")]
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.WARNING)
+    try:
+        with _sim_client(home) as client:
+            yield client
+    finally:
+        for logger, level in zip(quiet, levels, strict=True):
+            logger.setLevel(level)
+
+
+@contextmanager
+def _sim_client(home: Path | None) -> Iterator[TestClient]:
     with tempfile.TemporaryDirectory(prefix="easyths-docs-") as tmp:
         folder = Path(home or tmp)
         config = folder / "config.toml"
