@@ -44,6 +44,12 @@ def data_sources() -> str:
     return re.sub(r"^(#+) ", lambda m: "#" * (len(m.group(1)) + 2) + " ", text, flags=re.MULTILINE)
 
 
+def _routes() -> str:
+    from easyths.docgen.operations import routes_markdown
+
+    return routes_markdown()
+
+
 def _metrics() -> str:
     from easyths.docgen.metrics import metrics_markdown  # runs the sim: only when a page asks
 
@@ -78,6 +84,7 @@ def _generators(config: Any) -> dict[str, Callable[[], str]]:
         "v2-fields": v2_fields_markdown,
         "mcp-tools": _mcp_tools,
         "metrics": _metrics,
+        "routes": _routes,
         "exit-codes": exit_codes_markdown,
         "sim-data-sources": data_sources,
         "sim-phases": phases_markdown,

@@ -266,6 +266,42 @@ def operation_markdown(cls: type[Operation], doc: OpDoc | None, runs: list[Run])
     return "\n".join(out)
 
 
+# Chinese for routes whose OpenAPI summary is the English default; others use their own summary.
+ROUTES_ZH = {
+    "GET /api/v1/system/health": "健康检查：交易后端是否连接、登录，队列统计，问题说明",
+    "POST /api/v1/system/reconnect": "报告交易后端当前是否可用（断开后服务会自动重连）",
+    "GET /api/v1/system/status": "系统状态：后端、客户端路径、已加载的操作、队列",
+    "GET /api/v1/system/info": "名称、版本、后端与功能",
+    "GET /api/v1/operations/": "已加载的操作及其参数",
+    "POST /api/v1/operations/{operation_name}": "提交一个操作（任意操作名，含第三方插件）",
+    "GET /api/v1/operations/{operation_id}/status": "操作状态（立即返回）",
+    "GET /api/v1/operations/{operation_id}/result": "等待并返回操作结果（?timeout=秒，超时 408）",
+    "DELETE /api/v1/operations/{operation_id}": "取消排队中的操作（执行中或已结束为 409）",
+    "GET /api/v1/queue/stats": "队列统计：各状态的操作数",
+    "GET /api/v1/queue/operations": "最近的操作（可按状态筛选）",
+}
+
+
+def routes_markdown() -> str:
+    """Every HTTP route of the app on the sim, from its OpenAPI document; per-operation submit
+    paths are summarised in one row (they are the sections of this page)."""
+    with sim_client() as client:
+        spec = client.app.openapi()
+    out = ["| 方法 | 路径 | 作用 |", "|---|---|---|"]
+    per_operation = 0
+    for path, methods in spec.get("paths", {}).items():
+        for method, op in methods.items():
+            key = f"{method.upper()} {path}"
+            if method == "post" and path.startswith("/api/v1/operations/") and "{" not in path:
+                per_operation += 1
+                continue
+            text = ROUTES_ZH.get(key) or op.get("summary") or ""
+            out.append(f"| {method.upper()} | `{path}` | {_cell(text)} |")
+    if per_operation:
+        out.append(f"| POST | `/api/v1/operations/<操作名>` | 每个操作一个路径（共 {per_operation} 个，见下文各节） |")
+    return "\n".join(out) + "\n"
+
+
 def operations_markdown(registry: Registry | None = None) -> str:
     """The whole reference: a summary table, then one section per operation in registry order."""
     registry = registry or Registry()
@@ -284,4 +320,13 @@ def operations_markdown(registry: Registry | None = None) -> str:
     return "\n".join(out)
 
 
-__all__ = ["ExampleFailed", "Run", "field_problems", "operations_markdown", "params_table", "run_all", "sim_client"]
+__all__ = [
+    "ExampleFailed",
+    "Run",
+    "field_problems",
+    "operations_markdown",
+    "params_table",
+    "routes_markdown",
+    "run_all",
+    "sim_client",
+]
