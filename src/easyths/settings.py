@@ -254,7 +254,18 @@ class SimSection(Section):
     tick_seconds: float = Field(
         3.0,
         ge=0,
-        description="random / replay 行情自动更新的间隔（秒，真实时间）；0 表示只在请求或推进时钟时更新",
+        description="random / replay / live 行情自动更新的间隔（秒，真实时间）；0 表示只在请求或推进时钟时更新",
+    )
+    bond_cage_pct: Decimal | None = Field(
+        Decimal("10"),
+        ge=0,
+        description="可转债连续竞价的价格笼子（买入不高于基准价的 100%+N%，卖出不低于 100%-N%）；"
+        "按 2022 年可转债交易细则取 10，未核实；留空表示不设笼子",
+    )
+    fund_cage_pct: Decimal | None = Field(
+        None,
+        ge=0,
+        description="基金（ETF/LOF）连续竞价的价格笼子百分比；资料未给出，默认不设，可按券商规则配置（如 2）",
     )
     limit20_codes: list[str] = Field(
         default_factory=list, description="追加的涨跌幅 20% 基金代码（内置名单之外，见 domain/data/funds_limit20.csv）"

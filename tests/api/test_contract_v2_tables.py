@@ -11,7 +11,7 @@ import pytest
 from easyths.api.contracts import v2
 from easyths.brokers.base import Side
 from easyths.operations.registry import BUILTIN
-from tests.sim.support import D, open_broker
+from tests.brokers.sim.support import D, open_broker
 
 # Columns our rows carry that 2.x has no field for (kept in v1, dropped in v2).
 NOT_IN_2X = {

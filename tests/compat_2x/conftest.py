@@ -17,10 +17,10 @@ from fastapi import FastAPI
 
 from easyths.api.app import create_app
 from easyths.brokers.sim import SimBroker
+from tests.brokers.sim.support import open_broker
 from tests.client.conftest import LoopbackServer
 from tests.compat_2x.published import load_trade_client
 from tests.conftest import make_settings
-from tests.sim.support import open_broker
 
 
 @pytest.fixture(scope="session")

@@ -79,12 +79,20 @@ def limit_message(band: tuple[Decimal, Decimal]) -> str:
 # --- price cage (价格笼子), continuous auction only ---------------------------------------------
 
 
-def cage_bounds(inst: Instrument, buy_base: Decimal, sell_base: Decimal) -> tuple[Decimal, Decimal] | None:
+def cage_bounds(
+    inst: Instrument,
+    buy_base: Decimal,
+    sell_base: Decimal,
+    *,
+    fund_pct: Decimal | None = None,
+    bond_pct: Decimal | None = Decimal("10"),
+) -> tuple[Decimal, Decimal] | None:
     """(lowest valid sell, highest valid buy) in continuous trading; None where no cage applies.
 
     Main board: max(102%, +10 ticks) / min(98%, -10 ticks); ChiNext/STAR 102%/98%;
-    BSE max(105%, +10 ticks) / min(95%, -10 ticks) (UNCERTAIN, §3.3). Funds, bonds and repo
-    are left uncaged: the note gives no cage for them.
+    BSE max(105%, +10 ticks) / min(95%, -10 ticks) (UNCERTAIN, §3.3). Convertible bonds:
+    ±`bond_pct`% of the base (10%, the 2022 CB trading rules; written from knowledge, UNCERTAIN).
+    Funds: ±`fund_pct`% when configured, none by default (the note gives no fund cage). Repo: none.
     """
     ten = inst.tick * 10
     if inst.board is Board.MAIN:
@@ -95,6 +103,10 @@ def cage_bounds(inst: Instrument, buy_base: Decimal, sell_base: Decimal) -> tupl
     elif inst.board is Board.BSE:
         hi = max(buy_base * Decimal("1.05"), buy_base + ten)
         lo = min(sell_base * Decimal("0.95"), sell_base - ten)
+    elif inst.board is Board.CONVERTIBLE and bond_pct is not None:
+        hi, lo = buy_base * (1 + bond_pct / 100), sell_base * (1 - bond_pct / 100)
+    elif inst.board is Board.FUND and fund_pct is not None:
+        hi, lo = buy_base * (1 + fund_pct / 100), sell_base * (1 - fund_pct / 100)
     else:
         return None
     return round_half_up(lo, inst.tick), round_half_up(hi, inst.tick)

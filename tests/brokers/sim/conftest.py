@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from easyths.brokers.sim import SimBroker
-from tests.sim.support import open_broker
+from tests.brokers.sim.support import open_broker
 
 
 @pytest.fixture

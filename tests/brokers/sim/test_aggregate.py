@@ -7,7 +7,7 @@ from typing import Any
 
 from easyths.brokers.base import Side
 from easyths.brokers.sim import SimBroker
-from tests.sim.support import D, open_broker
+from tests.brokers.sim.support import D, open_broker
 
 
 def test_an_order_filled_in_three_parts_shows_the_average_of_all_three(sim: SimBroker) -> None:
@@ -57,3 +57,13 @@ def test_a_query_does_not_write_the_clock(db: Path) -> None:
     sim.advance(to=sim.clock.now().replace(hour=10))
     assert any("INSERT" in w for w in writes)
     sim.close()
+
+
+def test_a_quote_loads_only_the_orders_it_can_reach(sim: SimBroker) -> None:
+    sim.set_quote("600000", D("10.00"), D("10.00"))
+    for i in range(5):
+        sim.place_order(Side.BUY, "600000", D("9.50") - D("0.01") * i, 100)
+    near = sim.place_order(Side.BUY, "600000", D("9.90"), 100).contract_no
+    assert sim.ctx.ledger.reachable("600000", D("9.95"), D("9.94")) == []
+    [order] = sim.ctx.ledger.reachable("600000", D("9.90"), D("9.89"))
+    assert str(order.contract_no) == near  # exactly at the price: the float margin keeps it

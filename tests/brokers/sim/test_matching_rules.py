@@ -13,7 +13,7 @@ from easyths.brokers.base import Side
 from easyths.brokers.sim import SimBroker
 from easyths.brokers.sim.book import auction_price
 from easyths.errors import BrokerRejected
-from tests.sim.support import D, open_broker
+from tests.brokers.sim.support import D, open_broker
 
 WED = datetime(2026, 11, 25, 9, 30)
 
@@ -186,3 +186,18 @@ def test_a_condition_met_during_the_lunch_break_fires_when_trading_resumes(sim: 
     assert (order["备注"], order["委托时间"], order["证券名称"]) == ("已成", "13:00:00", "浦发银行")
     assert [e["type"] for e in events] == ["condition_triggered", "fill"]
     assert events[0]["stock_code"] == "600000" and events[0]["contract_no"] == order["合同编号"]
+
+
+def test_convertible_bonds_have_a_10_percent_cage_and_funds_one_only_when_configured(db: Path) -> None:
+    sim = open_broker(db, fund_cage_pct=D("2"))
+    sim.set_quote("113050", D("120.000"), D("120.000"))
+    sim.set_quote("510300", D("4.000"), D("4.000"))
+    sim.place_order(Side.BUY, "113050", D("133.000"), 10)  # cage ≤ 132.000: held
+    sim.place_order(Side.BUY, "510300", D("4.100"), 100)  # cage ≤ 4.080: held
+    assert {o["备注"] for o in sim.today_orders()} == {"未成交"}
+    sim.close()
+    plain = open_broker(db.with_name("plain.db"))
+    plain.set_quote("510300", D("4.000"), D("4.000"))
+    plain.place_order(Side.BUY, "510300", D("4.100"), 100)  # no fund cage by default: fills at 4.000
+    assert plain.today_orders()[0]["备注"] == "已成"
+    plain.close()

@@ -10,7 +10,7 @@ from typing import Any
 from easyths.brokers.base import Side
 from easyths.brokers.sim import RandomWalkQuotes, ReplayQuotes, SimBroker, VirtualClock
 from easyths.settings import SimSection, load_settings
-from tests.sim.support import D
+from tests.brokers.sim.support import D
 
 WED = datetime(2026, 11, 25, 9, 30)
 
@@ -25,14 +25,14 @@ def test_a_tick_moves_the_book_and_looks_only_at_the_codes_that_moved(tmp_path: 
     for code in codes:
         sim.set_quote(code, D("10.00"), D("10.00"))
         sim.place_order(Side.BUY, code, D("9.00"), 100)
-    touched: list[str | None] = []
-    open_orders = sim.ctx.ledger.open_orders
+    touched: list[str] = []
+    reachable = sim.ctx.ledger.reachable
 
-    def spy(**kw: Any) -> Any:
-        touched.append(kw.get("code"))
-        return open_orders(**kw)
+    def spy(code: str, *args: Any) -> Any:
+        touched.append(code)
+        return reachable(code, *args)
 
-    sim.ctx.ledger.open_orders = spy  # type: ignore[method-assign]
+    sim.ctx.ledger.reachable = spy  # type: ignore[method-assign]
     before = {q["stock_code"]: q["price"] for q in sim.state()["quotes"]}
     moved = sim.tick()
     after = {q["stock_code"]: q["price"] for q in sim.state()["quotes"]}
@@ -56,9 +56,7 @@ def test_a_replay_tick_on_the_virtual_clock_takes_the_next_timestamp(tmp_path: P
         "2026-11-25T10:00:00,000001,12.00,12.00\n2026-11-25T10:05:00,600000,10.20,\n",
         encoding="utf-8",
     )
-    sim = SimBroker(
-        tmp_path / "sim.db", SimSection(quotes="replay", replay_file=csv), clock=VirtualClock(WED)
-    )
+    sim = SimBroker(tmp_path / "sim.db", SimSection(quotes="replay", replay_file=csv), clock=VirtualClock(WED))
     assert isinstance(sim.quotes, ReplayQuotes)
     assert sim.tick() == 2
     assert sim.clock.now().strftime("%H:%M") == "10:00"
@@ -68,9 +66,7 @@ def test_a_replay_tick_on_the_virtual_clock_takes_the_next_timestamp(tmp_path: P
 
 
 def test_the_service_sim_ticks_in_the_background_until_closed(tmp_path: Path) -> None:
-    settings = load_settings(
-        None, app={"home": str(tmp_path / "home")}, sim={"quotes": "random", "tick_seconds": 0.01}
-    )
+    settings = load_settings(None, app={"home": str(tmp_path / "home")}, sim={"quotes": "random", "tick_seconds": 0.01})
     sim = SimBroker.from_settings(settings)
     assert sim._ticker is not None
     sim.set_quote("600000", D("10.00"), D("10.00"))

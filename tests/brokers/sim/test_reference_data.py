@@ -15,7 +15,7 @@ from easyths.brokers.sim import SimBroker
 from easyths.brokers.sim.refdata import refresh
 from easyths.domain import reference
 from easyths.errors import BrokerRejected, BrokerUnavailable
-from tests.sim.support import D, open_broker
+from tests.brokers.sim.support import D, open_broker
 
 
 def test_names_come_from_the_reference_into_every_grid_and_quote(sim: SimBroker) -> None:

@@ -27,14 +27,20 @@ from easyths.brokers.sim.quotes import ask_of, bid_of, get_quote, take_volume
 from easyths.domain.codes import Instrument, classify
 from easyths.domain.orders import Order, OrderKind, OrderReleased
 from easyths.domain.rules import cage_bounds
+from easyths.settings import SimSection
 
 LIMIT_ONLY = (OrderKind.LIMIT,)
 FIXED_ONLY = (OrderKind.FIXED,)
 UNLIMITED = 10**15  # a quote without volume: the rest of the market takes any size
 
 
-def in_cage(inst: Instrument, side: str, price: Decimal, quote: sqlite3.Row) -> bool:
-    bounds = cage_bounds(inst, ask_of(quote), bid_of(quote))
+def in_cage(
+    inst: Instrument, side: str, price: Decimal, quote: sqlite3.Row, settings: SimSection | None = None
+) -> bool:
+    settings = settings or SimSection()
+    bounds = cage_bounds(
+        inst, ask_of(quote), bid_of(quote), fund_pct=settings.fund_cage_pct, bond_pct=settings.bond_cage_pct
+    )
     if bounds is None:
         return True
     return price <= bounds[1] if side == "buy" else price >= bounds[0]
@@ -91,11 +97,11 @@ def match_code(ctx: SimContext, code: str) -> None:
     if quote is None:
         return
     inst = classify(code)
-    orders = ctx.ledger.open_orders(code=code, kinds=LIMIT_ONLY)
+    orders = ctx.ledger.reachable(code, ask_of(quote), bid_of(quote))
     for order in [o for o in orders if o.held]:
         quote = get_quote(ctx.store, code)
         assert quote is not None
-        if in_cage(inst, order.side, order.price, quote):
+        if in_cage(inst, order.side, order.price, quote, ctx.settings):
             match_incoming(ctx, ctx.ledger.save(order.apply(OrderReleased())))
     buys, sells = _by_priority([o for o in orders if not o.held])
     for book in (buys, sells):

@@ -99,9 +99,9 @@ class SimBroker(SimControl):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SimBroker:
-        """The service's sim: a random or replay source moves by itself every `tick_seconds`."""
+        """The service's sim: a random, replay or live source moves by itself every `tick_seconds`."""
         broker = cls(settings.home / "sim.db", settings.sim)
-        if settings.sim.quotes in ("random", "replay") and settings.sim.tick_seconds > 0:
+        if settings.sim.quotes in ("random", "replay", "live") and settings.sim.tick_seconds > 0:
             broker.start_ticker(settings.sim.tick_seconds)
         return broker
 

@@ -44,6 +44,7 @@ class SimControl:
     ctx: SimContext
     _lock: threading.RLock
     _written_clock: datetime | None = None
+    _expired_on: date | None = None
 
     def _account(self) -> str:
         return self.store.get_meta("current_account") or self.settings.accounts[0]
@@ -77,7 +78,9 @@ class SimControl:
             day, done = nxt, datetime.combine(nxt, time(0), tzinfo=now.tzinfo)
             self.store.set_meta("trading_day", day.isoformat())
             self.store.set_meta("mark_done", done.isoformat())
-        conditions.expire(self.ctx)
+        if now.date() != self._expired_on:  # once a day is enough: expiry is by date
+            conditions.expire(self.ctx)
+            self._expired_on = now.date()
         if self.clock.virtual and now != self._written_clock:
             self.store.set_meta("clock", now.isoformat())  # only when it moved: a query writes nothing
             self._written_clock = now
@@ -198,8 +201,9 @@ class SimControl:
     def tick(self) -> int:
         """One step of a source that moves by itself; returns how many codes' quotes changed.
 
-        random: one step of the walk for every code in the book, in trading phases only; only the
-        codes whose price moved are applied, so only their orders and conditions are looked at.
+        random (and live, when online): one step of the walk (one fetch) for every code in the
+        book, in trading phases only; only the codes whose price moved are applied, so only their
+        orders and conditions are looked at.
         replay: on the virtual clock the next timestamp of the file (the clock moves there); on the
         wall clock every row that is due. Other sources do nothing.
         """
@@ -207,7 +211,7 @@ class SimControl:
             if self.clock.virtual:
                 return self.replay_step() or 0
             return self._replay_due()
-        if self.quotes.kind != "random":
+        if self.quotes.kind not in ("random", "live"):
             return 0
         with self._lock, self.store.tx():
             self._sync()

@@ -147,7 +147,7 @@ def place_limit(ctx: SimContext, acct: str, side: Side, code: str, price: Decima
     if band is not None and not band[0] <= price <= band[1]:
         return Entry(record_rejected(ctx, acct, side, code, price, qty, limit_message(band)), limit_message(band))
     held = False
-    if phase is Phase.CONTINUOUS and not book.in_cage(inst, side.value, price, quote):
+    if phase is Phase.CONTINUOUS and not book.in_cage(inst, side.value, price, quote, ctx.settings):
         if ctx.settings.cage == "reject":
             # validate cash and shares first, so the message names the first rule broken
             _dry_check(ctx, acct, side, inst, price, qty)

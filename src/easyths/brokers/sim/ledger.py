@@ -81,8 +81,8 @@ class Ledger:
             fees = replace(fees, stamp_duty=Decimal(0), transfer_fee=Decimal(0))
         self.store.run(
             "UPDATE orders SET status = ?, filled = ?, filled_amount = ?, cancelled = ?, frozen_cash = ?,"
-            " frozen_initial = ?, held = ?, commission = ?, stamp = ?, transfer = ?, message = ?, price = ?, kind = ?"
-            " WHERE contract_no = ?",
+            " frozen_initial = ?, held = ?, commission = ?, stamp = ?, transfer = ?, message = ?, price = ?, kind = ?,"
+            " price_num = ? WHERE contract_no = ?",
             order.status.value,
             order.filled,
             order.filled_amount,
@@ -96,6 +96,7 @@ class Ledger:
             order.message,
             order.price,
             order.kind.value,
+            float(order.price),  # for the SQL pre-filter of `reachable` only; money stays Decimal
             order.contract_no,
         )
         return order
@@ -130,6 +131,23 @@ class Ledger:
             sql += f" AND kind IN ({','.join('?' * len(kinds))})"
             args.extend(k.value for k in kinds)
         return self._load(self.store.all(sql + " ORDER BY contract_no", *args))
+
+    def reachable(self, code: str, ask: Decimal, bid: Decimal) -> list[Order]:
+        """Open limit orders of `code` that a quote with this ask and bid may trade, plus the held
+        ones: a pre-filter on a float shadow of the price with a margin, so the caller still
+        decides in Decimal; the orders the market cannot reach are never loaded."""
+        margin = 1e-6
+        return self._load(
+            self.store.all(
+                "SELECT * FROM orders WHERE code = ? AND status IN (?, ?) AND kind = 'limit'"
+                " AND (held = 1 OR (side = 'buy' AND price_num >= ?) OR (side = 'sell' AND price_num <= ?))"
+                " ORDER BY contract_no",
+                code,
+                *OPEN_STATUSES,
+                float(ask) - margin,
+                float(bid) + margin,
+            )
+        )
 
     def open_codes(self, kinds: Sequence[OrderKind] | None = None) -> list[str]:
         sql = "SELECT DISTINCT code FROM orders WHERE status IN (?, ?)"

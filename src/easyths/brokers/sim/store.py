@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS orders (
     quantity INTEGER NOT NULL, filled INTEGER NOT NULL DEFAULT 0, filled_amount DECTEXT NOT NULL DEFAULT '0',
     cancelled INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL,
     frozen_cash DECTEXT NOT NULL DEFAULT '0', frozen_initial DECTEXT NOT NULL DEFAULT '0',
-    held INTEGER NOT NULL DEFAULT 0,
+    held INTEGER NOT NULL DEFAULT 0, price_num REAL,
     commission DECTEXT NOT NULL DEFAULT '0', stamp DECTEXT NOT NULL DEFAULT '0',
     transfer DECTEXT NOT NULL DEFAULT '0', message TEXT NOT NULL DEFAULT ''
 );
@@ -70,7 +70,8 @@ CREATE TABLE IF NOT EXISTS conditions (
     quantity INTEGER, expire_days INTEGER NOT NULL, created TEXT NOT NULL, last_day TEXT NOT NULL,
     status TEXT NOT NULL, contract_no TEXT, message TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX IF NOT EXISTS conditions_code_status ON conditions (code, status);
+DROP INDEX IF EXISTS conditions_code_status;
+CREATE INDEX IF NOT EXISTS conditions_code_status_day ON conditions (code, status, last_day);
 CREATE INDEX IF NOT EXISTS conditions_status_day ON conditions (status, last_day);
 CREATE TABLE IF NOT EXISTS repos (
     id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, contract_no INTEGER NOT NULL,
@@ -112,6 +113,7 @@ class Store:
             "orders": (
                 ("frozen_initial", "DECTEXT NOT NULL DEFAULT '0'"),
                 ("held", "INTEGER NOT NULL DEFAULT 0"),
+                ("price_num", "REAL"),
             ),
             "fills": (("fee", "DECTEXT NOT NULL DEFAULT '0'"),),
             "quotes": (("close_price", "DECTEXT"),),
@@ -123,6 +125,8 @@ class Store:
             for name, decl in columns:
                 if name not in have:
                     self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
+            if table == "orders" and "price_num" not in have:
+                self.conn.execute("UPDATE orders SET price_num = CAST(price AS REAL)")
             if table == "orders" and "frozen_initial" not in have:
                 for no, qty, filled, frozen in self.conn.execute(
                     "SELECT contract_no, quantity, filled, frozen_cash FROM orders"

@@ -11,7 +11,7 @@ import pytest
 from easyths.brokers.base import MarketStrategy, Side
 from easyths.brokers.sim import SimBroker
 from easyths.errors import BrokerRejected
-from tests.sim.support import D, open_broker
+from tests.brokers.sim.support import D, open_broker
 
 
 def test_a_buy_at_the_ask_fills_at_the_ask_and_funds_keep_their_identities(sim: SimBroker) -> None:

@@ -15,8 +15,15 @@ from easyths.api.envelope import install_error_handlers
 from easyths.api.routes.sim import router
 from easyths.brokers.base import Side
 from easyths.brokers.sim import SimBroker
+from tests.brokers.sim.support import D, open_broker
 from tests.conftest import make_settings
-from tests.sim.support import D, open_broker
+
+
+@pytest.fixture
+def sim(tmp_path: Path) -> Iterator[SimBroker]:
+    broker = open_broker(tmp_path / "sim.db")
+    yield broker
+    broker.close()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from easyths.brokers.sim import RandomWalkQuotes, ReplayQuotes, SimBroker, Virtu
 from easyths.brokers.sim.quotes import LiveQuotes, parse_sina
 from easyths.errors import BrokerRejected
 from easyths.settings import SimSection
-from tests.sim.support import FRIDAY, D, open_broker
+from tests.brokers.sim.support import FRIDAY, D, open_broker
 
 # --- reverse repo ---------------------------------------------------------------------------------
 

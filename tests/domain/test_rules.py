@@ -23,7 +23,7 @@ from easyths.domain.rules import (
     session_phase,
     trade_fees,
 )
-from tests.sim.support import D
+from tests.brokers.sim.support import D
 
 TODAY = date(2026, 11, 25)
 
