@@ -159,4 +159,16 @@ def settings_markdown() -> str:
     return "\n".join(lines).strip() + "\n"
 
 
-__all__ = ["SettingDoc", "settings_markdown", "toml_value", "type_name", "walk_settings"]
+def settings_table(dotted: list[str]) -> str:
+    """A short table of chosen settings (`section` for all of a section, or `section.key`), each
+    linked to its row on the configuration page."""
+    docs = walk_settings()
+    chosen = [d for d in docs if d.section in dotted or d.dotted in dotted]
+    lines = ["| 设置 | 默认值 | 说明 |", "|---|---|---|"]
+    for doc in chosen:
+        link = f"[`[{doc.section}].{doc.key}`](configuration.md#{doc.dotted})"
+        lines.append(f"| {link} | {doc.default} | {_cell(doc.description)} |")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["SettingDoc", "settings_markdown", "settings_table", "toml_value", "type_name", "walk_settings"]

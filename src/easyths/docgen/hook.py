@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from easyths.docgen.cli import cli_markdown
-from easyths.docgen.config import settings_markdown
+from easyths.docgen.config import settings_markdown, settings_table
 from easyths.docgen.errors import errors_markdown
 from easyths.docgen.migration import v2_fields_markdown
 from easyths.docgen.sim import boards_markdown, marks_markdown, phases_markdown
@@ -78,6 +78,7 @@ def _generators(config: Any) -> dict[str, Callable[[], str]]:
     return {
         "settings": settings_markdown,
         "cli": cli_markdown,
+        "broker-settings": lambda: settings_table(["trading.app_path", "broker", "queue.operation_timeout"]),
         "errors": errors_markdown,
         "operations": _operations,
         "sim-boards": boards_markdown,
