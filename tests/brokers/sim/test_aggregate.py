@@ -67,3 +67,20 @@ def test_a_quote_loads_only_the_orders_it_can_reach(sim: SimBroker) -> None:
     assert sim.ctx.ledger.reachable("600000", D("9.95"), D("9.94")) == []
     [order] = sim.ctx.ledger.reachable("600000", D("9.90"), D("9.89"))
     assert str(order.contract_no) == near  # exactly at the price: the float margin keeps it
+
+
+def test_lending_through_repo_is_a_fill_for_the_sinks(db: Path) -> None:
+    sim = open_broker(db)
+    events: list[dict[str, Any]] = []
+    sim.add_event_sink(events.append)
+    sim.set_quote("131810", D("1.85"))
+    ack = sim.lend_repo("深圳", 1, 10000)
+    [event] = events
+    assert (event["type"], event["stock_code"], event["contract_no"], event["price"]) == (
+        "fill",
+        "131810",
+        ack.contract_no,
+        "1.85",
+    )
+    assert event["quantity"] == 100 and event["amount"] == "10000" and event["name"] == "R-001"
+    sim.close()

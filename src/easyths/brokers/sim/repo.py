@@ -57,7 +57,21 @@ def lend(ctx: SimContext, acct: str, market: MarketName, term_days: int, amount:
     qty = amount // FACE
     order = new_order(ctx, acct, Side.SELL, code, quote["name"] or REPO_CODES[code][2], rate, qty)
     order = order.apply(OrderAccepted()).apply(OrderFilled(qty, rate, now.strftime("%H:%M:%S"), fee, principal))
-    no = ctx.ledger.add(order).contract_no
+    saved = ctx.ledger.add(order)
+    no = saved.contract_no
+    ctx.emit(
+        "fill",
+        stock_code=code,
+        name=saved.name,
+        contract_no=str(no),
+        fill_no=str(saved.fills[-1].fill_no),
+        side="sell",
+        price=str(rate),  # the annual rate in %: repo's price
+        quantity=qty,
+        amount=str(principal),
+        status=saved.status.value,
+        account=acct,
+    )
     ctx.store.run(
         "INSERT INTO repos (account, contract_no, code, principal, rate, fee, trade_date, maturity, days, interest,"
         " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')",
