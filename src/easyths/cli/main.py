@@ -144,7 +144,7 @@ def serve(settings: Settings) -> None:
                     f"EasyTHS {__version__} · 后端 [bold]{settings.broker.backend}[/bold] · "
                     f"http://{settings.api.host}:{settings.api.port}/docs · 数据目录 {settings.home} · 日志 {log_file}"
                 )
-                server = uvicorn.Server(
+                server = _server(
                     uvicorn.Config(
                         application,
                         host=settings.api.host,
@@ -169,6 +169,21 @@ def serve(settings: Settings) -> None:
             sock.close()
     finally:
         lock.release()
+
+
+def _server(config: Any) -> Any:
+    """uvicorn's Server, but the first Ctrl+C also ends the live event streams: uvicorn waits for
+    open responses before shutting down, and an SSE stream never ends by itself."""
+    import uvicorn
+
+    from easyths.api.routes.events import close_streams
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            close_streams(config.app)
+            super().handle_exit(sig, frame)
+
+    return Server(config)
 
 
 @app.command("doctor")

@@ -11,6 +11,7 @@ reconnects with `Last-Event-ID` gets exactly what it missed from the table, then
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import queue
@@ -64,6 +65,12 @@ class Subscription:
     loop: asyncio.AbstractEventLoop
     queue: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     lagging: bool = False
+    closed: bool = False
+
+    def close(self) -> None:
+        """Runs on the subscriber's loop: end the stream (the server is stopping)."""
+        self.closed = True
+        self.queue.put_nowait({})
 
     def offer(self, event: dict[str, Any]) -> None:
         """Runs on the subscriber's loop."""
@@ -84,6 +91,7 @@ class EventLog:
         self._subs: set[Subscription] = set()
         self._subs_lock = threading.Lock()
         self._since_prune = 0
+        self.closing = False
         self._thread = threading.Thread(target=self._run, name="easyths-events", daemon=True)
         self._thread.start()
 
@@ -111,12 +119,25 @@ class EventLog:
     def subscribe(self) -> Subscription:
         sub = Subscription(asyncio.get_running_loop())
         with self._subs_lock:
-            self._subs.add(sub)
+            if self.closing:  # the server is stopping: a stream opened now ends at once
+                sub.closed = True
+            else:
+                self._subs.add(sub)
         return sub
 
     def unsubscribe(self, sub: Subscription) -> None:
         with self._subs_lock:
             self._subs.discard(sub)
+
+    def close_streams(self) -> None:
+        """End every live stream now, so a stopping server need not wait for its clients (they
+        reconnect with Last-Event-ID and lose nothing). Any thread."""
+        with self._subs_lock:
+            self.closing = True
+            subs = list(self._subs)
+        for sub in subs:
+            with contextlib.suppress(RuntimeError):  # its loop is already closed
+                sub.loop.call_soon_threadsafe(sub.close)
 
     def since(self, last_id: int, limit: int = 1000) -> list[dict[str, Any]]:
         """Stored events after `last_id`, oldest first (blocking: call it from a thread)."""

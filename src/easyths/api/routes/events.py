@@ -54,7 +54,7 @@ async def stream(request: Request, log: EventLog, cursor: int | None, heartbeat:
                     yield frame(event)
                 if len(page) < REPLAY_PAGE:
                     break
-        while not sub.lagging:
+        while not (sub.lagging or sub.closed):
             try:
                 event = await asyncio.wait_for(sub.queue.get(), heartbeat)
             except TimeoutError:
@@ -62,6 +62,8 @@ async def stream(request: Request, log: EventLog, cursor: int | None, heartbeat:
                     return
                 yield ": ping\n\n"
                 continue
+            if sub.closed:
+                return
             if cursor is not None and event["id"] <= cursor:
                 continue  # already sent by the replay
             cursor = event["id"]
@@ -94,4 +96,11 @@ async def events(
     )
 
 
-__all__ = ["router"]
+def close_streams(app: Any) -> None:
+    """Called when the server starts stopping (see `cli.main.serve`): open streams end at once."""
+    log: EventLog | None = getattr(app.state, "events", None)
+    if log is not None:
+        log.close_streams()
+
+
+__all__ = ["close_streams", "router"]
