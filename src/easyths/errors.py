@@ -206,7 +206,9 @@ class ApiError(EasyTHSError):
 class OperationFailed(ApiError):
     """The operation ran and did not succeed (`status` failed, unknown or cancelled).
 
-    For `unknown` an order may exist: check the order list before placing it again.
+    `error_code` is the cause when the service names it (BROKER_REJECTED, WATCHDOG_TIMEOUT …),
+    else OPERATION_<STATUS>. For `unknown` an order may exist: check the order list before
+    placing it again.
     """
 
     def __init__(self, message: str, *, operation_id: str, status: str, **kwargs: Any) -> None:

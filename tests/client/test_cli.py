@@ -79,7 +79,7 @@ def test_errors_exit_1_with_the_envelope_in_json(cli: Any) -> None:
     body = json.loads(result.stdout)
     assert body["error_code"] == "INVALID_PARAMS" and body["details"][0]["field"] == "quantity"
     failed = json.loads(cli("sell", "600000", "10.50", "100", "--json", code=1).stdout)
-    assert failed["error_code"] == "OPERATION_FAILED" and failed["operation_id"]
+    assert failed["error_code"] == "BROKER_REJECTED" and failed["operation_id"]
 
 
 def test_an_unreachable_service_is_a_clear_error() -> None:

@@ -105,7 +105,7 @@ def paper_trade(client: Client) -> None:
     assert err.value.details == [{"field": "quantity", "message": "600000买入数量不得少于100"}]
     with pytest.raises(OperationFailed) as failed:
         client.sell("600001", 10.5, 100)
-    assert failed.value.status == "failed" and failed.value.error_code == "OPERATION_FAILED"
+    assert failed.value.status == "failed" and failed.value.error_code == "BROKER_REJECTED"
     assert client.status(failed.value.operation_id).status == "failed"
     with pytest.raises(ApiError) as missing:
         client.status("no-such-operation")

@@ -196,6 +196,7 @@ def run(
             success=bool(sub.result.get("success")),
             message=sub.result.get("message"),
             data=sub.result.get("data"),
+            error_code=sub.result.get("error_code"),  # the cause (BROKER_REJECTED …) where known
             timestamp=sub.result.get("timestamp"),
         )
     else:
@@ -206,6 +207,7 @@ def run(
             verdict.message or f"操作未成功（{verdict.status}）",
             operation_id=verdict.operation_id,
             status=verdict.status,
+            error_code=verdict.error_code or f"OPERATION_{verdict.status.upper()}",
             details={"client_order_id": idempotency_key} if idempotency_key else None,
         )
     return verdict

@@ -45,7 +45,10 @@ MEANINGS_ZH = {
     "StartupError": "启动检查失败（端口被占用、数据目录已被另一个实例使用、数据库损坏等）：进程以说明中的退出码退出",
     # the SDK's side (easyths.Client): error_code and http_status are those of the response received
     "ApiError": "服务返回了错误响应；error_code、message、details、http_status 都取自响应",
-    "OperationFailed": "操作结束但没有成功（failed / unknown / cancelled）；error_code 为 OPERATION_<状态>",
+    "OperationFailed": (
+        "操作结束但没有成功（failed / unknown / cancelled，见 status）；error_code 为原因"
+        "（如 BROKER_REJECTED、WATCHDOG_TIMEOUT），服务未给出原因时为 OPERATION_<状态>"
+    ),
     "OperationTimeout": "等待超时时操作仍在排队或执行（RESULT_TIMEOUT）；可以稍后用 result() 继续等",
     "ServiceUnreachable": "完全没有响应：连接被拒绝或网络错误（SERVICE_UNREACHABLE）",
 }
