@@ -40,6 +40,9 @@ class AppSection(Section):
         None,
         description="数据目录（日志库 journal.db、模拟账户 sim.db、日志）；不设置时用 EASYTHS_HOME 或 ~/.easyths",
     )
+    # accepted so a 2.x config.toml starts unchanged
+    onnx_model_dir: str | None = Field(None, description="兼容原版 2.x 配置文件（验证码模型目录），忽略")
+    save_error_captcha_image: bool | None = Field(None, description="兼容原版 2.x 配置文件，忽略")
 
 
 class TradingSection(Section):
@@ -103,6 +106,9 @@ class ApiSection(Section):
     ip_whitelist: str | None = Field(None, description="旧配置键（原 2.x）：逗号分隔的地址或网段，并入 allowed_ips")
     max_body_bytes: int = Field(1024 * 1024, ge=1024, description="请求体最大字节数，超出返回 413；默认 1 MiB")
 
+    mcp_server_type: str | None = Field(  # accepted so a 2.x config.toml starts unchanged
+        None, description="兼容原版 2.x 配置文件（MCP 传输类型），忽略；MCP 的设置见 [mcp]"
+    )
     contract: Literal["v1", "v2"] = Field(
         "v1",
         description=(
@@ -126,18 +132,31 @@ class ApiSection(Section):
     @classmethod
     def _old_networks(cls, value: str | None) -> str | None:
         if value:
-            cls._networks([i for i in value.split(",") if i.strip()])
+            cls._networks([_wildcard_network(i) for i in value.split(",") if i.strip()])
         return value
 
     def allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         """`allowed_ips` plus the old `ip_whitelist`; empty means every address may connect."""
-        items = [*self.allowed_ips, *(self.ip_whitelist or "").split(",")]
+        items = [*self.allowed_ips, *(_wildcard_network(i) for i in (self.ip_whitelist or "").split(","))]
         return [ipaddress.ip_network(i.strip(), strict=False) for i in items if i.strip()]
 
     @field_validator("key", mode="before")
     @classmethod
     def _empty_key_is_none(cls, value: Any) -> Any:
         return None if value in ("", None) else value
+
+
+def _wildcard_network(item: str) -> str:
+    """2.x's ip_whitelist writes networks with trailing wildcards (192.168.1.*): as CIDR."""
+    parts = item.strip().split(".")
+    if parts[-1] != "*" or len(parts) > 4:
+        return item
+    fixed = list(parts)
+    while fixed and fixed[-1] == "*":
+        fixed.pop()
+    if not all(p.isdigit() for p in fixed):  # a wildcard before a fixed octet is not a network
+        return item
+    return ".".join([*fixed, *["0"] * (4 - len(fixed))]) + f"/{8 * len(fixed)}"
 
 
 class LoggingSection(Section):
@@ -154,6 +173,12 @@ class LoggingSection(Section):
     @classmethod
     def _upper(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("file", mode="before")
+    @classmethod
+    def _empty_file_is_default(cls, value: Any) -> Any:
+        """2.x config files write `file = ""` for "the default place"."""
+        return "logs/easyths.log" if value in ("", None) else value
 
 
 class BrokerSection(Section):

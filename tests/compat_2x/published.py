@@ -47,6 +47,12 @@ def download_wheel(dest: Path) -> Path:
     return found[0]
 
 
+def wheel_member(dest: Path, member: str) -> bytes:
+    """A file of the published wheel (e.g. `easyths/assets/config_example.toml`)."""
+    with zipfile.ZipFile(download_wheel(dest)) as zf:
+        return zf.read(member)
+
+
 def load_trade_client(dest: Path) -> ModuleType:
     """`easyths/trade_client.py` of the published wheel, as a module of its own."""
     if MODULE in sys.modules:
