@@ -25,6 +25,8 @@ async def test_the_page_and_its_assets_need_no_key_but_the_api_still_does(tmp_pa
     page = await _get(app, "/", client=("192.0.2.7", 5000))
     assert page.status_code == 200 and "EasyTHS" in page.text
     assert page.headers["content-type"].startswith("text/html")
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
     js = await _get(app, "/web/app.js", client=("192.0.2.7", 5000))
     assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
     config = (await _get(app, "/web/config.json")).json()

@@ -53,7 +53,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    # bypass_csp: Playwright's wait_for_function evaluates strings, which the page's CSP forbids;
+    # test_the_page_runs_under_its_own_content_security_policy loads it with the CSP in force.
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors: list[str] = []

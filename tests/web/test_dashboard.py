@@ -66,6 +66,20 @@ def test_the_page_loads_with_funds_holdings_and_orders(page: Any, sim: LiveServe
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
 
 
+def test_the_page_runs_under_its_own_content_security_policy(browser: Any, sim: LiveServer) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        console: list[str] = []
+        page.on("console", lambda msg: console.append(msg.text))
+        page.goto(sim.url + "/")
+        page.wait_for_selector("body[data-ready='1']", timeout=10_000)
+        assert page.locator("#holdings tbody tr", has_text="浦发银行").count() == 1
+        assert not [m for m in console if "Content Security Policy" in m], console
+    finally:
+        context.close()
+
+
 def test_an_order_from_the_ticket_appears_in_todays_orders_without_a_reload(page: Any, sim: LiveServer) -> None:
     _open(page, sim.url)
     page.click("#ticket-tabs [data-kind='buy']")

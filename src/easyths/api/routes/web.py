@@ -47,11 +47,20 @@ def build_router() -> APIRouter:
     files = _load()
     router = APIRouter(tags=["看板"], include_in_schema=False, dependencies=[Depends(page_access)])
     headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+    # A page that places orders must not run foreign code or sit inside someone else's frame
+    # (clickjacking a confirmation button): only its own files, only its own origin.
+    page_headers = {
+        **headers,
+        "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'none'",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "no-referrer",
+    }
 
     @router.get("/")
     async def index() -> Response:
         body, media = files["index.html"]
-        return Response(body, media_type=media, headers=headers)
+        return Response(body, media_type=media, headers=page_headers)
 
     @router.get("/web/config.json")
     async def page_config(request: Request) -> JSONResponse:
