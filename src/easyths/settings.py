@@ -184,8 +184,9 @@ class LoggingSection(Section):
 class BrokerSection(Section):
     """The `ths` backend's knobs: menu names and column variants differ by broker build."""
 
-    backend: Literal["sim", "ths"] = Field(
-        "sim", description="交易后端：sim 内置模拟券商，ths 驱动同花顺客户端（仅 Windows）"
+    backend: Literal["sim", "ths", "emulator"] = Field(
+        "sim",
+        description="交易后端：sim 内置模拟券商，ths 驱动同花顺客户端（仅 Windows），emulator 驱动模拟的同花顺客户端",
     )
     exe_path: str | None = Field(None, description="xiadan.exe 路径，优先于 [trading].app_path")
     window_title: str = Field("网上股票交易系统5.0", description="交易客户端主窗口标题（部分券商为 核新网上交易系统）")
@@ -214,6 +215,11 @@ class BrokerSection(Section):
         "click",
         description="下单提交方式：click（点击下单按钮）或 enter（在数量框按回车，适用于点击偶尔无效的客户端）",
     )
+    popups: Literal["auto", "on", "off"] = Field(
+        "auto",
+        description="客户端的委托确认与成功提示弹窗：on 开启，off 关闭（快速交易设置），auto 由启动检查判断",
+    )
+    dialog_grace: float = Field(0.5, gt=0, description="弹窗关闭时等待失败提示的秒数（只有失败才会弹窗）")
     market_aliases: dict[str, list[str]] = Field(
         default_factory=dict,
         description="市价委托类型的别名（按客户端版本/券商不同），键为标准名称，值为下拉框中可能出现的文字",
@@ -317,6 +323,38 @@ class SimSection(Section):
     )
 
 
+class EmulatorSection(Section):
+    """`--backend emulator`: the THS driver against an emulated xiadan.exe backed by the sim."""
+
+    popups: bool = Field(
+        False,
+        description="模拟客户端是否弹出委托确认与成功提示（默认关闭，同快速交易设置；失败提示总会弹出）",
+    )
+    latency_ms: int = Field(0, ge=0, le=60_000, description="模拟客户端每个弹窗出现前的延迟（毫秒）")
+    faults: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            '故障注入：故障名称到发生概率（0–1），如 {"continue_prompt": 1.0}；可用名称 continue_prompt、lost_click、'
+            "save_captcha、copy_captcha、stray_popup、slow_refresh、resist_close、client_death、locked_desktop"
+        ),
+    )
+    seed: int = Field(7, description="故障注入的随机种子（相同种子重现相同的故障序列）")
+    restart_after: float = Field(3.0, gt=0, le=600, description="模拟客户端崩溃后自动重启所需的秒数")
+
+    @field_validator("faults")
+    @classmethod
+    def _known_faults(cls, value: dict[str, float]) -> dict[str, float]:
+        from easyths.testing._ths_tree import FAULT_NAMES
+
+        unknown = sorted(set(value) - set(FAULT_NAMES))
+        if unknown:
+            raise ValueError(f"未知的故障名称 {unknown}，可用：{', '.join(FAULT_NAMES)}")
+        bad = {k: v for k, v in value.items() if not 0.0 <= v <= 1.0}
+        if bad:
+            raise ValueError(f"故障概率必须在 0 到 1 之间：{bad}")
+        return value
+
+
 class WebSection(Section):
     """The dashboard at `/` (issue 12)."""
 
@@ -415,6 +453,7 @@ class Settings(BaseSettings):
     logging: LoggingSection = Field(default_factory=LoggingSection)
     broker: BrokerSection = Field(default_factory=BrokerSection)
     sim: SimSection = Field(default_factory=SimSection)
+    emulator: EmulatorSection = Field(default_factory=EmulatorSection)
     web: WebSection = Field(default_factory=WebSection)
     mcp: McpSection = Field(default_factory=McpSection)
     events: EventsSection = Field(default_factory=EventsSection)

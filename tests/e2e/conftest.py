@@ -86,6 +86,17 @@ class Server:
         return self.proc.returncode
 
 
+@pytest.fixture(params=["sim", "emulator"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The same end-to-end script under `--backend sim` and `--backend emulator` (the THS driver
+    against the emulated client, popups off as in the reference's settings)."""
+    return str(request.param)
+
+
+def backend_args(backend: str) -> list[str]:
+    return [] if backend == "sim" else ["--backend", backend]
+
+
 @pytest.fixture
 def server_factory(tmp_path: Path) -> Iterator[type[Server]]:
     started: list[Server] = []

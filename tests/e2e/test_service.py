@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import EASYTHS, Server
+from tests.e2e.conftest import EASYTHS, Server, backend_args
 
 
 def result(c: httpx.Client, op_id: str, timeout: float = 10) -> dict:
@@ -22,12 +22,12 @@ def submit(c: httpx.Client, name: str, params: dict, priority: int = 0) -> str:
     return r.json()["data"]["operation_id"]
 
 
-def test_user_script_against_a_started_service(tmp_path: Path, server_factory: type[Server]) -> None:
-    server = server_factory(tmp_path / "home", {"API_KEY": "e2e-key"}).start()
+def test_user_script_against_a_started_service(tmp_path: Path, server_factory: type[Server], backend: str) -> None:
+    server = server_factory(tmp_path / "home", {"API_KEY": "e2e-key"}, backend_args(backend)).start()
     with server.client() as c:
         assert httpx.get(f"{server.url}/api/v1/system/health").status_code == 401
         health = c.get("/api/v1/system/health").json()
-        assert health["data"]["components"]["backend"] == "sim"
+        assert health["data"]["components"]["backend"] == backend
         assert c.put("/api/v1/sim/quotes/600000", json={"price": 10.5, "prev_close": 10.4}).status_code == 200
         buy = submit(c, "buy", {"stock_code": "600000", "price": 10.50, "quantity": 100}, priority=5)
         body = result(c, buy)
@@ -93,10 +93,10 @@ def install_plugin(root: Path) -> Path:
     return root
 
 
-def test_sigkill_with_queued_and_running_operations(tmp_path: Path, server_factory: type[Server]) -> None:
+def test_sigkill_with_queued_and_running_operations(tmp_path: Path, server_factory: type[Server], backend: str) -> None:
     home = tmp_path / "home"
     env = {"PYTHONPATH": str(install_plugin(tmp_path / "plugins"))}
-    first = server_factory(home, env).start()
+    first = server_factory(home, env, backend_args(backend)).start()
     with first.client() as c:
         assert "slow_order" in c.get("/api/v1/operations/").json()["data"]["operations"]
         c.put("/api/v1/sim/quotes/000001", json={"price": 12.0, "prev_close": 12.0})
@@ -113,7 +113,7 @@ def test_sigkill_with_queued_and_running_operations(tmp_path: Path, server_facto
         assert c.get(f"/api/v1/operations/{queued[0]}/status").json()["data"]["status"] == "queued"
     first.kill()
 
-    second = server_factory(home, env).start()
+    second = server_factory(home, env, backend_args(backend)).start()
     with second.client() as c:
         assert c.get(f"/api/v1/operations/{done}/status").json()["data"]["status"] == "success"
         slow = c.get(f"/api/v1/operations/{running}/status").json()["data"]
@@ -128,3 +128,27 @@ def test_sigkill_with_queued_and_running_operations(tmp_path: Path, server_facto
         stats = c.get("/api/v1/queue/stats").json()["data"]
         assert stats["unknown_count"] == 1 and stats["cancelled_count"] == 1
     assert second.stop() == 0
+
+
+def test_emulator_faults_from_the_environment_end_in_a_status_that_agrees_with_the_book(
+    tmp_path: Path, server_factory: type[Server]
+) -> None:
+    """A 是否继续 prompt on every order: the driver answers 否, the order is `unknown`, the
+    engine's reconcile settles it to `failed`, and the book has no order; the queue keeps serving."""
+    env = {"EASYTHS_EMULATOR__FAULTS": '{"continue_prompt": 1.0}'}
+    server = server_factory(tmp_path / "home", env, ["--backend", "emulator"]).start()
+    with server.client() as c:
+        assert c.put("/api/v1/sim/quotes/600000", json={"price": 10.0, "prev_close": 10.0}).status_code == 200
+        op = submit(c, "buy", {"stock_code": "600000", "price": 10.0, "quantity": 100})
+        body = result(c, op)
+        assert body["status"] in ("unknown", "failed"), body
+        for _ in range(100):
+            status = c.get(f"/api/v1/operations/{op}/status").json()["data"]["status"]
+            if status != "unknown":
+                break
+            time.sleep(0.1)
+        assert status == "failed"
+        assert result(c, submit(c, "order_query", {}))["data"]["orders"] in ([], "没有当日委托")
+        funds = result(c, submit(c, "funds_query", {}))
+        assert funds["success"] is True
+    assert server.stop() == 0

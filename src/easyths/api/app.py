@@ -107,7 +107,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
     app.state.metrics = Metrics()
     for router in (system.router, operations.router, queue.router, events_routes.router, metrics_router):
         app.include_router(router, dependencies=auth)
-    if backend == "sim":
+    if backend in ("sim", "emulator"):  # emulator: the sim behind the emulated client
         from easyths.api.routes import sim
 
         app.include_router(sim.router, dependencies=auth)

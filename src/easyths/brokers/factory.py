@@ -11,6 +11,10 @@ def create_broker(settings: Settings) -> Broker:
         from easyths.brokers.ths import ThsBroker
 
         return ThsBroker.from_settings(settings)
+    if settings.broker.backend == "emulator":  # the THS driver on an emulated client over the sim
+        from easyths.testing.service import EmulatedThsBroker
+
+        return EmulatedThsBroker(settings)
     from easyths.brokers.sim import SimBroker
 
     return SimBroker.from_settings(settings)

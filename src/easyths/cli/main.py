@@ -77,7 +77,10 @@ def main(
     port: Annotated[int | None, typer.Option("--port", help="监听端口（默认 7648）")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="配置文件路径（默认 ./config.toml）")] = None,
     backend: Annotated[
-        str | None, typer.Option("--backend", help="交易后端：sim（模拟券商）或 ths（同花顺客户端）")
+        str | None,
+        typer.Option(
+            "--backend", help="交易后端：sim（模拟券商）、ths（同花顺客户端）或 emulator（模拟的同花顺客户端）"
+        ),
     ] = None,
     exe_path: Annotated[
         str | None, typer.Option("--exe_path", "--exe-path", help="同花顺 xiadan.exe 路径（ths 后端）")
@@ -98,8 +101,8 @@ def main(
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    if backend is not None and backend not in ("sim", "ths"):
-        console.print(f"[red]--backend 只能是 sim 或 ths，收到: {backend}[/red]")
+    if backend is not None and backend not in ("sim", "ths", "emulator"):
+        console.print(f"[red]--backend 只能是 sim、ths 或 emulator，收到: {backend}[/red]")
         raise typer.Exit(2)
     try:
         settings = build_settings(config, host, port, backend, exe_path)

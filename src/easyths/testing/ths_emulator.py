@@ -181,7 +181,7 @@ class ThsEmulator:
     # --- GuiSeam: window ---------------------------------------------------------------------
     def attach(self, window_title: str, timeout: float) -> None:
         self.steps += 1
-        if not self.alive and self.died_at is not None and self.faults.rates.get("client_death"):
+        if not self.alive and self.died_at is not None and ("client_death" in self.faults.rates or self.realtime):
             back = self.died_at + self.faults.restart_after  # the user restarts it after a while
             if back <= self.now + timeout:
                 self.now = max(self.now, back)

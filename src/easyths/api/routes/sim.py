@@ -75,6 +75,7 @@ class ResetBody(BaseModel):
 
 def get_sim(request: Request) -> SimBroker:
     broker = getattr(request.app.state, "broker", None)
+    broker = getattr(broker, "sim", broker)  # `--backend emulator`: the sim behind the emulated client
     if not isinstance(broker, SimBroker):
         raise NotFound("当前后端不是模拟券商")
     return broker

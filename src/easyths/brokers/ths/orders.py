@@ -115,7 +115,12 @@ def place(
             s.seam.press_keys(s.find(Locator(control_id=QTY)), "{ENTER}")
         else:
             s.seam.click(button)
-        verdict = s.await_verdict(attempt, accept=lambda text: describes(text, code, side, quantity))
+        name = s.find(Locator(control_id=NAME))
+        verdict = s.await_verdict(
+            attempt,
+            accept=lambda text: describes(text, code, side, quantity),
+            quiet=lambda: not s.seam.text(name).strip(),  # the form cleared itself: it was sent
+        )
         contract = trusted_contract(s, verdict, hint)
         if contract:
             return OrderAck(contract, verdict.text)
@@ -167,8 +172,12 @@ def _snapshot_verdict(s: ClientSession, attempt: Attempt) -> OrderAck:
     hint = attempt.hint
     found: list[Row] = []
     for i in range(1 if attempt.declined else SETTLE_READS):
-        if i:
-            s.seam.wait_for(lambda: None, min(0.5, s.timeout))  # let the grid repaint
+        if i:  # let the grid repaint; a late 提示 (a rejection) is read by the table meanwhile
+            # a confirmation this late is declined: the driver has stopped waiting to send
+            late = s.await_verdict(attempt, accept=lambda _: False, timeout=min(0.5, s.timeout))
+            contract = trusted_contract(s, late, hint)
+            if contract:
+                return OrderAck(contract, late.text)
         found = settle(today_orders(s), hint)
         if found:
             break
@@ -269,7 +278,7 @@ def _confirm_cancel(s: ClientSession, accept: Callable[[str], bool] | None) -> s
     """Confirm, read the verdict; returns the client's refusal text, "" when none. The grid
     re-read afterwards, not this dialog, decides what was cancelled."""
     try:
-        s.await_verdict(Attempt({"kind": "cancel"}), accept=accept)
+        s.await_verdict(Attempt({"kind": "cancel"}), accept=accept, timeout=s.dialog_wait)
     except BrokerRejected as exc:
         log.warning("撤单被拒绝: %s", exc.message)
         return exc.message

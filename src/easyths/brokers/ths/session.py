@@ -117,6 +117,9 @@ class ClientSession:
         self.attached = False
         self.closed_dialogs: list[str] = []  # "kind: title: text" of every popup closed unanswered
         self.blocked: str | None = None  # login / lock window seen: the message health shows
+        # The client's confirmation/success popups: True/False when configured or learnt by the
+        # start-up check, None when unknown (then every dialog wait is the full step timeout).
+        self.popups: bool | None = {"on": True, "off": False}.get(config.popups)
         # Flows that ended without a verdict (unknown, abandoned): their dialogs may still arrive,
         # so until a reconcile has drained them no dialog verdict is taken on its word.
         self.outstanding: list[dict[str, Any]] = []
@@ -334,7 +337,7 @@ class ClientSession:
         """Wait one step for late dialogs and close each; used before a verdict from the lists.
         Bounded by `MAX_CLOSE` dialogs."""
         for _ in range(MAX_CLOSE):
-            info = self.next_dialog()
+            info = self.next_dialog(self.dialog_wait)
             if info is None:
                 return
             if dialogs.classify(info).kind is dialogs.DialogKind.LOGIN:
@@ -342,10 +345,35 @@ class ClientSession:
                 raise ClientBlocked(self.blocked)
             self.dismiss(info)
 
-    def next_dialog(self) -> DialogInfo | None:
-        return self.seam.wait_for(lambda: next(iter(self.seam.dialogs()), None), self.timeout)
+    def next_dialog(self, timeout: float | None = None, quiet: Callable[[], bool] | None = None) -> DialogInfo | None:
+        """The oldest open dialog, waiting up to `timeout`; None at once when `quiet()` says
+        nothing more is coming (e.g. the order form cleared itself: the client sent it)."""
 
-    def await_verdict(self, attempt: Attempt, accept: Callable[[str], bool] | None = None) -> Verdict:
+        def probe() -> DialogInfo | bool | None:
+            found = next(iter(self.seam.dialogs()), None)
+            if found is not None:
+                return found
+            return True if quiet is not None and quiet() else None
+
+        got = self.seam.wait_for(probe, self.timeout if timeout is None else timeout)
+        return got if isinstance(got, DialogInfo) else None
+
+    @property
+    def dialog_wait(self) -> float:
+        """How long to wait for a dialog that only comes on failure: short when the client's
+        confirmation and success popups are off (the reference's 快速交易 settings)."""
+        if self.popups is False:
+            return min(self.config.dialog_grace, self.timeout)
+        return self.timeout
+
+    def await_verdict(
+        self,
+        attempt: Attempt,
+        accept: Callable[[str], bool] | None = None,
+        *,
+        quiet: Callable[[], bool] | None = None,
+        timeout: float | None = None,
+    ) -> Verdict:
         """Walk the dialogs that follow a submit, by the table, until a verdict or silence.
 
         `accept`: whether a confirmation's text describes this flow (it names the code or the
@@ -360,7 +388,9 @@ class ClientSession:
         """
         untrusted = bool(self.outstanding)
         for _ in range(MAX_DIALOGS):
-            info = self.next_dialog()
+            # `quiet` ends the wait early only until our own confirmation was answered: after
+            # that the result 提示 (with its 合同编号) is worth waiting for.
+            info = self.next_dialog(timeout, None if attempt.confirmed else quiet)
             if info is None:
                 return Verdict(None)
             c = dialogs.classify(info)
@@ -395,6 +425,8 @@ class ClientSession:
                     log.warning("未识别的“是否继续”提示，已回答“否”: %s", text)
                     self.seam.press(info.handle, dialogs.NO)
                     attempt.declined.append(text)
+                    # after 否 the client sends nothing more of ours: only a short look for leftovers
+                    timeout = min(self.config.dialog_grace, self.timeout)
                 case dialogs.Action.STOP:
                     self.blocked = f"客户端弹出登录/解锁窗口「{info.title}」：请在客户端中处理后再试"
                     raise ClientBlocked(self.blocked)
