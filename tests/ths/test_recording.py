@@ -11,6 +11,7 @@ import pytest
 from rich.console import Console
 
 from easyths.brokers.base import Side
+from easyths.brokers.ths import ThsBroker
 from easyths.brokers.ths.recording import record, suggest_config
 from easyths.cli.doctor import doctor, run_doctor
 from easyths.settings import BrokerSection
@@ -85,3 +86,32 @@ def test_doctor_off_windows_explains_and_fails() -> None:
     out = StringIO()
     assert doctor(console=Console(file=out, width=160)) == 2
     assert "只能在 Windows 上运行" in out.getvalue()
+
+
+def test_a_recording_carries_settings_version_dialogs_panels_and_timings_without_values(tmp_path: Path) -> None:
+    from easyths.brokers.base import MarketStrategy
+
+    source = ThsEmulator(open_sim(tmp_path / "a.db"), popups=True)
+    source.market_items = {MarketStrategy.FIVE_LEVEL_CANCEL: "五档即成剩撤", MarketStrategy.OWN_BEST: "本方最优"}
+    source.show("提示", "您的买入委托已成功提交，合同编号：865912566。")
+    recording = record(source, BrokerSection())
+    text = json.dumps(recording, ensure_ascii=False)
+    assert "865912566" not in text
+    assert recording["client_settings"]["委托成功后是否弹出提示对话框"] == "是"
+    assert recording["client_version"] == "emulator"
+    assert recording["dialogs"][0]["title"] == "提示" and "#########" in recording["dialogs"][0]["text"]
+    assert {"condition_price", "repo"} <= set(recording["panels"])
+    assert set(recording["step_timings"]) >= {"buy", "orders"}
+    assert recording["market_items"] == ["五档即成剩撤", "本方最优"]
+    # a user's report becomes the emulator a test runs against
+    again = ThsEmulator(open_sim(tmp_path / "b.db"), recording=recording)
+    assert again.popups is True and again.market_items == source.market_items
+    harness = Harness(
+        ThsBroker(again, BrokerSection(step_timeout=2.0)),
+        again.broker,  # type: ignore[arg-type]
+        again,
+    )
+    harness.quote("600000", "10.00", name="浦发银行")
+    ack = harness.broker.place_market_order(Side.BUY, "600000", 100, MarketStrategy.FIVE_LEVEL_CANCEL)
+    assert ack.contract_no == harness.sim.today_orders()[0]["合同编号"]
+    assert harness.broker.health().extra["popups"] is True

@@ -147,3 +147,22 @@ def test_the_save_captcha_is_answered_by_typing(tmp_path: Path) -> None:
 def test_health_lists_the_steps_not_verified_on_a_real_client(h: Harness) -> None:
     unverified = h.broker.health().extra["unverified"]
     assert any("逆回购" in step for step in unverified) and any("条件单" in step for step in unverified)
+
+
+def test_the_startup_check_reads_the_clients_settings_and_says_what_to_change(tmp_path: Path) -> None:
+    h = ths_harness(tmp_path / "sim.db", popups=True)
+    assert h.emu is not None
+    h.emu.clear_on_switch = False
+    problems = h.broker.startup_check()
+    assert any("切换页面是否清空代码" in p for p in problems)
+    assert h.broker.session.popups is True  # learnt: popups on, so dialogs are waited for in full
+    h.emu.clear_on_switch = True
+    off = ths_harness(tmp_path / "off.db", popups=False, config={"popups": "on"})
+    assert any("[broker].popups = on 不一致" in p for p in off.broker.startup_check())
+
+
+def test_the_startup_check_test_reads_a_grid(tmp_path: Path) -> None:
+    h = ths_harness(tmp_path / "sim.db", faults=Faults(export_disabled=True, captcha=True))
+    h.broker.session.grids._recogniser = None
+    problems = h.broker.startup_check()
+    assert any(p.startswith("试读当日委托表格失败") and "验证码" in p for p in problems)

@@ -17,7 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from easyths.brokers.ths.broker import ThsBroker
+from easyths.brokers.ths.broker import UNVERIFIED, ThsBroker
 from easyths.brokers.ths.recording import record, suggest_config
 from easyths.brokers.ths.seam import GuiSeam
 from easyths.errors import EasyTHSError
@@ -77,6 +77,7 @@ def run_doctor(
         return 1
     path = output or Path.cwd() / f"easyths-doctor-{datetime.now():%Y%m%d-%H%M%S}.json"
     recording["problems"] = problems
+    recording["unverified"] = list(UNVERIFIED)
     path.write_text(json.dumps(recording, ensure_ascii=False, indent=2), encoding="utf-8")
     _print_summary(console, recording, path)
     return 1 if problems else 0
@@ -88,6 +89,18 @@ def _print_summary(console: Console, recording: dict[str, Any], path: Path) -> N
         console.print(f"[bold]{page}[/bold] 表头：{' | '.join(columns)}")
     if recording.get("menu_missing"):
         console.print(f"[yellow]菜单中未找到的页面[/yellow]：{', '.join(recording['menu_missing'])}")
+    console.print(f"客户端版本：{recording.get('client_version', 'unknown')}")
+    settings = recording.get("client_settings")
+    if settings:
+        console.print("客户端设置：" + "；".join(f"{k} = {v}" for k, v in settings.items()))
+    else:
+        console.print(
+            "[yellow]未能自动读取客户端设置[/yellow]：请手动确认 系统设置 → 快速交易 中的弹窗与「切换页面是否清空代码」"
+        )
+    timings = recording.get("step_timings") or {}
+    if timings:
+        console.print("各页面用时（秒）：" + "，".join(f"{k} {v:.2f}" for k, v in timings.items()))
+    console.print("[yellow]以下步骤尚未在真实客户端上验证[/yellow]：" + "；".join(UNVERIFIED))
     suggestion = suggest_config(recording)
     console.print(f"建议的 [broker] 配置：{json.dumps(suggestion, ensure_ascii=False)}")
     console.print(f"窗口结构已保存到 [bold]{path}[/bold]（不含账号、资金和表格数据），可附在问题报告中")

@@ -69,8 +69,6 @@ class ThsEmulator:
         self.menu: dict[str, list[str]] = {k: list(v) for k, v in DEFAULT_MENU.items()}
         self.headers: dict[str, list[str]] = {}  # page -> displayed grid headers (a variant)
         self.recording: dict[str, Any] | None = None
-        if recording is not None:
-            self.load_recording(recording)
         self.alive = True
         self.generation = 0
         self.logged_in = True
@@ -80,11 +78,14 @@ class ThsEmulator:
         self.row_visible_at: dict[str, float] = {}  # slow_refresh: contract -> when it shows
         self.save_captcha_ok_until = 0.0
         self.market_items: dict[Any, str] | None = None  # 1541 labels of this build (None: abbreviated)
+        self.clear_on_switch = True  # 切换页面是否清空代码
         self.blind_confirms = 0
         self.clipboard = ""
         self.steps = 0  # seam calls made, for the benchmark
         self._dialogs: list[Dialog] = []
         self._captcha_serial = 0
+        if recording is not None:
+            self.load_recording(recording)
         self._build()
 
     # --- set-up ------------------------------------------------------------------------------
@@ -94,6 +95,22 @@ class ThsEmulator:
         self.window_title = data.get("window_title", self.window_title)
         self.menu.update({k: list(v) for k, v in data.get("menu", {}).items()})
         self.headers.update({k: list(v) for k, v in data.get("grid_headers", {}).items() if v})
+        recorded = data.get("client_settings") or {}
+        if recorded.get("买入时是否需要确认") in ("是", "否"):
+            self.confirm_orders = recorded["买入时是否需要确认"] == "是"
+        if recorded.get("委托成功后是否弹出提示对话框") in ("是", "否"):
+            self.success_popups = recorded["委托成功后是否弹出提示对话框"] == "是"
+            self.popups = self.success_popups
+        if data.get("market_items"):
+            from easyths.brokers.base import MarketStrategy
+            from easyths.brokers.ths.orders import MARKET_ALIASES
+
+            items = list(data["market_items"])
+            self.market_items = {
+                strategy: next((a for a in MARKET_ALIASES[strategy] if a in items), strategy.value)
+                for strategy in MarketStrategy
+                if any(a in items for a in MARKET_ALIASES[strategy])
+            }
 
     def _build(self) -> None:
         self.generation += 1
@@ -414,6 +431,28 @@ class ThsEmulator:
 
     def snapshot_tree(self) -> ControlInfo:
         return _info(self._check(self.main))
+
+    def snapshot_uia(self) -> ControlInfo:
+        """The UI Automation view (embedded panels have roles, no ids): the same tree here."""
+        return _info(self._check(self.main))
+
+    def client_settings(self) -> dict[str, str]:
+        """The 系统设置 → 快速交易 / 交易设置 entries the driver depends on, as the client shows them."""
+        yes_no = {True: "是", False: "否"}
+        settings = {
+            "买入时是否需要确认": yes_no[self.confirm_orders],
+            "卖出时是否需要确认": yes_no[self.confirm_orders],
+            "撤单前是否需要确认": yes_no[self.popups],
+            "委托成功后是否弹出提示对话框": yes_no[self.success_popups],
+            "撤单成功后是否弹出提示对话框": yes_no[self.popups],
+            "切换页面是否清空代码": yes_no[self.clear_on_switch],
+            "是否弹出成交回报提示窗口": "无",
+        }
+        settings.update((self.recording or {}).get("client_settings", {}))
+        return settings
+
+    def client_version(self) -> str:
+        return str((self.recording or {}).get("client_version", "emulator"))
 
 
 def _info(node: Node) -> ControlInfo:

@@ -46,6 +46,8 @@ UNVERIFIED: tuple[str, ...] = (
     "历史委托的日期控件（5315、5308–5311）与查询按钮 2449",
     "撤单表格的复选框勾选方式",
     "桌面锁定检测（OpenInputDesktop）",
+    "读取客户端设置（系统设置 → 快速交易）",
+    "非 #32770 弹窗（成交回报等）的识别方式",
 )
 HISTORY_RANGES = ("当日", "近一周", "近一月", "近三月", "近一年")
 HISTORY_BUTTONS = {"当日": 5315, "近一周": 5308, "近一月": 5309, "近三月": 5310, "近一年": 5311}
@@ -69,6 +71,8 @@ class ThsBroker:
         self.app_path = app_path
         self.session = ClientSession(seam, config, recogniser or load_recogniser(config.captcha_recogniser))
         self.problems: list[str] = []
+        self.notes: list[str] = []  # advice that is not a fault (settings that could not be read)
+        self.client_settings: dict[str, str] | None = None
         self._checked = False
 
     @classmethod
@@ -117,6 +121,8 @@ class ThsBroker:
                 for cid, label in ((1032, "证券代码"), (1033, "价格"), (1034, "数量"), (1006, "下单按钮")):
                     if not seam.exists(Locator(control_id=cid)):
                         problems.append(f"买入页面缺少{label}输入框（控件 {cid}）：客户端版本可能不受支持")
+                problems += self._check_client_settings()
+                problems += self._check_grid_read()
         except Exception as exc:
             problems.append(f"检查客户端时出错：{type(exc).__name__}: {exc}")
         self.problems = problems
@@ -129,6 +135,50 @@ class ThsBroker:
         """The engine's watchdog gave up on the running operation (called from its thread): the
         flow stops at its next seam call, and the next flow waits, bounded, until it let go."""
         self.session.abandon()
+
+    def _check_client_settings(self) -> list[str]:
+        """The client's settings the driver depends on (系统设置 → 快速交易), and what to change.
+        When they can be read, they also tell the driver whether popups come at all."""
+        reader = getattr(self.session.raw_seam, "client_settings", None)
+        values = reader() if callable(reader) else None
+        self.client_settings = values
+        if not values:
+            self.notes = [
+                "无法自动读取客户端设置：请确认 系统设置 → 快速交易 中「切换页面是否清空代码」为 是，"
+                "并在 [broker].popups 中注明委托确认/成功提示弹窗是否开启"
+            ]
+            return []
+        self.notes = []
+        problems: list[str] = []
+        if values.get("切换页面是否清空代码") == "否":
+            problems.append(
+                "请在 系统设置 → 快速交易 中把「切换页面是否清空代码」设为 是（否则上一笔委托的代码会留在页面上）"
+            )
+        confirm = values.get("买入时是否需要确认") == "是" or values.get("卖出时是否需要确认") == "是"
+        success = values.get("委托成功后是否弹出提示对话框") == "是"
+        shown = confirm or success
+        configured = self.config.popups
+        if configured == "auto":
+            self.session.popups = shown
+        elif (configured == "on") != shown:
+            state = "开启" if shown else "关闭"
+            want = "on" if shown else "off"
+            problems.append(
+                f"客户端的委托确认/成功提示弹窗为{state}，与 [broker].popups = {configured} 不一致，请改为 {want}"
+            )
+        if values.get("是否弹出成交回报提示窗口") not in (None, "无", "否"):
+            self.notes.append("客户端会弹出成交回报窗口：驱动会在每一步前关闭它，建议在 快速交易 中设为 无")
+        return problems
+
+    def _check_grid_read(self) -> list[str]:
+        """A test read of a grid (当日委托): export or copy, captcha and all, before real money."""
+        try:
+            with self.session.hold("启动检查"):
+                self.session.read_grid("orders")
+        except Exception as exc:
+            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            return [f"试读当日委托表格失败：{message}（请检查 [broker].grid_read、导出文件夹或验证码识别器）"]
+        return []
 
     def health(self) -> BrokerHealth:
         """Cheap when all is well (the engine asks after every job); after the client came back
@@ -157,6 +207,9 @@ class ThsBroker:
                 "window_title": self.config.window_title,
                 "closed_dialogs": self.session.closed_dialogs[-10:],
                 "abandoned_operations": self.session.abandoned,
+                "client_settings": self.client_settings,
+                "popups": self.session.popups,
+                "notes": list(self.notes),
                 "unverified": list(UNVERIFIED),
             },
         )

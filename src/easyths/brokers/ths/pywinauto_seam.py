@@ -384,6 +384,32 @@ class PywinautoSeam:
         children = tuple(self._info(c) for c in control.children() if c.is_visible())
         return ControlInfo(control.control_id(), control.class_name(), control.window_text(), None, children)
 
+    @_guard
+    def snapshot_uia(self) -> ControlInfo:
+        """The UI Automation tree (embedded Chromium panels have roles and names, no ids)."""
+        return self._uia_info(self._uia.window(handle=self.main_window().handle).wrapper_object(), 0)
+
+    def _uia_info(self, element: Any, depth: int) -> ControlInfo:
+        info = element.element_info
+        children = () if depth >= 12 else tuple(self._uia_info(c, depth + 1) for c in element.children())
+        cid = info.control_id if isinstance(getattr(info, "control_id", None), int) else None
+        return ControlInfo(cid, info.class_name or "", info.name or "", info.control_type, children)
+
+    def client_settings(self) -> dict[str, str] | None:
+        """UNCERTAIN: reading 系统设置 → 快速交易 needs opening the client's settings dialog, whose
+        grid control has not been verified; the start-up check then asks the user instead."""
+        return None
+
+    def client_version(self) -> str:
+        try:
+            import win32api  # pywin32
+
+            info = win32api.GetFileVersionInfo(self._exe_path or "", "\\")
+            ms, ls = info["FileVersionMS"], info["FileVersionLS"]
+            return f"{ms >> 16}.{ms & 0xFFFF}.{ls >> 16}.{ls & 0xFFFF}"
+        except Exception:
+            return "unknown"
+
     def _tree_item(self, item: Any) -> ControlInfo:
         children = tuple(self._tree_item(c) for c in item.children())
         return ControlInfo(None, "TreeItem", str(item.text()), "TreeItem", children)

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import platform
 import re
+import time
 from datetime import datetime
 from typing import Any
 
 from easyths.brokers.ths.columns import DEFAULT_MENU, FUNDS_STATICS, menu_path
 from easyths.brokers.ths.grid import GridReader
-from easyths.brokers.ths.seam import ControlInfo, GuiSeam
+from easyths.brokers.ths.seam import ControlInfo, DialogInfo, GuiSeam, Locator
 from easyths.brokers.ths.session import GRID, GRID_CTRL, TREE
 from easyths.settings import BrokerSection
 
 FORMAT = "easyths-ths-recording/1"
 GRID_PAGES = ("holdings", "orders", "fills", "history", "cancel")
+PANEL_PAGES = ("condition_price", "stop_loss_profit", "condition_monitor", "repo")
 # Controls whose caption is a label, not a value.
 LABEL_ROLES = frozenset({"Button", "TreeItem", "TabItem", "RadioButton", "ListItem", "HeaderItem", "CheckBox", "Tree"})
 VALUE_IDS = frozenset({1036, 1004, 1040, *FUNDS_STATICS})
@@ -48,6 +50,17 @@ def sanitize(node: ControlInfo, *, inside_row: bool = False) -> dict[str, Any]:
     elif row and node.children:
         out["cells"] = len(node.children)
     return out
+
+
+def _dialog_record(info: DialogInfo) -> dict[str, Any]:
+    """A dialog's shape: class, title and buttons; its text with every digit masked (合同编号,
+    amounts and account numbers never leave the machine)."""
+    return {
+        "class_name": info.class_name,
+        "title": _DIGITS.sub("#", info.title),
+        "text": _DIGITS.sub("#", info.text)[:200],
+        "buttons": list(info.buttons),
+    }
 
 
 def menu_paths(tree: ControlInfo) -> list[list[str]]:
@@ -93,12 +106,22 @@ def record(seam: GuiSeam, config: BrokerSection) -> dict[str, Any]:
     )
     headers: dict[str, list[str]] = {}
     pages: dict[str, Any] = {}
+    panels: dict[str, Any] = {}
+    timings: dict[str, float] = {}
+    market_items: list[str] = []
+    dialogs = [_dialog_record(d) for d in seam.dialogs()]  # whatever is open now: win32 and popups
     tree = seam.find(TREE, timeout=config.step_timeout)
     for page, path in menu.items():
+        started = time.perf_counter()
         try:
             seam.select_path(tree, path)
             snap = seam.snapshot_tree()
             pages[page] = [sanitize(c) for c in snap.children if c.control_id != 129]  # menu recorded once
+            if page in PANEL_PAGES and callable(getattr(seam, "snapshot_uia", None)):
+                uia = seam.snapshot_uia()  # type: ignore[attr-defined]
+                panels[page] = [sanitize(c) for c in uia.children if c.control_id != 129]
+            if page.startswith("market_") and seam.exists(Locator(control_id=1541)):
+                market_items = market_items or seam.items(seam.find(Locator(control_id=1541)))
             if page in GRID_PAGES and seam.exists(GRID):
                 container = seam.find(GRID, timeout=config.step_timeout)
                 inner = seam.find_all(GRID_CTRL, container)
@@ -107,7 +130,18 @@ def record(seam: GuiSeam, config: BrokerSection) -> dict[str, Any]:
                 headers[page] = [h.strip() for h in first.split("\t") if h.strip()]
         except Exception as exc:  # a page that fails is a finding, not a reason to stop
             pages[page] = {"error": f"{type(exc).__name__}: {exc}"}
+        timings[page] = round(time.perf_counter() - started, 3)
+    dialogs += [_dialog_record(d) for d in seam.dialogs()]
+    settings_reader = getattr(seam, "client_settings", None)
+    client_settings = settings_reader() if callable(settings_reader) else None
+    version_reader = getattr(seam, "client_version", None)
     return {
+        "client_version": version_reader() if callable(version_reader) else "unknown",
+        "client_settings": client_settings,  # labels and 是/否 only
+        "dialogs": dialogs,
+        "panels": panels,
+        "market_items": market_items,
+        "step_timings": timings,
         "format": FORMAT,
         "recorded_at": datetime.now().astimezone().isoformat(timespec="seconds"),
         "platform": platform.platform(),

@@ -176,12 +176,20 @@ class ClientSession:
             self._gui.release()
 
     def try_hold(self) -> bool:
-        """For health: never wait on a flow; True when the GUI was free and is now held."""
+        """For health: never wait on a flow; True when the GUI was free and is now held (by a
+        token of its own, so the start-up check's nested flows re-use it)."""
         if getattr(self._local, "token", None) is not None:
             return False
-        return self._gui.acquire(blocking=False)
+        if not self._gui.acquire(blocking=False):
+            return False
+        token = _Token("健康检查")
+        self._local.token = token
+        self._holder = token
+        return True
 
     def release(self) -> None:
+        self._local.token = None
+        self._holder = None
         self._gui.release()
 
     def abandon(self) -> None:
