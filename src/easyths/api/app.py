@@ -23,12 +23,13 @@ from easyths.api.metrics import Metrics
 from easyths.api.metrics import router as metrics_router
 from easyths.api.middleware import SafeServing
 from easyths.api.routes import events as events_routes
-from easyths.api.routes import operations, queue, system
+from easyths.api.routes import operations, queue, risk, system
 from easyths.brokers.base import Broker
 from easyths.engine.engine import Engine
 from easyths.engine.events import EventLog
 from easyths.engine.journal import Journal
 from easyths.operations.registry import Registry
+from easyths.risk.guard import Admission, KillSwitch, RiskGuard
 from easyths.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
             checkpoint_interval=settings.queue.checkpoint_interval,
         )
         engine = Engine(journal, registry, active, settings.queue)
+        _guard_orders(app, settings, engine, journal)
         app.state.broker = active
         app.state.engine = engine
         app.state.reader = engine.reader  # JournalReader: memory first, then SQLite
@@ -105,7 +107,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
     app.add_middleware(ContractMiddleware, default=settings.api.contract)
     auth = [Depends(require_auth)]
     app.state.metrics = Metrics()
-    for router in (system.router, operations.router, queue.router, events_routes.router, metrics_router):
+    for router in (system.router, risk.router, operations.router, queue.router, events_routes.router, metrics_router):
         app.include_router(router, dependencies=auth)
     if backend in ("sim", "emulator"):  # emulator: the sim behind the emulated client
         from easyths.api.routes import sim
@@ -120,6 +122,16 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
 
         app.state.mcp_running = install(app, settings, registry)
     return app
+
+
+def _guard_orders(app: FastAPI, settings: Settings, engine: Engine, journal: Journal) -> None:
+    """The kill switch and the risk rules refuse an order at submit, before it is journalled."""
+    switch = KillSwitch(settings.home)
+    guard = RiskGuard(settings, journal)
+    engine.add_admission(Admission(switch, guard))
+    engine.add_listener(guard.on_record)
+    app.state.kill_switch = switch
+    app.state.risk = guard
 
 
 def _track_accounts(app: FastAPI, engine: Engine, broker: Broker) -> None:

@@ -191,6 +191,16 @@ class Journal:
             rows = self._db.execute(query, args).fetchall()
         return [_record(r) for r in rows]
 
+    def created_since(self, since: datetime, names: Sequence[str]) -> list[OperationRecord]:
+        """Operations of these names created at or after `since` (the risk guard's day book)."""
+        marks = ",".join("?" * len(names))
+        with self._lock, _mapped("读取"):
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM operations WHERE created_at >= ? AND name IN ({marks}) ORDER BY seq",
+                [since.isoformat(), *names],
+            ).fetchall()
+        return [_record(r) for r in rows]
+
     def counts(self) -> dict[OpStatus, int]:
         with self._lock, _mapped("读取"):
             rows = self._db.execute("SELECT status, COUNT(*) FROM operations GROUP BY status").fetchall()

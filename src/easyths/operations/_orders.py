@@ -14,8 +14,6 @@ from pydantic import Field, ValidationInfo, field_validator
 from easyths.domain.codes import classify
 from easyths.operations.base import ExpireDays, Params, Price, StockCode
 
-MAX_ORDER_AMOUNT = Decimal("10000000")  # 单笔委托金额上限（元）, the original client-side guard
-
 
 class OrderParams(Params):
     """Carries `client_order_id`, the body-level alternative to the Idempotency-Key header."""
@@ -38,12 +36,12 @@ def check_quantity(code: str | None, quantity: int, *, buy: bool) -> int:
 
 
 def check_price(code: str | None, quantity: int | None, price: Decimal) -> Decimal:
+    """Tick and range only. The value cap (`[trading].max_order_amount`, `[risk].max_order_value`)
+    is a risk rule checked at admission (403 RISK_LIMIT), so a configured cap is honoured."""
     if code is None:
         return price
     if error := classify(code).price_error(price):
         raise ValueError(error)
-    if quantity is not None and price * quantity > MAX_ORDER_AMOUNT:
-        raise ValueError(f"单笔委托金额超过{MAX_ORDER_AMOUNT}元上限")
     return price
 
 

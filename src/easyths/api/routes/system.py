@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1/system", tags=["系统"])
 
 
 @router.get("/health")
-async def health(engine: EngineDep, source: HealthDep, registry: RegistryDep) -> dict[str, Any]:
+async def health(request: Request, engine: EngineDep, source: HealthDep, registry: RegistryDep) -> dict[str, Any]:
     h = source.health()
     healthy = h is not None and h.connected and h.logged_in
     components: dict[str, Any] = {
@@ -26,6 +26,9 @@ async def health(engine: EngineDep, source: HealthDep, registry: RegistryDep) ->
         "plugins": {"loaded": len(registry)},
         "queue": engine.stats(),
     }
+    switch = getattr(request.app.state, "kill_switch", None)
+    if switch is not None:
+        components["trading"] = switch.state.view()  # the kill switch: paused, reason, since
     if h and h.problems:
         components["problems"] = h.problems
     if is_v2():

@@ -1,0 +1,72 @@
+"""Risk limits and the kill switch: `GET /risk`, `POST /pause`, `POST /resume` under /api/v1/system.
+
+Pause refuses new orders (503 TRADING_PAUSED) and lets queries and cancels run; it can also
+cancel the orders still waiting in the queue, so a runaway strategy's backlog never reaches the
+broker. The state is kept in the data folder and survives a restart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Request
+from pydantic import BaseModel, Field
+
+from easyths.api.deps import EngineDep, SettingsDep
+from easyths.api.envelope import ok
+from easyths.engine.records import OpStatus
+from easyths.errors import Conflict
+from easyths.risk.guard import KillSwitch, RiskGuard
+from easyths.risk.rules import ORDER_SIDES
+
+router = APIRouter(prefix="/api/v1/system", tags=["系统"])
+
+
+class PauseRequest(BaseModel):
+    reason: str | None = Field(None, max_length=200, description="暂停原因（显示在拒绝信息与健康检查中）")
+    cancel_queued: bool | None = Field(
+        None, description="是否同时取消排队中的委托；不传时按 [risk].cancel_queued_on_pause"
+    )
+
+
+def _switch(request: Request) -> KillSwitch:
+    return request.app.state.kill_switch
+
+
+def _guard(request: Request) -> RiskGuard:
+    return request.app.state.risk
+
+
+@router.get("/risk", summary="风控限额与今日计数")
+async def risk(request: Request) -> dict[str, Any]:
+    data = _guard(request).view()
+    data["trading"] = _switch(request).state.view()
+    return ok(data)
+
+
+@router.post("/pause", summary="暂停交易（拒绝新委托，查询照常）")
+async def pause(
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    body: Annotated[PauseRequest | None, Body()] = None,
+) -> dict[str, Any]:
+    body = body or PauseRequest()
+    state = _switch(request).pause(body.reason)
+    cancel = settings.risk.cancel_queued_on_pause if body.cancel_queued is None else body.cancel_queued
+    cancelled: list[str] = []
+    if cancel:
+        for rec in engine.reader.recent(OpStatus.QUEUED, settings.queue.max_size):
+            if rec.name in ORDER_SIDES:
+                with contextlib.suppress(Conflict):  # it started meanwhile
+                    cancelled.append(engine.cancel(rec.id).id)
+    message = "交易已暂停：新委托将被拒绝，查询与撤单照常"
+    if cancel:
+        message += f"；已取消排队中的委托 {len(cancelled)} 笔"
+    return ok({**state.view(), "cancelled": cancelled}, message)
+
+
+@router.post("/resume", summary="恢复交易")
+async def resume(request: Request) -> dict[str, Any]:
+    return ok(_switch(request).resume().view(), "交易已恢复")

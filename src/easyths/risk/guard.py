@@ -1,0 +1,197 @@
+"""The risk guard and the kill switch, wired into the engine as one admission and one listener.
+
+Why counts come from the journal: the day's orders are rows of the journal, so the book is seeded
+from it at start and a restart (or a SIGKILL) cannot reset a daily limit. After that the engine's
+listener keeps the book current: an order counts once it is journalled as queued (a refused or
+never-journalled submit does not count), and stops counting if it is cancelled while still queued
+(it never reached the broker). Submits run on the event loop one at a time and the listener fires
+inside `submit`, so check-then-count has no gap between two submits.
+
+Why the kill switch is a file: its state must survive a restart and be readable by a person; it is
+written atomically (temp file, fsync, rename). A state file that cannot be read counts as paused:
+when in doubt, no new orders.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from easyths.engine.journal import Journal
+from easyths.engine.records import OperationRecord, OpStatus, now
+from easyths.errors import RiskDenied, TradingPaused
+from easyths.risk.rules import ORDER_SIDES, DayBook, OrderIntent, check, intent_of
+from easyths.settings import Settings
+
+log = logging.getLogger(__name__)
+
+STATE_FILE = "trading_state.json"
+
+
+@dataclass(frozen=True, slots=True)
+class PauseState:
+    paused: bool
+    reason: str | None = None
+    since: str | None = None
+
+    def view(self) -> dict[str, Any]:
+        return {"paused": self.paused, "reason": self.reason, "since": self.since}
+
+
+class KillSwitch:
+    """Refuses new orders while paused; queries, cancels and everything already queued still run."""
+
+    def __init__(self, home: Path) -> None:
+        self.path = home / STATE_FILE
+        self.state = self._load()
+
+    def _load(self) -> PauseState:
+        if not self.path.exists():
+            return PauseState(False)
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            return PauseState(bool(raw["paused"]), raw.get("reason"), raw.get("since"))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.error("交易开关状态文件 %s 无法读取（%s），按「已暂停」处理；确认后可调用 resume 恢复", self.path, exc)
+            return PauseState(True, f"状态文件 {self.path.name} 无法读取，按暂停处理", now().isoformat())
+
+    def _store(self, state: PauseState) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(state.view(), fh, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)
+        self.state = state
+
+    def pause(self, reason: str | None) -> PauseState:
+        self._store(PauseState(True, reason or "手动暂停", now().isoformat()))
+        log.warning("交易已暂停：%s", self.state.reason)
+        return self.state
+
+    def resume(self) -> PauseState:
+        self._store(PauseState(False))
+        log.warning("交易已恢复")
+        return self.state
+
+    def admit(self, operation: str) -> None:
+        if self.state.paused and operation in ORDER_SIDES:
+            raise TradingPaused(
+                f"交易已暂停（{self.state.reason}，自 {self.state.since}）：新委托被拒绝，查询与撤单不受影响；"
+                f"恢复请调用 POST /api/v1/system/resume",
+                details=self.state.view(),
+            )
+
+
+class RiskGuard:
+    """Today's book of orders, seeded from the journal, checked at admission."""
+
+    def __init__(self, settings: Settings, journal: Journal) -> None:
+        self.limits = settings.risk
+        cap = settings.risk.max_order_value
+        self.max_order_value: Decimal | None = settings.trading.max_order_amount if cap is None else cap
+        self.journal = journal
+        self._lock = threading.Lock()
+        self._counted: dict[str, OrderIntent] = {}
+        self.book = DayBook(now().date())
+        self.denied: dict[str, int] = {}
+        self._seed()
+
+    def _seed(self) -> None:
+        start = datetime.combine(self.book.day, time(0), tzinfo=now().tzinfo)
+        for rec in self.journal.created_since(start, list(ORDER_SIDES)):
+            if rec.status is not OpStatus.CANCELLED:
+                self._count(rec)
+
+    def _roll(self, at: datetime) -> None:
+        if at.date() != self.book.day:
+            self.book = DayBook(at.date())
+            self._counted.clear()
+            self.denied.clear()
+
+    def _count(self, rec: OperationRecord) -> None:
+        if rec.id in self._counted:
+            return
+        intent = intent_of(rec.name, rec.params)
+        if intent is None or rec.created_at.date() != self.book.day:
+            return
+        self._counted[rec.id] = intent
+        self.book.add(intent, rec.created_at)
+
+    # engine hooks -------------------------------------------------------------------------------
+    def admit(self, operation: str, params: Any) -> None:
+        intent = intent_of(operation, params)
+        if intent is None or not self.limits.enabled:
+            return
+        at = now()
+        with self._lock:
+            self._roll(at)
+            if self.limits.duplicate_window:
+                self.book.forget_before(at - timedelta(seconds=self.limits.duplicate_window))
+            try:
+                check(intent, self.limits, self.max_order_value, self.book, at)
+            except RiskDenied as exc:
+                rule = exc.details["rule"]
+                self.denied[rule] = self.denied.get(rule, 0) + 1
+                log.warning("风控拒绝 %s: %s", operation, exc.message)
+                raise
+
+    def on_record(self, rec: OperationRecord) -> None:
+        if rec.name not in ORDER_SIDES:
+            return
+        with self._lock:
+            self._roll(now())
+            if rec.status is OpStatus.QUEUED:
+                self._count(rec)
+            elif rec.status is OpStatus.CANCELLED and rec.started_at is None:
+                intent = self._counted.pop(rec.id, None)
+                if intent is not None:
+                    self.book.remove(intent)
+
+    def view(self) -> dict[str, Any]:
+        with self._lock:
+            self._roll(now())
+            lim = self.limits
+            return {
+                "enabled": lim.enabled,
+                "limits": {
+                    "max_order_value": self.max_order_value,
+                    "max_order_quantity": lim.max_order_quantity,
+                    "max_orders_per_day": lim.max_orders_per_day,
+                    "max_orders_per_code_per_day": lim.max_orders_per_code_per_day,
+                    "allow_codes": lim.allow_codes,
+                    "deny_codes": lim.deny_codes,
+                    "duplicate_window": lim.duplicate_window,
+                    "trading_hours": lim.trading_hours,
+                },
+                "today": {
+                    "date": self.book.day.isoformat(),
+                    "orders": self.book.total,
+                    "orders_by_code": dict(sorted(self.book.by_code.items())),
+                    "denied": dict(self.denied),
+                },
+            }
+
+
+class Admission:
+    """The one admission function the engine calls: kill switch first, then the risk rules."""
+
+    def __init__(self, switch: KillSwitch, guard: RiskGuard) -> None:
+        self.switch = switch
+        self.guard = guard
+
+    def __call__(self, op: Any, params: Any, context: dict[str, Any]) -> None:
+        name = context.get("operation") or getattr(op, "name", "")
+        self.switch.admit(name)
+        self.guard.admit(name, params)
+
+
+__all__ = ["Admission", "KillSwitch", "PauseState", "RiskGuard"]
