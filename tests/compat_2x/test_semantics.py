@@ -225,3 +225,12 @@ def test_safe_serving_refusals_follow_the_request_contract(tmp_path: Path, fake:
         assert http.get("/api/v1/queue/stats").status_code == 200
         limited = http.get("/api/v1/queue/stats")
         assert limited.status_code == 429 and limited.json()["error_code"] == "rate_limited"
+
+
+def test_a_risk_refusal_is_a_refused_order_in_2x_terms(tmp_path: Path, fake: FakeBroker) -> None:
+    settings = make_settings(tmp_path, api={"contract": "v2"}, risk={"deny_codes": ["600000"]})
+    with TestClient(create_app(settings, broker=fake)) as http:
+        r = http.post("/api/v1/operations/buy", json={"stock_code": "600000", "price": 10.5, "quantity": 100})
+        assert r.status_code == 403 and set(r.json()) == ENVELOPE
+        assert r.json()["error_code"] == "client_rejected" and r.json()["success"] is False
+        assert not [c for c in fake.calls if c[0] == "place_order"]
