@@ -264,3 +264,20 @@ def test_market_orders_cancel_all_jump_to_a_date_and_reset_from_the_page(page: A
     page.click("#modal-ok")
     page.wait_for_function("document.querySelector(\"[data-k='总资产']\").textContent === '50,000.00'")
     assert page.locator("#holdings tbody tr.empty").count() == 1
+
+
+def test_on_the_ths_driver_over_the_emulator_the_page_shows_the_client_and_keeps_the_sim_controls(
+    page: Any, tmp_path: Path
+) -> None:
+    server = _server(tmp_path / "emulator", broker={"backend": "emulator"})
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as c:
+            c.put("/api/v1/sim/quotes/600000", json={"price": 10.5, "name": "浦发银行"}).raise_for_status()
+            body = {"params": {"stock_code": "600000", "price": 10.5, "quantity": 100}}
+            assert c.post("/api/v1/operations/buy?wait=20", json=body).json()["data"]["status"] == "success"
+        _open(page, server.url)
+        assert "同花顺模拟客户端" in (page.text_content("#broker") or "")
+        assert page.is_visible("#sim-panel")
+        assert page.locator("#holdings tbody tr", has_text="600000").count() == 1
+    finally:
+        server.close()

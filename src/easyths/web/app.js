@@ -23,6 +23,7 @@ const state = {
   config: { auth_required: false, gain_color: "red", refresh_seconds: 15 },
   key: sessionStorage.getItem(KEY_STORE),
   backend: null,
+  hasSim: false,
   ops: new Map(), // operation_id -> status view
   orders: [],
   quotes: [],
@@ -281,15 +282,14 @@ async function refreshHealth() {
     el.className = `pill ${ok ? "ok" : "bad"}`;
     const backend = h.data.components.backend;
     const broker = $("#broker");
-    broker.textContent = `后端：${backend === "sim" ? "模拟券商" : backend === "ths" ? "同花顺客户端" : backend}` +
+    const names = { sim: "模拟券商", ths: "同花顺客户端", emulator: "同花顺模拟客户端" };
+    broker.textContent = `后端：${names[backend] || backend}` +
       (h.data.components.automator === "connected" ? "" : "（未连接）");
     broker.className = `pill ${h.data.components.automator === "connected" ? "ok" : "bad"}`;
     if (state.backend !== backend) {
       state.backend = backend;
-      $("#sim-panel").classList.toggle("hidden", backend !== "sim");
-      $("#clock").classList.toggle("hidden", backend !== "sim");
       drawEquity();
-      if (backend === "sim") refreshSim();
+      await probeSim();
     }
   } catch (err) {
     el.textContent = err.status === 401 ? "健康：需要 API Key" : "健康：服务不可达";
@@ -316,8 +316,20 @@ function renderSim(s) {
   return changed;
 }
 
+// The sim's controls exist whenever the service mounts them (the sim, or the THS emulator over it).
+async function probeSim() {
+  let ok = false;
+  try {
+    renderSim((await api("GET", "/api/v1/sim/state")).data);
+    ok = true;
+  } catch { /* 404: no sim behind this backend */ }
+  state.hasSim = ok;
+  $("#sim-panel").classList.toggle("hidden", !ok);
+  $("#clock").classList.toggle("hidden", !ok);
+}
+
 async function refreshSim() {
-  if (state.backend !== "sim") return;
+  if (!state.hasSim) return;
   try {
     const s = (await api("GET", "/api/v1/sim/state")).data;
     if (renderSim(s)) refreshAccountSoon(); // the clock moved elsewhere: orders may have filled or expired
@@ -355,7 +367,7 @@ function loadEquity() { try { return JSON.parse(localStorage.getItem(equityStore
 function recordEquity(funds) {
   const v = Number(funds["总资产"]);
   if (!Number.isFinite(v)) return;
-  const t = state.backend === "sim" && state.simClock ? state.simClock : new Date().toISOString();
+  const t = state.hasSim && state.simClock ? state.simClock : new Date().toISOString();
   const points = loadEquity();
   const last = points[points.length - 1];
   if (last && last.t === t) last.v = v; else points.push({ t, v });
