@@ -78,6 +78,7 @@ def _generators(config: Any) -> dict[str, Callable[[], str]]:
     return {
         "settings": settings_markdown,
         "cli": cli_markdown,
+        "emulator-settings": lambda: settings_table(["emulator"]),
         "broker-settings": lambda: settings_table(["trading.app_path", "broker", "queue.operation_timeout"]),
         "errors": errors_markdown,
         "operations": _operations,
