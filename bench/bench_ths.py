@@ -6,7 +6,11 @@ difference is the GUI-driving overhead. The peers' 1.5–2.0 s per order (ths-cl
 "Published timings") is mostly fixed sleeps; a driver that waits on state pays only what the real
 client needs on top of these figures.
 
-    python bench/bench_ths.py [-n 50]
+    python bench/bench_ths.py [-n 50] [--popups]
+
+"client wait s" is the time the driver waited on the client per operation (virtual seconds on the
+emulator, real seconds on a real client): with the popups off only failures come as dialogs, so
+the driver waits `[broker].dialog_grace` where a dialog could still say "rejected".
 """
 
 from __future__ import annotations
@@ -89,9 +93,13 @@ def operations(b: Broker) -> dict[str, Callable[[], Any]]:
 FACTORIES = {"cancel_by_contract", "condition_cancel"}
 
 
-def measure(make: Callable[[Path], tuple[Broker, ThsEmulator | None]], n: int) -> dict[str, tuple[list[float], float]]:
-    """Per operation: durations (ms) and seam calls per run, each operation on a fresh account."""
-    out: dict[str, tuple[list[float], float]] = {}
+def measure(
+    make: Callable[[Path], tuple[Broker, ThsEmulator | None]], n: int
+) -> dict[str, tuple[list[float], float, float]]:
+    """Per operation: durations (ms), seam calls per run and the time the driver waited on the
+    client's clock per run (virtual seconds: dialog waits that cost real time on a real client),
+    each operation on a fresh account."""
+    out: dict[str, tuple[list[float], float, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         names = list(operations(make(Path(tmp) / "probe.db")[0]))
         for i, name in enumerate(names):
@@ -99,14 +107,17 @@ def measure(make: Callable[[Path], tuple[Broker, ThsEmulator | None]], n: int) -
             op = operations(broker)[name]
             times: list[float] = []
             steps = 0
+            waited = 0.0
             for _ in range(n):
                 call = op() if name in FACTORIES else op
                 before = emu.steps if emu else 0
+                clock = emu.now if emu else 0.0
                 start = time.perf_counter()
                 call()
                 times.append((time.perf_counter() - start) * 1000)
                 steps += (emu.steps - before) if emu else 0
-            out[name] = (times, steps / n)
+                waited += (emu.now - clock) if emu else 0.0
+            out[name] = (times, steps / n, waited / n)
     return out
 
 
@@ -118,25 +129,29 @@ def pct(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=50, help="runs per operation")
+    parser.add_argument("--popups", action="store_true", help="client confirmation/success popups on")
     args = parser.parse_args()
 
     def ths(path: Path) -> tuple[Broker, ThsEmulator]:
-        emu = ThsEmulator(setup(path))
-        return ThsBroker(emu, BrokerSection(backend="ths", step_timeout=5)), emu
+        emu = ThsEmulator(setup(path), popups=args.popups)
+        broker = ThsBroker(emu, BrokerSection(backend="ths", step_timeout=5))
+        broker.startup_check()  # learns the popup setting, as in production
+        return broker, emu
 
     def sim(path: Path) -> tuple[Broker, None]:
         return setup(path), None
 
     driver, bare = measure(ths, args.n), measure(sim, args.n)
     columns = f"{'operation':<20}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'sim p50':>9}{'seam calls':>12}"
-    header = f"{columns}   published (real client)"
-    print(f"THS driver on the emulator, zero client latency, n={args.n} per operation")
+    header = f"{columns}{'client wait s':>15}   published (real client)"
+    popups = "on" if args.popups else "off"
+    print(f"THS driver on the emulator, zero client latency, popups {popups}, n={args.n} per operation")
     print(header)
     print("-" * len(header))
-    for name, (times, steps) in driver.items():
+    for name, (times, steps, waited) in driver.items():
         print(
             f"{name:<20}{pct(times, 0.50):>9.2f}{pct(times, 0.95):>9.2f}{pct(times, 0.99):>9.2f}"
-            f"{statistics.median(bare[name][0]):>9.2f}{steps:>12.0f}   {PUBLISHED.get(name, '')}"
+            f"{statistics.median(bare[name][0]):>9.2f}{steps:>12.0f}{waited:>15.2f}   {PUBLISHED.get(name, '')}"
         )
 
 

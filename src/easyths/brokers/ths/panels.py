@@ -226,7 +226,8 @@ def lend_repo(s: ClientSession, market: MarketName, term_days: int, amount: int)
         s.seam.set_text(s.find(REPO_AMOUNT, form), str(amount))
         attempt.submitted = True
         s.seam.click(s.find(REPO_LEND, form))  # 出借 is a Text element in this form
-        verdict = s.await_verdict(attempt, accept=lambda text: code in text)
+        # with the client's popups off only a failure comes as a dialog: a short wait, then the book
+        verdict = s.await_verdict(attempt, accept=lambda text: code in text, timeout=s.dialog_wait)
         contract = trusted_contract(s, verdict, {**attempt.hint, "quantity": None})
         if not contract:
             found = settle(today_orders(s), {**attempt.hint, "quantity": None, "price": None})
