@@ -11,7 +11,7 @@ import contextlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from easyths.api.deps import EngineDep, SettingsDep
 from easyths.api.envelope import ok
@@ -24,6 +24,8 @@ router = APIRouter(prefix="/api/v1/system", tags=["系统"])
 
 
 class PauseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
     reason: str | None = Field(None, max_length=200, description="暂停原因（显示在拒绝信息与健康检查中）")
     cancel_queued: bool | None = Field(
         None, description="是否同时取消排队中的委托；不传时按 [risk].cancel_queued_on_pause"
