@@ -50,6 +50,12 @@ def _routes() -> str:
     return routes_markdown()
 
 
+def _risk_examples() -> str:
+    from easyths.docgen.risk import risk_examples_markdown  # runs the sim: only when a page asks
+
+    return risk_examples_markdown()
+
+
 def _metrics() -> str:
     from easyths.docgen.metrics import metrics_markdown  # runs the sim: only when a page asks
 
@@ -79,6 +85,7 @@ def _generators(config: Any) -> dict[str, Callable[[], str]]:
         "settings": settings_markdown,
         "cli": cli_markdown,
         "emulator-settings": lambda: settings_table(["emulator"]),
+        "risk-settings": lambda: settings_table(["risk"]),
         "broker-settings": lambda: settings_table(["trading.app_path", "broker", "queue.operation_timeout"]),
         "errors": errors_markdown,
         "operations": _operations,
@@ -86,6 +93,7 @@ def _generators(config: Any) -> dict[str, Callable[[], str]]:
         "v2-fields": v2_fields_markdown,
         "mcp-tools": _mcp_tools,
         "metrics": _metrics,
+        "risk-examples": _risk_examples,
         "routes": _routes,
         "exit-codes": exit_codes_markdown,
         "sim-data-sources": data_sources,

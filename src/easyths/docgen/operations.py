@@ -49,20 +49,24 @@ class Run:
 
 
 @contextmanager
-def sim_client(home: Path | None = None) -> Iterator[TestClient]:
-    """The real app on the sim, in process, on a throw-away data folder and an empty config file.
-
-    Its request and start/stop logs are held back to WARNING: they would fill the mkdocs output."""
+def _quiet_logs() -> Iterator[None]:
+    """Hold the sim's request, start/stop and refusal logs back to ERROR: they would fill the mkdocs output."""
     quiet = [logging.getLogger(name) for name in ("httpx", "httpx2", "easyths")]
     levels = [logger.level for logger in quiet]
     for logger in quiet:
-        logger.setLevel(logging.WARNING)
+        logger.setLevel(logging.ERROR)
     try:
-        with _sim_client(home) as client:
-            yield client
+        yield
     finally:
         for logger, level in zip(quiet, levels, strict=True):
             logger.setLevel(level)
+
+
+@contextmanager
+def sim_client(home: Path | None = None) -> Iterator[TestClient]:
+    """The real app on the sim, in process, on a throw-away data folder and an empty config file."""
+    with _quiet_logs(), _sim_client(home) as client:
+        yield client
 
 
 @contextmanager
