@@ -28,6 +28,42 @@ def _operations() -> str:
     return operations_markdown()
 
 
+def demote_headings(markdown: str, levels: int) -> str:
+    """Push Markdown headings down `levels`, leaving fenced code alone (a bash comment is no heading)."""
+    out: list[str] = []
+    fenced = False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif not fenced and re.match(r"^#+ ", line):
+            line = "#" * levels + line
+        out.append(line)
+    return "\n".join(out)
+
+
+BENCH_ZH = {
+    "bench_api.py": "服务开销：HTTP 上提交→结果 与同一服务器上空 GET 的对比，负载下的延迟分位数与吞吐",
+    "bench_engine.py": "引擎成本（同一次运行中交替测量的比值）：对比最简 FastAPI、原版 2.0.7、10^6 条历史",
+    "bench_sim.py": "模拟券商在大量挂单下每秒处理的行情数，并证明一次行情只触及它自己的代码",
+    "bench_ths.py": "驱动在模拟客户端上每个操作的耗时，与其他项目公布的耗时并列",
+    "bench_contract.py": "v2 契约的转换成本：每行与每 100 行查询",
+    "chaos.py": "混沌测试：并发客户端混合下单与查询，同时反复 SIGKILL 并重启服务，核对丢失与重复",
+}
+
+
+def bench_markdown(folder: Path) -> str:
+    """The runnable scripts in bench/ (those with a __main__ block), with what each measures."""
+    out = ["| 脚本 | 测量什么 |", "|---|---|"]
+    for path in sorted(folder.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if "__main__" not in text:
+            continue
+        doc = re.match(r'\s*"""(.*?)(?:\n|""")', text, re.DOTALL)
+        what = BENCH_ZH.get(path.name) or (doc.group(1).strip() if doc else "")
+        out.append(f"| `.venv/bin/python bench/{path.name}` | {what} |")
+    return "\n".join(out) + "\n"
+
+
 def _mcp_tools() -> str:
     from easyths.docgen.mcp import tools_markdown  # imports the mcp package: only when a page asks
 
@@ -41,7 +77,7 @@ def data_sources() -> str:
         return "（本版本没有内置参考数据。）\n"
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"^# .*\n", "", text, count=1)
-    return re.sub(r"^(#+) ", lambda m: "#" * (len(m.group(1)) + 2) + " ", text, flags=re.MULTILINE)
+    return demote_headings(text, 2)
 
 
 def _routes() -> str:
@@ -74,7 +110,7 @@ def readme_benchmarks(readme: Path) -> str:
         return '!!! note "暂无数据"\n\n    README 中还没有基准测试一节；运行 `bench/` 下的脚本可以得到本机的数据。\n'
     end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
     body = "\n".join(lines[start + 1 : end]).strip()
-    body = re.sub(r"^(#+) ", lambda m: "#" * (len(m.group(1)) + 1) + " ", body, flags=re.MULTILINE)
+    body = demote_headings(body, 0)  # its ### sit under the page's own ## heading
     body = re.sub(r"\[([^\]]+)\]\((?!#)([^)]+)\)", r"\1（`\2`）", body)  # links outside the site: text
     return f"*以下内容在构建时取自 README 的「{lines[start][3:].strip()}」一节。*\n\n{body}\n"
 
@@ -100,6 +136,7 @@ def _generators(config: Any) -> dict[str, Callable[[], str]]:
         "sim-phases": phases_markdown,
         "sim-marks": marks_markdown,
         "readme-benchmarks": lambda: readme_benchmarks(root / "README.md"),
+        "bench-scripts": lambda: bench_markdown(root / "bench"),
     }
 
 
