@@ -281,3 +281,26 @@ def test_on_the_ths_driver_over_the_emulator_the_page_shows_the_client_and_keeps
         assert page.locator("#holdings tbody tr", has_text="600000").count() == 1
     finally:
         server.close()
+
+
+def test_trading_can_be_paused_and_resumed_from_the_status_bar(page: Any, tmp_path: Path) -> None:
+    server = _server(tmp_path / "paused")
+    try:
+        _seed(server.url)
+        _open(page, server.url)
+        page.wait_for_function("document.querySelector('#trading').textContent === '交易：正常'")
+        page.click("#pause-toggle")
+        page.click("#modal-ok")
+        page.wait_for_function("document.querySelector('#trading').textContent.includes('已暂停')")
+        page.fill("#t-code", "600000")
+        page.fill("#t-price", "10.5")
+        page.fill("#t-qty", "100")
+        page.click("#t-submit")
+        page.click("#modal-ok")
+        page.wait_for_selector("#verdict.fail")
+        assert "未下单" in (page.text_content("#verdict") or "")
+        page.click("#pause-toggle")
+        page.click("#modal-ok")
+        page.wait_for_function("document.querySelector('#trading').textContent === '交易：正常'")
+    finally:
+        server.close()

@@ -34,6 +34,7 @@ const state = {
   accountInFlight: null,
   accountAgain: false,
   ticketKind: "buy",
+  paused: false,
   pendingKey: null, // Idempotency-Key of the order being confirmed; reused if the submit is retried
 };
 
@@ -295,6 +296,36 @@ async function refreshHealth() {
     el.textContent = err.status === 401 ? "健康：需要 API Key" : "健康：服务不可达";
     el.className = "pill bad";
   }
+}
+
+// The kill switch (issue 10): shown when the service has one; pausing asks first.
+async function refreshTrading() {
+  try {
+    const t = (await api("GET", "/api/v1/system/risk")).data.trading;
+    state.paused = t.paused;
+    const el = $("#trading");
+    el.textContent = t.paused ? `交易：已暂停${t.reason ? `（${t.reason}）` : ""}` : "交易：正常";
+    el.className = `pill ${t.paused ? "bad" : "ok"}`;
+    const btn = $("#pause-toggle");
+    btn.textContent = t.paused ? "恢复交易" : "暂停交易";
+    btn.classList.remove("hidden");
+  } catch {
+    $("#trading").classList.add("hidden");
+    $("#pause-toggle").classList.add("hidden");
+  }
+}
+
+async function togglePause() {
+  const pausing = !state.paused;
+  const ok = await confirmDialog(pausing ? "暂停交易？" : "恢复交易？", pausing
+    ? "<p>暂停后新委托一律被拒绝（包括脚本与 AI 助手），查询与撤单照常。</p>"
+    : "<p>恢复后新委托照常受理。</p>");
+  if (!ok) return;
+  try {
+    const res = await api("POST", `/api/v1/system/${pausing ? "pause" : "resume"}`, pausing ? { reason: "看板手动暂停" } : undefined);
+    toast(res.message, 3000);
+  } catch (err) { toast(err.message); }
+  refreshTrading();
 }
 
 function renderSim(s) {
@@ -694,7 +725,7 @@ function applyColors() {
 
 async function refreshAll() {
   await refreshHealth();
-  await Promise.allSettled([refreshOps(), refreshQueueStats(), refreshSim()]);
+  await Promise.allSettled([refreshOps(), refreshQueueStats(), refreshSim(), refreshTrading()]);
   await refreshAccount();
 }
 
@@ -722,6 +753,7 @@ function wire() {
     refreshOps().catch(() => {});
   });
   $("#show-queries").onchange = renderOps;
+  $("#pause-toggle").onclick = togglePause;
   $("#key-form").onsubmit = onKeySubmit; // also answers later 401s: a changed key re-prompts in place
   $("#refresh").onclick = refreshAll;
   $("#logout").onclick = () => { sessionStorage.removeItem(KEY_STORE); state.key = null; location.reload(); };
@@ -791,6 +823,7 @@ async function main() {
   eventLoop();
   setInterval(pollTick, 2000);
   setInterval(refreshHealth, 10000);
+  setInterval(refreshTrading, 10000);
   // Account queries run through the queue (on the ths backend, through the client's GUI): the timer
   // only fills gaps between events, and only while someone is looking at the page.
   setInterval(() => { if (document.visibilityState === "visible") refreshAccount(); },
