@@ -110,16 +110,17 @@ def place(
             s.type_into(PRICE, hint["price"])
         s.type_into(QTY, str(quantity))
         button = s.find(Locator(control_id=SUBMIT))
+        name = s.find(Locator(control_id=NAME))
+        named = bool(s.seam.text(name).strip())  # only a name that was shown can clear itself
         attempt.submitted = True
         if s.config.submit_key == "enter":  # builds that lose clicks on consecutive orders
             s.seam.press_keys(s.find(Locator(control_id=QTY)), "{ENTER}")
         else:
             s.seam.click(button)
-        name = s.find(Locator(control_id=NAME))
         verdict = s.await_verdict(
             attempt,
             accept=lambda text: describes(text, code, side, quantity),
-            quiet=lambda: not s.seam.text(name).strip(),  # the form cleared itself: it was sent
+            quiet=lambda: named and not s.seam.text(name).strip(),  # the form cleared itself: it was sent
         )
         contract = trusted_contract(s, verdict, hint)
         if contract:
