@@ -18,7 +18,7 @@ from easyths.api.contracts import openapi as contract_openapi
 from easyths.api.contracts.v2_api import AccountTracker
 from easyths.api.deps import require_auth
 from easyths.api.docs import install_docs
-from easyths.api.envelope import install_error_handlers
+from easyths.api.envelope import COMMON_ERROR_RESPONSES, install_error_handlers
 from easyths.api.metrics import Metrics
 from easyths.api.metrics import router as metrics_router
 from easyths.api.middleware import SafeServing
@@ -90,6 +90,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
         version=__version__,
         description="同花顺交易客户端的本地 HTTP 接口：操作串行化、优先级队列、持久化、内置模拟券商。",
         lifespan=lifespan,
+        responses=COMMON_ERROR_RESPONSES,
         docs_url=None,  # served by install_docs from packaged assets, not a CDN
         redoc_url=None,
     )

@@ -82,3 +82,36 @@ def install_error_handlers(app: FastAPI) -> None:
             message = f"接口不存在: {request.url.path}"
         code = _HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
         return error_response(exc.status_code, message, code, headers=getattr(exc, "headers", None))
+
+
+_ENVELOPE_SCHEMA = {
+    "type": "object",
+    "required": ["success", "message", "data"],
+    "properties": {
+        "success": {"type": "boolean"},
+        "message": {"type": ["string", "null"]},
+        "data": {},
+        "error_code": {"type": ["string", "null"]},
+        "details": {},
+        "timestamp": {"type": "string"},
+    },
+}
+_ERRORS = {
+    400: "请求无法解析",
+    401: "缺少或错误的 API Key",
+    403: "地址不在允许列表、未配置 API Key 的远程访问，或风控拒绝（RISK_LIMIT）",
+    404: "接口、操作名称或操作 ID 不存在",
+    405: "该路径不支持此方法",
+    413: "请求体超过 [api].max_body_bytes",
+    422: "参数无效（指出字段）",
+    429: "超过 [api].rate_limit",
+    500: "未预期的错误（INTERNAL，带 request_id）",
+    503: "队列已满、日志库不可写或交易已暂停（TRADING_PAUSED）",
+}
+
+COMMON_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"description": text, "content": {"application/json": {"schema": _ENVELOPE_SCHEMA}}}
+    for code, text in _ERRORS.items()
+}
+"""Every route can answer these (middleware, auth, the error handlers), all in the envelope; the
+OpenAPI document lists them on every path so clients and fuzzers know them."""

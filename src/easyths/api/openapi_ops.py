@@ -18,6 +18,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from easyths.api.envelope import COMMON_ERROR_RESPONSES
 from easyths.operations.registry import Registry
 
 REF = "#/components/schemas/{model}"
@@ -105,10 +106,12 @@ def _operation_entry(name: str, cls: Any, params_ref: str, flat: dict[str, Any])
             },
         },
         "responses": {
+            **{str(code): dict(entry) for code, entry in COMMON_ERROR_RESPONSES.items()},
             "200": {"description": "已加入队列（或 ?wait 时已结束并带 data.result）"},
             "404": {"description": "操作不存在"},
             "422": {"description": "参数无效，details 中 field 指明字段"},
-            "503": {"description": "队列已满或服务正在停止"},
+            "503": {"description": "队列已满、日志库不可写、服务正在停止或交易已暂停（TRADING_PAUSED）"},
+            "403": {"description": "风控拒绝（RISK_LIMIT，details.rule 指明规则）或地址不被允许"},
         },
     }
 
