@@ -30,7 +30,7 @@ def risk_examples_markdown() -> str:
     from easyths.settings import load_settings
 
     toml = ", ".join(f"{k} = {json.dumps(v)}" for k, v in LIMITS.items())
-    out = [f"以下请求在构建时于模拟券商上实际运行，`[risk]` 配置为 `{toml}`：", ""]
+    out = [f"以下请求在构建时于模拟券商上实际运行，`[risk]` 为 `{toml}`（`API=http://127.0.0.1:7648/api/v1`）：", ""]
     with tempfile.TemporaryDirectory(prefix="easyths-docs-") as tmp, _quiet_logs():
         folder = Path(tmp)
         (folder / "config.toml").write_text("", encoding="utf-8")
