@@ -48,6 +48,7 @@ BENCH_ZH = {
     "bench_ths.py": "驱动在模拟客户端上每个操作的耗时，与其他项目公布的耗时并列",
     "bench_contract.py": "v2 契约的转换成本：每行与每 100 行查询",
     "bench_sdk.py": "SDK 调用与它所代表的原始 POST ?wait 的对比，以及提交到 /events 收到成功事件的延迟",
+    "fuzz.py": "更大规模的 schemathesis 模糊测试：按服务的 OpenAPI 对每个接口生成大量请求，检查错误都在信封中",
     "chaos.py": "混沌测试：并发客户端混合下单与查询，同时反复 SIGKILL 并重启服务，核对丢失与重复",
 }
 
