@@ -86,3 +86,11 @@ def test_an_unreachable_service_is_a_clear_error() -> None:
     result = CliRunner().invoke(app, ["funds", "--url", "http://127.0.0.1:9", "--json"])
     assert result.exit_code == 1
     assert json.loads(result.stdout)["error_code"] == "SERVICE_UNREACHABLE"
+
+
+@pytest.mark.parametrize("price", ["abc", "NaN", "0", "1e999x"])
+def test_a_price_that_is_not_a_positive_number_is_a_usage_error_and_sends_nothing(cli: Any, price: str) -> None:
+    """It used to end in a Decimal traceback (exit 1) or a JSON encoding error for NaN."""
+    result = cli("buy", "600000", price, "100", code=2)
+    assert "委托价格必须是大于 0 的数字" in result.output and "Traceback" not in result.output
+    assert cli.client.queue_stats()["total_count"] == 0

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -127,14 +127,26 @@ ORDER_COLUMNS = (
 )  # fmt: skip
 
 
+def _parse_price(price: str) -> Decimal:
+    """A typo in the price must be a usage error (exit 2), not a traceback: nothing is sent."""
+    try:
+        value = Decimal(price)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value <= 0:
+        raise typer.BadParameter(f"委托价格必须是大于 0 的数字，收到 {price!r}", param_hint="'price'")
+    return value
+
+
 def _order(
     side: str, code: str, price: str, quantity: int, url: str | None, api_key: str | None, as_json: bool, **kw: Any
 ) -> None:
     timeout = kw.pop("timeout")
+    limit = _parse_price(price)
     with _client(url, api_key, timeout) as client:
         place = client.buy if side == "buy" else client.sell
         label = "买入" if side == "buy" else "卖出"
-        order = _call(as_json, f"{label}委托排队执行中", lambda: place(code, Decimal(price), quantity, **kw))
+        order = _call(as_json, f"{label}委托排队执行中", lambda: place(code, limit, quantity, **kw))
     if as_json:
         _print_json(order)
         return
