@@ -277,3 +277,19 @@ def test_a_submit_the_journal_cannot_write_is_refused_never_acknowledged(client:
     r = client.post("/api/v1/operations/buy", json=BUY)
     assert r.status_code == 503 and r.json()["error_code"] == "JOURNAL_UNAVAILABLE"
     assert r.json()["success"] is False and r.json()["data"] is None
+
+
+def test_json_nested_too_deep_is_422_invalid_json_and_changes_nothing(client: TestClient) -> None:
+    """The JSON parser's RecursionError used to surface as 400 with FastAPI's English text."""
+    body = b'{"params":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    r = client.post("/api/v1/operations/buy", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert r.json()["success"] is False and r.json()["error_code"] == "INVALID_JSON"
+    assert r.json()["message"] == "请求体不是合法的 JSON"
+    assert client.get("/api/v1/queue/stats").json()["data"]["total_count"] == 0
+
+
+def test_wrong_method_is_405_in_chinese(client: TestClient) -> None:
+    r = client.get("/api/v1/operations/buy")
+    assert r.status_code == 405 and r.json()["error_code"] == "METHOD_NOT_ALLOWED"
+    assert r.json()["success"] is False and "GET" in r.json()["message"] and "不支持" in r.json()["message"]

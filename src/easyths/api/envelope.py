@@ -80,6 +80,11 @@ def install_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else "请求失败"
         if exc.status_code == 404 and message == "Not Found":
             message = f"接口不存在: {request.url.path}"
+        if exc.status_code == 400 and message == "There was an error parsing the body":
+            # FastAPI's own wording when the JSON parser gives up (e.g. nesting too deep): same as invalid JSON.
+            return error_response(422, "请求体不是合法的 JSON", "INVALID_JSON", [{"field": "body", "message": message}])
+        if exc.status_code == 405 and message == "Method Not Allowed":
+            message = f"接口不支持 {request.method} 方法: {request.url.path}"
         code = _HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
         return error_response(exc.status_code, message, code, headers=getattr(exc, "headers", None))
 
