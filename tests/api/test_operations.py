@@ -293,3 +293,25 @@ def test_wrong_method_is_405_in_chinese(client: TestClient) -> None:
     r = client.get("/api/v1/operations/buy")
     assert r.status_code == 405 and r.json()["error_code"] == "METHOD_NOT_ALLOWED"
     assert r.json()["success"] is False and "GET" in r.json()["message"] and "不支持" in r.json()["message"]
+
+
+def test_validation_messages_are_chinese_for_pydantic_built_in_checks(client: TestClient) -> None:
+    """pydantic's own wording ("Field required", "Input should be ...") used to reach the user."""
+    cases = [
+        ({"stock_code": "600000", "price": "abc", "quantity": 100}, "price", "必须是数字"),
+        ({"stock_code": "600000", "price": 10.5}, "quantity", "必填"),
+        ({"stock_code": "600000", "price": -1, "quantity": 100}, "price", "必须大于 0"),
+        ({"stock_code": "600000", "price": 10.5, "quantity": 100.5}, "quantity", "必须是整数（不能有小数部分）"),
+        ({"stock_code": "600000", "price": 10.5, "quantity": 100, "foo": 1}, "foo", "不支持的参数"),
+    ]
+    for params, field, text in cases:
+        r = client.post("/api/v1/operations/buy", json={"params": params})
+        assert r.status_code == 422 and r.json()["error_code"] == "INVALID_PARAMS", r.text
+        assert {"field": field, "message": text} in r.json()["details"], r.text
+        assert r.json()["message"] == f"参数无效: {field}: {text}"
+    r = client.post("/api/v1/operations/holding_query", json={"params": {"return_type": "xml"}})
+    choices = "必须是以下之一: 'str', 'json', 'dict', 'markdown'"
+    assert r.json()["details"] == [{"field": "return_type", "message": choices}]
+    r = client.post("/api/v1/operations/funds_query?wait=abc", json={"params": {}})
+    assert r.status_code == 422 and r.json()["details"] == [{"field": "wait", "message": "必须是数字"}]
+    assert client.get("/api/v1/queue/stats").json()["data"]["total_count"] == 0

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from easyths.api.contracts import is_v2, v2_api
 from easyths.engine.records import jsonable, now
 from easyths.errors import EasyTHSError
+from easyths.validation_text import chinese_message
 
 
 def ok(data: Any = None, message: str = "查询成功", **extra: Any) -> dict[str, Any]:
@@ -69,7 +70,7 @@ def install_error_handlers(app: FastAPI) -> None:
         details = []
         for err in exc.errors():
             loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
-            details.append({"field": ".".join(loc) or "body", "message": str(err.get("msg", ""))})
+            details.append({"field": ".".join(loc) or "body", "message": chinese_message(err)})
         if any(err.get("type") == "json_invalid" for err in exc.errors()):
             return error_response(422, "请求体不是合法的 JSON", "INVALID_JSON", details)
         text = "; ".join(f"{d['field']}: {d['message']}" for d in details)

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from easyths.errors import InvalidParams, NotFound
 from easyths.operations.base import Operation, Params
+from easyths.validation_text import chinese_message
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +109,7 @@ def _details(exc: ValidationError) -> list[dict[str, Any]]:
 
 
 def _msg(err: Any) -> str:
-    msg = str(err["msg"])
-    return msg.removeprefix("Value error, ")
+    return chinese_message(err)
 
 
 def _describe(exc: ValidationError) -> str:
