@@ -315,3 +315,11 @@ def test_validation_messages_are_chinese_for_pydantic_built_in_checks(client: Te
     r = client.post("/api/v1/operations/funds_query?wait=abc", json={"params": {}})
     assert r.status_code == 422 and r.json()["details"] == [{"field": "wait", "message": "必须是数字"}]
     assert client.get("/api/v1/queue/stats").json()["data"]["total_count"] == 0
+
+
+def test_a_code_of_non_ascii_digits_is_refused_at_submit(client: TestClient) -> None:
+    """str.isdigit() accepts full-width and Arabic-Indic digits: they used to reach the broker."""
+    for code in ("６０００００", "٦٠٠٠٠٠"):
+        r = client.post("/api/v1/operations/buy", json={"params": {"stock_code": code, "price": 10.5, "quantity": 100}})
+        assert r.status_code == 422 and r.json()["details"][0]["field"] == "stock_code", r.text
+    assert client.get("/api/v1/queue/stats").json()["data"]["total_count"] == 0

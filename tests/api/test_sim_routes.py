@@ -55,6 +55,7 @@ def test_put_quote_sets_the_book_and_fills_a_resting_order(control: TestClient, 
         ("/api/v1/sim/quotes/600000", {"price": 10, "surprise": 1}),
         ("/api/v1/sim/quotes/600000", {"price": 10, "bid": 10.2, "ask": 10.1}),
         ("/api/v1/sim/quotes/60000X", {"price": 10}),
+        ("/api/v1/sim/quotes/６０００００", {"price": 10}),  # full-width digits are not a code
     ],
 )
 def test_bad_quotes_are_422(control: TestClient, path: str, body: dict[str, Any]) -> None:

@@ -120,7 +120,7 @@ _SH_BOND_PREFIXES = ("110", "111", "113", "118", "132")
 @lru_cache(maxsize=4096)
 def classify(code: str) -> Instrument:
     """Classify a 6-digit code; ValueError when it is not one."""
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not (code.isascii() and code.isdigit()):  # not ６０００００
         raise ValueError("证券代码必须是6位数字")
     if code in REPO_CODES:
         ex = REPO_CODES[code][0]

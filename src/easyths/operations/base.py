@@ -26,7 +26,8 @@ def now_iso() -> str:
 
 
 def _code(value: Any) -> Any:
-    if isinstance(value, str) and not (len(value) == 6 and value.isdigit()):
+    # isascii: str.isdigit() also takes full-width and other scripts' digits (６０００００).
+    if isinstance(value, str) and not (len(value) == 6 and value.isascii() and value.isdigit()):
         raise ValueError("股票代码必须是6位数字")
     if not isinstance(value, str):
         raise ValueError("股票代码必须是6位数字字符串")
