@@ -94,3 +94,16 @@ def test_a_price_that_is_not_a_positive_number_is_a_usage_error_and_sends_nothin
     result = cli("buy", "600000", price, "100", code=2)
     assert "委托价格必须是大于 0 的数字" in result.output and "Traceback" not in result.output
     assert cli.client.queue_stats()["total_count"] == 0
+
+
+def test_every_command_help_renders_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rich markup ate "[mcp]" from the mcp command's help ("需 .enabled = true"): what a command
+    says about itself must reach the terminal unchanged."""
+    import typer.main
+
+    monkeypatch.setenv("COLUMNS", "400")
+    group = typer.main.get_command(app)
+    for name, cmd in group.commands.items():  # type: ignore[attr-defined]
+        text = " ".join((cmd.help or "").split())
+        out = " ".join(CliRunner().invoke(app, [name, "--help"]).output.replace("│", " ").split())
+        assert text[:60] in out, (name, text, out[:400])

@@ -203,7 +203,7 @@ def doctor_command(
 def mcp_command(
     config: Annotated[Path | None, typer.Option("--config", help="配置文件路径（默认 ./config.toml）")] = None,
 ) -> None:
-    """以 stdio 提供 MCP 工具（供桌面 AI 助手使用），连接正在运行的 EasyTHS 服务；需 [mcp].enabled = true。"""
+    """以 stdio 提供 MCP 工具（供桌面 AI 助手使用），连接正在运行的 EasyTHS 服务；需在 mcp 节设 enabled = true。"""
     try:
         settings = load_settings(config)
     except ConfigError as exc:
