@@ -221,3 +221,13 @@ class socket_closed_port:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+@pytest.mark.parametrize("price", [float("nan"), Decimal("NaN"), Decimal("Infinity"), float("-inf"), "abc"])
+def test_a_price_that_is_not_a_finite_number_is_a_value_error_before_anything_is_sent(sdk: Client, price: Any) -> None:
+    """It used to escape as decimal.InvalidOperation, a JSON encoding error or a TypeError."""
+    with pytest.raises(ValueError, match="数字"):
+        sdk.buy("600000", price, 100)
+    with pytest.raises(ValueError, match="数字"):
+        sdk.condition_buy("600000", price, 100)
+    assert sdk.queue_stats().total_count == 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -30,8 +30,18 @@ def is_loopback_url(url: str) -> bool:
 
 
 def num(value: Number) -> Decimal:
-    """Prices are taken as given (str or Decimal keeps every digit; floats go through repr)."""
-    return value if isinstance(value, Decimal) else Decimal(str(value))
+    """Prices are taken as given (str or Decimal keeps every digit; floats go through repr).
+
+    Not a number, NaN or infinity is a ValueError here, like the other local checks: it used to
+    escape as decimal.InvalidOperation, a JSON encoding ValueError or a TypeError from deep inside.
+    """
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"不是数字: {value!r}") from None
+    if not number.is_finite():
+        raise ValueError(f"必须是有限的数字: {value!r}")
+    return number
 
 
 def repo_term(term: int | str) -> str:
