@@ -137,3 +137,13 @@ def test_a_day_of_paper_trading_over_http(tmp_path: Path) -> None:
         limit = run(client, "buy", stock_code="600000", price=12.0, quantity=100)
         assert limit["success"] is False and "超出涨跌停限制" in str(limit)
     sim.close()
+
+
+def test_bad_values_for_the_sim_controls_are_worded_in_chinese(control: TestClient) -> None:
+    """pydantic's English ("Input should be a valid datetime ...") used to reach the user."""
+    r = control.post("/api/v1/sim/clock/advance", json={"to": "notadate"})
+    assert r.status_code == 422 and r.json()["details"] == [
+        {"field": "to", "message": "必须是日期时间（如 2026-11-26T14:00:00）"}
+    ]
+    r = control.post("/api/v1/sim/reset", json={"cash": "abc"})
+    assert r.status_code == 422 and r.json()["details"] == [{"field": "cash", "message": "必须是数字"}]
