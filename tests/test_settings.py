@@ -128,3 +128,13 @@ def test_the_access_log_is_off_by_default_and_when_on_is_written_by_a_background
         logger.handlers = original
     assert "/api/v1/system/health" in out.getvalue()
     assert writers and writers[0] != threading.current_thread().name
+
+
+def test_invalid_values_are_explained_in_chinese(tmp_path: Path) -> None:
+    """The reason after the key was pydantic's English ("Input should be a valid integer ...")."""
+    with pytest.raises(ConfigError) as exc:
+        load_settings(write(tmp_path, "[api]\nport = 'x'\n"))
+    assert "api.port: 必须是整数" in exc.value.message and "Input should" not in exc.value.message
+    with pytest.raises(ConfigError) as exc:
+        load_settings(write(tmp_path, "[api]\nkye = 'typo'\n"))
+    assert "api.kye: 不支持的参数" in exc.value.message

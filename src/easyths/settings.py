@@ -25,6 +25,7 @@ from pydantic_settings import (
 )
 
 from easyths.errors import ConfigError
+from easyths.validation_text import chinese_message
 
 
 class Section(BaseModel):
@@ -537,7 +538,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     try:
         settings = Settings(**_given(overrides))
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {chinese_message(err)}" for err in exc.errors())
         where = f"（配置文件 {path}）" if path else ""
         raise ConfigError(f"配置无效{where}: {problems}") from exc
     finally:
