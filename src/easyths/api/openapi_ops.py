@@ -5,7 +5,7 @@ operation (built-ins and plugins) and accepts two body shapes, the reference's n
 `{"params": {...}, "priority": n}` and the 2.x flat `{...params, "priority": n}`; validation is the
 registry's, whose 422 names the field. Declaring per-operation FastAPI routes would put a second
 validator in front with different messages. So the schema is post-processed instead:
-`POST /api/v1/operations/buy` etc. appear with a `oneOf` of both shapes built from the operation's
+`POST /api/v1/operations/buy` etc. appear with an `anyOf` of both shapes (and null) built from the operation's
 own params model (components `BuyParams` …) and an example; a request to that path is served by
 the one handler, exactly as before.
 """
@@ -64,7 +64,11 @@ def _operation_entry(name: str, cls: Any, params_ref: str, flat: dict[str, Any])
     nested = {
         "type": "object",
         "title": "嵌套格式（1.x 参考文档）",
-        "properties": {"params": {"$ref": params_ref}, "priority": PRIORITY},
+        "properties": {
+            # the service has always taken `"params": null` as no params; the document says so too
+            "params": {"anyOf": [{"$ref": params_ref}, {"type": "null"}], "description": "操作参数；null 等同于 {}"},
+            "priority": PRIORITY,
+        },
         "additionalProperties": False,
     }
     return {
@@ -97,7 +101,7 @@ def _operation_entry(name: str, cls: Any, params_ref: str, flat: dict[str, Any])
             "required": False,
             "content": {
                 "application/json": {
-                    "schema": {"oneOf": [nested, flat]},
+                    "schema": {"anyOf": [nested, flat, {"type": "null", "description": "null 等同于空请求体"}]},
                     "examples": {
                         "嵌套格式": {"value": {"params": example, "priority": 5}},
                         "扁平格式": {"value": {**example, "priority": 5}},
