@@ -14,6 +14,7 @@ Errors are only `easyths.errors.BrokerError` subclasses:
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -24,6 +25,12 @@ Row = dict[str, Any]
 CancelSide = Literal["all", "buy", "sell"]
 TimeRange = Literal["当日", "近一周", "近一月", "近三月", "近一年"]
 MarketName = Literal["上海", "深圳"]
+
+# The engine's id of the operation the worker is running, set around each operation's run. A
+# backend that can store it beside the order it creates (the sim can; the real client cannot)
+# lets an operation cut off by a crash be settled after the restart by looking its order up,
+# instead of guessing from code, side and quantity (which an older identical order also matches).
+operation_ref: ContextVar[str | None] = ContextVar("easyths_operation_ref", default=None)
 
 
 class Side(StrEnum):

@@ -127,8 +127,14 @@ class Engine:
         self.journal.purge_older_than(self.settings.retention_days)
         for rec in list(self.journal.with_status(OpStatus.RUNNING)):
             why = "服务在操作执行期间停止，结果未知；该操作不会被重新执行"
-            self._journal_only(apply(rec, OpStatus.UNKNOWN, message=why))
+            hint = self._restart_hint(rec)
+            if hint is None:
+                why += "，请用 order_query 核对当日委托"
+            self._journal_only(apply(rec, OpStatus.UNKNOWN, message=why, hint=hint))
             log.warning("操作 %s (%s) 在上次运行中断时正在执行，已标记为 unknown", rec.id, rec.name)
+        for rec in list(self.journal.with_status(OpStatus.UNKNOWN)):
+            if rec.hint is not None:  # its reconciliation was still pending when the process died
+                self._reconciler.schedule(rec.id)
         resumed: list[tuple[OperationRecord, Params]] = []
         for rec in list(self.journal.with_status(OpStatus.QUEUED)):
             if self.settings.on_restart == "fail":
@@ -142,6 +148,18 @@ class Engine:
             for rec, model in resumed:
                 self._sched.push(rec, model, counted=False)
             self._sched.counts = self.journal.counts()
+
+    def _restart_hint(self, rec: OperationRecord) -> dict[str, Any] | None:
+        """How to settle an order cut off by the crash, when that can be done safely: only for a
+        backend that stored our operation id with the order (`brokers.base.operation_ref`); any
+        other match (code, side, quantity) could credit an older identical order."""
+        if not getattr(self.broker, "reconciles_by_reference", False):
+            return None
+        try:
+            op_cls = self.registry.get(rec.name)
+        except EasyTHSError:
+            return None
+        return {"operation_ref": rec.id} if op_cls.settles_on_book else None
 
     def _journal_only(self, rec: OperationRecord) -> None:
         self.journal.save(rec)

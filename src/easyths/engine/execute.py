@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from easyths.brokers.base import Broker
+from easyths.brokers.base import Broker, operation_ref
 from easyths.engine.records import OperationRecord, OpStatus
 from easyths.errors import EasyTHSError, OutcomeUnknown, SeamError
 from easyths.operations.base import Operation, Params
@@ -31,6 +31,7 @@ class Outcome:
 def execute(op_cls: type[Operation], broker: Broker, rec: OperationRecord, model: Params) -> Outcome:
     """Run the operation's own `prepare` (e.g. switch account) and `run` in the caller's thread."""
     op = op_cls()
+    token = operation_ref.set(rec.id)
     try:
         op.prepare(broker, model)
         data = op.run(broker, model)
@@ -42,6 +43,8 @@ def execute(op_cls: type[Operation], broker: Broker, rec: OperationRecord, model
         return Outcome(OpStatus.FAILED, None, exc.message, error_code=exc.error_code)
     except Exception as exc:
         return unexpected(op_cls, rec, exc)
+    finally:
+        operation_ref.reset(token)
     return Outcome(OpStatus.SUCCESS, data, data.get("message"))
 
 

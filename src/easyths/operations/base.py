@@ -91,6 +91,8 @@ class Operation:
 
     `places_order` marks operations that change the account; the engine never re-runs them after
     a restart and turns an unobserved outcome into `unknown` instead of failing it.
+    `settles_on_book` marks operations whose whole effect is one order in 当日委托 (limit and
+    market orders), so an outcome cut off by a restart can be settled by finding that order.
     `read_only` marks operations that only read (queries): the engine does not journal their
     `running` state, since a query interrupted by a crash is simply run again after the restart.
     """
@@ -101,6 +103,7 @@ class Operation:
     Params: ClassVar[type[Params]] = NoParams
     places_order: ClassVar[bool] = False
     read_only: ClassVar[bool] = False
+    settles_on_book: ClassVar[bool] = False
 
     def prepare(self, broker: Broker, params: Any) -> None:
         """Runs in the worker's slot right before `run`: by default, switch to `account_name`.

@@ -15,6 +15,7 @@ class BuyOperation(Operation):
     description: ClassVar[str] = "买入股票操作"
     Params = BuyParams
     places_order: ClassVar[bool] = True
+    settles_on_book: ClassVar[bool] = True
     side: ClassVar[Side] = Side.BUY
 
     def run(self, broker: Broker, params: Any) -> dict[str, Any]:

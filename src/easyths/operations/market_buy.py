@@ -33,6 +33,7 @@ class MarketBuyOperation(Operation):
     description: ClassVar[str] = "市价买入股票操作"
     Params = MarketBuyParams
     places_order: ClassVar[bool] = True
+    settles_on_book: ClassVar[bool] = True
     side: ClassVar[Side] = Side.BUY
 
     def run(self, broker: Broker, params: Any) -> dict[str, Any]:

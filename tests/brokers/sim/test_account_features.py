@@ -164,7 +164,10 @@ def test_orders_fills_conditions_and_clock_survive_a_restart(db: Path) -> None:
         again.holdings(),
     ) == before
     assert int(again.place_order(Side.BUY, "600000", D("9.50"), 100).contract_no) > int(ack.contract_no)
-    assert again.reconcile({"合同编号": ack.contract_no}) is None
+    # an order named by its 合同编号 is found on the book after the restart; an absent one is not
+    reconciled = again.reconcile({"合同编号": ack.contract_no})
+    assert reconciled is not None and reconciled.contract_no == ack.contract_no
+    assert again.reconcile({"合同编号": "99999999"}) is None
     again.close()
 
 

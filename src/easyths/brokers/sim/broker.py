@@ -45,7 +45,7 @@ from easyths.brokers.sim.ticker import QuoteTicker
 from easyths.domain import calendar
 from easyths.domain.orders import Order
 from easyths.domain.rules import AFTER_HOURS_END, CLOSE, Phase, accepts_cancels
-from easyths.errors import BrokerRejected, ConfigError, InvalidParams
+from easyths.errors import BrokerRejected, ConfigError, InvalidParams, OutcomeUnknown
 from easyths.settings import Settings, SimSection
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ HISTORY_DAYS: dict[str, int] = {"当日": 0, "近一周": 7, "近一月": 30, "�
 
 
 class SimBroker(SimControl):
+    reconciles_by_reference = True  # see `reconcile`: orders carry the engine's operation id
     backend = "sim"
 
     def __init__(
@@ -206,6 +207,18 @@ class SimBroker(SimControl):
             for o in self._orders(HISTORY_DAYS[time_range], stock_code)
         ]
 
+    def _new_since(self, hint: dict[str, Any]) -> list[int]:
+        """Today's orders like the hint's (code, side, quantity) that were not on the book in its
+        `before` snapshot, as the THS driver settles against 当日委托."""
+        before = {str(c) for c in hint["before"]}
+        return [
+            o.contract_no
+            for o in self._orders(0, str(hint["stock_code"]))
+            if str(o.contract_no) not in before
+            and (hint.get("side") is None or o.side == str(hint["side"]))
+            and (hint.get("quantity") is None or o.quantity == int(hint["quantity"]))
+        ]
+
     def _orders(self, days_back: int, stock_code: str | None) -> list[Order]:
         with self._lock, self.store.tx():
             self._sync()
@@ -289,8 +302,29 @@ class SimBroker(SimControl):
             self.store.set_meta("current_account", account_name)
 
     def reconcile(self, hint: dict[str, Any]) -> OrderAck | None:
-        """The sim commits before it answers, so an outcome is never unknown."""
-        return None
+        """Settle an operation cut off by a crash: its order is on the book under its
+        `operation_ref`, or the transaction never committed and nothing was placed.
+
+        A hint naming the order itself (合同编号) is answered from the book too. Any other hint
+        is refused: code, side and quantity also match an older identical order, so the question
+        stays open rather than be guessed.
+        """
+        op_ref = hint.get("operation_ref")
+        contract = hint.get("合同编号") or hint.get("contract_no")
+        with self._lock:
+            if op_ref:
+                found = self.ctx.ledger.placed_by(str(op_ref))
+            elif contract and str(contract).isdigit():
+                found = [int(contract)] if self.ctx.ledger.has_order(int(contract)) else []
+            elif isinstance(hint.get("before"), list) and hint.get("stock_code"):
+                found = self._new_since(hint)
+            else:
+                raise OutcomeUnknown("模拟券商无法在没有操作编号、合同编号或下单前快照的情况下核对委托")
+        if len(found) > 1:
+            raise OutcomeUnknown(f"操作 {op_ref} 对应多笔委托 {found}，请人工核对")
+        if not found:
+            return None
+        return OrderAck(str(found[0]), f"核对当日委托：委托已在簿上，合同编号：{found[0]}")
 
     def health(self) -> BrokerHealth:
         with self._lock:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
+from easyths.brokers.base import operation_ref
 from easyths.brokers.sim.store import Store
 from easyths.domain.codes import Kind, classify
 from easyths.domain.orders import OPEN_STATUSES, Fill, Order, OrderKind, OrderStatus
@@ -32,7 +33,8 @@ class Ledger:
     def add(self, order: Order) -> Order:
         self.store.run(
             "INSERT INTO orders (contract_no, account, trade_date, time, code, name, side, op, kind, strategy, price,"
-            " quantity, status, frozen_initial, held, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " quantity, status, frozen_initial, held, message, op_ref)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             order.contract_no,
             order.account,
             order.trade_date,
@@ -49,8 +51,16 @@ class Ledger:
             order.frozen_initial,
             int(order.held),
             order.message,
+            operation_ref.get(),  # the engine's operation that placed it, for settling after a crash
         )
         return self.save(order)
+
+    def has_order(self, contract_no: int) -> bool:
+        return self.store.one("SELECT 1 FROM orders WHERE contract_no = ?", contract_no) is not None
+
+    def placed_by(self, op_ref: str) -> list[int]:
+        """合同编号 of the orders an engine operation placed (see `brokers.base.operation_ref`)."""
+        return [r[0] for r in self.store.all("SELECT contract_no FROM orders WHERE op_ref = ?", op_ref)]
 
     def save(self, order: Order) -> Order:
         """Store the order's state and its new fills; returns it with 成交编号 assigned."""

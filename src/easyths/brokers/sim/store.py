@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS orders (
     quantity INTEGER NOT NULL, filled INTEGER NOT NULL DEFAULT 0, filled_amount DECTEXT NOT NULL DEFAULT '0',
     cancelled INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL,
     frozen_cash DECTEXT NOT NULL DEFAULT '0', frozen_initial DECTEXT NOT NULL DEFAULT '0',
-    held INTEGER NOT NULL DEFAULT 0, price_num REAL,
+    held INTEGER NOT NULL DEFAULT 0, price_num REAL, op_ref TEXT,
     commission DECTEXT NOT NULL DEFAULT '0', stamp DECTEXT NOT NULL DEFAULT '0',
     transfer DECTEXT NOT NULL DEFAULT '0', message TEXT NOT NULL DEFAULT ''
 );
@@ -114,6 +114,7 @@ class Store:
                 ("frozen_initial", "DECTEXT NOT NULL DEFAULT '0'"),
                 ("held", "INTEGER NOT NULL DEFAULT 0"),
                 ("price_num", "REAL"),
+                ("op_ref", "TEXT"),
             ),
             "fills": (("fee", "DECTEXT NOT NULL DEFAULT '0'"),),
             "quotes": (("close_price", "DECTEXT"),),
