@@ -323,3 +323,9 @@ def test_a_code_of_non_ascii_digits_is_refused_at_submit(client: TestClient) -> 
         r = client.post("/api/v1/operations/buy", json={"params": {"stock_code": code, "price": 10.5, "quantity": 100}})
         assert r.status_code == 422 and r.json()["details"][0]["field"] == "stock_code", r.text
     assert client.get("/api/v1/queue/stats").json()["data"]["total_count"] == 0
+
+
+def test_the_listing_answers_without_the_trailing_slash_too(client: TestClient) -> None:
+    r = client.get("/api/v1/operations", follow_redirects=False)
+    assert r.status_code == 200 and r.json()["success"] is True
+    assert r.json()["data"] == client.get("/api/v1/operations/").json()["data"]

@@ -24,6 +24,7 @@ router = APIRouter(prefix="/api/v1/operations", tags=["操作"])
 _EXAMPLE = {"params": {"stock_code": "600000", "price": 10.50, "quantity": 100}, "priority": 5}
 
 
+@router.get("", include_in_schema=False)  # without the slash too: a redirect has no envelope
 @router.get("/")
 async def list_operations(registry: RegistryDep) -> dict[str, Any]:
     operations = registry.describe()
