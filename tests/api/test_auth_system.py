@@ -35,6 +35,21 @@ def test_bearer_key_is_required_when_configured(keyed: TestClient) -> None:
     )
 
 
+def test_malformed_json_without_the_key_is_401_not_a_parse_error(keyed: TestClient) -> None:
+    """The body used to be parsed first: a caller without the key got 422 INVALID_JSON."""
+    deep = b'{"params":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    for body in (b"{bad json", deep):
+        for headers in ({}, {"Authorization": "Bearer wrong"}):
+            r = keyed.post(
+                "/api/v1/operations/buy", content=body, headers={"content-type": "application/json", **headers}
+            )
+            assert r.status_code == 401, r.text
+            assert r.json()["error_code"] == "UNAUTHORIZED" and r.headers["www-authenticate"] == "Bearer"
+    good = {"content-type": "application/json", "Authorization": "Bearer s3cret-key"}
+    r = keyed.post("/api/v1/operations/buy", content=b"{bad json", headers=good)
+    assert r.status_code == 422 and r.json()["error_code"] == "INVALID_JSON"
+
+
 def test_key_from_config_file(tmp_path: Path) -> None:
     cfg = tmp_path / "config.toml"
     cfg.write_text('[api]\nkey = "from-file"\n', encoding="utf-8")
