@@ -45,6 +45,12 @@ def test_buy_lots_follow_the_board(code: str, good: list[int], bad: list[int]) -
     assert all(inst.buy_quantity_error(q) for q in bad)
 
 
+def test_a_repo_code_cannot_be_bought() -> None:
+    """Buying 204001 would be borrowing (正回购): a retail account only lends, by selling."""
+    assert "只能卖出" in (classify("204001").buy_quantity_error(10) or "")
+    assert "只能卖出" in (classify("131810").buy_quantity_error(1000) or "")
+
+
 def test_price_limit_of_600980_matches_the_real_client_dialog() -> None:
     assert price_limits(classify("600980"), D("25.53"), TODAY) == (D("22.98"), D("28.08"))
 

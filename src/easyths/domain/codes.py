@@ -93,8 +93,8 @@ class Instrument:
         """Why `quantity` is not a valid buy size for this board, or None when it is."""
         if quantity <= 0:
             return "委托数量必须大于0"
-        if self.kind is Kind.REPO:
-            return None
+        if self.kind is Kind.REPO:  # lending is a sell; buying a repo code is 正回购 (borrowing)
+            return f"{self.code}是国债逆回购代码：只能卖出（出借资金），不能买入"
         if quantity < self.buy_min:
             return f"{self.code}买入数量不得少于{self.buy_min}"
         if (quantity - self.buy_min) % self.buy_step:

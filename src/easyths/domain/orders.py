@@ -186,10 +186,13 @@ class Order:
         return sum((f.fee for f in self.fills), ZERO)
 
     def average_price(self) -> Decimal:
-        """成交均价: all fills' amount over all filled quantity, at the instrument's tick."""
+        """成交均价: the fills' prices weighted by quantity, at the instrument's tick. Not amount over
+        quantity: a repo fill's amount is the principal and its price the annual rate."""
         tick = classify(self.code).tick
         filled = self.filled
-        return (self.filled_amount / filled).quantize(tick) if filled else ZERO.quantize(tick)
+        if not filled:
+            return ZERO.quantize(tick)
+        return (sum((f.price * f.quantity for f in self.fills), ZERO) / filled).quantize(tick)
 
     def fees(self, schedule: FeeSchedule) -> Fees:
         """The breakdown of the fees on the whole filled turnover (minimum commission once)."""

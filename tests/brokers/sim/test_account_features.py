@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from easyths.brokers.base import Side
+from easyths.brokers.base import MarketStrategy, Side
 from easyths.brokers.sim import RandomWalkQuotes, ReplayQuotes, SimBroker, VirtualClock, WallClock
 from easyths.brokers.sim.quotes import LiveQuotes, parse_sina
 from easyths.errors import BrokerRejected
@@ -50,6 +50,40 @@ def test_repo_needs_a_rate_whole_thousands_and_cash(db: Path) -> None:
     ]
     [order] = sim.today_orders()
     assert (order["操作"], order["备注"], order["委托价格"]) == ("卖出", "已成", D("1.850"))
+
+
+def test_selling_a_repo_code_lends_like_reverse_repo_buy(db: Path) -> None:
+    """The client's 卖出 form on 204001: quantity in 张 (100 元), price the lowest rate taken."""
+    sim = open_broker(db, FRIDAY)
+    sim.set_quote("204001", D("2.5"))
+    ack = sim.place_order(Side.SELL, "204001", D("2.400"), 1000)
+    funds = sim.funds()
+    assert funds["冻结金额"] == D("100000")
+    assert funds["资金余额"] == D("1000000") - D("1.00")
+    [loan] = sim.state()["repos"]
+    assert (loan["出借金额"], loan["占款天数"]) == (D("100000"), 3)
+    [order] = sim.today_orders()
+    assert order["合同编号"] == ack.contract_no
+    assert (order["操作"], order["备注"], order["成交数量"], order["成交均价"]) == ("卖出", "已成", 1000, D("2.500"))
+    assert sim.holdings() == []  # a loan, not a position
+    sim.advance(days=1)
+    assert sim.funds()["可用金额"] == D("1000000") - D("1.00") + D("20.55")
+
+
+def test_repo_sells_above_the_rate_or_off_1000_and_repo_buys_change_nothing(db: Path) -> None:
+    sim = open_broker(db, FRIDAY)
+    sim.set_quote("204001", D("2.5"))
+    before = sim.funds()
+    with pytest.raises(BrokerRejected, match="高于当前年化利率"):
+        sim.place_order(Side.SELL, "204001", D("2.600"), 10)
+    with pytest.raises(BrokerRejected, match="10张"):
+        sim.place_order(Side.SELL, "204001", D("2.500"), 15)
+    with pytest.raises(BrokerRejected, match="只能卖出"):
+        sim.place_order(Side.BUY, "204001", D("2.500"), 10)
+    with pytest.raises(BrokerRejected, match="不支持市价委托"):
+        sim.place_market_order(Side.SELL, "204001", 10, MarketStrategy.FIVE_LEVEL_CANCEL)
+    assert sim.funds() == before
+    assert sim.today_orders() == [] and sim.holdings() == [] and sim.state()["repos"] == []
 
 
 # --- condition orders -----------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from easyths.brokers.sim.rows import fill_row, order_row
 from easyths.brokers.sim.store import Store
 from easyths.brokers.sim.ticker import QuoteTicker
 from easyths.domain import calendar
+from easyths.domain.codes import REPO_CODES, Exchange, Kind, classify
 from easyths.domain.orders import Order
 from easyths.domain.rules import AFTER_HOURS_END, CLOSE, Phase, accepts_cancels
 from easyths.errors import BrokerRejected, ConfigError, InvalidParams, OutcomeUnknown
@@ -131,7 +132,10 @@ class SimBroker(SimControl):
     # --- Broker protocol: orders ---------------------------------------------------------------------
 
     def place_order(self, side: Side, stock_code: str, price: Decimal, quantity: int) -> OrderAck:
-        """A limit order; between 15:00 and 15:30, when only 盘后固定价格交易 is open, it is one."""
+        """A limit order; between 15:00 and 15:30, when only 盘后固定价格交易 is open, it is one.
+        A sell on a reverse-repo code is lending (§7.2), as in the client's 卖出 form."""
+        if side is Side.SELL and classify(stock_code).kind is Kind.REPO:
+            return self._lend_by_sell(stock_code, price, quantity)
         with self._lock:
             with self.store.tx():
                 self._sync()
@@ -159,6 +163,18 @@ class SimBroker(SimControl):
                 self._ensure_quote(stock_code)
                 placed = entry.place_market(self.ctx, self._account(), side, stock_code, quantity, strategy)
             return self._ack(placed, side)
+
+    def _lend_by_sell(self, code: str, price: Decimal, quantity: int) -> OrderAck:
+        """卖出 204001 / 131810…: `quantity` in 张 (100 元 each), `price` the lowest annual rate
+        accepted; booked like `reverse_repo_buy`, so the loan matures and pays interest."""
+        if quantity % 10:
+            raise BrokerRejected("逆回购卖出数量必须是10张（1000元）的整数倍")
+        exchange, term_days, _ = REPO_CODES[code]
+        market: MarketName = "上海" if exchange is Exchange.SH else "深圳"
+        with self._lock, self.store.tx():
+            self._sync()
+            no, _, _ = repo.lend(self.ctx, self._account(), market, term_days, quantity * repo.FACE, limit=price)
+        return OrderAck(str(no), f"您的卖出委托已成功提交，合同编号：{no}。")
 
     @staticmethod
     def _ack(placed: entry.Entry, side: Side) -> OrderAck:

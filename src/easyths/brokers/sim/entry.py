@@ -201,6 +201,8 @@ def place_market(ctx: SimContext, acct: str, side: Side, code: str, qty: int, st
     if ctx.phase() is not Phase.CONTINUOUS:
         raise BrokerRejected(time_rejection(now.time()))
     inst = classify(code)
+    if not inst.max_market_qty:  # reverse repo: no price limit, so no market orders
+        raise BrokerRejected("该证券不支持市价委托")
     if qty > inst.max_market_qty or (side is Side.BUY and inst.buy_quantity_error(qty)):
         raise BrokerRejected(inst.buy_quantity_error(qty) or f"{code}市价委托数量不得超过{inst.max_market_qty}")
     quote = quote_or_reject(ctx, code)

@@ -31,7 +31,11 @@ def maturity(trade_date: date, term_days: int) -> date:
     return calendar.session_on_or_after(trade_date + timedelta(days=term_days))
 
 
-def lend(ctx: SimContext, acct: str, market: MarketName, term_days: int, amount: int) -> tuple[int, str, Decimal]:
+def lend(
+    ctx: SimContext, acct: str, market: MarketName, term_days: int, amount: int, limit: Decimal | None = None
+) -> tuple[int, str, Decimal]:
+    """Lend `amount` at the quoted rate. `limit` is a sell order's own price: the lowest rate it
+    accepts; the sim does not rest repo orders, so one above the quoted rate is refused."""
     now = ctx.now()
     if not accepts_repo(ctx.phase(), now.time()):
         raise BrokerRejected(time_rejection(now.time()))
@@ -46,6 +50,8 @@ def lend(ctx: SimContext, acct: str, market: MarketName, term_days: int, amount:
     if quote is None:
         raise BrokerRejected(no_quote(code) + "（逆回购的价格为年化利率%）")
     rate: Decimal = quote["price"]
+    if limit is not None and limit > rate:
+        raise BrokerRejected(f"委托利率{limit:.3f}%高于当前年化利率{rate:.3f}%，未能成交（模拟券商的逆回购委托不挂单）")
     principal = Decimal(amount)
     fee = repo_fee(term_days, principal, ctx.settings.fees.repo_fee_rates)
     available = account.available_cash(ctx, acct)
