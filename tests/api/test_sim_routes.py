@@ -64,6 +64,21 @@ def test_bad_quotes_are_422(control: TestClient, path: str, body: dict[str, Any]
     assert r.json()["success"] is False
 
 
+def test_off_tick_quotes_and_sub_cent_cash_are_422_and_change_nothing(control: TestClient, sim: SimBroker) -> None:
+    """10.123 for a stock used to be taken: it traded at 10.123 while the grids showed 10.12."""
+    control.put("/api/v1/sim/quotes/600000", json={"price": 10.12})
+    for body in ({"price": 10.123}, {"price": 10.12, "bid": 10.115}, {"price": 10.12, "prev_close": 10.001}):
+        r = control.put("/api/v1/sim/quotes/600000", json=body)
+        assert r.status_code == 422, r.text
+        assert r.json()["details"][0]["message"] == "价格的小数应为0.01的整数倍"
+    assert control.put("/api/v1/sim/quotes/510300", json={"price": 4.123}).status_code == 200  # funds: 0.001
+    assert control.put("/api/v1/sim/quotes/510300", json={"price": 4.1234}).status_code == 422
+    assert [q["price"] for q in sim.state()["quotes"] if q["stock_code"] == "600000"] == [D("10.12")]
+    r = control.post("/api/v1/sim/reset", json={"cash": 100.005})
+    assert r.status_code == 422 and r.json()["details"] == [{"field": "cash", "message": "资金的最小单位为0.01元"}]
+    assert sim.funds()["总资产"] == 1000000
+
+
 def test_clock_advance_takes_exactly_one_of_days_and_to(control: TestClient) -> None:
     assert control.post("/api/v1/sim/clock/advance", json={}).status_code == 422
     assert control.post("/api/v1/sim/clock/advance", json={"days": 1, "to": "2026-11-26T10:00:00"}).status_code == 422

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from easyths.api.envelope import ok
 from easyths.brokers.sim import SimBroker
@@ -72,6 +72,13 @@ class ResetBody(BaseModel):
         None, description="初始资金（元），不填用 [sim].initial_cash"
     )
 
+    @field_validator("cash")
+    @classmethod
+    def _cents(cls, value: Decimal | None) -> Decimal | None:
+        if value is not None and value % Decimal("0.01"):
+            raise ValueError("资金的最小单位为0.01元")
+        return value
+
 
 def get_sim(request: Request) -> SimBroker:
     broker = getattr(request.app.state, "broker", None)
@@ -87,9 +94,19 @@ Sim = Annotated[SimBroker, Depends(get_sim)]
 @router.put("/quotes/{stock_code}", summary="设置行情（撮合挂单与条件单）")
 def put_quote(stock_code: str, body: QuoteBody, sim: Sim) -> dict[str, Any]:
     try:
-        classify(stock_code)
+        inst = classify(stock_code)
     except ValueError as exc:
         raise InvalidParams(str(exc), details=[{"field": "stock_code", "message": str(exc)}]) from exc
+    # an off-tick quote (10.123 for a stock) would trade at a price no order can carry and make the
+    # grids disagree (成交均价 10.12, 市值 1012.30)
+    off_tick = [
+        {"field": field, "message": f"价格的小数应为{inst.tick}的整数倍"}
+        for field in ("price", "prev_close", "bid", "ask")
+        if (value := getattr(body, field)) is not None and value % inst.tick
+    ]
+    if off_tick:
+        text = "; ".join(f"{d['field']}: {d['message']}" for d in off_tick)
+        raise InvalidParams(f"参数无效: {text}", details=off_tick)
     quote = sim.set_quote(
         stock_code, body.price, body.prev_close, name=body.name, bid=body.bid, ask=body.ask, volume=body.volume
     )
