@@ -157,6 +157,12 @@ def install(app: FastAPI, registry: Registry) -> None:
             generic.get("post", {})["description"] = (
                 "通用提交入口（任意操作名，含第三方插件）。每个操作的参数模型见上方按名称列出的接口。"
             )
+            # The names it serves: any other segment on this shape is an operation id (DELETE), and
+            # `Allow` says so; the document says the same, so the two templates no longer overlap.
+            for param in generic.get("post", {}).get("parameters", []):
+                if param.get("in") == "path" and param.get("name") == "operation_name":
+                    param["schema"] = {**param.get("schema", {}), "enum": registry.names()}
+                    param["description"] = "已加载的操作名称（内置与插件）"
             schema["paths"][SUBMIT_PATH] = generic
         done["schema"] = schema
         app.openapi_schema = schema

@@ -10,6 +10,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Request
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from starlette.routing import Match
+from starlette.types import Scope
 
 from easyths.api.contracts import is_v2, v2_api
 from easyths.api.contracts.v2 import v1_result_schema
@@ -20,6 +23,27 @@ from easyths.engine.records import OpStatus
 from easyths.errors import InvalidParams, NotFound, ResultTimeout
 
 router = APIRouter(prefix="/api/v1/operations", tags=["操作"])
+
+
+class _ItemRoute(APIRoute):
+    """`POST /{operation_name}` (submit) and `DELETE /{operation_id}` (cancel) share one path shape.
+
+    Why: for a method neither takes, Starlette answers 405 with the `Allow` of the first route of
+    that shape (POST), which is wrong for an operation id. Here each route claims the path, for a
+    method it does not take, only when the segment is what it serves: submit a registered operation
+    name, cancel anything else (an id). The other route then answers the 405 with its own `Allow`.
+    The methods each route takes, and what they answer, are unchanged.
+    """
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child = super().matches(scope)
+        registry = getattr(scope["app"].state, "registry", None) if "app" in scope else None
+        if match is Match.PARTIAL and registry is not None:
+            segment = next(iter(child["path_params"].values()), None)
+            if (segment in registry) != ("POST" in self.methods):
+                return Match.NONE, {}
+        return match, child
+
 
 _EXAMPLE = {"params": {"stock_code": "600000", "price": 10.50, "quantity": 100}, "priority": 5}
 
@@ -60,7 +84,6 @@ def _split_body(body: Any) -> tuple[dict[str, Any], int]:
     return body, priority
 
 
-@router.post("/{operation_name}")
 async def submit_operation(
     operation_name: str,
     engine: EngineDep,
@@ -99,6 +122,9 @@ async def submit_operation(
     return ok(data, message)
 
 
+router.add_api_route("/{operation_name}", submit_operation, methods=["POST"], route_class_override=_ItemRoute)
+
+
 @router.get("/{operation_id}/status")
 async def operation_status(operation_id: str, reader: ReaderDep, request: Request) -> dict[str, Any]:
     rec = reader.get(operation_id)
@@ -126,9 +152,11 @@ async def operation_result(
     return JSONResponse(result_body(rec))  # already JSON-safe: skip jsonable_encoder's walk of `-> Any`
 
 
-@router.delete("/{operation_id}")
 async def cancel_operation(operation_id: str, engine: EngineDep) -> dict[str, Any]:
     rec = engine.cancel(operation_id)
     if is_v2():
         return v2_api.cancelled_body()
     return ok({"operation_id": rec.id, "status": rec.status.value}, "操作已取消")
+
+
+router.add_api_route("/{operation_id}", cancel_operation, methods=["DELETE"], route_class_override=_ItemRoute)
