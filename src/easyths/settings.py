@@ -364,7 +364,11 @@ class WebSection(Section):
         "red", description="盈利（上涨）显示的颜色：red 为红涨绿跌（A 股习惯），green 为绿涨红跌"
     )
     refresh_seconds: float = Field(
-        15.0, ge=2, le=3600, description="看板定时刷新资金/持仓/委托的间隔（秒）；实时事件可用时也按此兜底刷新"
+        60.0,
+        ge=2,
+        le=3600,
+        description="看板在无变化时刷新资金/持仓/委托的间隔（秒）；下单、撤单、成交后与点击「刷新」时立即刷新。"
+        "多个看板页签共用此间隔内的查询结果，看板查询以最低优先级排队，不会耽误下单",
     )
 
 
@@ -661,8 +665,8 @@ transfer_fee_rate = 0.00001 # 过户费（股票双向）
 enabled = true
 # 盈利显示颜色：red（红涨绿跌，A 股习惯）或 green（绿涨红跌）
 gain_color = "red"
-# 定时刷新资金/持仓/委托的间隔（秒）
-refresh_seconds = 15
+# 无变化时刷新资金/持仓/委托的间隔（秒）；下单、撤单、成交后立即刷新
+refresh_seconds = 60
 
 [mcp]
 # MCP（供 AI 助手调用）：/mcp（streamable HTTP）与 easyths mcp（stdio）；默认关闭

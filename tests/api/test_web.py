@@ -30,7 +30,7 @@ async def test_the_page_and_its_assets_need_no_key_but_the_api_still_does(tmp_pa
     js = await _get(app, "/web/app.js", client=("192.0.2.7", 5000))
     assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
     config = (await _get(app, "/web/config.json")).json()
-    assert config == {"auth_required": True, "gain_color": "red", "refresh_seconds": 15.0}
+    assert config == {"auth_required": True, "gain_color": "red", "refresh_seconds": 60.0}
     assert (await _get(app, "/api/v1/queue/stats", client=("192.0.2.7", 5000))).status_code == 401
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from easyths.engine.records import OperationRecord, OpStatus, apply
-from easyths.engine.scheduler import Scheduler, check_duplicate, fingerprint
+from easyths.engine.scheduler import BACKGROUND_PRIORITY, Scheduler, check_duplicate, fingerprint
 from easyths.errors import Conflict, InvalidParams, QueueFull
 from easyths.operations.base import NoParams
 
@@ -25,6 +25,18 @@ def test_higher_priority_first_then_first_come_first_served() -> None:
         taken.append(t.record.id)
         s.mark(apply(t.record, OpStatus.RUNNING), OpStatus.QUEUED)
     assert taken == ["d", "b", "c", "a"]
+
+
+def test_a_background_read_waits_for_every_client_operation_even_priority_0_submitted_later() -> None:
+    s = Scheduler(max_size=10)
+    s.push(queued("dashboard", BACKGROUND_PRIORITY), NoParams())
+    assert s.position_for(0) == 0 and s.position_for(BACKGROUND_PRIORITY) == 1
+    s.push(queued("order"), NoParams())
+    taken = []
+    while (t := s.take()) is not None:
+        taken.append(t.record.id)
+        s.mark(apply(t.record, OpStatus.RUNNING), OpStatus.QUEUED)
+    assert taken == ["order", "dashboard"] and not s.has_work()
 
 
 def test_the_bound_counts_queued_operations_and_positions_count_those_ahead() -> None:

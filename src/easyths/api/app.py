@@ -13,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from easyths import __version__
 from easyths.api import openapi_ops
+from easyths.api.account_feed import AccountFeed
 from easyths.api.contracts import ContractMiddleware
 from easyths.api.contracts import openapi as contract_openapi
 from easyths.api.contracts.v2_api import AccountTracker
@@ -65,6 +66,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
         app.state.health = engine  # HealthSource: the broker's health as the worker last saw it
         app.state.registry = registry
         _track_accounts(app, engine, active)
+        app.state.account_feed = AccountFeed(engine, registry).attach(active)  # the dashboard's shared reads
         events = EventLog(settings.home / "journal.db", keep=settings.events.keep)
         engine.add_listener(events.on_operation)  # before start: recovery transitions are events too
         if hasattr(active, "add_event_sink"):
@@ -115,9 +117,10 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
 
         app.include_router(sim.router, dependencies=auth)
     if settings.web.enabled:
-        from easyths.api.routes import web
+        from easyths.api.routes import dashboard, web
 
         app.include_router(web.build_router())
+        app.include_router(dashboard.router, dependencies=auth)
     if settings.mcp.enabled:
         from easyths.mcptools.asgi import install
 

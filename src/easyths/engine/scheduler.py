@@ -22,6 +22,11 @@ from easyths.operations.base import Params
 
 Waiter = Callable[[OperationRecord], None]  # called once with the finished record, off the lock
 
+# Clients give 0-10. Below them, for the service's own reads (the dashboard's account queries):
+# they run only when no client operation is queued, so they never delay a client's order.
+BACKGROUND_PRIORITY = -1
+_LEVELS = 10 - BACKGROUND_PRIORITY + 1
+
 
 def fingerprint(name: str, params: dict[str, Any], priority: int) -> str:
     """What "the same request" means for an Idempotency-Key: name, canonical params, priority."""
@@ -51,7 +56,7 @@ class Scheduler:
         self._heap: list[tuple[int, int, str]] = []  # (-priority, seq, id)
         self._open: dict[str, OperationRecord] = {}  # queued + running, as last made visible
         self._models: dict[str, Params] = {}
-        self._queued_by_priority = [0] * 11
+        self._queued_by_priority = [0] * _LEVELS  # index: priority - BACKGROUND_PRIORITY
         self._claimed: str | None = None  # taken by the worker, "running" not yet visible
         self._waiters: dict[str, list[Waiter]] = {}
         self._recent: OrderedDict[str, OperationRecord] = OrderedDict()
@@ -64,13 +69,13 @@ class Scheduler:
         queued = sum(self._queued_by_priority)
         if queued >= self.max_size:
             raise QueueFull(f"队列已满（上限 {self.max_size}），请稍后再试")
-        return sum(self._queued_by_priority[priority:])
+        return sum(self._queued_by_priority[priority - BACKGROUND_PRIORITY :])
 
     def push(self, rec: OperationRecord, model: Params, *, counted: bool = True) -> None:
         """A journalled `queued` record joins the heap (`counted=False`: counts came from the journal)."""
         self._open[rec.id] = rec
         self._models[rec.id] = model
-        self._queued_by_priority[rec.priority] += 1
+        self._queued_by_priority[rec.priority - BACKGROUND_PRIORITY] += 1
         heapq.heappush(self._heap, (-rec.priority, rec.seq, rec.id))
         if counted:
             self.counts[OpStatus.QUEUED] += 1
@@ -83,7 +88,7 @@ class Scheduler:
             rec = self._open.get(op_id)
             if rec is None or rec.status is not OpStatus.QUEUED:
                 continue  # cancelled while queued
-            self._queued_by_priority[rec.priority] -= 1
+            self._queued_by_priority[rec.priority - BACKGROUND_PRIORITY] -= 1
             self._claimed = op_id
             return Taken(rec, self._models[op_id])
         return None
@@ -106,7 +111,8 @@ class Scheduler:
         self.counts[previous] -= 1
         self.counts[rec.status] += 1
         if previous is OpStatus.QUEUED and self._claimed != rec.id and rec.id in self._open:
-            self._queued_by_priority[rec.priority] -= 1  # left the queue without being taken (cancel)
+            # left the queue without being taken (cancel)
+            self._queued_by_priority[rec.priority - BACKGROUND_PRIORITY] -= 1
         if self._claimed == rec.id:
             self._claimed = None
         if not rec.status.finished:
@@ -174,4 +180,4 @@ class Scheduler:
         return sum(self._queued_by_priority)
 
 
-__all__ = ["Scheduler", "Taken", "Waiter", "check_duplicate", "fingerprint"]
+__all__ = ["BACKGROUND_PRIORITY", "Scheduler", "Taken", "Waiter", "check_duplicate", "fingerprint"]
