@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from easyths.api.app import create_app
+from easyths.engine.scheduler import BACKGROUND_PRIORITY
 from easyths.errors import EasyTHSError
 from easyths.settings import load_settings
 from tests.web.conftest import ARTIFACTS, LiveServer
@@ -303,4 +304,48 @@ def test_trading_can_be_paused_and_resumed_from_the_status_bar(page: Any, tmp_pa
         page.click("#modal-ok")
         page.wait_for_function("document.querySelector('#trading').textContent === '交易：正常'")
     finally:
+        server.close()
+
+
+QUERIES = ("funds_query", "holding_query", "order_query")
+
+
+def _queries(server: LiveServer) -> list[Any]:
+    """The account queries in the journal, newest first."""
+    return [r for r in server.app.state.engine.journal.recent(None, 500) if r.name in QUERIES]
+
+
+def test_idle_tabs_submit_no_queries_and_refresh_once_after_an_order(browser: Any, tmp_path: Path) -> None:
+    """Two open tabs cost one set of account queries at load, none while idle, and one set after an
+    order (the page used to submit three queries per tab on load, on connect and every 15 s); the
+    queries run below every client priority; 刷新 asks for a new set."""
+    server = _server(tmp_path / "idle")
+    contexts = [browser.new_context(bypass_csp=True) for _ in range(2)]
+    try:
+        _seed(server.url)
+        pages = [c.new_page() for c in contexts]
+        for page in pages:
+            _open(page, server.url)
+            page.wait_for_function("document.querySelector('#stream').textContent.includes('实时')")
+        loaded = _queries(server)
+        assert len(loaded) == 3, [r.name for r in loaded]
+        assert {r.priority for r in loaded} == {BACKGROUND_PRIORITY}
+        pages[0].wait_for_timeout(2500)  # the sim and queue polls go by (every 2 s): no queries
+        assert len(_queries(server)) == 3
+        with httpx.Client(base_url=server.url, timeout=20) as c:
+            order = {"params": {"stock_code": "600000", "price": 9.8, "quantity": 100}}
+            contract = c.post("/api/v1/operations/buy?wait=10", json=order).json()["data"]["result"]["data"]["合同编号"]
+        for page in pages:
+            page.locator(f"#orders tr[data-contract='{contract}']").wait_for()
+        pages[0].wait_for_timeout(500)  # room for a second set, were the tabs not sharing
+        assert len(_queries(server)) == 6
+        pages[1].click("#refresh")
+        engine = server.app.state.engine
+        assert engine.wait_until(lambda: len(_queries(server)) == 9, 10)
+        pages[1].wait_for_timeout(300)
+        assert len(_queries(server)) == 9
+        assert "账户：" in (pages[1].text_content("#account-age") or "")
+    finally:
+        for c in contexts:
+            c.close()
         server.close()

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from easyths.engine.engine import Engine
-from easyths.engine.records import OperationRecord, OpStatus
+from easyths.engine.records import OperationRecord, OpStatus, now
 from easyths.engine.scheduler import BACKGROUND_PRIORITY
 from easyths.errors import EasyTHSError, ResultTimeout
 from easyths.operations.registry import Registry
@@ -123,8 +123,9 @@ class AccountFeed:
         return None
 
     async def read(self, max_age: float, wait: float) -> dict[str, dict[str, Any]]:
-        """Each query's latest result: `{name: {operation_id, status, source, finished_at, data, error}}`,
-        `source` being `cache` (a finished result reused), `joined` (an open query shared) or `new`.
+        """Each query's latest result: `{name: {operation_id, status, source, finished_at, age_seconds,
+        data, error}}`, `source` being `cache` (a finished result reused), `joined` (an open query
+        shared) or `new`.
 
         A query still queued or running after `wait` seconds is reported as such without data;
         the next read joins it."""
@@ -158,6 +159,8 @@ def _view(rec: OperationRecord, source: str) -> dict[str, Any]:
         "status": rec.status.value,
         "source": source,
         "finished_at": rec.finished_at.isoformat() if rec.finished_at else None,
+        # the server's own clock: a page times its next read from it, whatever the browser's clock says
+        "age_seconds": round((now() - rec.finished_at).total_seconds(), 3) if rec.finished_at else None,
         "data": rec.result.get("data") if ok and rec.result else None,
         "error": None if ok else rec.error,
     }

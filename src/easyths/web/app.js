@@ -1,6 +1,10 @@
 // EasyTHS dashboard: plain ES module, no build step. Everything shown comes from the HTTP API
 // (the contract) and, when the service offers it, the live event stream GET /api/v1/events.
 // Without the stream the page polls: it works either way.
+// Funds, holdings and orders come from GET /api/v1/dashboard/account, which the service answers from
+// a recent query while nothing changed, or by queries at the lowest priority (on the THS backend each
+// query is GUI time on the client). The page reads it after an order, cancel or fill, on 刷新, and
+// otherwise every [web].refresh_seconds: an idle page submits nothing.
 
 const $ = (sel) => document.querySelector(sel);
 const KEY_STORE = "easyths.key"; // sessionStorage only: gone when the tab closes
@@ -20,7 +24,7 @@ const QUERY_OPS = new Set(["holding_query", "funds_query", "order_query", "histo
 const OPEN_ORDER_STATES = new Set(["未成交", "部分成交", "已报", "部成", "待报", "已报待撤"]);
 
 const state = {
-  config: { auth_required: false, gain_color: "red", refresh_seconds: 15 },
+  config: { auth_required: false, gain_color: "red", refresh_seconds: 60 },
   key: sessionStorage.getItem(KEY_STORE),
   backend: null,
   hasSim: false,
@@ -28,11 +32,13 @@ const state = {
   orders: [],
   quotes: [],
   simClock: null,
+  simDay: null,
   stream: "connecting", // live | polling | connecting
   lastEventId: null,
-  refreshTimer: null,
+  accountTimer: null,
   accountInFlight: null,
-  accountAgain: false,
+  accountAgain: null, // null, "read" or "force": another read was asked for while one was in flight
+  lastFundsOp: null, // the funds query the equity curve last took a point from
   ticketKind: "buy",
   paused: false,
   pendingKey: null, // Idempotency-Key of the order being confirmed; reused if the submit is retried
@@ -90,13 +96,6 @@ async function runOp(name, params, { wait = 15, idempotencyKey = null } = {}) {
   return res;
 }
 
-async function query(name, params = {}) {
-  const res = await runOp(name, params);
-  const data = res.data;
-  if (data.status !== "success") throw new ApiError(res.message || `${OP_LABELS[name] || name}未成功`, 200, res);
-  return data.result.data;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Formatting
 
@@ -133,34 +132,75 @@ function fillTable(id, rowsHtml, emptyText, colspan) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Account: funds, holdings, orders, fills (queries go through the queue, so they are coalesced)
+// Account: funds, holdings, orders, fills. One read for all three; `force` (刷新, the sim controls)
+// asks for new queries, otherwise the service reuses what is fresh and shares queries between tabs.
 
-function refreshAccount() {
-  if (state.accountInFlight) { state.accountAgain = true; return state.accountInFlight; }
+function refreshAccount(force = false) {
+  if (state.accountInFlight) {
+    state.accountAgain = force || state.accountAgain === "force" ? "force" : "read";
+    return state.accountInFlight;
+  }
   state.accountInFlight = (async () => {
+    let d = null;
     try {
-      const [funds, holdings, orders] = await Promise.all([
-        query("funds_query"), query("holding_query"), query("order_query"),
-      ]);
-      renderFunds(funds);
-      renderHoldings(holdings.holdings || []);
-      state.orders = orders.orders || [];
-      renderOrders();
-      recordEquity(funds);
+      d = (await api("GET", `/api/v1/dashboard/account${force ? "?max_age=0" : ""}`)).data;
+      const funds = d.funds_query, holdings = d.holding_query, orders = d.order_query;
+      if (funds.data) {
+        renderFunds(funds.data);
+        if (funds.operation_id !== state.lastFundsOp) { state.lastFundsOp = funds.operation_id; recordEquity(funds.data); }
+      }
+      if (holdings.data) renderHoldings(holdings.data.holdings || []);
+      if (orders.data) { state.orders = orders.data.orders || []; renderOrders(); }
+      renderAccountAge(d);
+      const failed = Object.values(d).find((q) => q.error);
+      if (failed) toast(`刷新账户失败：${failed.error}`);
     } catch (err) {
       if (err.status !== 401) toast(`刷新账户失败：${err.message}`);
     } finally {
       state.accountInFlight = null;
-      if (state.accountAgain) { state.accountAgain = false; refreshAccount(); }
+      scheduleAccount(d);
+      if (state.accountAgain) { const again = state.accountAgain; state.accountAgain = null; refreshAccount(again === "force"); }
     }
   })();
   return state.accountInFlight;
 }
 
+// The next timed read: when the oldest result shown turns refresh_seconds old (the service reuses it
+// until then), so every open tab lands on the same refresh and one set of queries serves them all.
+// A query still in the queue is looked at again shortly (the read joins it, it does not resubmit).
+function scheduleAccount(d) {
+  clearTimeout(state.accountTimer);
+  const interval = Math.max(2, Number(state.config.refresh_seconds) || 60) * 1000;
+  let delay = interval;
+  if (d) {
+    const qs = Object.values(d);
+    if (qs.some((q) => q.age_seconds === null)) delay = 3000;
+    else delay = Math.min(interval, Math.max(2000, interval - Math.max(...qs.map((q) => q.age_seconds)) * 1000 + 500));
+  }
+  state.accountTimer = setTimeout(() => {
+    if (document.visibilityState === "visible") refreshAccount();
+    // hidden: nothing until the tab is shown again (visibilitychange reads, and reschedules)
+  }, delay);
+}
+
+function renderAccountAge(d) {
+  const times = Object.values(d).map((q) => q.finished_at).filter(Boolean).sort();
+  const el = $("#account-age");
+  el.textContent = times.length ? `账户：${hhmmss(times[0])}` : "账户：查询中";
+  el.title = "资金/持仓/委托的查询完成时间（上海时间）；有委托、撤单、成交时自动刷新，点「刷新」重新查询";
+}
+
 let accountDebounce = null;
-function refreshAccountSoon() {
+let accountDebounceForce = false;
+// Debounced: a burst of events (an order's fills, several tabs' orders) costs one read.
+function refreshAccountSoon(force = false) {
+  accountDebounceForce = accountDebounceForce || force;
   clearTimeout(accountDebounce);
-  accountDebounce = setTimeout(refreshAccount, 150);
+  accountDebounce = setTimeout(() => {
+    const f = accountDebounceForce;
+    accountDebounceForce = false;
+    refreshAccount(f);
+  }, 300);
 }
 
 function renderFunds(f) {
@@ -363,7 +403,11 @@ async function refreshSim() {
   if (!state.hasSim) return;
   try {
     const s = (await api("GET", "/api/v1/sim/state")).data;
-    if (renderSim(s)) refreshAccountSoon(); // the clock moved elsewhere: orders may have filled or expired
+    const newDay = state.simDay !== null && state.simDay !== s.trading_day; // T+1 shares, expiries, repo
+    state.simDay = s.trading_day;
+    // the clock moved elsewhere: orders may have filled or expired (those are events the service saw);
+    // a new trading day changes the account without one, so that asks for new queries
+    if (renderSim(s)) refreshAccountSoon(newDay);
   } catch (err) {
     if (err.status !== 401) toast(`读取模拟券商状态失败：${err.message}`);
   }
@@ -378,7 +422,7 @@ async function simAction(label, fn) {
     toast(`${label}失败：${err.message}`);
   }
   await refreshSim();
-  refreshAccountSoon();
+  refreshAccountSoon(true); // a reset, a new day or a price is no event the service sees: query again
 }
 
 function shanghaiIso(date, time) { return `${date}T${time}+08:00`; }
@@ -723,10 +767,10 @@ function applyColors() {
   $("#color-toggle").textContent = scheme === "green" ? "绿涨红跌" : "红涨绿跌";
 }
 
-async function refreshAll() {
+async function refreshAll(force = false) {
   await refreshHealth();
   await Promise.allSettled([refreshOps(), refreshQueueStats(), refreshSim(), refreshTrading()]);
-  await refreshAccount();
+  await refreshAccount(force);
 }
 
 function wire() {
@@ -755,7 +799,7 @@ function wire() {
   $("#show-queries").onchange = renderOps;
   $("#pause-toggle").onclick = togglePause;
   $("#key-form").onsubmit = onKeySubmit; // also answers later 401s: a changed key re-prompts in place
-  $("#refresh").onclick = refreshAll;
+  $("#refresh").onclick = () => refreshAll(true);
   $("#logout").onclick = () => { sessionStorage.removeItem(KEY_STORE); state.key = null; location.reload(); };
   $("#color-toggle").onclick = () => {
     const now = localStorage.getItem(COLOR_STORE) || state.config.gain_color;
@@ -824,10 +868,7 @@ async function main() {
   setInterval(pollTick, 2000);
   setInterval(refreshHealth, 10000);
   setInterval(refreshTrading, 10000);
-  // Account queries run through the queue (on the ths backend, through the client's GUI): the timer
-  // only fills gaps between events, and only while someone is looking at the page.
-  setInterval(() => { if (document.visibilityState === "visible") refreshAccount(); },
-    Math.max(2, state.config.refresh_seconds) * 1000);
+  // Account reads are timed by scheduleAccount (after each read), only while the page is visible.
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") refreshAll(); });
 }
 

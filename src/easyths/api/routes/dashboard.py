@@ -34,7 +34,7 @@ async def account(
 ) -> dict[str, Any]:
     """`data` has `funds_query`, `holding_query` and `order_query`, each with `operation_id`,
     `status`, `source` (`cache` reused, `joined` shared with a query already queued, `new`),
-    `finished_at`, `data` (the query's result data) and `error`."""
+    `finished_at`, `age_seconds`, `data` (the query's result data) and `error`."""
     settings: Settings = request.app.state.settings
     feed: AccountFeed = request.app.state.account_feed
     age = settings.web.refresh_seconds if max_age is None else max_age
