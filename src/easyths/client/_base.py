@@ -1,4 +1,6 @@
-"""What the two clients share besides the plans: configuration, headers, parameter building."""
+"""What the two clients share besides the methods: configuration, headers, parameter building,
+and the httpx-facing halves of one exchange (request arguments in, `Reply` out), so that each
+client's runner is left with nothing but the blocking or awaited call itself."""
 
 from __future__ import annotations
 
@@ -8,6 +10,9 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
+
+from easyths.client._plan import Reply, Request
+from easyths.errors import ServiceUnreachable
 
 DEFAULT_URL = "http://127.0.0.1:7648"
 DEFAULT = object()  # "use the client's operation_timeout"
@@ -92,6 +97,43 @@ class Config:
 
     def op_timeout(self, timeout: Any) -> float | None:
         return self.operation_timeout if timeout is DEFAULT else timeout
+
+    def http_args(self, transport: Any) -> dict[str, Any]:
+        """Keyword arguments for the httpx client a `Client`/`AsyncClient` creates for itself."""
+        return {
+            "base_url": self.base_url,
+            "transport": transport,
+            "trust_env": self.trust_env,
+            "timeout": self.http_timeout(None),
+        }
+
+    def request_args(self, req: Request) -> dict[str, Any]:
+        """Keyword arguments of `httpx.(Async)Client.request` for one planned request."""
+        args: dict[str, Any] = {
+            "method": req.method,
+            "url": req.path,
+            "params": req.params,
+            "json": req.json,
+            "headers": {**self.headers, **req.headers},
+        }
+        if req.wait is not None:
+            args["timeout"] = self.http_timeout(req.wait)
+        return args
+
+    def unreachable(self, exc: Exception) -> ServiceUnreachable:
+        """A transport error as the SDK's exception, which the plans retry where that is safe."""
+        error = ServiceUnreachable(f"无法连接 EasyTHS 服务 {self.base_url}: {exc}")
+        error.__cause__ = exc
+        return error
+
+
+def reply_of(response: httpx.Response) -> Reply:
+    """The plans see a status and a decoded body; a body that is not JSON is None."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    return Reply(response.status_code, body)
 
 
 def order_params(stock_code: str, quantity: int, account_name: str | None, **fields: Any) -> dict[str, Any]:

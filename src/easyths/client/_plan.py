@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -48,12 +48,26 @@ class Reply:
 
 
 Plan = Generator[Request | Sleep, Reply | None, T]
+Outcome = Reply | ServiceUnreachable | None  # what a runner hands back for a step
+
+
+def advance(plan: Plan[Any], outcome: Outcome) -> Request | Sleep:
+    """Give a plan the outcome of its last step and get the next one (`StopIteration` carries its value).
+
+    Why here: a transport error is thrown into the plan, where `call` decides whether a retry is
+    safe; both runners then stay a plain loop around their own I/O.
+    """
+    if isinstance(outcome, ServiceUnreachable):
+        return plan.throw(outcome)
+    return plan.send(outcome)
 
 
 def jsonable(value: Any) -> Any:
     """Decimals leave as JSON numbers; float's repr round-trips, so Decimal('10.13') arrives as 10.13."""
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
+        exponent = value.as_tuple().exponent  # an int: `num` lets only finite numbers through
+        whole = isinstance(exponent, int) and exponent >= 0 and value == value.to_integral_value()
+        return int(value) if whole else float(value)
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items() if v is not None}
     if isinstance(value, list | tuple):
@@ -77,8 +91,14 @@ def check(reply: Reply) -> dict[str, Any]:
     return body
 
 
-def call(request: Request, *, retries: int = 0) -> Plan[dict[str, Any]]:
-    """One request; on a transport error, retried `retries` times (only where that is safe)."""
+def call(
+    request: Request, *, retries: int = 0, accept: Callable[[Reply], dict[str, Any]] = check
+) -> Plan[dict[str, Any]]:
+    """One request; on a transport error, retried `retries` times (only where that is safe).
+
+    `accept` turns the reply into the body or raises: `check` unless the caller reads an answer
+    that `check` would take for an error.
+    """
     for attempt in range(retries + 1):
         try:
             reply = yield request
@@ -88,7 +108,7 @@ def call(request: Request, *, retries: int = 0) -> Plan[dict[str, Any]]:
             yield Sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)])
             continue
         assert reply is not None
-        return check(reply)
+        return accept(reply)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -126,7 +146,7 @@ def result(operation_id: str, timeout: float | None, *, retries: int = 0) -> Pla
             "GET", f"/api/v1/operations/{operation_id}/result", {"timeout": max(left, 0.001)}, wait=max(left, 0)
         )
         try:
-            reply = yield from _raw(request, retries)
+            reply = yield from call(request, retries=retries, accept=_settled)
         except ApiError as exc:
             if exc.http_status == 408 and (deadline is None or time.monotonic() < deadline):
                 continue
@@ -142,21 +162,11 @@ def result(operation_id: str, timeout: float | None, *, retries: int = 0) -> Pla
         return _verdict(reply)
 
 
-def _raw(request: Request, retries: int) -> Plan[dict[str, Any]]:
-    """Like `call`, but a finished-not-successful /result (HTTP 200, success false) is no error."""
-    for attempt in range(retries + 1):
-        try:
-            reply = yield request
-        except ServiceUnreachable:
-            if attempt >= retries:
-                raise
-            yield Sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)])
-            continue
-        assert reply is not None
-        if reply.status_code < 400 and isinstance(reply.body, dict) and "status" in reply.body:
-            return reply.body
-        return check(reply)
-    raise AssertionError("unreachable")  # pragma: no cover
+def _settled(reply: Reply) -> dict[str, Any]:
+    """Like `check`, but a finished-not-successful /result (HTTP 200, success false) is no error."""
+    if reply.status_code < 400 and isinstance(reply.body, dict) and "status" in reply.body:
+        return reply.body
+    return check(reply)
 
 
 def _verdict(body: dict[str, Any]) -> m.OperationResult:
@@ -246,4 +256,4 @@ def with_id(verdict: m.OperationResult, model: type[T]) -> T:
     return model.model_validate({**(verdict.data or {}), "operation_id": verdict.operation_id})  # type: ignore[attr-defined]
 
 
-__all__ = ["Plan", "Reply", "Request", "Sleep"]
+__all__ = ["Outcome", "Plan", "Reply", "Request", "Sleep", "advance"]

@@ -1,4 +1,4 @@
-"""Live events for the SDK: a server-sent-events reader over httpx, sync and async.
+"""Live events for the SDK: a server-sent-events reader, the same for the sync and async clients.
 
 Why our own small parser instead of a dependency: the stream is ours (id, event, data lines and
 comment heartbeats), and reconnecting from the last id is the part that matters; it fits here.
@@ -6,21 +6,15 @@ comment heartbeats), and reconnecting from the last id is the part that matters;
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
-from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any, NoReturn
 
 import httpx
 
 from easyths.client import _plan as p
+from easyths.client._base import Config, reply_of
 from easyths.client.models import Model
 from easyths.errors import ServiceUnreachable
-
-if TYPE_CHECKING:
-    from easyths.client.aio import AsyncClient
-    from easyths.client.sync import Client
 
 PATH = "/api/v1/events"
 RECONNECT_DELAY = 0.5
@@ -65,73 +59,50 @@ class SSEParser:
         return None
 
 
-def _parse(lines: Iterable[str]) -> Iterator[Event]:
-    parser = SSEParser()
-    for line in lines:
-        event = parser.feed(line.rstrip("\r"))
+class EventStream:
+    """One `events()` iteration without I/O: what to ask for, how to read it, when to reopen.
+
+    Why: the rules (resume after the last id seen, an error answer raised with its envelope, a
+    dropped stream reopened or raised) are written once; `Client` and `AsyncClient` only open the
+    stream, read its lines and sleep, blocking or awaited.
+    """
+
+    def __init__(self, last_event_id: int | None, *, reconnect: bool) -> None:
+        self.last = last_event_id
+        self.reconnect = reconnect
+        self._opened = False
+        self._parser = SSEParser()
+
+    def pause(self) -> float | None:
+        """Before each opening: seconds to wait first (none the first time), None to stop iterating."""
+        if not self._opened:
+            self._opened = True
+            return 0.0
+        return RECONNECT_DELAY if self.reconnect else None
+
+    def request_args(self, cfg: Config) -> dict[str, Any]:
+        """Keyword arguments of `httpx.(Async)Client.stream`: resume after the last event seen."""
+        self._parser = SSEParser()  # a half-read event of a dropped stream is not continued
+        headers = {**cfg.headers, "Accept": "text/event-stream"}
+        if self.last is not None:
+            headers["Last-Event-ID"] = str(self.last)
+        return {"method": "GET", "url": PATH, "headers": headers, "timeout": httpx.Timeout(cfg.timeout, read=None)}
+
+    def refused(self, response: httpx.Response) -> NoReturn:
+        """An error answer instead of the stream (its body read): raised as `ApiError` with its envelope."""
+        p.check(reply_of(response))
+        raise AssertionError("an error status always raises")  # pragma: no cover
+
+    def feed(self, line: str) -> Event | None:
+        event = self._parser.feed(line.rstrip("\r"))
         if event is not None:
-            yield event
+            self.last = event.id
+        return event
+
+    def dropped(self, exc: httpx.TransportError) -> None:
+        """A broken stream: raised as `ServiceUnreachable` unless reconnecting."""
+        if not self.reconnect:
+            raise ServiceUnreachable(f"事件流已断开: {exc}") from exc
 
 
-def _headers(client_headers: dict[str, str], last: int | None) -> dict[str, str]:
-    headers = {**client_headers, "Accept": "text/event-stream"}
-    if last is not None:
-        headers["Last-Event-ID"] = str(last)
-    return headers
-
-
-def iter_events(client: Client, last_event_id: int | None, *, reconnect: bool) -> Iterator[Event]:
-    last = last_event_id
-    cfg = client._cfg
-    while True:
-        try:
-            with client._http.stream(
-                "GET", PATH, headers=_headers(cfg.headers, last), timeout=httpx.Timeout(cfg.timeout, read=None)
-            ) as response:
-                if response.status_code >= 400:
-                    response.read()
-                    p.check(p.Reply(response.status_code, _json(response)))
-                for event in _parse(response.iter_lines()):
-                    last = event.id
-                    yield event
-        except httpx.TransportError as exc:
-            if not reconnect:
-                raise ServiceUnreachable(f"事件流已断开: {exc}") from exc
-        if not reconnect:
-            return
-        time.sleep(RECONNECT_DELAY)
-
-
-async def aiter_events(client: AsyncClient, last_event_id: int | None, *, reconnect: bool) -> AsyncIterator[Event]:
-    last = last_event_id
-    cfg = client._cfg
-    while True:
-        try:
-            async with client._http.stream(
-                "GET", PATH, headers=_headers(cfg.headers, last), timeout=httpx.Timeout(cfg.timeout, read=None)
-            ) as response:
-                if response.status_code >= 400:
-                    await response.aread()
-                    p.check(p.Reply(response.status_code, _json(response)))
-                parser = SSEParser()
-                async for line in response.aiter_lines():
-                    event = parser.feed(line.rstrip("\r"))
-                    if event is not None:
-                        last = event.id
-                        yield event
-        except httpx.TransportError as exc:
-            if not reconnect:
-                raise ServiceUnreachable(f"事件流已断开: {exc}") from exc
-        if not reconnect:
-            return
-        await asyncio.sleep(RECONNECT_DELAY)
-
-
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-__all__ = ["Event", "SSEParser", "aiter_events", "iter_events"]
+__all__ = ["Event", "EventStream", "SSEParser"]
