@@ -28,6 +28,8 @@ from easyths.engine.checkpoint import Checkpointer
 from easyths.engine.records import OperationRecord, OpStatus, dumps, now
 from easyths.errors import JournalError
 
+# operations_name_created serves `created_since` (the risk guard's day book, read at every start);
+# on a journal made before it existed, the first start builds it once (about 2 s at 10^6 rows).
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS operations (
     id TEXT PRIMARY KEY,
@@ -48,6 +50,7 @@ CREATE TABLE IF NOT EXISTS operations (
 );
 CREATE INDEX IF NOT EXISTS operations_status ON operations(status, priority DESC, seq);
 CREATE INDEX IF NOT EXISTS operations_finished ON operations(finished_at);
+CREATE INDEX IF NOT EXISTS operations_name_created ON operations(name, created_at);
 """
 
 _COLUMNS = (
@@ -86,7 +89,10 @@ class Journal:
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
-            self._db.execute("PRAGMA cache_size=-16384")  # 16 MiB: index pages a big journal touches stay cached
+            # 2 MiB: the pages a cycle touches (rightmost leaves, one id-index leaf) stay cached; a
+            # bigger cache only filled up with what start-up scans touch (counts), so RSS grew with
+            # history (16 MiB at 10^6 operations) while a miss is a few µs from the OS page cache.
+            self._db.execute("PRAGMA cache_size=-2048")
             self._db.executescript(SCHEMA)
             row = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM operations").fetchone()
             self._checkpointer: Checkpointer | None = None
@@ -192,12 +198,15 @@ class Journal:
         return [_record(r) for r in rows]
 
     def created_since(self, since: datetime, names: Sequence[str]) -> list[OperationRecord]:
-        """Operations of these names created at or after `since` (the risk guard's day book)."""
+        """Operations of these names created at or after `since` (the risk guard's day book).
+
+        Why the (name, created_at) index: this runs at every start, and without it the scan read
+        the whole table (0.5 s and the page cache filled with useless rows at 10^6 operations)."""
         marks = ",".join("?" * len(names))
         with self._lock, _mapped("读取"):
             rows = self._db.execute(
-                f"SELECT {_COLUMNS} FROM operations WHERE created_at >= ? AND name IN ({marks}) ORDER BY seq",
-                [since.isoformat(), *names],
+                f"SELECT {_COLUMNS} FROM operations WHERE name IN ({marks}) AND created_at >= ? ORDER BY seq",
+                [*names, since.isoformat()],
             ).fetchall()
         return [_record(r) for r in rows]
 
