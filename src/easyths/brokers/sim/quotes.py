@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Protocol
-
-import httpx
+from typing import TYPE_CHECKING, Any, Protocol
 
 from easyths.brokers.sim.clock import as_shanghai
 from easyths.brokers.sim.store import Store
 from easyths.domain.codes import Exchange, classify
 from easyths.domain.rules import round_half_up
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -176,11 +177,15 @@ class LiveQuotes:
     kind = "live"
 
     def __init__(self, transport: httpx.BaseTransport | None = None, timeout: float = 3.0) -> None:
+        import httpx  # only the live source needs it (importing httpx is ~60 ms of every start)
+
         self._client = httpx.Client(
             transport=transport, timeout=timeout, headers={"Referer": "https://finance.sina.com.cn"}
         )
 
     def fetch(self, codes: Sequence[str], now: datetime, known: Mapping[str, Decimal]) -> list[Quote]:
+        import httpx
+
         if not codes:
             return []
         symbols = ",".join(_SINA_PREFIX[classify(c).exchange] + c for c in codes)
