@@ -144,6 +144,19 @@ def test_stop_loss_needs_a_holding_and_sells_all_at_the_bid(sim: SimBroker) -> N
     assert (order["操作"], order["委托数量"], order["委托价格"], order["备注"]) == ("卖出", 1000, D("9.69"), "已成")
 
 
+def test_stop_loss_on_todays_buy_needs_a_quantity_within_the_holding(sim: SimBroker) -> None:
+    """The reference: bought today, no quantity → cannot be set (可卖 0, T+1). It was accepted with
+    quantity 0; a quantity above the holding was accepted too, to fail only when triggered."""
+    sim.set_quote("600000", D("10.00"), D("10.00"))
+    sim.place_order(Side.BUY, "600000", D("10.00"), 300)
+    with pytest.raises(BrokerRejected, match="请指定委托数量"):
+        sim.place_stop_loss_profit("600000", D("3"), D("5"), None, 30)
+    with pytest.raises(BrokerRejected, match="超过600000的持仓数量300"):
+        sim.place_stop_loss_profit("600000", D("3"), D("5"), 400, 30)
+    assert sim.condition_orders() == []
+    assert sim.place_stop_loss_profit("600000", D("3"), D("5"), 300, 30).quantity == 300
+
+
 def test_a_triggered_order_that_fails_is_a_废单(sim: SimBroker) -> None:
     sim.set_quote("600000", D("10.00"), D("10.00"))
     sim.place_condition_order(Side.BUY, "600000", D("10.00"), 1_000_000, 30)

@@ -49,6 +49,10 @@ def place_stop(
     pos = account.position(ctx, acct, code)
     if pos is None or pos["balance"] <= 0:
         raise BrokerRejected("没有相应的股票持仓记录，无法设置止盈止损")
+    if qty is None and pos["available"] <= 0:  # the client's form defaults to 可卖 0 (T+1)
+        raise BrokerRejected(f"{code}可卖数量为0（当日买入的股票次日才可卖），请指定委托数量 quantity")
+    if qty is not None and qty > pos["balance"]:
+        raise BrokerRejected(f"委托数量{qty}超过{code}的持仓数量{pos['balance']}，无法设置止盈止损")
     tick = classify(code).tick
     cost = pos["cost_amount"] / pos["balance"]
     loss = round_half_up(cost * (1 - loss_pct / 100), tick)
