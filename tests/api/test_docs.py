@@ -50,3 +50,15 @@ def test_the_assets_are_the_packaged_files_and_nothing_else(client: TestClient) 
 def test_the_pages_and_the_schema_need_no_key(client: TestClient) -> None:
     assert client.get("/openapi.json").status_code == 200
     assert client.get("/api/v1/queue/stats").status_code == 401
+
+
+def test_every_route_has_a_chinese_summary_in_swagger(client: TestClient) -> None:
+    """/docs showed the core routes as 'Health', 'Submit Operation', 'Cancel Operation'…"""
+    spec = client.get("/openapi.json").json()
+    english = [
+        f"{method.upper()} {path}: {op.get('summary')!r}"
+        for path, methods in spec["paths"].items()
+        for method, op in methods.items()
+        if not re.search(r"[\u4e00-\u9fff]", op.get("summary") or "")
+    ]
+    assert english == []

@@ -49,7 +49,7 @@ _EXAMPLE = {"params": {"stock_code": "600000", "price": 10.50, "quantity": 100},
 
 
 @router.get("", include_in_schema=False)  # without the slash too: a redirect has no envelope
-@router.get("/")
+@router.get("/", summary="已加载的操作及其参数")
 async def list_operations(registry: RegistryDep) -> dict[str, Any]:
     operations = registry.describe()
     if is_v2():
@@ -122,10 +122,16 @@ async def submit_operation(
     return ok(data, message)
 
 
-router.add_api_route("/{operation_name}", submit_operation, methods=["POST"], route_class_override=_ItemRoute)
+router.add_api_route(
+    "/{operation_name}",
+    submit_operation,
+    methods=["POST"],
+    route_class_override=_ItemRoute,
+    summary="提交一个操作（任意操作名，含第三方插件）",
+)
 
 
-@router.get("/{operation_id}/status")
+@router.get("/{operation_id}/status", summary="操作状态（立即返回）")
 async def operation_status(operation_id: str, reader: ReaderDep, request: Request) -> dict[str, Any]:
     rec = reader.get(operation_id)
     if rec is None:
@@ -135,7 +141,7 @@ async def operation_status(operation_id: str, reader: ReaderDep, request: Reques
     return ok(status_view(rec))
 
 
-@router.get("/{operation_id}/result")
+@router.get("/{operation_id}/result", summary="等待并返回操作结果（?timeout=秒，超时 408）")
 async def operation_result(
     operation_id: str,
     engine: EngineDep,
@@ -159,4 +165,10 @@ async def cancel_operation(operation_id: str, engine: EngineDep) -> dict[str, An
     return ok({"operation_id": rec.id, "status": rec.status.value}, "操作已取消")
 
 
-router.add_api_route("/{operation_id}", cancel_operation, methods=["DELETE"], route_class_override=_ItemRoute)
+router.add_api_route(
+    "/{operation_id}",
+    cancel_operation,
+    methods=["DELETE"],
+    route_class_override=_ItemRoute,
+    summary="取消排队中的操作（执行中或已结束为 409）",
+)

@@ -15,14 +15,14 @@ from easyths.engine.records import OpStatus
 router = APIRouter(prefix="/api/v1/queue", tags=["队列"])
 
 
-@router.get("/stats")
+@router.get("/stats", summary="队列统计：各状态的操作数")
 async def stats(engine: EngineDep) -> dict[str, Any]:
     if is_v2():
         return ok(v2_api.queue_stats(engine.stats()))
     return ok(engine.stats())
 
 
-@router.get("/operations")
+@router.get("/operations", summary="最近的操作（可按状态筛选）")
 async def recent_operations(
     reader: ReaderDep,
     status: OpStatus | None = None,

@@ -15,7 +15,7 @@ from easyths.engine.records import now
 router = APIRouter(prefix="/api/v1/system", tags=["系统"])
 
 
-@router.get("/health")
+@router.get("/health", summary="健康检查：交易后端是否连接、登录，队列统计")
 async def health(request: Request, engine: EngineDep, source: HealthDep, registry: RegistryDep) -> dict[str, Any]:
     h = source.health()
     healthy = h is not None and h.connected and h.logged_in
@@ -49,7 +49,7 @@ def _health_v2(healthy: bool, components: dict[str, Any], problems: list[str]) -
     return v2_api.envelope(success=False, message=f"系统异常: {reason}", error_code="not_connected", data=data)
 
 
-@router.post("/reconnect", response_model=None)
+@router.post("/reconnect", response_model=None, summary="报告交易后端当前是否可用（断开后自动重连）")
 async def reconnect(source: HealthDep) -> Any:
     """The 2.x client's reconnect. Our broker re-attaches to the client by itself when it comes
     back (the worker refreshes health after every job); this reports whether it is usable now."""
@@ -60,7 +60,7 @@ async def reconnect(source: HealthDep) -> Any:
     return error_response(503, f"同花顺重连失败，请检查客户端是否已启动: {problems}", "BROKER_UNAVAILABLE")
 
 
-@router.get("/status")
+@router.get("/status", summary="系统状态：后端、客户端路径、已加载的操作、队列")
 async def status(
     engine: EngineDep, source: HealthDep, registry: RegistryDep, settings: SettingsDep, request: Request
 ) -> dict[str, Any]:
@@ -107,7 +107,7 @@ async def status(
     )
 
 
-@router.get("/info")
+@router.get("/info", summary="名称、版本、后端与功能")
 async def info(source: HealthDep, settings: SettingsDep) -> dict[str, Any]:
     return ok(
         {
