@@ -303,6 +303,7 @@ def test_validation_messages_are_chinese_for_pydantic_built_in_checks(client: Te
         ({"stock_code": "600000", "price": -1, "quantity": 100}, "price", "必须大于 0"),
         ({"stock_code": "600000", "price": 10.5, "quantity": 100.5}, "quantity", "必须是整数（不能有小数部分）"),
         ({"stock_code": "600000", "price": 10.5, "quantity": 100, "foo": 1}, "foo", "不支持的参数"),
+        ({"stock_code": "600000", "price": 10.5, "quantity": 1e30}, "quantity", "整数超出范围"),  # was English
     ]
     for params, field, text in cases:
         r = client.post("/api/v1/operations/buy", json={"params": params})
@@ -314,6 +315,17 @@ def test_validation_messages_are_chinese_for_pydantic_built_in_checks(client: Te
     assert r.json()["details"] == [{"field": "return_type", "message": choices}]
     r = client.post("/api/v1/operations/funds_query?wait=abc", json={"params": {}})
     assert r.status_code == 422 and r.json()["details"] == [{"field": "wait", "message": "必须是数字"}]
+    assert client.get("/api/v1/queue/stats").json()["data"]["total_count"] == 0
+
+
+def test_a_json_body_sent_without_the_json_content_type_says_so(client: TestClient) -> None:
+    """`curl -d '{...}'` without -H sends form-urlencoded: '必须是 JSON 对象' did not say what was wrong."""
+    body = b'{"params": {"stock_code": "600000", "price": 10.5, "quantity": 100}}'
+    for ctype in ("application/x-www-form-urlencoded", "text/plain"):
+        r = client.post("/api/v1/operations/buy", content=body, headers={"content-type": ctype})
+        assert r.status_code == 422 and "Content-Type: application/json" in r.json()["message"], r.text
+    r = client.post("/api/v1/operations/buy", content=b"[1]", headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["message"] == "请求体必须是 JSON 对象"
     assert client.get("/api/v1/queue/stats").json()["data"]["total_count"] == 0
 
 

@@ -63,6 +63,11 @@ async def list_operations(registry: RegistryDep) -> dict[str, Any]:
 def _split_body(body: Any) -> tuple[dict[str, Any], int]:
     if body is None:
         body = {}
+    if isinstance(body, bytes | str):  # not parsed: the Content-Type was not JSON (curl -d without -H)
+        raise InvalidParams(
+            "请求体必须是 JSON 对象，并带请求头 Content-Type: application/json",
+            details=[{"field": "body", "message": "Content-Type 必须是 application/json"}],
+        )
     if not isinstance(body, dict):
         raise InvalidParams("请求体必须是 JSON 对象", details=[{"field": "body", "message": "必须是 JSON 对象"}])
     body = dict(body)
