@@ -10,7 +10,10 @@ Regenerate the table with `python -m easyths.domain.calendar > src/easyths/domai
 
 Why lazy: built on first use, once per process. Beyond the library's known holidays (its
 `last_session`, 2026-12-31 in 4.x) the virtual clock can still be advanced: there we fall back to
-Monday–Friday, because the exchanges have not published those holidays yet either.
+Monday–Friday less the statutory holidays fixed by law (《全国年节及纪念日放假办法》, 2025: 元旦 1,
+春节 4 from 除夕, 劳动节 2, 国庆 3 days), because the exchanges have not published the rest (清明,
+端午, 中秋 and the bridging days) yet either. Without them a GC001 lent on 31 December would mature
+on New Year's Day and earn one day instead of four.
 """
 
 from __future__ import annotations
@@ -95,11 +98,28 @@ def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
+_FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
+_NEW_YEARS_EVE = {  # 农历除夕: the Spring Festival's four statutory days start here
+    2027: date(2027, 2, 5),
+    2028: date(2028, 1, 25),
+    2029: date(2029, 2, 12),
+    2030: date(2030, 2, 2),
+    2031: date(2031, 1, 22),
+}
+
+
+def _statutory_holiday(day: date) -> bool:
+    if (day.month, day.day) in _FIXED_HOLIDAYS:
+        return True
+    eve = _NEW_YEARS_EVE.get(day.year)
+    return eve is not None and 0 <= (day - eve).days < 4
+
+
 def is_session(day: date) -> bool:
     s = _load()
     if s.first <= day <= s.last:
         return day.weekday() < 5 and day not in s.holidays
-    return day.weekday() < 5
+    return day.weekday() < 5 and not _statutory_holiday(day)
 
 
 def next_session(day: date) -> date:

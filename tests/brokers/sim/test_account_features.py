@@ -35,6 +35,15 @@ def test_friday_gc001_earns_three_days_and_pays_back_on_monday(db: Path) -> None
     assert sim.funds()["可取金额"] == sim.funds()["可用金额"]
 
 
+def test_a_gc001_lent_on_new_years_eve_earns_four_days(db: Path) -> None:
+    """2027 is beyond the calendar library: New Year's Day used to count as a trading day."""
+    sim = open_broker(db, datetime(2026, 12, 31, 10, 0))
+    sim.set_quote("204001", D("3.65"))
+    sim.lend_repo("上海", 1, 100_000)
+    [loan] = sim.state()["repos"]
+    assert (loan["到期日"], loan["占款天数"], loan["预计利息"]) == ("2027-01-04", 4, D("40.00"))
+
+
 def test_repo_needs_a_rate_whole_thousands_and_cash(db: Path) -> None:
     sim = open_broker(db, FRIDAY)
     with pytest.raises(BrokerRejected, match="没有该证券的行情"):
