@@ -137,6 +137,20 @@ def test_t_plus_1_sell_next_day_and_sale_cash_withdrawable_the_day_after(sim: Si
     assert sim.holdings() == []
 
 
+def test_a_position_opened_today_has_a_day_pnl_ratio_too(sim: SimBroker) -> None:
+    """当日盈亏 -20.00 used to show 当日盈亏比(%) 0.00: the base counted only yesterday's shares."""
+    sim.set_quote("600000", D("10.00"), D("10.00"))
+    sim.place_order(Side.BUY, "600000", D("10.00"), 100)
+    sim.set_quote("600000", D("9.80"))
+    pos = sim.holdings()[0]
+    assert (pos["当日盈亏"], pos["当日盈亏比(%)"]) == (D("-20.00"), D("-2.00"))
+    sim.advance(days=1)
+    sim.set_quote("600000", D("10.00"), D("9.80"))
+    sim.place_order(Side.BUY, "600000", D("10.00"), 100)
+    pos = sim.holdings()[0]  # held 100 from 9.80 to 10.00 (+20), bought 100 at 10.00 (0)
+    assert (pos["当日盈亏"], pos["当日盈亏比(%)"]) == (D("20.00"), D("1.01"))  # 20 / (980 + 1000)
+
+
 def test_convertible_bonds_are_t_plus_0(sim: SimBroker) -> None:
     sim.set_quote("113050", D("120.000"), D("120.000"))
     sim.place_order(Side.BUY, "113050", D("120.000"), 10)

@@ -177,7 +177,9 @@ def holdings_rows(ctx: SimContext, account: str) -> list[Row]:
             + pos["today_sell_amount"]
             - prev * pos["today_sell"]
         )
-        day_base = prev * held_before
+        # yesterday's value of what was held plus what was bought today: a position opened today
+        # has a 当日盈亏 too, and its ratio must not read 0.00
+        day_base = prev * held_before + pos["today_buy_amount"]
         rows.append(
             {
                 "证券代码": pos["code"],
