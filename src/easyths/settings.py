@@ -389,7 +389,14 @@ class EventsSection(Section):
         15.0, gt=0, le=300, description="事件流空闲时发送心跳注释的间隔（秒），防止代理或防火墙断开长连接"
     )
     keep: int = Field(
-        100_000, ge=100, description="事件表（journal.db 的 events）最多保留的条数；断线重连只能补发保留范围内的事件"
+        100_000, ge=100, description="事件库（events.db）最多保留的条数；断线重连只能补发保留范围内的事件"
+    )
+    batch_window_ms: float = Field(
+        10.0,
+        ge=0,
+        le=1000,
+        description="事件写入的攒批窗口（毫秒）：收到一条事件后再等这么久，一次提交写入期间到达的全部事件；"
+        "实时推送相应延后，请求路径不再为事件等待。0 表示来一条写一条",
     )
 
 class RiskSection(Section):
@@ -679,8 +686,10 @@ allow_orders = false
 [events]
 # 实时事件流 /api/v1/events（SSE）：空闲时心跳间隔（秒）
 heartbeat = 15
-# 事件表最多保留的条数（断线重连按 Last-Event-ID 补发）
+# 事件库 events.db 最多保留的条数（断线重连按 Last-Event-ID 补发）
 keep = 100000
+# 事件写入攒批窗口（毫秒）：一次提交写入窗口内到达的全部事件，实时推送相应延后
+batch_window_ms = 10
 
 [risk]
 # 下单前风控（提交时检查，不通过返回 403 RISK_LIMIT，不进入队列）；0 或留空为不限

@@ -133,3 +133,29 @@ def _lines(response: httpx.Response, n: int, prefix: str, *, keep_comments: bool
     raise AssertionError(f"stream ended after {got}")
 
 
+
+
+def test_events_kept_in_the_journal_by_an_earlier_version_move_to_events_db_with_their_ids(tmp_path: Path) -> None:
+    """Before events had their own file they were a table of journal.db; after the upgrade a
+    client's Last-Event-ID must still name the same event, and new ids continue after the old."""
+    import sqlite3
+
+    from easyths.engine.events import SCHEMA
+
+    settings = make_settings(tmp_path)
+    settings.home.mkdir(parents=True, exist_ok=True)
+    journal = settings.home / "journal.db"
+    old = sqlite3.connect(journal)
+    old.executescript(SCHEMA)
+    for n in range(1, 4):
+        data = json.dumps({"type": "fill", "operation_id": None, "at": "2026-11-27T10:00:00+08:00", "n": n})
+        old.execute("INSERT INTO events (at, type, operation_id, data) VALUES ('x', 'fill', NULL, ?)", (data,))
+    old.commit()
+    old.close()
+    with LoopbackServer(create_app(settings)) as srv, Client(srv.url) as client:
+        client.funds()
+        got = take(client.events(last_event_id=1), 5)
+    assert [e.id for e in got[:2]] == [2, 3] and [getattr(e, "n", None) for e in got[:2]] == [2, 3]
+    assert got[2].id == 4 and got[2].type == "operation"
+    left = sqlite3.connect(journal).execute("SELECT name FROM sqlite_master WHERE name='events'").fetchall()
+    assert left == []  # moved, not copied: the journal no longer carries them

@@ -67,7 +67,12 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
         app.state.registry = registry
         _track_accounts(app, engine, active)
         app.state.account_feed = AccountFeed(engine, registry).attach(active)  # the dashboard's shared reads
-        events = EventLog(settings.home / "journal.db", keep=settings.events.keep)
+        events = EventLog(
+            settings.home / "events.db",
+            keep=settings.events.keep,
+            window=settings.events.batch_window_ms / 1000,
+            legacy=journal.path,
+        )
         engine.add_listener(events.on_operation)  # before start: recovery transitions are events too
         if hasattr(active, "add_event_sink"):
             active.add_event_sink(events.on_broker_event)  # sim fills, condition triggers, expiries

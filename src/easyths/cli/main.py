@@ -132,6 +132,7 @@ def serve(settings: Settings) -> None:
         sock = bind_port(settings.api.host, settings.api.port)
         try:
             check_database(settings.home / "journal.db", "操作日志库")
+            check_database(settings.home / "events.db", "事件库")
             if settings.broker.backend == "sim":
                 check_database(settings.home / "sim.db", "模拟账户数据库")
             log_file = setup_logging(settings)
