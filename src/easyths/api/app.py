@@ -14,7 +14,6 @@ from fastapi.middleware.cors import CORSMiddleware
 from easyths import __version__
 from easyths.api import openapi_ops
 from easyths.api.account_feed import AccountFeed
-from easyths.api.contracts import ContractMiddleware
 from easyths.api.contracts import openapi as contract_openapi
 from easyths.api.contracts.v2_api import AccountTracker
 from easyths.api.deps import require_auth
@@ -109,10 +108,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
     if settings.api.cors_origins:
         origins = [o.strip() for o in settings.api.cors_origins.split(",") if o.strip()]
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
-    app.add_middleware(SafeServing, settings=settings.api)
-    # Outside SafeServing, so its own refusals (allow-list, rate limit, body cap, catch-all) are also
-    # in the request's contract; it only reads one header and refuses nothing but a bad value of it.
-    app.add_middleware(ContractMiddleware, default=settings.api.contract)
+    app.add_middleware(SafeServing, settings=settings.api)  # also sets the request's contract (v1/v2)
     auth = [Depends(require_auth)]
     app.state.metrics = Metrics()
     for router in (system.router, risk.router, operations.router, queue.router, events_routes.router, metrics_router):

@@ -6,6 +6,7 @@ submit/wait/cancel), each put on `app.state` by the app's lifespan, never for en
 
 from __future__ import annotations
 
+import functools
 import hmac
 import ipaddress
 from typing import Annotated, Protocol
@@ -28,6 +29,7 @@ class HealthSource(Protocol):
     def health(self) -> BrokerHealth | None: ...
 
 
+@functools.lru_cache(maxsize=1024)
 def is_loopback(host: str | None) -> bool:
     if host is None:
         return False
@@ -60,8 +62,23 @@ async def require_auth(request: Request) -> None:
         raise HTTPException(401, "API Key 无效", headers={"WWW-Authenticate": "Bearer"})
 
 
-async def get_engine(request: Request) -> Engine:
+def engine_of(request: Request) -> Engine:
+    """The engine, read from the app without FastAPI's dependency machinery: the hot routes
+    (submit, result, status, queue stats) use these accessors because resolving one dependency
+    costs FastAPI about as much as such a route's own work; the others keep the injected form."""
     return request.app.state.engine
+
+
+def registry_of(request: Request) -> Registry:
+    return request.app.state.registry
+
+
+def reader_of(request: Request) -> JournalReader:
+    return request.app.state.reader
+
+
+async def get_engine(request: Request) -> Engine:
+    return engine_of(request)
 
 
 async def get_settings(request: Request) -> Settings:

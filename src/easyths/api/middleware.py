@@ -1,9 +1,12 @@
-"""Safe serving: the allow-list, the rate limit, the body cap and the catch-all, as one ASGI layer.
+"""Safe serving: the contract, the allow-list, the rate limit, the body cap and the catch-all, as
+one ASGI layer.
 
-Why one pure ASGI middleware instead of several `BaseHTTPMiddleware`s: it runs on every request,
-so it must cost next to nothing (no extra task, no body buffering), and the order of its checks is
-the order a reader expects: who you are (address), how often (rate), how much (body), then the
-app, with anything the app did not expect turned into the envelope instead of a stack trace.
+Why one pure ASGI layer instead of several middlewares: it runs on every request, so it must cost
+next to nothing (no extra task, no body buffering, one wrapper around `send` for the whole request
+instead of one per concern), and the order of its checks is the order a reader expects: which
+contract the answer speaks (so every refusal below is in it), who you are (address), how often
+(rate), how much (body), then the app, with anything the app did not expect turned into the
+envelope instead of a stack trace.
 
 It sits inside Starlette's `ServerErrorMiddleware` and outside the routing/exception handlers, so
 errors the service raises on purpose still go through `envelope.install_error_handlers`, and only
@@ -16,22 +19,28 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import random
 import threading
 import time
-import uuid
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from easyths.api.contracts import is_v2, v2_api
+from easyths.api import contracts
+from easyths.api.contracts import Contract, is_v2, v2_api
 from easyths.engine.records import now
 from easyths.settings import ApiSection
 
 log = logging.getLogger("easyths.api")
 
 REQUEST_ID_HEADER = "X-Request-ID"
+
+# Request ids only tie a log line to an answer, so they need not be unpredictable: drawing them from
+# a generator seeded once avoids `os.urandom` per request, which releases the GIL for a syscall and so
+# hands the event loop to whichever thread is waiting (the worker, the event writer) mid-request.
+_ids = random.Random()
 
 
 def envelope_bytes(message: str, error_code: str, **extra: Any) -> bytes:
@@ -86,6 +95,7 @@ class RateLimiter:
 class SafeServing:
     def __init__(self, app: ASGIApp, settings: ApiSection, clock: Callable[[], float] = time.monotonic) -> None:
         self.app = app
+        self.contract: Contract = settings.contract
         self.networks = settings.allowed_networks()
         self.limiter = RateLimiter(settings.rate_limit, clock) if settings.rate_limit else None
         self.max_body = settings.max_body_bytes
@@ -109,9 +119,28 @@ class SafeServing:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = uuid.uuid4().hex[:16]
+        asked: bytes | None = None
+        declared: int | None = None
+        for name, value in scope.get("headers", ()):
+            if name == contracts.HEADER_KEY:
+                asked = value
+            elif name == b"content-length":
+                declared = _int(value)
+        chosen = contracts.parse(asked, self.contract)
+        if chosen is None:
+            assert asked is not None
+            await contracts.refuse(send, asked, self.contract)
+            return
+        token = contracts.use(chosen)
+        try:
+            await self._serve(scope, receive, send, chosen, declared)
+        finally:
+            contracts.reset(token)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, chosen: Contract, declared: int | None) -> None:
+        request_id = f"{_ids.getrandbits(64):016x}"  # see `_ids`
         scope.setdefault("state", {})["request_id"] = request_id
-        id_header = (REQUEST_ID_HEADER.lower().encode(), request_id.encode())
+        ours = [(REQUEST_ID_HEADER.lower().encode(), request_id.encode()), (contracts.HEADER_KEY, chosen.encode())]
         client = scope.get("client")
         host = client[0] if client else None
 
@@ -125,7 +154,7 @@ class SafeServing:
                     "headers": [
                         (b"content-type", b"application/json"),
                         (b"content-length", str(len(body)).encode()),
-                        id_header,
+                        *ours,
                         *(headers or []),
                     ],
                 }
@@ -147,7 +176,6 @@ class SafeServing:
                     [(b"retry-after", str(seconds).encode())],
                 )
                 return
-        declared = _content_length(scope)
         if declared is not None and declared > self.max_body:
             await reply(413, self._too_large(declared), "PAYLOAD_TOO_LARGE")
             return
@@ -179,7 +207,8 @@ class SafeServing:
                 return
             if message["type"] == "http.response.start":
                 started = True
-                message["headers"] = [*message.get("headers", []), id_header]
+                kept = [h for h in message.get("headers", ()) if h[0] != contracts.HEADER_KEY]
+                message["headers"] = [*kept, *ours]
             await send(message)
 
         try:
@@ -195,14 +224,11 @@ class SafeServing:
         return f"请求体 {size} 字节超过上限 {self.max_body} 字节（[api].max_body_bytes）"
 
 
-def _content_length(scope: Scope) -> int | None:
-    for name, value in scope.get("headers", []):
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
+def _int(value: bytes) -> int | None:
+    try:
+        return int(value)
+    except ValueError:
+        return None
 
 
 __all__ = ["REQUEST_ID_HEADER", "RateLimiter", "SafeServing"]

@@ -3,9 +3,9 @@ project's 2.x generation, 2.0.7).
 
 Why a per-request choice: one service can then serve scripts of both generations. `[api].contract`
 sets the default; the header ``X-EasyTHS-Contract: v1|v2`` overrides it for one request. The
-choice lives in a context variable set by a plain ASGI middleware before any route, dependency or
-exception handler runs, so the envelope helpers and error handlers read it without every route
-having to pass it along. Responses echo the contract in the same header.
+choice lives in a context variable set by the service's one ASGI layer (`api/middleware.py`)
+before any route, dependency or exception handler runs, so the envelope helpers and error
+handlers read it without every route having to pass it along. Responses echo the contract in the same header.
 
 `v2.py` declares the 2.x result fields as data; `v2_api.py` builds 2.x envelopes and semantics.
 """
@@ -13,15 +13,15 @@ having to pass it along. Responses echo the contract in the same header.
 from __future__ import annotations
 
 import json
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Any, Literal
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Send
 
 Contract = Literal["v1", "v2"]
 CONTRACTS: tuple[Contract, ...] = ("v1", "v2")
 HEADER = "X-EasyTHS-Contract"
-_HEADER_KEY = HEADER.lower().encode()
+HEADER_KEY = HEADER.lower().encode()
 
 _current: ContextVar[Contract] = ContextVar("easyths_contract", default="v1")
 
@@ -35,42 +35,30 @@ def is_v2() -> bool:
     return _current.get() == "v2"
 
 
-class ContractMiddleware:
-    """Sets the request's contract from the header or the configured default; echoes it back."""
+def parse(raw: bytes | None, default: Contract) -> Contract | None:
+    """The contract a request asks for with the header's raw value; None for a value we do not know."""
+    if raw is None:
+        return default
+    asked = raw.decode("latin-1").strip().lower()
+    return asked if asked in CONTRACTS else None  # type: ignore[return-value]
 
-    def __init__(self, app: ASGIApp, default: Contract = "v1") -> None:
-        self.app = app
-        self.default = default
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        raw = next((v for k, v in scope.get("headers", []) if k == _HEADER_KEY), None)
-        chosen: Contract = self.default
-        if raw is not None:
-            asked = raw.decode("latin-1").strip().lower()
-            if asked not in CONTRACTS:
-                token = _current.set(self.default)
-                try:
-                    await _refuse(send, asked, self.default)
-                finally:
-                    _current.reset(token)
-                return
-            chosen = asked  # type: ignore[assignment]
-        token = _current.set(chosen)
+def use(contract: Contract) -> Token[Contract]:
+    """Make `contract` the one of the request being served (undo with `_current.reset(token)`)."""
+    return _current.set(contract)
 
-        async def send_with_header(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if h[0] != _HEADER_KEY]
-                headers.append((_HEADER_KEY, chosen.encode()))
-                message = {**message, "headers": headers}
-            await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_header)
-        finally:
-            _current.reset(token)
+def reset(token: Token[Contract]) -> None:
+    _current.reset(token)
+
+
+async def refuse(send: Send, raw: bytes, default: Contract) -> None:
+    """422 for an unknown header value, in the configured default contract."""
+    token = _current.set(default)
+    try:
+        await _refuse(send, raw.decode("latin-1").strip().lower(), default)
+    finally:
+        _current.reset(token)
 
 
 async def _refuse(send: Send, asked: str, default: Contract) -> None:
@@ -102,4 +90,4 @@ async def _refuse(send: Send, asked: str, default: Contract) -> None:
     await send({"type": "http.response.body", "body": payload})
 
 
-__all__ = ["CONTRACTS", "HEADER", "Contract", "ContractMiddleware", "current", "is_v2"]
+__all__ = ["CONTRACTS", "HEADER", "HEADER_KEY", "Contract", "current", "is_v2", "parse", "refuse", "reset", "use"]

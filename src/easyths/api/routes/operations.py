@@ -16,7 +16,7 @@ from starlette.types import Scope
 
 from easyths.api.contracts import is_v2, v2_api
 from easyths.api.contracts.v2 import v1_result_schema
-from easyths.api.deps import EngineDep, ReaderDep, RegistryDep
+from easyths.api.deps import EngineDep, RegistryDep, engine_of, reader_of, registry_of
 from easyths.api.envelope import ok
 from easyths.api.views import result_body, status_view
 from easyths.engine.records import OpStatus
@@ -91,8 +91,7 @@ def _split_body(body: Any) -> tuple[dict[str, Any], int]:
 
 async def submit_operation(
     operation_name: str,
-    engine: EngineDep,
-    registry: RegistryDep,
+    request: Request,
     body: Annotated[Any, Body(openapi_examples={"买入": {"value": _EXAMPLE}})] = None,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
     wait: Annotated[
@@ -100,6 +99,7 @@ async def submit_operation(
         Query(ge=0, le=300, description="可选：最多等待这么多秒，结束时在 data.result 中一并返回结果"),
     ] = None,
 ) -> dict[str, Any]:
+    engine, registry = engine_of(request), registry_of(request)
     registry.get(operation_name)  # 404 before looking at the body
     params, priority = _split_body(body)
     submitted = engine.submit(operation_name, params, priority, idempotency_key)
@@ -137,8 +137,8 @@ router.add_api_route(
 
 
 @router.get("/{operation_id}/status", summary="操作状态（立即返回）")
-async def operation_status(operation_id: str, reader: ReaderDep, request: Request) -> dict[str, Any]:
-    rec = reader.get(operation_id)
+async def operation_status(operation_id: str, request: Request) -> dict[str, Any]:
+    rec = reader_of(request).get(operation_id)
     if rec is None:
         raise NotFound(f"操作 {operation_id} 不存在")
     if is_v2():
@@ -149,10 +149,10 @@ async def operation_status(operation_id: str, reader: ReaderDep, request: Reques
 @router.get("/{operation_id}/result", summary="等待并返回操作结果（?timeout=秒，超时 408）")
 async def operation_result(
     operation_id: str,
-    engine: EngineDep,
     request: Request,
     timeout: Annotated[float | None, Query(gt=0, le=86400, description="最长等待秒数，不传则一直等待")] = None,
 ) -> Any:
+    engine = engine_of(request)
     if is_v2():
         try:
             rec = await engine.wait(operation_id, timeout)
