@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from easyths.engine.checkpoint import Checkpointer
-from easyths.engine.records import OperationRecord, OpStatus, dumps, now
+from easyths.engine.records import OperationRecord, OpStatus, dumps, jsonable, now
 from easyths.errors import JournalError
 
 # operations_name_created serves `created_since` (the risk guard's day book, read at every start);
@@ -223,16 +223,26 @@ _UPDATE = (
 
 
 def _update_row(rec: OperationRecord) -> tuple[Any, ...]:
+    """`apply()` already made result and hint JSON-safe, so they are encoded without a second walk."""
     return (
         rec.status.value,
-        None if rec.result is None else dumps(rec.result),
+        None if rec.result is None else _encode(rec.result),
         rec.error,
         rec.updated_at.isoformat(),
         rec.started_at.isoformat() if rec.started_at else None,
         rec.finished_at.isoformat() if rec.finished_at else None,
-        None if rec.hint is None else dumps(rec.hint),
+        None if rec.hint is None else _encode(rec.hint),
         rec.id,
     )
+
+
+def _late(value: Any) -> Any:
+    """Only for a value `apply()` did not see (it should not happen): made JSON-safe here instead."""
+    safe = jsonable(value)
+    return str(safe) if safe is value else safe
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_late).encode
 
 
 def _dt(text: str | None) -> datetime | None:
