@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from mypy import api
+
+# In CI mypy comes with the test extras; a worktree installed before it was added skips, not fails.
+api = pytest.importorskip("mypy.api")
 
 SNIPPET = """
 from easyths import AsyncClient, Client
