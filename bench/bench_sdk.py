@@ -1,5 +1,7 @@
 """SDK overhead: `client.funds()` and `client.buy()` against the raw HTTP they stand for, and the
-latency from an order's submit to its `success` event on the live stream.
+latency from an order's submit to its `success` event on the live stream; last, the SDK's own CPU
+time per call (both clients, the HTTP client stubbed out), which the end-to-end figures are too
+noisy to show.
 
 Starts `easyths` (sim backend, fresh EASYTHS_HOME) on a free loopback port and prints latency
 percentiles. What the SDK adds on top of one `POST ?wait` is parsing into typed models and the
@@ -9,18 +11,80 @@ Idempotency-Key. Run: `.venv/bin/python bench/bench_sdk.py [--n 300]`.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 from bench.bench_api import free_port, line
 
-from easyths import Client
+from easyths import AsyncClient, Client
+
+_VERDICT = {"success": True, "data": {"合同编号": "1", "stock_code": "600000", "price": 10.5, "quantity": 100}}
+_DONE = {"operation_id": "op", "status": "success", "result": _VERDICT}
+_CANNED = json.dumps({"success": True, "data": _DONE}).encode()
+
+
+def _canned(*_: object, **__: object) -> httpx.Response:
+    return httpx.Response(200, content=_CANNED, headers={"content-type": "application/json"})
+
+
+class _Stub:
+    """Stands for httpx.Client: every request answers a finished operation at once."""
+
+    request = staticmethod(_canned)
+
+    def close(self) -> None: ...
+
+
+class _AsyncStub:
+    async def request(self, *args: object, **kwargs: object) -> httpx.Response:
+        return _canned()
+
+    async def aclose(self) -> None: ...
+
+
+def sdk_cpu(repeats: int = 30, calls: int = 300) -> None:
+    """CPU time of one call inside the SDK (build, send, parse into models), best of `repeats`.
+
+    Process time, not wall time: other work on the machine then barely moves the figure.
+    """
+
+    def best(batch: Callable[[], object]) -> float:
+        times = []
+        for _ in range(repeats):
+            t = time.process_time()
+            batch()
+            times.append((time.process_time() - t) / calls * 1e6)
+        return min(times)
+
+    client = Client(http_client=_Stub())  # type: ignore[arg-type]
+    funds = best(lambda: [client.funds() for _ in range(calls)])
+    buy = best(lambda: [client.buy("600000", 10.5, 100) for _ in range(calls)])
+    print(f"SDK CPU per call, HTTP stubbed: Client       funds() {funds:6.1f} us  buy() {buy:6.1f} us")
+
+    async def batches() -> list[float]:
+        a = AsyncClient(http_client=_AsyncStub())  # type: ignore[arg-type]
+        out = []
+        for call in (a.funds, lambda: a.buy("600000", 10.5, 100)):
+            times = []
+            for _ in range(repeats):
+                t = time.process_time()
+                for _ in range(calls):
+                    await call()
+                times.append((time.process_time() - t) / calls * 1e6)
+            out.append(min(times))
+        return out
+
+    afunds, abuy = asyncio.run(batches())
+    print(f"SDK CPU per call, HTTP stubbed: AsyncClient  funds() {afunds:6.1f} us  buy() {abuy:6.1f} us")
 
 
 def main() -> None:
@@ -102,6 +166,7 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(30)
+    sdk_cpu()
 
 
 if __name__ == "__main__":

@@ -45,6 +45,10 @@ class SyncRunner:
 
     _is_async: ClassVar[bool] = False
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _install(cls)
+
     def _drive(self, plan: p.Plan[T]) -> T:
         raise NotImplementedError
 
@@ -56,6 +60,10 @@ class AsyncRunner:
     """What an asyncio client provides: the same, awaited."""
 
     _is_async: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _install(cls)
 
     async def _drive(self, plan: p.Plan[T]) -> T:
         raise NotImplementedError
@@ -100,6 +108,21 @@ class _Bridge(Generic[P, R]):
         if owner is not None and issubclass(owner, SyncRunner):
             return self._sync
         return self
+
+
+def _install(cls: type[SyncRunner] | type[AsyncRunner]) -> None:
+    """Put each shared method on a client class as a plain function, its sync or async wrapper.
+
+    Why: Python binds an ordinary function attribute itself, as fast as a hand-written method,
+    where `_Bridge.__get__` would run Python code on every `client.buy` lookup. Type checkers do
+    not see this and keep reading `endpoint`'s overloads, which describe the same functions. A
+    method a subclass defines itself wins, as usual.
+    """
+    names = {name for klass in cls.__mro__ for name, value in vars(klass).items() if isinstance(value, _Bridge)}
+    for name in names:
+        found = inspect.getattr_static(cls, name)
+        if isinstance(found, _Bridge):
+            setattr(cls, name, found._async if cls._is_async else found._sync)
 
 
 class endpoint(_Bridge[P, p.Plan[T]]):

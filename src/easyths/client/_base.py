@@ -89,11 +89,22 @@ class Config:
         if api_key:
             self.headers["Authorization"] = f"Bearer {api_key}"
         self.trust_env = not is_loopback_url(self.base_url)
+        self._timeouts: dict[float | None, httpx.Timeout] = {}
 
     def http_timeout(self, wait: float | None) -> httpx.Timeout:
-        if self.timeout is None:
-            return httpx.Timeout(None)
-        return httpx.Timeout(self.timeout, read=self.timeout + (wait or 0))
+        """The timeout of one exchange the server may hold for `wait` seconds.
+
+        Kept for the few waits that repeat (every submit asks the same ?wait), since building an
+        httpx.Timeout is a good part of the SDK's own time per call; /result's shrinking waits
+        are not kept.
+        """
+        timeout = self._timeouts.get(wait)
+        if timeout is None:
+            read = None if self.timeout is None else self.timeout + (wait or 0)
+            timeout = httpx.Timeout(self.timeout, read=read)
+            if len(self._timeouts) < 8:
+                self._timeouts[wait] = timeout
+        return timeout
 
     def op_timeout(self, timeout: Any) -> float | None:
         return self.operation_timeout if timeout is DEFAULT else timeout
@@ -114,7 +125,7 @@ class Config:
             "url": req.path,
             "params": req.params,
             "json": req.json,
-            "headers": {**self.headers, **req.headers},
+            "headers": {**self.headers, **req.headers} if req.headers else self.headers,  # httpx copies it
         }
         if req.wait is not None:
             args["timeout"] = self.http_timeout(req.wait)

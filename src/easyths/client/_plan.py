@@ -133,7 +133,7 @@ def submit(
     query = {"wait": wait} if wait is not None else None
     body = {"params": jsonable(params or {}), "priority": priority}
     request = Request("POST", f"/api/v1/operations/{name}", query, body, headers, wait)
-    got = yield from data(request, retries=retries if idempotency_key else 0)
+    got = (yield from call(request, retries=retries if idempotency_key else 0))["data"]
     return m.Submitted.model_validate(got)
 
 
