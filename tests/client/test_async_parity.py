@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from easyths import ApiError, AsyncClient, Client, OperationTimeout
 from easyths.api.app import create_app
 from easyths.client import AsyncSimControls, ServiceUnreachable, SimControls
+from tests.client.test_events_sdk import frame
 from tests.client.test_sdk import socket_closed_port
 from tests.conftest import make_settings
 from tests.fakes import FakeBroker
@@ -141,11 +142,6 @@ async def test_a_price_that_is_not_a_finite_number_is_a_value_error_before_anyth
             await client.buy("600000", price, 100)
         with pytest.raises(ValueError, match="数字"):
             await client.sim.set_quote("600000", price)
-
-
-def frame(event_id: int, status: str) -> str:
-    body = {"id": event_id, "type": "operation", "operation_id": "op", "name": "buy", "status": status, "at": "t"}
-    return f"id: {event_id}\ndata: {json.dumps(body)}\n\n"
 
 
 async def test_a_dropped_event_stream_is_reopened_after_the_last_id_seen(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,8 +5,8 @@ Here each method is a plan (see `_plan`): a generator that yields HTTP requests 
 replies, with no I/O of its own. `endpoint` makes it a blocking method of `Client` (driven by
 httpx.Client) and an `async def` of `AsyncClient` (driven by httpx.AsyncClient). Its `__get__`
 overloads hand type checkers and IDEs the method's real parameters on both clients, returning `T`
-on the one and a coroutine of `T` on the other; at run time `inspect.signature` and `help()` show
-the same.
+on the one and a coroutine of `T` on the other; at run time the client classes carry the matching
+plain functions (`_install`), so `inspect.signature` and `help()` show the same.
 """
 
 from __future__ import annotations
@@ -35,41 +35,6 @@ from easyths.client.events import Event, EventStream
 P = ParamSpec("P")
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-# --- the two runners ----------------------------------------------------------------------------------
-
-
-class SyncRunner:
-    """What a blocking client provides: run a plan to its value, iterate an event stream."""
-
-    _is_async: ClassVar[bool] = False
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        _install(cls)
-
-    def _drive(self, plan: p.Plan[T]) -> T:
-        raise NotImplementedError
-
-    def _stream(self, events: EventStream) -> Iterator[Event]:
-        raise NotImplementedError
-
-
-class AsyncRunner:
-    """What an asyncio client provides: the same, awaited."""
-
-    _is_async: ClassVar[bool] = True
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        _install(cls)
-
-    async def _drive(self, plan: p.Plan[T]) -> T:
-        raise NotImplementedError
-
-    def _stream(self, events: EventStream) -> AsyncIterator[Event]:
-        raise NotImplementedError
 
 
 # --- one definition, two methods ----------------------------------------------------------------------
@@ -110,7 +75,7 @@ class _Bridge(Generic[P, R]):
         return self
 
 
-def _install(cls: type[SyncRunner] | type[AsyncRunner]) -> None:
+def _install(cls: type[_Runner]) -> None:
     """Put each shared method on a client class as a plain function, its sync or async wrapper.
 
     Why: Python binds an ordinary function attribute itself, as fast as a hand-written method,
@@ -123,6 +88,44 @@ def _install(cls: type[SyncRunner] | type[AsyncRunner]) -> None:
         found = inspect.getattr_static(cls, name)
         if isinstance(found, _Bridge):
             setattr(cls, name, found._async if cls._is_async else found._sync)
+
+
+# --- the two runners ----------------------------------------------------------------------------------
+
+
+class _Runner:
+    _is_async: ClassVar[bool]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _install(cls)
+
+
+class SyncRunner(_Runner):
+    """What a blocking client provides: run a plan to its value, iterate an event stream."""
+
+    _is_async = False
+
+    def _drive(self, plan: p.Plan[T]) -> T:
+        raise NotImplementedError
+
+    def _stream(self, events: EventStream) -> Iterator[Event]:
+        raise NotImplementedError
+
+
+class AsyncRunner(_Runner):
+    """What an asyncio client provides: the same, awaited."""
+
+    _is_async = True
+
+    async def _drive(self, plan: p.Plan[T]) -> T:
+        raise NotImplementedError
+
+    def _stream(self, events: EventStream) -> AsyncIterator[Event]:
+        raise NotImplementedError
+
+
+# --- the two kinds of shared method -------------------------------------------------------------------
 
 
 class endpoint(_Bridge[P, p.Plan[T]]):
