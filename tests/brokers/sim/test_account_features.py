@@ -74,6 +74,7 @@ def test_selling_a_repo_code_lends_like_reverse_repo_buy(db: Path) -> None:
     [order] = sim.today_orders()
     assert order["合同编号"] == ack.contract_no
     assert (order["操作"], order["备注"], order["成交数量"], order["成交均价"]) == ("卖出", "已成", 1000, D("2.500"))
+    assert order["委托价格"] == D("2.400")  # its own price, as the client's grid shows (and matches) it
     assert sim.holdings() == []  # a loan, not a position
     sim.advance(days=1)
     assert sim.funds()["可用金额"] == D("1000000") - D("1.00") + D("20.55")

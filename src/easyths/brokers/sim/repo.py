@@ -61,7 +61,9 @@ def lend(
     days = (due - now.date()).days
     interest = repo_interest(principal, rate, days, ctx.settings.repo_day_basis)
     qty = amount // FACE
-    order = new_order(ctx, acct, Side.SELL, code, quote["name"] or REPO_CODES[code][2], rate, qty)
+    # a sell order keeps its own price (委托价格) and trades at the quoted rate, as on the exchange
+    price = limit if limit is not None else rate
+    order = new_order(ctx, acct, Side.SELL, code, quote["name"] or REPO_CODES[code][2], price, qty)
     order = order.apply(OrderAccepted()).apply(OrderFilled(qty, rate, now.strftime("%H:%M:%S"), fee, principal))
     saved = ctx.ledger.add(order)
     no = saved.contract_no
