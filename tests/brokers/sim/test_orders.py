@@ -151,6 +151,19 @@ def test_a_position_opened_today_has_a_day_pnl_ratio_too(sim: SimBroker) -> None
     assert (pos["当日盈亏"], pos["当日盈亏比(%)"]) == (D("20.00"), D("1.01"))  # 20 / (980 + 1000)
 
 
+def test_withdrawable_cash_spent_down_to_nothing_reads_0_00(db: Path) -> None:
+    """Buying with today's sale proceeds left 可取金额 as the integer 0 beside 0.00-style amounts."""
+    sim = open_broker(db)
+    sim.reset(D("10000"))
+    sim.set_quote("600000", D("50.00"), D("50.00"))
+    sim.place_order(Side.BUY, "600000", D("50.00"), 100)
+    sim.advance(days=1)
+    sim.place_order(Side.SELL, "600000", D("50.00"), 100)
+    sim.set_quote("600036", D("60.00"), D("60.00"))
+    sim.place_order(Side.BUY, "600036", D("60.00"), 100)
+    assert str(sim.funds()["可取金额"]) == "0.00"
+
+
 def test_convertible_bonds_are_t_plus_0(sim: SimBroker) -> None:
     sim.set_quote("113050", D("120.000"), D("120.000"))
     sim.place_order(Side.BUY, "113050", D("120.000"), 10)

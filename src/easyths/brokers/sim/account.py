@@ -223,7 +223,7 @@ def funds_row(ctx: SimContext, account: str) -> dict[str, Any]:
     row = cash(ctx, account)
     balance, frozen = money(row["balance"]), money(row["frozen"])
     available = balance - frozen
-    withdrawable = max(min(available, available - money(row["unsettled"])), ZERO)
+    withdrawable = money(max(min(available, available - money(row["unsettled"])), ZERO))  # 0.00, not 0
     value, pnl = market_value(ctx, account)
     return {
         "资金余额": balance,
