@@ -392,7 +392,7 @@ class EventsSection(Section):
         100_000, ge=100, description="事件库（events.db）最多保留的条数；断线重连只能补发保留范围内的事件"
     )
     batch_window_ms: float = Field(
-        10.0,
+        5.0,
         ge=0,
         le=1000,
         description="事件写入的攒批窗口（毫秒）：收到一条事件后再等这么久，一次提交写入期间到达的全部事件；"
@@ -689,7 +689,7 @@ heartbeat = 15
 # 事件库 events.db 最多保留的条数（断线重连按 Last-Event-ID 补发）
 keep = 100000
 # 事件写入攒批窗口（毫秒）：一次提交写入窗口内到达的全部事件，实时推送相应延后
-batch_window_ms = 10
+batch_window_ms = 5
 
 [risk]
 # 下单前风控（提交时检查，不通过返回 403 RISK_LIMIT，不进入队列）；0 或留空为不限

@@ -109,3 +109,41 @@ def test_log_never_contains_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         handler.flush()
     text = path.read_text(encoding="utf-8")
     assert "Bearer ***" in text and "top-secret-123" not in text
+
+
+def test_the_key_is_checked_before_routing_so_paths_are_not_revealed(keyed: TestClient) -> None:
+    """/api/... and /metrics are refused without the key whatever follows; with it, an unknown
+    path is the usual 404 and /metrics answers."""
+    for path in ("/api/v1/no-such-route", "/api/v1/operations/00000000-0000-4000-8000-000000000000/status", "/metrics"):
+        r = keyed.get(path)
+        assert r.status_code == 401 and r.json()["error_code"] == "UNAUTHORIZED", path
+        assert r.headers["www-authenticate"] == "Bearer" and r.headers["x-request-id"]
+    auth = {"Authorization": "Bearer s3cret-key"}
+    assert keyed.get("/api/v1/no-such-route", headers=auth).status_code == 404
+    assert keyed.get("/metrics", headers=auth).status_code == 200
+    assert (
+        keyed.get("/api/v1/queue/stats", headers={**auth, "X-EasyTHS-Contract": "v2"}).headers["x-easyths-contract"]
+        == "v2"
+    )
+
+
+def test_a_cors_preflight_needs_no_key_but_the_request_after_it_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Browsers send OPTIONS without credentials; refusing it would break every cross-origin call."""
+    monkeypatch.setenv("API_KEY", "s3cret-key")
+    settings = make_settings(tmp_path, api={"cors_origins": "http://localhost:3000"})
+    with TestClient(create_app(settings, broker=FakeBroker())) as c:
+        origin = {"Origin": "http://localhost:3000"}
+        pre = c.options(
+            "/api/v1/queue/stats",
+            headers={
+                **origin,
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": "authorization",
+            },
+        )
+        assert pre.status_code == 200 and pre.headers["access-control-allow-origin"] == "http://localhost:3000"
+        assert c.get("/api/v1/queue/stats", headers=origin).status_code == 401
+        ok = c.get("/api/v1/queue/stats", headers={**origin, "Authorization": "Bearer s3cret-key"})
+        assert ok.status_code == 200 and ok.headers["access-control-allow-origin"] == "http://localhost:3000"

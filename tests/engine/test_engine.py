@@ -283,3 +283,28 @@ def test_a_finish_rides_on_the_next_running_commit_and_is_not_visible_before_it(
     ]
     assert visible == [item for batch in batches for item in batch]  # visible only after its commit
     engine.shutdown(0)
+
+
+def test_listeners_hear_queued_before_running_even_when_the_worker_is_quick(tmp_path: Path) -> None:
+    """The `queued` listener call used to come after the worker was woken, so a quick worker could
+    publish `running` first and the event stream showed an operation running before it was queued.
+    A listener slow on `queued` makes that race certain if it is still there."""
+    engine = make_engine(tmp_path)
+    heard: list[tuple[str, OpStatus]] = []
+
+    def listener(rec: Any) -> None:
+        if rec.status is OpStatus.QUEUED:
+            threading.Event().wait(0.02)  # the worker has all this time to run the operation
+        heard.append((rec.id, rec.status))
+
+    engine.add_listener(listener)
+    engine.start()
+    try:
+        ids = [engine.submit("funds_query", {}).record.id for _ in range(5)]
+        for op_id in ids:
+            wait_status(engine, op_id, OpStatus.SUCCESS)
+        for op_id in ids:
+            order = [status for rec_id, status in heard if rec_id == op_id]
+            assert order == [OpStatus.QUEUED, OpStatus.RUNNING, OpStatus.SUCCESS], (op_id, order)
+    finally:
+        engine.shutdown(1)

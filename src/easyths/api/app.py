@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from easyths import __version__
@@ -16,7 +16,6 @@ from easyths.api import openapi_ops
 from easyths.api.account_feed import AccountFeed
 from easyths.api.contracts import openapi as contract_openapi
 from easyths.api.contracts.v2_api import AccountTracker
-from easyths.api.deps import require_auth
 from easyths.api.docs import install_docs
 from easyths.api.envelope import COMMON_ERROR_RESPONSES, install_error_handlers
 from easyths.api.metrics import Metrics
@@ -109,19 +108,19 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
         origins = [o.strip() for o in settings.api.cors_origins.split(",") if o.strip()]
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
     app.add_middleware(SafeServing, settings=settings.api)  # also sets the request's contract (v1/v2)
-    auth = [Depends(require_auth)]
     app.state.metrics = Metrics()
+    # No auth dependency on these routers: SafeServing checks the key for every /api/... and /metrics.
     for router in (system.router, risk.router, operations.router, queue.router, events_routes.router, metrics_router):
-        app.include_router(router, dependencies=auth)
+        app.include_router(router)
     if backend in ("sim", "emulator"):  # emulator: the sim behind the emulated client
         from easyths.api.routes import sim
 
-        app.include_router(sim.router, dependencies=auth)
+        app.include_router(sim.router)
     if settings.web.enabled:
         from easyths.api.routes import dashboard, web
 
         app.include_router(web.build_router())
-        app.include_router(dashboard.router, dependencies=auth)
+        app.include_router(dashboard.router)
     if settings.mcp.enabled:
         from easyths.mcptools.asgi import install
 

@@ -41,25 +41,28 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
-async def require_auth(request: Request) -> None:
-    """Bearer key when one is configured (constant-time compare); with none, loopback only."""
-    settings: Settings = request.app.state.settings
-    key = settings.api_key
+def auth_refusal(key: str | None, host: str | None, authorization: str) -> tuple[int, str] | None:
+    """Why a caller may not use the API, as (HTTP status, Chinese message), or None when it may:
+    with a key configured a Bearer token (constant-time compare), with none loopback only."""
     if key is None:
-        client = request.client.host if request.client else None
-        if not is_loopback(client):
-            raise HTTPException(403, "未配置 API Key 时只允许本机访问")
-        return
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+        return None if is_loopback(host) else (403, "未配置 API Key 时只允许本机访问")
+    scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise HTTPException(
-            401,
-            "缺少认证信息，请在请求头中添加 Authorization: Bearer <API Key>",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        return 401, "缺少认证信息，请在请求头中添加 Authorization: Bearer <API Key>"
     if not hmac.compare_digest(token.strip().encode(), key.encode()):
-        raise HTTPException(401, "API Key 无效", headers={"WWW-Authenticate": "Bearer"})
+        return 401, "API Key 无效"
+    return None
+
+
+async def require_auth(request: Request) -> None:
+    """The same check as a dependency, for what is served outside `/api/` (the MCP endpoint);
+    `/api/...` and `/metrics` are checked once, before routing, by the ASGI layer."""
+    settings: Settings = request.app.state.settings
+    host = request.client.host if request.client else None
+    refusal = auth_refusal(settings.api_key, host, request.headers.get("authorization", ""))
+    if refusal is not None:
+        status, message = refusal
+        raise HTTPException(status, message, headers={"WWW-Authenticate": "Bearer"} if status == 401 else None)
 
 
 def engine_of(request: Request) -> Engine:

@@ -59,19 +59,6 @@ def error_response(
 _HTTP_CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
-async def _auth_refusal(request: Request) -> JSONResponse | None:
-    """FastAPI decodes the JSON body before it runs the auth dependency, so a caller without the
-    key would learn that its body was malformed instead of being refused: check the key first."""
-    from easyths.api.deps import require_auth  # deps imports the engine; keep this module light
-
-    try:
-        await require_auth(request)
-    except StarletteHTTPException as exc:
-        code = _HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
-        return error_response(exc.status_code, str(exc.detail), code, headers=getattr(exc, "headers", None))
-    return None
-
-
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(EasyTHSError)
     async def _ours(request: Request, exc: EasyTHSError) -> JSONResponse:
@@ -85,8 +72,6 @@ def install_error_handlers(app: FastAPI) -> None:
             loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
             details.append({"field": ".".join(loc) or "body", "message": chinese_message(err)})
         if any(err.get("type") == "json_invalid" for err in exc.errors()):
-            if refused := await _auth_refusal(request):
-                return refused
             return error_response(422, "请求体不是合法的 JSON", "INVALID_JSON", details)
         text = "; ".join(f"{d['field']}: {d['message']}" for d in details)
         return error_response(422, f"参数无效: {text}", "INVALID_PARAMS", details)
@@ -98,8 +83,6 @@ def install_error_handlers(app: FastAPI) -> None:
             message = f"接口不存在: {request.url.path}"
         if exc.status_code == 400 and message == "There was an error parsing the body":
             # FastAPI's own wording when the JSON parser gives up (e.g. nesting too deep): same as invalid JSON.
-            if refused := await _auth_refusal(request):
-                return refused
             return error_response(422, "请求体不是合法的 JSON", "INVALID_JSON", [{"field": "body", "message": message}])
         if exc.status_code == 405 and message == "Method Not Allowed":
             message = f"接口不支持 {request.method} 方法: {request.url.path}"

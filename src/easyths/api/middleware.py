@@ -1,12 +1,18 @@
 """Safe serving: the contract, the allow-list, the rate limit, the body cap and the catch-all, as
-one ASGI layer.
+one ASGI layer, with the API key check.
 
 Why one pure ASGI layer instead of several middlewares: it runs on every request, so it must cost
 next to nothing (no extra task, no body buffering, one wrapper around `send` for the whole request
 instead of one per concern), and the order of its checks is the order a reader expects: which
 contract the answer speaks (so every refusal below is in it), who you are (address), how often
-(rate), how much (body), then the app, with anything the app did not expect turned into the
-envelope instead of a stack trace.
+(rate), how much (body), whether you hold the key (for `/api/...` and `/metrics`), then the app,
+with anything the app did not expect turned into the envelope instead of a stack trace.
+
+Why the key is checked here and not as a FastAPI dependency: a dependency runs after routing and
+after the body is parsed, so a caller without the key learnt that its JSON was malformed or which
+paths exist, and resolving it cost every request about a fifth of a cheap GET. Here it is one
+header read before anything else looks at the request. A CORS preflight (OPTIONS) carries no
+credentials by design and is let through to the CORS layer.
 
 It sits inside Starlette's `ServerErrorMiddleware` and outside the routing/exception handlers, so
 errors the service raises on purpose still go through `envelope.install_error_handlers`, and only
@@ -30,6 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from easyths.api import contracts
 from easyths.api.contracts import Contract, is_v2, v2_api
+from easyths.api.deps import auth_refusal
 from easyths.engine.records import now
 from easyths.settings import ApiSection
 
@@ -121,11 +128,14 @@ class SafeServing:
             return
         asked: bytes | None = None
         declared: int | None = None
+        authorization = b""
         for name, value in scope.get("headers", ()):
             if name == contracts.HEADER_KEY:
                 asked = value
             elif name == b"content-length":
                 declared = _int(value)
+            elif name == b"authorization":
+                authorization = value
         chosen = contracts.parse(asked, self.contract)
         if chosen is None:
             assert asked is not None
@@ -133,11 +143,13 @@ class SafeServing:
             return
         token = contracts.use(chosen)
         try:
-            await self._serve(scope, receive, send, chosen, declared)
+            await self._serve(scope, receive, send, chosen, declared, authorization)
         finally:
             contracts.reset(token)
 
-    async def _serve(self, scope: Scope, receive: Receive, send: Send, chosen: Contract, declared: int | None) -> None:
+    async def _serve(
+        self, scope: Scope, receive: Receive, send: Send, chosen: Contract, declared: int | None, authorization: bytes
+    ) -> None:
         request_id = f"{_ids.getrandbits(64):016x}"  # see `_ids`
         scope.setdefault("state", {})["request_id"] = request_id
         ours = [(REQUEST_ID_HEADER.lower().encode(), request_id.encode()), (contracts.HEADER_KEY, chosen.encode())]
@@ -179,6 +191,14 @@ class SafeServing:
         if declared is not None and declared > self.max_body:
             await reply(413, self._too_large(declared), "PAYLOAD_TOO_LARGE")
             return
+
+        if _needs_key(scope):
+            refusal = auth_refusal(scope["app"].state.settings.api_key, host, authorization.decode("latin-1"))
+            if refusal is not None:
+                status, message = refusal
+                challenge = [(b"www-authenticate", b"Bearer")] if status == 401 else None
+                await reply(status, message, "UNAUTHORIZED" if status == 401 else "FORBIDDEN", challenge)
+                return
 
         received = 0
         started = False
@@ -222,6 +242,11 @@ class SafeServing:
 
     def _too_large(self, size: int) -> str:
         return f"请求体 {size} 字节超过上限 {self.max_body} 字节（[api].max_body_bytes）"
+
+
+def _needs_key(scope: Scope) -> bool:
+    path: str = scope.get("path", "")
+    return scope.get("method") != "OPTIONS" and (path.startswith("/api/") or path.rstrip("/") == "/metrics")
 
 
 def _int(value: bytes) -> int | None:

@@ -213,10 +213,10 @@ class Engine:
             body_hash=body_hash, created_at=stamp, updated_at=stamp,
         )  # fmt: skip
         rec = self.journal.insert(rec)  # durable before it is visible or acknowledged
+        self._notify(rec)  # before the worker can see it: listeners get `queued` before `running`
         with self._cond:
             self._sched.push(rec, model)
             self._work.notify()
-        self._notify(rec)
         return Submitted(rec, position, duplicate=False)
 
     def get(self, op_id: str) -> OperationRecord:

@@ -89,7 +89,7 @@ class Subscription:
 
 
 class EventLog:
-    def __init__(self, path: Path, *, keep: int = 100_000, window: float = 0.01, legacy: Path | None = None) -> None:
+    def __init__(self, path: Path, *, keep: int = 100_000, window: float = 0.005, legacy: Path | None = None) -> None:
         """`legacy`: the journal database that held the `events` table before it had its own file;
         its events move here once, keeping their ids, so a client's `Last-Event-ID` stays valid."""
         self.keep = keep
