@@ -304,12 +304,17 @@ def test_validation_messages_are_chinese_for_pydantic_built_in_checks(client: Te
         ({"stock_code": "600000", "price": 10.5, "quantity": 100.5}, "quantity", "必须是整数（不能有小数部分）"),
         ({"stock_code": "600000", "price": 10.5, "quantity": 100, "foo": 1}, "foo", "不支持的参数"),
         ({"stock_code": "600000", "price": 10.5, "quantity": 1e30}, "quantity", "整数超出范围"),  # was English
+        ({"stock_code": "600000", "price": 10.5, "quantity": True}, "quantity", "必须是数字，不能是 true/false"),
     ]
     for params, field, text in cases:
         r = client.post("/api/v1/operations/buy", json={"params": params})
         assert r.status_code == 422 and r.json()["error_code"] == "INVALID_PARAMS", r.text
         assert {"field": field, "message": text} in r.json()["details"], r.text
         assert r.json()["message"] == f"参数无效: {field}: {text}"
+    # JSON true used to be read as 1: a condition order with "expire_days": true lasted 1 day
+    cond = {"stock_code": "600000", "target_price": 10, "quantity": 100, "expire_days": True}
+    r = client.post("/api/v1/operations/condition_buy", json={"params": cond})
+    assert r.status_code == 422 and r.json()["details"][0]["field"] == "expire_days", r.text
     r = client.post("/api/v1/operations/holding_query", json={"params": {"return_type": "xml"}})
     choices = "必须是以下之一: 'str', 'json', 'dict', 'markdown'"
     assert r.json()["details"] == [{"field": "return_type", "message": choices}]

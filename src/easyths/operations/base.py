@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationInfo, field_validator
 
 from easyths.brokers.base import Broker, OrderAck, Row
 from easyths.domain.codes import classify
@@ -60,6 +60,15 @@ ReturnType = Literal["str", "json", "dict", "markdown"]
 ExpireDays = Literal[1, 3, 5, 10, 20, 30]
 
 
+def _takes_numbers(annotation: Any) -> bool:
+    """An int/float/Decimal field, or a Literal of numbers, possibly inside Optional/Annotated."""
+    if annotation in (int, float, Decimal):
+        return True
+    if get_origin(annotation) is Literal:
+        return any(type(arg) in (int, float) for arg in get_args(annotation))
+    return any(_takes_numbers(arg) for arg in get_args(annotation) if arg is not bool)
+
+
 class Params(BaseModel):
     """Base of every params model: unknown keys are errors (a typo must not become a default)."""
 
@@ -68,6 +77,14 @@ class Params(BaseModel):
     account_name: str | None = Field(
         None, min_length=1, description="执行前切换到的账户名（可选，取值见 account_query）"
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """pydantic's lax mode reads JSON true as 1: `"expire_days": true` became a 1-day order."""
+        if isinstance(value, bool) and info.field_name and _takes_numbers(cls.model_fields[info.field_name].annotation):
+            raise ValueError("必须是数字，不能是 true/false")
+        return value
 
 
 class NoParams(Params):
