@@ -159,3 +159,32 @@ def test_events_kept_in_the_journal_by_an_earlier_version_move_to_events_db_with
     assert got[2].id == 4 and got[2].type == "operation"
     left = sqlite3.connect(journal).execute("SELECT name FROM sqlite_master WHERE name='events'").fetchall()
     assert left == []  # moved, not copied: the journal no longer carries them
+
+
+def test_a_replay_that_cannot_be_complete_says_so_first(tmp_path: Path) -> None:
+    """Trimmed events are announced by a `gap` (with the id of the last one missing), and an id
+    beyond anything stored by a `reset`, instead of a replay that silently starts later or a
+    stream that waits for ids that will never come."""
+    import sqlite3
+
+    settings = make_settings(tmp_path)
+    with LoopbackServer(create_app(settings)) as srv, Client(srv.url) as client:
+        client.funds()
+        client.funds()
+        first = take(client.events(last_event_id=0), 6)
+        db = sqlite3.connect(settings.home / "events.db")
+        db.execute("DELETE FROM events WHERE id <= ?", (first[3].id,))  # as [events].keep trims
+        db.commit()
+        db.close()
+        got = take(client.events(last_event_id=first[0].id), 3)
+        assert got[0].type == "gap" and got[0].id == first[3].id
+        assert (getattr(got[0], "missed_from"), getattr(got[0], "missed_to")) == (first[1].id, first[3].id)
+        assert "已超出保留范围" in getattr(got[0], "message")
+        assert [e.id for e in got[1:]] == [first[4].id, first[5].id]
+        assert take(client.events(last_event_id=first[3].id), 2)[0].id == first[4].id  # no second gap
+
+        stream = client.events(last_event_id=10_000)
+        reset = take(stream, 1)[0]
+        assert reset.type == "reset" and reset.id == first[5].id and "超出已保存的范围" in getattr(reset, "message")
+        client.funds()
+        assert [e.status for e in take(stream, 3)] == ["queued", "running", "success"]

@@ -164,6 +164,12 @@ class EventLog:
         with self._read_lock:
             return int(self._reader.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
 
+    def bounds(self) -> tuple[int, int]:
+        """(oldest, newest) stored ids; (0, 0) when none is stored."""
+        with self._read_lock:
+            row = self._reader.execute("SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM events").fetchone()
+        return int(row[0]), int(row[1])
+
     def flush(self, timeout: float = 5.0) -> bool:
         """Wait until everything appended so far is stored and published (tests, shutdown)."""
         done = threading.Event()

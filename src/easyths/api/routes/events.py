@@ -5,6 +5,12 @@ JSON (`type`, `operation_id`, `name`, `status`, `at` and the event's own fields)
 (the header browsers send when they reconnect, or the `last_event_id` query) first replays what is
 stored after that id, then the stream goes live; without it the stream starts with new events.
 Comment lines (`: ping`) every `[events].heartbeat` seconds keep proxies from closing it.
+
+A replay that cannot be complete says so instead of silently starting later: when events after
+`Last-Event-ID` were already trimmed (`[events].keep`), a `gap` event comes first, and when the id
+is beyond anything stored (another data folder, a deleted events.db) a `reset` event does; both
+tell the client to re-read its state with the query operations. A `gap` carries the id of the last
+trimmed event, so a client that reconnects after it is not told twice.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from easyths.engine.events import EventLog
+from easyths.engine.records import now
 from easyths.errors import InvalidParams
 
 router = APIRouter(prefix="/api/v1", tags=["事件"])
@@ -47,6 +54,9 @@ async def stream(request: Request, log: EventLog, cursor: int | None, heartbeat:
     try:
         yield f"retry: 2000\n: EasyTHS 事件流，从 {cursor if cursor is not None else '最新'} 之后开始\n\n"
         if cursor is not None:
+            notice, cursor = await asyncio.to_thread(_continuity, log, cursor)
+            if notice is not None:
+                yield notice
             while True:
                 page = await asyncio.to_thread(log.since, cursor, REPLAY_PAGE)
                 for event in page:
@@ -71,6 +81,30 @@ async def stream(request: Request, log: EventLog, cursor: int | None, heartbeat:
         # too far behind: end the stream; the client reconnects with Last-Event-ID and replays
     finally:
         log.unsubscribe(sub)
+
+
+def _continuity(log: EventLog, cursor: int) -> tuple[str | None, int]:
+    """A `gap` or `reset` frame when the replay after `cursor` cannot be complete, and the cursor
+    to replay from."""
+    oldest, newest = log.bounds()
+    at = now().isoformat()
+    if cursor > newest:
+        notice = {
+            "id": newest, "type": "reset", "operation_id": None, "name": None, "status": None, "at": at,
+            "last_event_id": cursor, "newest_id": newest,
+            "message": f"事件编号 {cursor} 超出已保存的范围（最新为 {newest}），可能是换了数据目录或事件库被删除；"
+            "请用查询接口重新核对委托、持仓与操作状态，之后从最新事件继续",
+        }  # fmt: skip
+        return frame(notice), newest
+    if oldest > cursor + 1:
+        notice = {
+            "id": oldest - 1, "type": "gap", "operation_id": None, "name": None, "status": None, "at": at,
+            "missed_from": cursor + 1, "missed_to": oldest - 1,
+            "message": f"事件 {cursor + 1}–{oldest - 1} 已超出保留范围（[events].keep），无法补发；"
+            "请用查询接口重新核对委托、持仓与操作状态",
+        }  # fmt: skip
+        return frame(notice), oldest - 1
+    return None, cursor
 
 
 @router.get(
