@@ -645,6 +645,10 @@ function handleEvent(ev) {
     refreshAccountSoon();
   }
   if (type.startsWith("sim") || type === "clock") refreshSim();
+  if (type === "gap" || type === "reset") {  // the stream could not replay what was missed: re-read everything
+    toast(ev.message || "事件流有缺口，已重新读取", 4000);
+    refreshAll();
+  }
 }
 
 async function refreshOneOp(id) {
