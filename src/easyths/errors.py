@@ -23,6 +23,7 @@
     │                          carries the process exit code documented in the README
     └── BrokerError            raised by a broker while running an operation
         ├── BrokerRejected     the broker/client refused, with its own wording → status failed
+        │   └── OrderVoided    the order is on the book as 废单 (details carry its 合同编号) → failed
         ├── BrokerUnavailable  client not reachable, not logged in, died → status failed
         └── OutcomeUnknown     no conclusive sign either way → status unknown, reconcile later
     ApiError                   SDK side: the service answered with an error envelope (code, details)
@@ -168,6 +169,12 @@ class BrokerRejected(BrokerError):
     error_code = "BROKER_REJECTED"
 
 
+class OrderVoided(BrokerRejected):
+    """The order reached the book and stands there as 废单: refused, nothing live, but it has a
+    合同编号 (in `details`). Its own class because it is the one refusal `reconcile` may answer:
+    any other error while settling an `unknown` means "cannot tell yet", never `failed`."""
+
+
 class BrokerUnavailable(BrokerError):
     error_code = "BROKER_UNAVAILABLE"
 
@@ -254,6 +261,7 @@ __all__ = [
     "NotFound",
     "OperationFailed",
     "OperationTimeout",
+    "OrderVoided",
     "OutcomeUnknown",
     "PayloadTooLarge",
     "QueueFull",

@@ -16,8 +16,8 @@ import pytest
 from easyths.brokers.base import OrderAck, Side
 from easyths.brokers.ths.dialogs import DialogKind, classify
 from easyths.brokers.ths.seam import DialogInfo
-from easyths.errors import BrokerError, BrokerRejected, BrokerUnavailable, OutcomeUnknown
-from easyths.testing import Faults
+from easyths.errors import BrokerError, BrokerRejected, BrokerUnavailable, OrderVoided, OutcomeUnknown
+from easyths.testing import Faults, _ths_pages
 from easyths.testing._ths_tree import FAULT_NAMES
 from tests.ths.support import D, Harness, ths_harness
 
@@ -42,6 +42,8 @@ def user_status(h: Harness, place: Callable[[], OrderAck]) -> tuple[str, str | N
     for _ in range(8):
         try:
             ack = h.broker.reconcile(hint)
+        except BrokerRejected:  # a 废单 on the book (OrderVoided): the engine settles it failed
+            return "failed", None
         except BrokerError:
             h.emu.now += 5.0  # the engine retries later; the dead client comes back meanwhile
             continue
@@ -56,8 +58,9 @@ def agrees(h: Harness, status: tuple[str, str | None], before: list[str]) -> Non
     kind, contract = status
     if kind == "success":
         assert new == [contract], (status, new)
-    elif kind == "failed":
-        assert new == [], (status, new)
+    elif kind == "failed":  # nothing live: at most a 废单
+        live = [r for r in h.sim.today_orders() if str(r["合同编号"]) in new and r["备注"] != "废单"]
+        assert live == [], (status, live)
     else:  # still unknown after the reconciles: allowed only while the book is ambiguous
         pytest.fail(f"never settled: {status}")
 
@@ -283,3 +286,50 @@ def test_submit_by_enter_is_not_lost_when_clicks_are(tmp_path: Path) -> None:
     h.quote("600000", "10.00", name="浦发银行")
     ack = buy(h)()
     assert [r["合同编号"] for r in h.sim.today_orders()] == [ack.contract_no]
+
+
+# --- 废单: one verdict, whether the submit reads the book or a later reconcile does ------------------
+
+
+def voided_by_the_exchange(h: Harness) -> str:
+    """The order the client sent stands on the book as 废单 (outside the 10% band of 10.00)."""
+    with pytest.raises(OrderVoided) as err:
+        h.sim.place_order(Side.BUY, "600000", D("11.01"), 100)
+    return str(err.value.details["合同编号"])
+
+
+@pytest.mark.parametrize("popups", [False, True], ids=["popups-off", "popups-on"])
+def test_a_废单_found_by_reconcile_is_failed_with_its_contract_no_not_success(tmp_path: Path, popups: bool) -> None:
+    h = harness(tmp_path, popups)
+    hint = {"kind": "order", "side": "buy", "stock_code": "600000", "quantity": 100, "price": "11.01", "before": []}
+    contract = voided_by_the_exchange(h)
+    with pytest.raises(OrderVoided) as err:
+        h.broker.reconcile(hint)
+    assert "废单" in err.value.message and contract in err.value.message
+    assert err.value.details == {"合同编号": contract, "备注": "废单"}
+    with pytest.raises(OrderVoided):  # the client named the order: the book still decides
+        h.broker.reconcile({**hint, "contract_no": contract})
+
+
+def test_a_废单_whose_refusal_dialog_was_lost_is_failed_at_submit_and_again_at_reconcile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness(tmp_path, False)
+    assert h.emu is not None
+    monkeypatch.setattr(_ths_pages, "_band", lambda emu, code: None)  # a build without the client's band check
+    show = h.emu.show
+
+    def eat_refusals(title: str, text: str, *args: object, **kwargs: object) -> object:
+        if text.startswith("提交失败"):
+            return None  # the client's refusal never reaches the screen
+        return show(title, text, *args, **kwargs)  # type: ignore[arg-type]
+
+    h.emu.show = eat_refusals  # type: ignore[method-assign]
+    with pytest.raises(OrderVoided) as submit:
+        h.broker.place_order(Side.BUY, "600000", D("11.01"), 100)
+    [row] = h.sim.today_orders()
+    assert row["备注"] == "废单" and submit.value.details["合同编号"] == row["合同编号"]
+    hint = {"kind": "order", "side": "buy", "stock_code": "600000", "quantity": 100, "price": "11.01", "before": []}
+    with pytest.raises(OrderVoided) as later:
+        h.broker.reconcile(hint)
+    assert later.value.details == submit.value.details

@@ -144,7 +144,8 @@ class Broker(Protocol):
         """Settle an earlier `OutcomeUnknown`: `hint` is the `details` that exception carried.
 
         Return the order's ack when it exists, None when it certainly does not; raise
-        `OutcomeUnknown` again when it still cannot tell. Never places anything.
+        `OrderVoided` when it stands on the book as 废单 (failed, as the submit would have said),
+        `OutcomeUnknown` when it still cannot tell. Never places anything.
         """
         ...
 

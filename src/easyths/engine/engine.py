@@ -130,7 +130,7 @@ class Engine:
             why = "服务在操作执行期间停止，结果未知；该操作不会被重新执行"
             hint = self._restart_hint(rec)
             if hint is None:
-                why += "，请用 order_query 核对当日委托"
+                why += f"，{self._verify_with(rec)}"
             self._journal_only(apply(rec, OpStatus.UNKNOWN, message=why, hint=hint))
             log.warning("操作 %s (%s) 在上次运行中断时正在执行，已标记为 unknown", rec.id, rec.name)
         for rec in list(self.journal.with_status(OpStatus.UNKNOWN)):
@@ -160,7 +160,14 @@ class Engine:
             op_cls = self.registry.get(rec.name)
         except EasyTHSError:
             return None
-        return {"operation_ref": rec.id} if op_cls.settles_on_book else None
+        return {"operation_ref": rec.id, "kind": op_cls.settle_kind} if op_cls.settles_on_book else None
+
+    def _verify_with(self, rec: OperationRecord) -> str:
+        """What the user checks by hand (当日委托 or 条件单) when the outcome cannot be settled."""
+        try:
+            return self.registry.get(rec.name).verify_with
+        except EasyTHSError:
+            return Operation.verify_with
 
     def _journal_only(self, rec: OperationRecord) -> None:
         self.journal.save(rec)

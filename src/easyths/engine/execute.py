@@ -13,7 +13,7 @@ from typing import Any
 
 from easyths.brokers.base import Broker, operation_ref
 from easyths.engine.records import OperationRecord, OpStatus
-from easyths.errors import EasyTHSError, OutcomeUnknown, SeamError
+from easyths.errors import EasyTHSError, OrderVoided, OutcomeUnknown, SeamError
 from easyths.operations.base import Operation, Params
 
 log = logging.getLogger(__name__)
@@ -40,12 +40,20 @@ def execute(op_cls: type[Operation], broker: Broker, rec: OperationRecord, model
     except SeamError as exc:  # a GUI error the driver did not map: like any unexpected exception
         return unexpected(op_cls, rec, exc)
     except EasyTHSError as exc:
-        return Outcome(OpStatus.FAILED, None, exc.message, error_code=exc.error_code)
+        return Outcome(OpStatus.FAILED, None, _named(exc), error_code=exc.error_code)
     except Exception as exc:
         return unexpected(op_cls, rec, exc)
     finally:
         operation_ref.reset(token)
     return Outcome(OpStatus.SUCCESS, data, data.get("message"))
+
+
+def _named(exc: EasyTHSError) -> str:
+    """A 废单's message names it and its 合同编号, as reconciliation would (`Reconciler`); the
+    broker's own wording stays first. (Its data stays empty: a refusal has none in either contract.)"""
+    if not isinstance(exc, OrderVoided) or not isinstance(exc.details, dict) or "合同编号" in exc.message:
+        return exc.message
+    return f"{exc.message}（废单，合同编号：{exc.details.get('合同编号')}）"
 
 
 def unexpected(op_cls: type[Operation], rec: OperationRecord, exc: BaseException) -> Outcome:

@@ -4,7 +4,9 @@ Why later and on the worker: right after a client dies or stays silent, its orde
 show the order yet; asking again after `[queue].reconcile_delays` (1 s, 5 s, 30 s by default)
 settles most cases. The question goes through the worker slot like an operation, because the
 broker may be a GUI that only one caller may drive. An order is never placed again: the answer is
-either "it is there" (success, with its 合同编号) or "it is not" (failed).
+either "it is there" (success, with its 合同编号), "it is there as 废单" (failed, with its 合同编号,
+as the submit would have said: `OrderVoided`) or "it is not" (failed). Any other error means
+"cannot tell yet": asked again later, and `unknown` stays when the delays run out.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Callable
 from easyths.brokers.base import Broker
 from easyths.engine.execute import Outcome
 from easyths.engine.records import OperationRecord, OpStatus
-from easyths.errors import OutcomeUnknown
+from easyths.errors import OrderVoided, OutcomeUnknown
 from easyths.operations.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,10 @@ class Reconciler:
             return
         try:
             ack = self._broker.reconcile(rec.hint)
+        except OrderVoided as exc:  # on the book as 废单: refused, nothing live
+            data = exc.details if isinstance(exc.details, dict) else None
+            self._done(rec, Outcome(OpStatus.FAILED, data, exc.message, error_code=exc.error_code))
+            return
         except OutcomeUnknown:
             self.schedule(op_id, attempt + 1)
             return
@@ -80,8 +86,11 @@ class Reconciler:
         else:
             model = self._registry.validate(rec.name, rec.params)
             outcome = Outcome(OpStatus.SUCCESS, self._registry.get(rec.name)().acked(model, ack), ack.message)
+        self._done(rec, outcome)
+
+    def _done(self, rec: OperationRecord, outcome: Outcome) -> None:
         done = self._settle(rec, outcome)
-        log.info("操作 %s 核对完成: unknown → %s", op_id, done.status.value)
+        log.info("操作 %s 核对完成: unknown → %s", rec.id, done.status.value)
 
 
 __all__ = ["Reconciler"]

@@ -108,8 +108,11 @@ class Operation:
 
     `places_order` marks operations that change the account; the engine never re-runs them after
     a restart and turns an unobserved outcome into `unknown` instead of failing it.
-    `settles_on_book` marks operations whose whole effect is one order in 当日委托 (limit and
-    market orders), so an outcome cut off by a restart can be settled by finding that order.
+    `settles_on_book` marks operations whose effect can be found afterwards where `settle_kind`
+    says ("order": one order in 当日委托; "repo"; "condition": one condition order; "order_cancel",
+    "condition_cancel": what the cancel did), so an outcome cut off by a restart can be settled
+    by the backend that stored the operation's id with it. `verify_with` tells the user what to
+    check by hand when it cannot be (the THS client stores nothing of ours).
     `read_only` marks operations that only read (queries): the engine does not journal their
     `running` state, since a query interrupted by a crash is simply run again after the restart.
     """
@@ -121,6 +124,8 @@ class Operation:
     places_order: ClassVar[bool] = False
     read_only: ClassVar[bool] = False
     settles_on_book: ClassVar[bool] = False
+    settle_kind: ClassVar[str] = "order"
+    verify_with: ClassVar[str] = "请用 order_query 核对当日委托"
 
     def prepare(self, broker: Broker, params: Any) -> None:
         """Runs in the worker's slot right before `run`: by default, switch to `account_name`.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from easyths.brokers.base import Broker, Side
+from easyths.brokers.base import Broker, OrderAck, Side
 from easyths.operations._orders import ConditionParams
 from easyths.operations.base import Operation
 
@@ -15,6 +15,9 @@ class ConditionBuyOperation(Operation):
     Params = ConditionParams
     places_order: ClassVar[bool] = True
     side: ClassVar[Side] = Side.BUY
+    settles_on_book: ClassVar[bool] = True
+    settle_kind: ClassVar[str] = "condition"
+    verify_with: ClassVar[str] = "请用 condition_order_query 核对条件单"
 
     def run(self, broker: Broker, params: Any) -> dict[str, Any]:
         ack = broker.place_condition_order(
@@ -28,4 +31,16 @@ class ConditionBuyOperation(Operation):
             "operation": self.name,
             "condition_id": ack.condition_id,
             "message": f"执行{params.stock_code}的条件单成功",
+        }
+
+    def acked(self, params: Any, ack: OrderAck) -> dict[str, Any]:
+        """After the fact (reconciliation): the condition found, its id in `contract_no`."""
+        return {
+            "stock_code": params.stock_code,
+            "target_price": float(params.target_price),
+            "quantity": params.quantity,
+            "expire_days": params.expire_days,
+            "operation": self.name,
+            "condition_id": ack.contract_no,
+            "message": ack.message,
         }

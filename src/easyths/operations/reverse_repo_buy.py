@@ -6,7 +6,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
-from easyths.brokers.base import Broker
+from easyths.brokers.base import Broker, OrderAck
 from easyths.operations._orders import OrderParams
 from easyths.operations.base import Operation
 
@@ -43,6 +43,8 @@ class ReverseRepoBuyOperation(Operation):
     description: ClassVar[str] = "国债逆回购出借"
     Params = ReverseRepoBuyParams
     places_order: ClassVar[bool] = True
+    settles_on_book: ClassVar[bool] = True
+    settle_kind: ClassVar[str] = "repo"
 
     def run(self, broker: Broker, params: Any) -> dict[str, Any]:
         ack = broker.lend_repo(params.market, TERMS[params.time_range], params.amount)
@@ -54,4 +56,14 @@ class ReverseRepoBuyOperation(Operation):
             "年化利率": f"{ack.rate:.3f}%",
             "合同编号": ack.contract_no,
             "message": f"国债逆回购操作成功, 成功出借:{params.amount} 元, 年化利率为:{ack.rate:.2f}%",
+        }
+
+    def acked(self, params: Any, ack: OrderAck) -> dict[str, Any]:
+        """After the fact (reconciliation) only the 合同编号 is known, not the rate."""
+        return {
+            "market": params.market,
+            "time_range": params.time_range,
+            "amount": params.amount,
+            "合同编号": ack.contract_no,
+            "message": ack.message,
         }

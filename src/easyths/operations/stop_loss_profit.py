@@ -7,7 +7,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from easyths.brokers.base import Broker
+from easyths.brokers.base import Broker, OrderAck
 from easyths.operations._orders import OrderParams, check_quantity
 from easyths.operations.base import ExpireDays, Operation, Percent, StockCode
 
@@ -41,6 +41,9 @@ class StopLossProfitOperation(Operation):
     description: ClassVar[str] = "止盈止损：价格达到止盈或止损条件时自动卖出"
     Params = StopLossProfitParams
     places_order: ClassVar[bool] = True
+    settles_on_book: ClassVar[bool] = True
+    settle_kind: ClassVar[str] = "condition"
+    verify_with: ClassVar[str] = "请用 condition_order_query 核对条件单"
 
     def run(self, broker: Broker, params: Any) -> dict[str, Any]:
         ack = broker.place_stop_loss_profit(
@@ -59,4 +62,17 @@ class StopLossProfitOperation(Operation):
             "operation": self.name,
             "condition_id": ack.condition_id,
             "message": f"执行{params.stock_code}的止盈止损单成功",
+        }
+
+    def acked(self, params: Any, ack: OrderAck) -> dict[str, Any]:
+        """After the fact (reconciliation): the condition found, its id in `contract_no`."""
+        return {
+            "stock_code": params.stock_code,
+            "stop_loss_percent": float(params.stop_loss_percent),
+            "stop_profit_percent": float(params.stop_profit_percent),
+            "quantity": params.quantity,
+            "expire_days": params.expire_days,
+            "operation": self.name,
+            "condition_id": ack.contract_no,
+            "message": ack.message,
         }

@@ -28,7 +28,7 @@ from easyths.brokers.base import (
     Side,
     TimeRange,
 )
-from easyths.brokers.sim import account, conditions, entry, repo, settlement
+from easyths.brokers.sim import account, conditions, entry, reconcile, repo, settlement
 from easyths.brokers.sim.clock import Clock, VirtualClock, WallClock, parse_start
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.control import SimControl
@@ -46,7 +46,7 @@ from easyths.domain import calendar
 from easyths.domain.codes import REPO_CODES, Exchange, Kind, classify
 from easyths.domain.orders import Order
 from easyths.domain.rules import AFTER_HOURS_END, CLOSE, Phase, accepts_cancels
-from easyths.errors import BrokerRejected, ConfigError, InvalidParams, OutcomeUnknown
+from easyths.errors import BrokerRejected, ConfigError, InvalidParams, OrderVoided
 from easyths.settings import Settings, SimSection
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ HISTORY_DAYS: dict[str, int] = {"当日": 0, "近一周": 7, "近一月": 30, "�
 
 
 class SimBroker(SimControl):
-    reconciles_by_reference = True  # see `reconcile`: orders carry the engine's operation id
+    reconciles_by_reference = True  # orders, conditions and cancels carry the engine's operation id
     backend = "sim"
 
     def __init__(
@@ -180,7 +180,7 @@ class SimBroker(SimControl):
     def _ack(placed: entry.Entry, side: Side) -> OrderAck:
         """A 废单 was committed with its 合同编号; the caller still learns it was refused."""
         if placed.rejection:
-            raise BrokerRejected(placed.rejection, details={"合同编号": str(placed.contract_no), "备注": "废单"})
+            raise OrderVoided(placed.rejection, details={"合同编号": str(placed.contract_no), "备注": "废单"})
         return OrderAck(str(placed.contract_no), f"您的{side.label}委托已成功提交，合同编号：{placed.contract_no}。")
 
     def cancel_orders(
@@ -198,7 +198,9 @@ class SimBroker(SimControl):
                 raise BrokerRejected(f"提交失败：当前时间不允许撤单（{self.ctx.phase().value}）")
             for order in orders:
                 settlement.cancel(self.ctx, order)
-            return [str(o.contract_no) for o in orders]
+            done = [str(o.contract_no) for o in orders]
+            reconcile.receipt(self.ctx, "order_cancel", done)
+            return done
 
     # --- queries ----------------------------------------------------------------------------------
 
@@ -296,7 +298,9 @@ class SimBroker(SimControl):
     def cancel_condition_orders(self, *, stock_code: str | None = None, side: Side | None = None) -> int:
         with self._lock, self.store.tx():
             self._sync()
-            return conditions.cancel(self.ctx, self._account(), stock_code, side)
+            ids = conditions.cancel(self.ctx, self._account(), stock_code, side)
+            reconcile.receipt(self.ctx, "condition_cancel", [str(i) for i in ids])
+            return len(ids)
 
     # --- accounts, health -------------------------------------------------------------------------
 
@@ -318,29 +322,9 @@ class SimBroker(SimControl):
             self.store.set_meta("current_account", account_name)
 
     def reconcile(self, hint: dict[str, Any]) -> OrderAck | None:
-        """Settle an operation cut off by a crash: its order is on the book under its
-        `operation_ref`, or the transaction never committed and nothing was placed.
-
-        A hint naming the order itself (合同编号) is answered from the book too. Any other hint
-        is refused: code, side and quantity also match an older identical order, so the question
-        stays open rather than be guessed.
-        """
-        op_ref = hint.get("operation_ref")
-        contract = hint.get("合同编号") or hint.get("contract_no")
+        """Settle an `unknown` outcome from the book; see `brokers.sim.reconcile`."""
         with self._lock:
-            if op_ref:
-                found = self.ctx.ledger.placed_by(str(op_ref))
-            elif contract and str(contract).isdigit():
-                found = [int(contract)] if self.ctx.ledger.has_order(int(contract)) else []
-            elif isinstance(hint.get("before"), list) and hint.get("stock_code"):
-                found = self._new_since(hint)
-            else:
-                raise OutcomeUnknown("模拟券商无法在没有操作编号、合同编号或下单前快照的情况下核对委托")
-        if len(found) > 1:
-            raise OutcomeUnknown(f"操作 {op_ref} 对应多笔委托 {found}，请人工核对")
-        if not found:
-            return None
-        return OrderAck(str(found[0]), f"核对当日委托：委托已在簿上，合同编号：{found[0]}")
+            return reconcile.settle(self.ctx, hint, self._new_since)
 
     def health(self) -> BrokerHealth:
         with self._lock:

@@ -5,6 +5,11 @@ the counter price (ask for buys, bid for sells) clamped to the day's limit band,
 checks as any order; if those refuse it, the order is recorded as a 废单, as a broker does.
 Expiry counts natural days with the creation day as day one: a 1-day order lives until the end
 of the day it was created, a 30-day one until the end of day 30.
+
+Each condition keeps the engine operation that created it (`op_ref`), so a condition_buy cut off
+by a crash is settled by finding it. The order a trigger sends carries no operation: it fires
+inside whatever call moved the quote (often another operation's buy), and must not be credited
+to that operation when its outcome is settled.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import sqlite3
 from datetime import date, timedelta
 from decimal import Decimal
 
-from easyths.brokers.base import Row, Side
+from easyths.brokers.base import Row, Side, operation_ref
 from easyths.brokers.sim import account, entry
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.quotes import ask_of, bid_of, get_quote
@@ -87,7 +92,8 @@ def _insert(
 ) -> int:
     cur = ctx.store.run(
         "INSERT INTO conditions (account, code, name, kind, side, target, loss_pct, profit_pct, loss_price,"
-        " profit_price, quantity, expire_days, created, last_day, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " profit_price, quantity, expire_days, created, last_day, status, op_ref)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         acct,
         code,
         name,
@@ -103,6 +109,7 @@ def _insert(
         ctx.now().isoformat(timespec="seconds"),
         _last_day(ctx, days).isoformat(),
         WAITING,
+        operation_ref.get(),
     )
     assert cur.lastrowid is not None
     return cur.lastrowid
@@ -152,6 +159,7 @@ def _fire(ctx: SimContext, cond: sqlite3.Row, quote: sqlite3.Row) -> None:
         qty = pos["available"] if pos else 0
     ctx.store.run("UPDATE conditions SET status = '已触发' WHERE id = ?", cond["id"])
     mark = len(ctx.outbox)  # the trigger is told before the fills of the order it sends
+    token = operation_ref.set(None)  # not the running operation's order (see the module docstring)
     try:
         if qty <= 0:
             raise BrokerRejected(f"可用余额不足：{cond['code']}可用0股")
@@ -160,6 +168,8 @@ def _fire(ctx: SimContext, cond: sqlite3.Row, quote: sqlite3.Row) -> None:
     except BrokerRejected as exc:
         no = entry.record_rejected(ctx, cond["account"], side, cond["code"], price, max(qty, 0), exc.message)
         message = exc.message
+    finally:
+        operation_ref.reset(token)
     ctx.store.run("UPDATE conditions SET contract_no = ?, message = ? WHERE id = ?", str(no), message, cond["id"])
     ctx.emit(
         "condition_triggered",
@@ -219,8 +229,9 @@ def rows(ctx: SimContext, acct: str) -> list[Row]:
     return out
 
 
-def cancel(ctx: SimContext, acct: str, code: str | None, side: Side | None) -> int:
-    sql = "UPDATE conditions SET status = '已删除' WHERE account = ? AND status = ?"
+def cancel(ctx: SimContext, acct: str, code: str | None, side: Side | None) -> list[int]:
+    """Delete the waiting conditions that match; returns their ids."""
+    sql = "SELECT id FROM conditions WHERE account = ? AND status = ?"
     args: list[object] = [acct, WAITING]
     if code is not None:
         sql += " AND code = ?"
@@ -228,7 +239,15 @@ def cancel(ctx: SimContext, acct: str, code: str | None, side: Side | None) -> i
     if side is not None:
         sql += " AND side = ?"
         args.append(side.value)
-    return ctx.store.run(sql, *args).rowcount
+    ids = [r[0] for r in ctx.store.all(sql + " ORDER BY id", *args)]
+    for cid in ids:
+        ctx.store.run("UPDATE conditions SET status = '已删除' WHERE id = ?", cid)
+    return ids
 
 
-__all__ = ["cancel", "check", "check_all", "expire", "place_price", "place_stop", "rows"]
+def created_by(ctx: SimContext, op_ref: str) -> list[int]:
+    """Ids of the conditions an engine operation created (see `brokers.base.operation_ref`)."""
+    return [r[0] for r in ctx.store.all("SELECT id FROM conditions WHERE op_ref = ? ORDER BY id", op_ref)]
+
+
+__all__ = ["cancel", "check", "check_all", "created_by", "expire", "place_price", "place_stop", "rows"]

@@ -68,11 +68,14 @@ CREATE TABLE IF NOT EXISTS conditions (
     kind TEXT NOT NULL, side TEXT NOT NULL,
     target DECTEXT, loss_pct DECTEXT, profit_pct DECTEXT, loss_price DECTEXT, profit_price DECTEXT,
     quantity INTEGER, expire_days INTEGER NOT NULL, created TEXT NOT NULL, last_day TEXT NOT NULL,
-    status TEXT NOT NULL, contract_no TEXT, message TEXT NOT NULL DEFAULT ''
+    status TEXT NOT NULL, contract_no TEXT, message TEXT NOT NULL DEFAULT '', op_ref TEXT
 );
 DROP INDEX IF EXISTS conditions_code_status;
 CREATE INDEX IF NOT EXISTS conditions_code_status_day ON conditions (code, status, last_day);
 CREATE INDEX IF NOT EXISTS conditions_status_day ON conditions (status, last_day);
+-- what an engine operation's cancel did, written in the cancel's own transaction: after a crash
+-- its row says it committed (and what it cancelled), its absence that nothing was cancelled
+CREATE TABLE IF NOT EXISTS cancels (op_ref TEXT PRIMARY KEY, kind TEXT NOT NULL, ids TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS repos (
     id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, contract_no INTEGER NOT NULL,
     code TEXT NOT NULL, principal DECTEXT NOT NULL, rate DECTEXT NOT NULL, fee DECTEXT NOT NULL,
@@ -118,6 +121,7 @@ class Store:
             ),
             "fills": (("fee", "DECTEXT NOT NULL DEFAULT '0'"),),
             "quotes": (("close_price", "DECTEXT"),),
+            "conditions": (("op_ref", "TEXT"),),
         }
         for table, columns in added.items():
             have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}

@@ -18,7 +18,7 @@ from easyths.brokers.base import CancelSide, MarketStrategy, OrderAck, Row, Side
 from easyths.brokers.ths.seam import Locator
 from easyths.brokers.ths.session import Attempt, ClientSession, Verdict
 from easyths.domain.codes import classify
-from easyths.errors import BrokerRejected, OutcomeUnknown
+from easyths.errors import BrokerRejected, OrderVoided, OutcomeUnknown
 
 log = logging.getLogger("easyths.ths")
 
@@ -73,6 +73,14 @@ def matches(row: Row, hint: dict[str, Any]) -> bool:
         except ArithmeticError:
             return False
     return True
+
+
+def refuse_if_void(row: Row, how: str) -> None:
+    """A 废单 row is a refusal (failed), whether the submit reads it or a later reconcile does:
+    both paths say the same thing, with the 合同编号 in the details."""
+    if "废单" in str(row.get("备注", "")):
+        contract = str(row.get("合同编号", ""))
+        raise OrderVoided(f"{how}委托为废单，合同编号：{contract}", details={"合同编号": contract, "备注": "废单"})
 
 
 def settle(rows: list[Row], hint: dict[str, Any]) -> list[Row]:
@@ -184,8 +192,7 @@ def _snapshot_verdict(s: ClientSession, attempt: Attempt) -> OrderAck:
             break
     if len(found) == 1:
         contract = str(found[0]["合同编号"])
-        if found[0].get("备注") == "废单":
-            raise BrokerRejected(f"委托为废单，合同编号：{contract}", details={"合同编号": contract, "备注": "废单"})
+        refuse_if_void(found[0], "")
         log.info("委托结果由当日委托确认：合同编号 %s", contract)
         return OrderAck(contract, f"委托已提交（由当日委托确认），合同编号：{contract}")
     hint["seen"] = attempt.seen
@@ -197,14 +204,18 @@ def _snapshot_verdict(s: ClientSession, attempt: Attempt) -> OrderAck:
 
 
 def reconcile(s: ClientSession, hint: dict[str, Any]) -> OrderAck | None:
-    """Re-read today's orders: one new match settles it, none means it was never placed."""
-    if hint.get("contract_no"):
-        return OrderAck(str(hint["contract_no"]), "委托已存在")
+    """Re-read today's orders: one new match settles it, none means it was never placed; a
+    match that is a 废单 is `OrderVoided` (failed), as the submit's own verdict would say."""
+    known = hint.get("contract_no")
     with s.boundary("对账"):
         s.drain_dialogs()  # a confirmation arriving late is closed, never answered, before judging
         s.settled()
-        found = settle(today_orders(s), hint)
+        rows = today_orders(s)
+        found = [r for r in rows if str(r.get("合同编号")) == str(known)] if known else settle(rows, hint)
+    if known and not found:
+        return OrderAck(str(known), "委托已存在")  # the client named it; the grid may lag behind
     if len(found) == 1:
+        refuse_if_void(found[0], "对账确认")
         remark = found[0].get("备注") or "状态未知"
         return OrderAck(str(found[0]["合同编号"]), f"对账确认委托已提交（{remark}）")
     if not found:
@@ -302,6 +313,7 @@ __all__ = [
     "format_price",
     "place",
     "reconcile",
+    "refuse_if_void",
     "settle",
     "today_orders",
     "trusted_contract",

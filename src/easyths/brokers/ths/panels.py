@@ -13,7 +13,14 @@ from typing import Any
 
 from easyths.brokers.base import ConditionAck, MarketName, RepoAck, Row, Side
 from easyths.brokers.ths.columns import canonical_header, coerce
-from easyths.brokers.ths.orders import contract_numbers, format_price, settle, today_orders, trusted_contract
+from easyths.brokers.ths.orders import (
+    contract_numbers,
+    format_price,
+    refuse_if_void,
+    settle,
+    today_orders,
+    trusted_contract,
+)
 from easyths.brokers.ths.seam import Locator
 from easyths.brokers.ths.session import Attempt, ClientSession
 from easyths.domain.codes import REPO_CODES, Exchange, repo_code
@@ -233,6 +240,7 @@ def lend_repo(s: ClientSession, market: MarketName, term_days: int, amount: int)
             found = settle(today_orders(s), {**attempt.hint, "quantity": None, "price": None})
             if len(found) != 1:
                 raise OutcomeUnknown("逆回购提交后未能确认，请稍后对账", details=attempt.hint)
+            refuse_if_void(found[0], "逆回购")
             contract = str(found[0]["合同编号"])
         return RepoAck(contract, code, rate if rate is not None else Decimal("0"), verdict.text)
     raise AssertionError("unreachable")  # pragma: no cover
