@@ -333,3 +333,17 @@ def test_a_废单_whose_refusal_dialog_was_lost_is_failed_at_submit_and_again_at
     with pytest.raises(OrderVoided) as later:
         h.broker.reconcile(hint)
     assert later.value.details == submit.value.details
+
+
+def test_an_identical_order_placed_after_an_unknown_one_is_not_credited_to_both(tmp_path: Path) -> None:
+    """The first click was swallowed (nothing sent); the second, identical order is placed before
+    the first is reconciled: the book has one order, so only one operation may claim it."""
+    h = harness(tmp_path, True)
+    assert h.emu is not None
+    h.emu.faults.never = "confirm"
+    with pytest.raises(OutcomeUnknown) as first:
+        buy(h)()
+    h.emu.faults.never = None
+    second = buy(h)()
+    assert [r["合同编号"] for r in h.sim.today_orders()] == [second.contract_no]
+    assert h.broker.reconcile(first.value.details) is None  # not success with the second's 合同编号

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from decimal import Decimal
 from typing import Any
 
@@ -83,10 +83,15 @@ def refuse_if_void(row: Row, how: str) -> None:
         raise OrderVoided(f"{how}委托为废单，合同编号：{contract}", details={"合同编号": contract, "备注": "废单"})
 
 
-def settle(rows: list[Row], hint: dict[str, Any]) -> list[Row]:
-    """The orders that are new since the hint's snapshot and match it."""
+def settle(rows: list[Row], hint: dict[str, Any], claimed: Collection[str] = ()) -> list[Row]:
+    """The orders that are new since the hint's snapshot, match it and no other flow claimed
+    (an identical order placed after it is someone else's, not a second answer)."""
     before = set(hint.get("before", []))
-    return [r for r in rows if str(r.get("合同编号")) not in before and matches(r, hint)]
+    return [
+        r
+        for r in rows
+        if str(r.get("合同编号")) not in before and str(r.get("合同编号")) not in claimed and matches(r, hint)
+    ]
 
 
 def place(
@@ -132,7 +137,7 @@ def place(
         )
         contract = trusted_contract(s, verdict, hint)
         if contract:
-            return OrderAck(contract, verdict.text)
+            return OrderAck(s.claim(contract), verdict.text)
         return _snapshot_verdict(s, attempt)
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -186,15 +191,15 @@ def _snapshot_verdict(s: ClientSession, attempt: Attempt) -> OrderAck:
             late = s.await_verdict(attempt, accept=lambda _: False, timeout=min(0.5, s.timeout))
             contract = trusted_contract(s, late, hint)
             if contract:
-                return OrderAck(contract, late.text)
-        found = settle(today_orders(s), hint)
+                return OrderAck(s.claim(contract), late.text)
+        found = settle(today_orders(s), hint, s.claimed)
         if found:
             break
     if len(found) == 1:
         contract = str(found[0]["合同编号"])
         refuse_if_void(found[0], "")
         log.info("委托结果由当日委托确认：合同编号 %s", contract)
-        return OrderAck(contract, f"委托已提交（由当日委托确认），合同编号：{contract}")
+        return OrderAck(s.claim(contract), f"委托已提交（由当日委托确认），合同编号：{contract}")
     hint["seen"] = attempt.seen
     if attempt.declined and not found:
         raise OutcomeUnknown(
@@ -211,13 +216,13 @@ def reconcile(s: ClientSession, hint: dict[str, Any]) -> OrderAck | None:
         s.drain_dialogs()  # a confirmation arriving late is closed, never answered, before judging
         s.settled()
         rows = today_orders(s)
-        found = [r for r in rows if str(r.get("合同编号")) == str(known)] if known else settle(rows, hint)
+        found = [r for r in rows if str(r.get("合同编号")) == str(known)] if known else settle(rows, hint, s.claimed)
     if known and not found:
         return OrderAck(str(known), "委托已存在")  # the client named it; the grid may lag behind
     if len(found) == 1:
         refuse_if_void(found[0], "对账确认")
         remark = found[0].get("备注") or "状态未知"
-        return OrderAck(str(found[0]["合同编号"]), f"对账确认委托已提交（{remark}）")
+        return OrderAck(s.claim(str(found[0]["合同编号"])), f"对账确认委托已提交（{remark}）")
     if not found:
         return None
     raise OutcomeUnknown(f"对账发现 {len(found)} 笔可能的委托，无法确定", details=hint)

@@ -237,12 +237,12 @@ def lend_repo(s: ClientSession, market: MarketName, term_days: int, amount: int)
         verdict = s.await_verdict(attempt, accept=lambda text: code in text, timeout=s.dialog_wait)
         contract = trusted_contract(s, verdict, {**attempt.hint, "quantity": None})
         if not contract:
-            found = settle(today_orders(s), {**attempt.hint, "quantity": None, "price": None})
+            found = settle(today_orders(s), {**attempt.hint, "quantity": None, "price": None}, s.claimed)
             if len(found) != 1:
                 raise OutcomeUnknown("逆回购提交后未能确认，请稍后对账", details=attempt.hint)
             refuse_if_void(found[0], "逆回购")
             contract = str(found[0]["合同编号"])
-        return RepoAck(contract, code, rate if rate is not None else Decimal("0"), verdict.text)
+        return RepoAck(s.claim(contract), code, rate if rate is not None else Decimal("0"), verdict.text)
     raise AssertionError("unreachable")  # pragma: no cover
 
 

@@ -40,6 +40,7 @@ ARRIVAL: dict[str, tuple[Locator, ...]] = {
 MAX_DIALOGS = 8  # dialogs handled in one flow before the driver gives up on a verdict
 MAX_CLOSE = 12  # leftover dialogs closed before a step before the driver gives up on the window
 OUTSTANDING = 16  # earlier flows remembered as "may still send dialogs"
+CLAIMED = 4096  # 合同编号 remembered as credited (several days of orders)
 
 
 class Abandoned(SeamError):
@@ -123,6 +124,10 @@ class ClientSession:
         # Flows that ended without a verdict (unknown, abandoned): their dialogs may still arrive,
         # so until a reconcile has drained them no dialog verdict is taken on its word.
         self.outstanding: list[dict[str, Any]] = []
+        # 合同编号 already credited to a flow (a success, or a reconcile that found it): the book
+        # settles a later question only with rows nobody has claimed, so an identical order placed
+        # after an unknown one is never credited to both (`orders.settle`).
+        self.claimed: dict[str, None] = {}
         self.abandoned = 0
         self._gui = threading.Lock()
         self._holder: _Token | None = None
@@ -240,6 +245,13 @@ class ClientSession:
         if attempt is not None and attempt.submitted:
             self.outstanding.append(attempt.hint)
             del self.outstanding[:-OUTSTANDING]
+
+    def claim(self, contract_no: str) -> str:
+        """Remember a 合同编号 as some flow's own (bounded: the oldest are forgotten first)."""
+        self.claimed[contract_no] = None
+        while len(self.claimed) > CLAIMED:
+            del self.claimed[next(iter(self.claimed))]
+        return contract_no
 
     def settled(self) -> None:
         """Late dialogs have been waited for and closed: earlier flows can send no more."""
