@@ -251,7 +251,8 @@ def test_a_condition_order_committed_before_the_crash_is_success_with_its_id(tmp
 def test_a_condition_order_never_committed_is_failed_and_nothing_is_monitored(tmp_path: Path, name: str) -> None:
     sim = friday_sim(tmp_path)
     rec = crashed_while_running(tmp_path, sim, name, CONDITIONS[name][0])
-    assert after_restart(tmp_path, sim, rec).status is OpStatus.FAILED
+    done = after_restart(tmp_path, sim, rec)
+    assert done.status is OpStatus.FAILED and "未找到该条件单" in (done.error or "")
     assert sim.condition_orders() == []
     sim.close()
 
@@ -273,7 +274,8 @@ def test_a_cancel_never_committed_is_failed_and_the_order_is_still_live(tmp_path
     sim = friday_sim(tmp_path)
     live = sim.place_order(Side.BUY, "600000", D("9.50"), 100).contract_no
     rec = crashed_while_running(tmp_path, sim, "order_cancel", {"stock_code": "600000"})
-    assert after_restart(tmp_path, sim, rec).status is OpStatus.FAILED
+    done = after_restart(tmp_path, sim, rec)
+    assert done.status is OpStatus.FAILED and "撤单未执行" in (done.error or "")
     assert {r["合同编号"]: r["备注"] for r in sim.today_orders()}[live] == "未成交"
     sim.close()
 

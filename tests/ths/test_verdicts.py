@@ -347,3 +347,34 @@ def test_an_identical_order_placed_after_an_unknown_one_is_not_credited_to_both(
     second = buy(h)()
     assert [r["合同编号"] for r in h.sim.today_orders()] == [second.contract_no]
     assert h.broker.reconcile(first.value.details) is None  # not success with the second's 合同编号
+
+
+def test_a_cancel_cut_off_after_its_click_is_unknown_then_settled_by_the_book(tmp_path: Path) -> None:
+    """The client dies right after 撤单 was pressed: the order is cancelled on the book, so the
+    cancel must not read failed; reconciliation finds the target no longer cancellable."""
+    h = harness(tmp_path, False)
+    assert h.emu is not None
+    emu = h.emu
+    live = h.sim.place_order(Side.BUY, "600000", D("9.50"), 100).contract_no
+    click = emu.click
+
+    def dies_after_cancel(handle: object) -> None:
+        click(handle)  # type: ignore[arg-type]
+        if getattr(handle, "text", None) == "撤单":
+            emu.kill()
+
+    emu.click = dies_after_cancel  # type: ignore[method-assign]
+    with pytest.raises(OutcomeUnknown) as cut:
+        h.broker.cancel_orders(contract_no=live)
+    assert {r["合同编号"]: r["备注"] for r in h.sim.today_orders()}[live] == "已撤"
+    emu.click = click  # type: ignore[method-assign]
+    emu.restart()
+    ack = h.broker.reconcile(cut.value.details)
+    assert ack is not None and ack.contract_no == live
+
+
+def test_a_cancel_whose_target_is_still_live_stays_unknown_on_ths(tmp_path: Path) -> None:
+    h = harness(tmp_path, False)
+    live = h.sim.place_order(Side.BUY, "600000", D("9.50"), 100).contract_no
+    with pytest.raises(OutcomeUnknown, match="仍可撤"):
+        h.broker.reconcile({"kind": "order_cancel", "targets": [live]})

@@ -23,6 +23,15 @@ from easyths.operations.registry import Registry
 
 log = logging.getLogger(__name__)
 
+# What "nothing found" means, by the hint's `kind` (what the operation would have left behind).
+NOT_DONE = {
+    "order": "核对当日委托：未找到该委托，确认未下单",
+    "repo": "核对当日委托：未找到该逆回购委托，确认未出借",
+    "condition": "核对条件单：未找到该条件单，确认未设置",
+    "order_cancel": "核对撤单记录：该撤单未执行，委托保持原状",
+    "condition_cancel": "核对撤单记录：该删除未执行，条件单保持原状",
+}
+
 
 class Reconciler:
     def __init__(
@@ -82,7 +91,7 @@ class Reconciler:
             self.schedule(op_id, attempt + 1)
             return
         if ack is None:
-            outcome = Outcome(OpStatus.FAILED, None, "核对当日委托：未找到该委托，确认未下单")
+            outcome = Outcome(OpStatus.FAILED, None, NOT_DONE.get(str(rec.hint.get("kind")), NOT_DONE["order"]))
         else:
             model = self._registry.validate(rec.name, rec.params)
             outcome = Outcome(OpStatus.SUCCESS, self._registry.get(rec.name)().acked(model, ack), ack.message)

@@ -249,8 +249,10 @@ class ThsBroker:
         return orders.cancel(self.session, code=stock_code, side=side, contract_no=contract_no)
 
     def reconcile(self, hint: dict[str, Any]) -> OrderAck | None:
-        if hint.get("kind") in ("order_cancel", "condition_cancel"):  # the client keeps no trace of who cancelled
-            raise OutcomeUnknown("同花顺客户端无法核对撤单结果，请用 order_query 或 condition_order_query 核对")
+        if hint.get("kind") == "order_cancel":
+            return orders.reconcile_cancel(self.session, hint)
+        if hint.get("kind") == "condition_cancel":
+            return panels.reconcile_condition_cancel(self.session, hint)
         if hint.get("kind") == "condition":
             with self.session.boundary("对账"):
                 before = set(hint.get("before", []))

@@ -228,6 +228,27 @@ def reconcile(s: ClientSession, hint: dict[str, Any]) -> OrderAck | None:
     raise OutcomeUnknown(f"对账发现 {len(found)} 笔可能的委托，无法确定", details=hint)
 
 
+def reconcile_cancel(s: ClientSession, hint: dict[str, Any]) -> OrderAck:
+    """A cancel cut off after its 撤单: settled (success) once no target is cancellable any more,
+    listing those now 已撤/部撤 in `contract_no`. A target still cancellable stays unknown: the
+    client sends cancels on its own time, so "not yet" is not "never" (only the sim is atomic)."""
+    targets = [str(t) for t in hint.get("targets", [])]
+    if not targets:
+        raise OutcomeUnknown("无法确定撤单的对象，请用 order_query 核对当日委托")
+    with s.boundary("对账"):
+        s.drain_dialogs()
+        s.settled()
+        rows = {str(r.get("合同编号")): r for r in today_orders(s)}
+    live = [t for t in targets if t in rows and _cancellable(rows[t], None, "all", None)]
+    if live:
+        raise OutcomeUnknown(
+            f"委托 {'、'.join(live)} 仍可撤，撤单结果未知，请用 order_query 核对当日委托", details=hint
+        )
+    done = [t for t in targets if t in rows and "撤" in str(rows[t].get("备注", ""))]
+    said = f"已撤 {'、'.join(done)}" if done else "目标委托均已不可撤（已成交或已撤）"
+    return OrderAck(",".join(done), f"对账确认撤单：{said}")
+
+
 def today_orders(s: ClientSession, code: str | None = None) -> list[Row]:
     rows = s.read_grid("orders").rows()
     return [r for r in rows if code is None or r.get("证券代码") == code]
@@ -235,18 +256,23 @@ def today_orders(s: ClientSession, code: str | None = None) -> list[Row]:
 
 def cancel(s: ClientSession, *, code: str | None, side: CancelSide, contract_no: str | None) -> list[str]:
     """By 合同编号 row by row (filter, tick, 撤单); the side buttons only when nothing narrows the
-    set. The grid read again afterwards, not any dialog, says what was cancelled."""
-    with s.boundary("撤单"):
+    set. The grid read again afterwards, not any dialog, says what was cancelled. Once a 撤单 was
+    pressed, a failure means the cancels may have gone: unknown (`reconcile_cancel`), not failed."""
+    attempt = Attempt({"kind": "order_cancel"})
+    with s.boundary("撤单", attempt):
         candidates = [r for r in _cancel_rows(s) if _cancellable(r, code, side, contract_no)]
         if not candidates:
             return []
+        attempt.hint["targets"] = [str(r["合同编号"]) for r in candidates]
         refusals: list[str] = []
         if contract_no is None and code is None:
-            s.seam.click(s.find(Locator(control_id=CANCEL_BUTTONS[side])))
+            button = s.find(Locator(control_id=CANCEL_BUTTONS[side]))
+            attempt.submitted = True
+            s.seam.click(button)
             refusals.append(_confirm_cancel(s, accept=None))
         else:
             for row in candidates:
-                refusals.append(_cancel_one(s, str(row["合同编号"]), str(row["证券代码"])))
+                refusals.append(_cancel_one(s, str(row["合同编号"]), str(row["证券代码"]), attempt))
         remaining = set(contract_numbers(_cancel_rows(s)))
         done = [str(r["合同编号"]) for r in candidates if str(r["合同编号"]) not in remaining]
         refused = [text for text in refusals if text]
@@ -275,7 +301,7 @@ def _cancellable(row: Row, code: str | None, side: CancelSide, contract_no: str 
     return any(state in str(row.get("备注", "")) for state in CANCELLABLE)
 
 
-def _cancel_one(s: ClientSession, contract_no: str, code: str) -> str:
+def _cancel_one(s: ClientSession, contract_no: str, code: str, attempt: Attempt) -> str:
     """Narrow the grid to the code, tick the row whose 合同编号 matches (by index in that fresh
     read, never by pixels), press 撤单 once it is enabled, and confirm only a confirmation that
     names this 合同编号 (or this code)."""
@@ -287,6 +313,7 @@ def _cancel_one(s: ClientSession, contract_no: str, code: str) -> str:
     button = s.find(Locator(title="撤单", class_name="Button"))
     if not s.seam.wait_for(lambda: s.seam.is_enabled(button), s.timeout):
         return f"勾选委托 {contract_no} 后撤单按钮仍不可用"
+    attempt.submitted = True
     s.seam.click(button)
     return _confirm_cancel(s, accept=lambda text: contract_no in text or ("合同编号" not in text and code in text))
 
@@ -318,6 +345,7 @@ __all__ = [
     "format_price",
     "place",
     "reconcile",
+    "reconcile_cancel",
     "refuse_if_void",
     "settle",
     "today_orders",

@@ -11,7 +11,7 @@ import logging
 from decimal import Decimal
 from typing import Any
 
-from easyths.brokers.base import ConditionAck, MarketName, RepoAck, Row, Side
+from easyths.brokers.base import ConditionAck, MarketName, OrderAck, RepoAck, Row, Side
 from easyths.brokers.ths.columns import canonical_header, coerce
 from easyths.brokers.ths.orders import (
     contract_numbers,
@@ -168,8 +168,10 @@ def place_stop_loss_profit(
 
 
 def cancel_conditions(s: ClientSession, code: str | None, side: Side | None) -> int:
-    """Tick the matching rows' checkboxes, 删除, confirm; count = rows that disappeared."""
-    with s.boundary("删除条件单"):
+    """Tick the matching rows' checkboxes, 删除, confirm; count = rows that disappeared. Once
+    删除 was pressed, a failure means they may be gone: unknown (`reconcile_condition_cancel`)."""
+    attempt = Attempt({"kind": "condition_cancel"})
+    with s.boundary("删除条件单", attempt):
         rows = condition_orders(s)
         boxes = s.seam.find_all(Locator(role="CheckBox"))  # one per row, in row order
         chosen = [
@@ -181,6 +183,8 @@ def cancel_conditions(s: ClientSession, code: str | None, side: Side | None) -> 
             return 0
         for _, box in chosen:
             s.seam.click(box)
+        attempt.hint["targets"] = [condition_id(row) for row, _ in chosen]
+        attempt.submitted = True
         _press(s, "删除")
         _acknowledge_in_page(s)  # the in-page 提示 确定删除…
         try:
@@ -189,6 +193,23 @@ def cancel_conditions(s: ClientSession, code: str | None, side: Side | None) -> 
             log.warning("删除条件单的提示: %s", exc.message)
         ids = {condition_id(r) for r in condition_orders(s)}
         return sum(1 for row, _ in chosen if condition_id(row) not in ids)
+
+
+def reconcile_condition_cancel(s: ClientSession, hint: dict[str, Any]) -> OrderAck:
+    """A 删除 cut off: settled once none of its targets is still listed; else unknown."""
+    targets = [str(t) for t in hint.get("targets", [])]
+    if not targets:
+        raise OutcomeUnknown("无法确定删除的条件单，请用 condition_order_query 核对条件单")
+    with s.boundary("对账"):
+        s.drain_dialogs()
+        s.settled()
+        listed = {condition_id(r) for r in condition_orders(s)}
+    left = [t for t in targets if t in listed]
+    if left:
+        raise OutcomeUnknown(
+            f"条件单 {'、'.join(left)} 仍在，删除结果未知，请用 condition_order_query 核对", details=hint
+        )
+    return OrderAck(",".join(targets), f"对账确认条件单已删除：{'、'.join(targets)}")
 
 
 # --- reverse repo --------------------------------------------------------------------------
