@@ -378,3 +378,11 @@ def test_a_cancel_whose_target_is_still_live_stays_unknown_on_ths(tmp_path: Path
     live = h.sim.place_order(Side.BUY, "600000", D("9.50"), 100).contract_no
     with pytest.raises(OutcomeUnknown, match="仍可撤"):
         h.broker.reconcile({"kind": "order_cancel", "targets": [live]})
+
+
+def test_an_identical_condition_set_after_an_unknown_one_is_not_credited_to_both(tmp_path: Path) -> None:
+    h = harness(tmp_path, False)
+    hint = {"kind": "condition", "side": "buy", "stock_code": "600000", "quantity": 100, "before": []}
+    second = h.broker.place_condition_order(Side.BUY, "600000", D("9.00"), 100, 30)  # set after the unknown one
+    assert [r["条件单编号"] for r in h.sim.condition_orders()] == [second.condition_id]
+    assert h.broker.reconcile(hint) is None  # the unknown one was never set: not the second's id

@@ -255,11 +255,11 @@ class ThsBroker:
             return panels.reconcile_condition_cancel(self.session, hint)
         if hint.get("kind") == "condition":
             with self.session.boundary("对账"):
-                before = set(hint.get("before", []))
-                new = [r for r in panels.condition_orders(self.session) if panels.condition_id(r) not in before]
-                new = [r for r in new if hint["stock_code"] in panels.target(r)]
+                new = panels.new_conditions(self.session, hint)
             if len(new) == 1:
-                return OrderAck(panels.condition_id(new[0]), "对账确认条件单已提交")
+                cid = panels.condition_id(new[0])
+                self.session.claim(panels.claim_key(cid))
+                return OrderAck(cid, "对账确认条件单已提交")
             if not new:
                 return None
             raise OutcomeUnknown(f"对账发现 {len(new)} 条可能的条件单，无法确定", details=hint)

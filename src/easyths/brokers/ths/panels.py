@@ -112,13 +112,30 @@ def condition_id(row: Row) -> str:
     return ""
 
 
+def new_conditions(s: ClientSession, hint: dict[str, Any]) -> list[Row]:
+    """Rows of 条件单监控 new since the hint's snapshot, on its code, that no other flow claimed
+    (an identical condition set after an unknown one is not a second answer to it)."""
+    before = set(hint.get("before", []))
+    return [
+        r
+        for r in condition_orders(s)
+        if condition_id(r) not in before
+        and claim_key(condition_id(r)) not in s.claimed
+        and hint["stock_code"] in target(r)
+    ]
+
+
+def claim_key(cid: str) -> str:
+    """Condition ids share the session's claims with 合同编号, under their own prefix."""
+    return f"条件单:{cid}"
+
+
 def _new_condition(s: ClientSession, attempt: Attempt, text: str, quantity: int | None) -> ConditionAck:
     """The panel's success text has no id: the new row in 条件单监控 carries it."""
-    before = set(attempt.hint["before"])
-    code = attempt.hint["stock_code"]
-    new = [r for r in condition_orders(s) if condition_id(r) not in before and code in target(r)]
+    new = new_conditions(s, attempt.hint)
     if len(new) != 1:
         raise OutcomeUnknown(f"条件单提交后未能确认（新增 {len(new)} 条），请稍后对账", details=attempt.hint)
+    s.claim(claim_key(condition_id(new[0])))
     return ConditionAck(condition_id(new[0]), text or "条件单提交成功", quantity or 0)
 
 
