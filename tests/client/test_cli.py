@@ -54,6 +54,19 @@ def test_funds_holdings_and_orders_as_tables_and_json(cli: Any) -> None:
     assert json.loads(cli("orders", "--code", "600000", "--json").output)[0]["备注"] == "已成"
 
 
+def test_holdings_and_orders_fit_an_80_column_terminal_without_hiding_values(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80 columns the tables used to cut values to '10…', '6000…'; now they fold instead."""
+    cli("buy", "600000", "10.50", "1000")
+    monkeypatch.setenv("COLUMNS", "80")
+    expected = {"holdings": ("600000", "浦发银行", "10500"), "orders": ("600000", "已成")}
+    for command, values in expected.items():
+        out = cli(command).output
+        assert "…" not in out, out
+        assert all(v in out for v in values), out
+
+
 def test_cancel_one_or_all_and_refuse_neither(cli: Any) -> None:
     cli("buy", "600000", "10.00", "100")
     cli("buy", "600000", "10.01", "100")

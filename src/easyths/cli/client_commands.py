@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -113,9 +114,11 @@ def _cell(value: Any) -> str:
 
 
 def _table(title: str, columns: Sequence[str], rows: Sequence[Any]) -> Table:
-    table = Table(title=title, title_justify="left")
+    """Light borders and folding cells: in an 80-column terminal the boxed, no-wrap table cut
+    prices and codes to "11…" and "证券 …"; now every value is shown, folded when it must be."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
     for col in columns:
-        table.add_column(col, no_wrap=True)
+        table.add_column(col, overflow="fold")
     for row in rows:
         table.add_row(*(_cell(row.get(col)) for col in columns))
     return table
