@@ -2,7 +2,7 @@
 
 Why this shape: each job has its module (statuses in `records`, ordering and waiters in
 `scheduler`, SQLite in `journal`, the broker call in `execute`, threads in `worker`, unknown
-outcomes in `reconcile`); this class wires them and holds the one lock. Every transition goes
+outcomes in `reconcile`, what a restart finds in `recovery`); this class wires them and holds the one lock. Every transition goes
 `apply()` → journal → visible in memory → waiters and listeners, so nothing is acknowledged before
 it is durable (`running` of a read-only query is the one state not journalled: a query interrupted
 by a crash is simply run again).
@@ -32,9 +32,10 @@ from easyths.engine.journal import Journal
 from easyths.engine.reader import Reader
 from easyths.engine.reconcile import Reconciler
 from easyths.engine.records import OperationRecord, OpStatus, apply, now
+from easyths.engine.recovery import recover
 from easyths.engine.scheduler import Scheduler, Taken, check_duplicate, fingerprint
 from easyths.engine.worker import Job, Release, Worker
-from easyths.errors import Conflict, EasyTHSError, NotFound, QueueFull, ResultTimeout
+from easyths.errors import Conflict, NotFound, QueueFull, ResultTimeout
 from easyths.operations.base import Operation, Params
 from easyths.operations.registry import Registry
 from easyths.settings import QueueSection
@@ -124,50 +125,14 @@ class Engine:
             return self._sched.waiting(op_id)
 
     def _recover(self) -> None:
-        """After a restart: running → unknown (never re-run); queued → resume or fail."""
-        self.journal.purge_older_than(self.settings.retention_days)
-        for rec in list(self.journal.with_status(OpStatus.RUNNING)):
-            why = "服务在操作执行期间停止，结果未知；该操作不会被重新执行"
-            hint = self._restart_hint(rec)
-            if hint is None:
-                why += f"，{self._verify_with(rec)}"
-            self._journal_only(apply(rec, OpStatus.UNKNOWN, message=why, hint=hint))
-            log.warning("操作 %s (%s) 在上次运行中断时正在执行，已标记为 unknown", rec.id, rec.name)
-        for rec in list(self.journal.with_status(OpStatus.UNKNOWN)):
-            if rec.hint is not None:  # its reconciliation was still pending when the process died
-                self._reconciler.schedule(rec.id)
-        resumed: list[tuple[OperationRecord, Params]] = []
-        for rec in list(self.journal.with_status(OpStatus.QUEUED)):
-            if self.settings.on_restart == "fail":
-                self._journal_only(apply(rec, OpStatus.FAILED, message="服务重启，排队中的操作按配置判为失败"))
-                continue
-            try:
-                resumed.append((rec, self.registry.validate(rec.name, rec.params)))
-            except EasyTHSError as exc:
-                self._journal_only(apply(rec, OpStatus.FAILED, message=f"重启后无法恢复该操作: {exc.message}"))
+        """After a restart (rules in `recovery.py`): then the resumed operations rejoin the heap."""
+        found = recover(self.journal, self.registry, self.broker, self.settings, self._journal_only)
+        for op_id in found.to_reconcile:
+            self._reconciler.schedule(op_id)
         with self._cond:
-            for rec, model in resumed:
+            for rec, model in found.resumed:
                 self._sched.push(rec, model, counted=False)
             self._sched.counts = self.journal.counts()
-
-    def _restart_hint(self, rec: OperationRecord) -> dict[str, Any] | None:
-        """How to settle an order cut off by the crash, when that can be done safely: only for a
-        backend that stored our operation id with the order (`brokers.base.operation_ref`); any
-        other match (code, side, quantity) could credit an older identical order."""
-        if not getattr(self.broker, "reconciles_by_reference", False):
-            return None
-        try:
-            op_cls = self.registry.get(rec.name)
-        except EasyTHSError:
-            return None
-        return {"operation_ref": rec.id, "kind": op_cls.settle_kind} if op_cls.settles_on_book else None
-
-    def _verify_with(self, rec: OperationRecord) -> str:
-        """What the user checks by hand (当日委托 or 条件单) when the outcome cannot be settled."""
-        try:
-            return self.registry.get(rec.name).verify_with
-        except EasyTHSError:
-            return Operation.verify_with
 
     def _journal_only(self, rec: OperationRecord) -> None:
         self.journal.save(rec)

@@ -1,0 +1,87 @@
+"""Restart recovery: what the journal left by a stopped or killed process means now.
+
+Why its own module: these are the rules a user relies on after a crash, and they read best in one
+place. An operation that was running is never run again: it becomes `unknown`, with a hint for
+reconciliation when the backend stored our operation id with what it placed (the sim), otherwise
+with what to check by hand (THS). Unknowns whose reconciliation was still pending are asked again.
+Queued operations are resumed, validated again, or failed when `[queue].on_restart = "fail"`.
+The engine then puts the resumed ones back on its heap.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from easyths.brokers.base import Broker
+from easyths.engine.journal import Journal
+from easyths.engine.records import OperationRecord, OpStatus, apply
+from easyths.errors import EasyTHSError
+from easyths.operations.base import Operation, Params
+from easyths.operations.registry import Registry
+from easyths.settings import QueueSection
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Recovered:
+    resumed: list[tuple[OperationRecord, Params]] = field(default_factory=list)  # queued, validated again
+    to_reconcile: list[str] = field(default_factory=list)  # unknown ids with a hint
+
+
+def recover(
+    journal: Journal,
+    registry: Registry,
+    broker: Broker,
+    settings: QueueSection,
+    save: Callable[[OperationRecord], None],
+) -> Recovered:
+    """Settle the journal after a restart; `save` journals a transition and tells the listeners."""
+    journal.purge_older_than(settings.retention_days)
+    for rec in list(journal.with_status(OpStatus.RUNNING)):
+        why = "服务在操作执行期间停止，结果未知；该操作不会被重新执行"
+        hint = restart_hint(rec, registry, broker)
+        if hint is None:
+            why += f"，{verify_with(rec, registry)}"
+        save(apply(rec, OpStatus.UNKNOWN, message=why, hint=hint))
+        log.warning("操作 %s (%s) 在上次运行中断时正在执行，已标记为 unknown", rec.id, rec.name)
+    found = Recovered()
+    for rec in journal.with_status(OpStatus.UNKNOWN):
+        if rec.hint is not None:  # its reconciliation was still pending when the process died
+            found.to_reconcile.append(rec.id)
+    for rec in list(journal.with_status(OpStatus.QUEUED)):
+        if settings.on_restart == "fail":
+            save(apply(rec, OpStatus.FAILED, message="服务重启，排队中的操作按配置判为失败"))
+            continue
+        try:
+            found.resumed.append((rec, registry.validate(rec.name, rec.params)))
+        except EasyTHSError as exc:
+            save(apply(rec, OpStatus.FAILED, message=f"重启后无法恢复该操作: {exc.message}"))
+    return found
+
+
+def restart_hint(rec: OperationRecord, registry: Registry, broker: Broker) -> dict[str, Any] | None:
+    """How to settle an order cut off by the crash, when that can be done safely: only for a
+    backend that stored our operation id with the order (`brokers.base.operation_ref`); any
+    other match (code, side, quantity) could credit an older identical order."""
+    if not getattr(broker, "reconciles_by_reference", False):
+        return None
+    try:
+        op_cls = registry.get(rec.name)
+    except EasyTHSError:
+        return None
+    return {"operation_ref": rec.id, "kind": op_cls.settle_kind} if op_cls.settles_on_book else None
+
+
+def verify_with(rec: OperationRecord, registry: Registry) -> str:
+    """What the user checks by hand (当日委托 or 条件单) when the outcome cannot be settled."""
+    try:
+        return registry.get(rec.name).verify_with
+    except EasyTHSError:
+        return Operation.verify_with
+
+
+__all__ = ["Recovered", "recover", "restart_hint", "verify_with"]
