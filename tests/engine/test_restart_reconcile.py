@@ -367,3 +367,38 @@ def test_a_sim_file_from_before_condition_references_opens_and_stores_them(tmp_p
     assert sim.reconcile({"operation_ref": "op-1", "kind": "condition"}).contract_no == cid  # type: ignore[union-attr]
     assert sim.reconcile({"operation_ref": "op-1", "kind": "order_cancel"}) is not None
     sim.close()
+
+
+def test_a_restart_on_another_backend_settles_nothing_automatically(tmp_path: Path) -> None:
+    """An order cut off on THS, then the same data folder started with the sim: the sim has never
+    heard of the operation, so "not found" would be a false `failed` about a real order. Pending
+    reconciliations from the other backend are not asked of this one either."""
+    ths_like = FakeBroker()
+    ths_like.backend = "ths"
+    first = engine_on(tmp_path, ths_like)
+    first.start(threads=False)  # the journal learns which backend runs its operations
+    rec = first.submit("buy", BUY).record
+    first.journal.save(apply(rec, OpStatus.RUNNING))
+    pending = first.submit("sell", BUY).record
+    first.journal.save(apply(apply(pending, OpStatus.RUNNING), OpStatus.UNKNOWN, message="无结论", hint={"x": 1}))
+    first.shutdown(0)
+    first.journal.close()
+    sim = sim_with_quote(tmp_path)
+    engine = restarted(tmp_path, sim)
+    try:
+        engine.run_until_idle()
+        after = engine.get(rec.id)
+        assert after.status is OpStatus.UNKNOWN and after.hint is None
+        assert "后端 ths" in (after.error or "") and "order_query" in (after.error or "")
+        assert engine.get(pending.id).status is OpStatus.UNKNOWN
+        assert sim.today_orders() == []
+    finally:
+        engine.shutdown(0)
+        sim.close()
+    sim = sim_with_quote(tmp_path)
+    again = restarted(tmp_path, sim)  # the same backend again: back to normal
+    try:
+        assert again.journal.meta("backend") == "sim"
+    finally:
+        again.shutdown(0)
+        sim.close()

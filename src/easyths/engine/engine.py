@@ -2,10 +2,10 @@
 
 Why this shape: each job has its module (statuses in `records`, ordering and waiters in
 `scheduler`, SQLite in `journal`, the broker call in `execute`, threads in `worker`, unknown
-outcomes in `reconcile`, what a restart finds in `recovery`); this class wires them and holds the one lock. Every transition goes
-`apply()` → journal → visible in memory → waiters and listeners, so nothing is acknowledged before
-it is durable (`running` of a read-only query is the one state not journalled: a query interrupted
-by a crash is simply run again).
+outcomes in `reconcile`, what a restart finds in `recovery`); this class wires them and holds the
+one lock. Every transition goes `apply()` → journal → visible in memory → waiters and listeners,
+so nothing is acknowledged before it is durable (`running` of a read-only query is the one state
+not journalled: a query interrupted by a crash is simply run again).
 
 Hooks for other features:
 - `add_listener(fn)`: `fn(record)` after every transition, including the queued insert; called on

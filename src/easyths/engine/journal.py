@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS operations (
     hint TEXT
 );
 CREATE INDEX IF NOT EXISTS operations_status ON operations(status, priority DESC, seq);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS operations_finished ON operations(finished_at);
 CREATE INDEX IF NOT EXISTS operations_name_created ON operations(name, created_at);
 """
@@ -161,6 +162,16 @@ class Journal:
                 "DELETE FROM operations WHERE finished_at IS NOT NULL AND finished_at < ?", (cutoff.isoformat(),)
             )
             return cur.rowcount
+
+    def meta(self, key: str) -> str | None:
+        """A fact about the journal itself (e.g. the backend that last ran its operations)."""
+        with self._lock, _mapped("读取"):
+            row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock, _mapped("写入"):
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def purge_older_than(self, days: int) -> int:
         return self.purge_finished_before(now() - timedelta(days=days))

@@ -6,6 +6,11 @@ reconciliation when the backend stored our operation id with what it placed (the
 with what to check by hand (THS). Unknowns whose reconciliation was still pending are asked again.
 Queued operations are resumed, validated again, or failed when `[queue].on_restart = "fail"`.
 The engine then puts the resumed ones back on its heap.
+
+Settling by operation id is only sound on the backend that ran the operation: after a crash on
+THS, a restart with `--backend sim` on the same data folder would look for the id in the sim, find
+nothing and say `failed` about an order that may be on the real book. The journal remembers its
+backend; when it changed, nothing is settled automatically and the user is told what to check.
 """
 
 from __future__ import annotations
@@ -41,17 +46,25 @@ def recover(
 ) -> Recovered:
     """Settle the journal after a restart; `save` journals a transition and tells the listeners."""
     journal.purge_older_than(settings.retention_days)
+    backend = str(getattr(broker, "backend", ""))
+    before = journal.meta("backend") or backend  # a journal from before this was recorded: the same
+    switched = before != backend
+    if switched:
+        log.warning("上次运行的后端是 %s，本次是 %s：中断或待核对的操作不会自动核对", before, backend)
     for rec in list(journal.with_status(OpStatus.RUNNING)):
         why = "服务在操作执行期间停止，结果未知；该操作不会被重新执行"
-        hint = restart_hint(rec, registry, broker)
+        hint = None if switched else restart_hint(rec, registry, broker)
+        if switched:
+            why += f"（它在后端 {before} 上执行，本次启动的后端是 {backend}，无法自动核对）"
         if hint is None:
             why += f"，{verify_with(rec, registry)}"
         save(apply(rec, OpStatus.UNKNOWN, message=why, hint=hint))
         log.warning("操作 %s (%s) 在上次运行中断时正在执行，已标记为 unknown", rec.id, rec.name)
     found = Recovered()
     for rec in journal.with_status(OpStatus.UNKNOWN):
-        if rec.hint is not None:  # its reconciliation was still pending when the process died
+        if rec.hint is not None and not switched:  # its reconciliation was pending when the process died
             found.to_reconcile.append(rec.id)
+    journal.set_meta("backend", backend)
     for rec in list(journal.with_status(OpStatus.QUEUED)):
         if settings.on_restart == "fail":
             save(apply(rec, OpStatus.FAILED, message="服务重启，排队中的操作按配置判为失败"))
