@@ -179,3 +179,25 @@ def test_an_unreadable_pause_state_counts_as_paused(tmp_path: Path) -> None:
 def test_non_orders_pass_even_when_every_code_is_denied(tmp_path: Path, name: str) -> None:
     with service(tmp_path, allow_codes=["999999"], max_orders_per_day=1) as c:
         assert post(c, name, {}).status_code == 200
+
+
+def test_on_the_sim_the_day_limit_and_trading_hours_follow_its_virtual_clock(tmp_path: Path) -> None:
+    """A rehearsal moves the sim's clock by days: the daily count starts again on each rehearsed
+    day (it used to stay full until the wall-clock midnight), and the allowed hours are the sim's."""
+    settings = make_settings(
+        tmp_path, risk={"max_orders_per_day": 1, "trading_hours": ["09:30-11:30", "13:00-15:00"]}
+    )
+    with TestClient(create_app(settings)) as c:
+        c.put("/api/v1/sim/quotes/600000", json={"price": 10.5, "pre_close": 10.4})
+        day1 = c.get("/api/v1/system/risk").json()["data"]["today"]["date"]
+        assert post(c, "buy", ORDERS["buy"]).status_code == 200
+        assert_risk_denied(post(c, "buy", ORDERS["buy"]), "max_orders_per_day")
+        assert c.post("/api/v1/sim/clock/advance", json={"days": 1}).status_code == 200
+        assert c.get("/api/v1/system/risk").json()["data"]["today"]["date"] != day1
+        assert post(c, "buy", ORDERS["buy"]).status_code == 200
+        evening = c.get("/api/v1/sim/state").json()["data"]["clock"][:10] + "T20:00:00"
+        assert c.post("/api/v1/sim/clock/advance", json={"to": evening}).status_code == 200
+        c.post("/api/v1/sim/clock/advance", json={"days": 1})  # next session, the count is fresh again
+        later = c.get("/api/v1/sim/state").json()["data"]["clock"][:10] + "T19:00:00"
+        c.post("/api/v1/sim/clock/advance", json={"to": later})
+        assert_risk_denied(post(c, "buy", ORDERS["buy"]), "trading_hours")

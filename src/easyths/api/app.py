@@ -24,6 +24,7 @@ from easyths.api.middleware import SafeServing
 from easyths.api.routes import events as events_routes
 from easyths.api.routes import operations, queue, risk, system
 from easyths.brokers.base import Broker
+from easyths.brokers.sim.clock import Clock
 from easyths.engine.engine import Engine
 from easyths.engine.events import EventLog
 from easyths.engine.journal import Journal
@@ -57,7 +58,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
             checkpoint_interval=settings.queue.checkpoint_interval,
         )
         engine = Engine(journal, registry, active, settings.queue)
-        _guard_orders(app, settings, engine, journal)
+        _guard_orders(app, settings, engine, journal, active)
         app.state.broker = active
         app.state.engine = engine
         app.state.reader = engine.reader  # JournalReader: memory first, then SQLite
@@ -128,10 +129,12 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
     return app
 
 
-def _guard_orders(app: FastAPI, settings: Settings, engine: Engine, journal: Journal) -> None:
-    """The kill switch and the risk rules refuse an order at submit, before it is journalled."""
+def _guard_orders(app: FastAPI, settings: Settings, engine: Engine, journal: Journal, broker: Broker) -> None:
+    """The kill switch and the risk rules refuse an order at submit, before it is journalled; the
+    rules' "day" and trading hours follow the sim's clock when it has one (a virtual one moves)."""
     switch = KillSwitch(settings.home)
-    guard = RiskGuard(settings, journal)
+    clock = getattr(broker, "clock", None)
+    guard = RiskGuard(settings, journal, clock if isinstance(clock, Clock) else None)
     engine.add_admission(Admission(switch, guard))
     engine.add_listener(guard.on_record)
     app.state.kill_switch = switch

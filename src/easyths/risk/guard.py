@@ -7,6 +7,12 @@ never-journalled submit does not count), and stops counting if it is cancelled w
 (it never reached the broker). Submits run on the event loop one at a time and the listener fires
 inside `submit`, so check-then-count has no gap between two submits.
 
+Why the guard reads the broker's clock: on the sim with a virtual clock a strategy rehearses days
+in minutes, and "per day" and the allowed trading hours must follow the days it rehearses, not the
+wall clock (the daily count used to stay full after `advance`). The journal only knows wall-clock
+times, so with a virtual clock the book is not seeded from it at start: a restart in the middle of
+a rehearsed day starts that day's counts again.
+
 Why the kill switch is a file: its state must survive a restart and be readable by a person; it is
 written atomically (temp file, fsync, rename). A state file that cannot be read counts as paused:
 when in doubt, no new orders.
@@ -18,12 +24,14 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from easyths.brokers.sim.clock import Clock
 from easyths.engine.journal import Journal
 from easyths.engine.records import OperationRecord, OpStatus, now
 from easyths.errors import RiskDenied, TradingPaused
@@ -94,22 +102,25 @@ class KillSwitch:
 class RiskGuard:
     """Today's book of orders, seeded from the journal, checked at admission."""
 
-    def __init__(self, settings: Settings, journal: Journal) -> None:
+    def __init__(self, settings: Settings, journal: Journal, clock: Clock | None = None) -> None:
+        """`clock`: the broker's (the sim's, possibly virtual); None for the wall clock."""
         self.limits = settings.risk
         cap = settings.risk.max_order_value
         self.max_order_value: Decimal | None = settings.trading.max_order_amount if cap is None else cap
         self.journal = journal
+        self._now: Callable[[], datetime] = clock.now if clock is not None else now
         self._lock = threading.Lock()
         self._counted: dict[str, OrderIntent] = {}
-        self.book = DayBook(now().date())
+        self.book = DayBook(self._now().date())
         self.denied: dict[str, int] = {}
-        self._seed()
+        if clock is None or not clock.virtual:
+            self._seed()
 
     def _seed(self) -> None:
         start = datetime.combine(self.book.day, time(0), tzinfo=now().tzinfo)
         for rec in self.journal.created_since(start, list(ORDER_SIDES)):
             if rec.status is not OpStatus.CANCELLED:
-                self._count(rec)
+                self._count(rec, rec.created_at)
 
     def _roll(self, at: datetime) -> None:
         if at.date() != self.book.day:
@@ -117,21 +128,22 @@ class RiskGuard:
             self._counted.clear()
             self.denied.clear()
 
-    def _count(self, rec: OperationRecord) -> None:
+    def _count(self, rec: OperationRecord, at: datetime) -> None:
+        """Count an order journalled at `at` (the guard's clock): today's only."""
         if rec.id in self._counted:
             return
         intent = intent_of(rec.name, rec.params)
-        if intent is None or rec.created_at.date() != self.book.day:
+        if intent is None or at.date() != self.book.day:
             return
         self._counted[rec.id] = intent
-        self.book.add(intent, rec.created_at)
+        self.book.add(intent, at)
 
     # engine hooks -------------------------------------------------------------------------------
     def admit(self, operation: str, params: Any) -> None:
         intent = intent_of(operation, params)
         if intent is None or not self.limits.enabled:
             return
-        at = now()
+        at = self._now()
         with self._lock:
             self._roll(at)
             if self.limits.duplicate_window:
@@ -147,10 +159,11 @@ class RiskGuard:
     def on_record(self, rec: OperationRecord) -> None:
         if rec.name not in ORDER_SIDES:
             return
+        at = self._now()
         with self._lock:
-            self._roll(now())
+            self._roll(at)
             if rec.status is OpStatus.QUEUED:
-                self._count(rec)
+                self._count(rec, at)
             elif rec.status is OpStatus.CANCELLED and rec.started_at is None:
                 intent = self._counted.pop(rec.id, None)
                 if intent is not None:
@@ -158,7 +171,7 @@ class RiskGuard:
 
     def view(self) -> dict[str, Any]:
         with self._lock:
-            self._roll(now())
+            self._roll(self._now())
             lim = self.limits
             return {
                 "enabled": lim.enabled,
