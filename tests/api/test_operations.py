@@ -56,6 +56,17 @@ def test_query_return_types(client: TestClient) -> None:
         assert check(body["data"]["holdings"]), (return_type, body)
 
 
+def test_return_type_sent_to_every_query_by_old_scripts_is_accepted_but_typos_are_not(client: TestClient) -> None:
+    """The original ignored unknown keys and its scripts send `return_type` to every query; funds and
+    repo rates are one set of fields, so it is accepted there and changes nothing."""
+    for name in ("funds_query", "reverse_repo_query"):
+        op = submit(client, name, {"params": {"return_type": "json"}})
+        assert client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5}).json()["success"]
+        assert client.post(f"/api/v1/operations/{name}", json={"params": {"return_type": "xml"}}).status_code == 422
+        bad = client.post(f"/api/v1/operations/{name}", json={"params": {"retrun_type": "json"}})
+        assert bad.status_code == 422 and bad.json()["details"][0]["field"] == "retrun_type"
+
+
 def test_funds_values_are_json_numbers(client: TestClient) -> None:
     op = submit(client, "funds_query", {"params": {}})
     body = client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5}).json()

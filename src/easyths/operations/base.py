@@ -95,6 +95,15 @@ class QueryParams(Params):
     return_type: ReturnType = Field("json", description="返回类型：str/json/dict/markdown，默认 json")
 
 
+class FieldsQueryParams(Params):
+    """A query whose result is one set of fields, not rows (funds, repo rates): `return_type` is
+    accepted because scripts of the original service send it to every query, and changes nothing."""
+
+    return_type: ReturnType = Field(
+        "json", description="为与其他查询一致而接受（可选 str/json/dict/markdown）；本查询的结果是一组字段，不受它影响"
+    )
+
+
 def instrument_error(code: str) -> str | None:
     try:
         classify(code)
@@ -226,6 +235,7 @@ def _pad(text: str, width: int) -> str:
 
 __all__ = [
     "ExpireDays",
+    "FieldsQueryParams",
     "NoParams",
     "Operation",
     "Params",

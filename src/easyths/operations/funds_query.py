@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from easyths.brokers.base import Broker
-from easyths.operations.base import NoParams, Operation, now_iso
+from easyths.operations.base import FieldsQueryParams, Operation, now_iso
 
 
 class FundsQueryOperation(Operation):
     name: ClassVar[str] = "funds_query"
     read_only: ClassVar[bool] = True
     description: ClassVar[str] = "查询账户资金信息"
-    Params = NoParams
+    Params = FieldsQueryParams
 
     def run(self, broker: Broker, params: Any) -> dict[str, Any]:
         return {**broker.funds(), "timestamp": now_iso(), "message": "资金查询成功"}
