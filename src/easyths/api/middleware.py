@@ -193,7 +193,9 @@ class SafeServing:
             return
 
         if _needs_key(scope):
-            refusal = auth_refusal(scope["app"].state.settings.api_key, host, authorization.decode("latin-1"))
+            settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
+            key = settings.api_key if settings is not None else None  # unknown: loopback only, as with no key
+            refusal = auth_refusal(key, host, authorization.decode("latin-1"))
             if refusal is not None:
                 status, message = refusal
                 challenge = [(b"www-authenticate", b"Bearer")] if status == 401 else None
