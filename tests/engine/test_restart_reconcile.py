@@ -402,3 +402,38 @@ def test_a_restart_on_another_backend_settles_nothing_automatically(tmp_path: Pa
     finally:
         again.shutdown(0)
         sim.close()
+
+
+def test_a_restart_tells_the_backend_which_orders_today_s_operations_already_own(tmp_path: Path) -> None:
+    """THS keeps its "already credited" 合同编号 in memory; recovery hands them back from the journal
+    (orders, repo loans, condition ids), but not what a cancel names: that order may be exactly the
+    one an unknown buy is still looking for."""
+    told: dict[str, list[str]] = {}
+
+    class Remembering(FakeBroker):
+        backend = "ths"
+
+        def remember_claims(self, contract_nos: Any = (), condition_ids: Any = ()) -> None:
+            told["contract_nos"], told["condition_ids"] = list(contract_nos), list(condition_ids)
+
+    broker = Remembering()
+    first = engine_on(tmp_path, broker)
+    first.start(threads=False)
+    done = {
+        "buy": ({"stock_code": "600000", "price": 10, "quantity": 100}, {"合同编号": "111"}),
+        "condition_buy": ({"stock_code": "600000", "target_price": 9, "quantity": 100}, {"condition_id": "C7"}),
+        "order_cancel": ({"contract_no": "111"}, {"合同编号": "111", "cancelled": 1}),
+    }
+    for name, (params, data) in done.items():
+        rec = first.submit(name, params).record
+        first.journal.save(apply(apply(rec, OpStatus.RUNNING), OpStatus.SUCCESS, data=data, message="ok"))
+    failed = first.submit("sell", BUY).record
+    first.journal.save(apply(apply(failed, OpStatus.RUNNING), OpStatus.FAILED, data={"合同编号": "999"}, message="x"))
+    first.shutdown(0)
+    first.journal.close()
+    told.clear()
+    again = restarted(tmp_path, broker)
+    try:
+        assert told == {"contract_nos": ["111"], "condition_ids": ["C7"]}
+    finally:
+        again.shutdown(0)

@@ -386,3 +386,18 @@ def test_an_identical_condition_set_after_an_unknown_one_is_not_credited_to_both
     second = h.broker.place_condition_order(Side.BUY, "600000", D("9.00"), 100, 30)  # set after the unknown one
     assert [r["条件单编号"] for r in h.sim.condition_orders()] == [second.condition_id]
     assert h.broker.reconcile(hint) is None  # the unknown one was never set: not the second's id
+
+
+def test_after_a_restart_a_pending_unknown_is_not_credited_an_order_another_operation_owns(tmp_path: Path) -> None:
+    """The session's memory of credited 合同编号 dies with the process; the engine tells it again
+    from the journal, or the unknown first order would be credited the second one's 合同编号."""
+    h = harness(tmp_path, True)
+    assert h.emu is not None
+    h.emu.faults.never = "confirm"
+    with pytest.raises(OutcomeUnknown) as first:
+        buy(h)()
+    h.emu.faults.never = None
+    second = buy(h)()
+    h.broker.session.claimed.clear()  # what a restart leaves of it
+    h.broker.remember_claims(contract_nos=[second.contract_no])
+    assert h.broker.reconcile(first.value.details) is None  # not success with the second's 合同编号

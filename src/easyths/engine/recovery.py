@@ -7,6 +7,10 @@ with what to check by hand (THS). Unknowns whose reconciliation was still pendin
 Queued operations are resumed, validated again, or failed when `[queue].on_restart = "fail"`.
 The engine then puts the resumed ones back on its heap.
 
+A backend that settles by "the one new matching row" (THS) remembers which rows it already
+credited only in memory; it is told again (`remember_claims`) which ones today's successful
+operations own, so a reconciliation pending across the restart cannot credit them twice.
+
 Settling by operation id is only sound on the backend that ran the operation: after a crash on
 THS, a restart with `--backend sim` on the same data folder would look for the id in the sim, find
 nothing and say `failed` about an order that may be on the real book. The journal remembers its
@@ -22,7 +26,7 @@ from typing import Any
 
 from easyths.brokers.base import Broker
 from easyths.engine.journal import Journal
-from easyths.engine.records import OperationRecord, OpStatus, apply
+from easyths.engine.records import OperationRecord, OpStatus, apply, now
 from easyths.errors import EasyTHSError
 from easyths.operations.base import Operation, Params
 from easyths.operations.registry import Registry
@@ -60,6 +64,10 @@ def recover(
             why += f"，{verify_with(rec, registry)}"
         save(apply(rec, OpStatus.UNKNOWN, message=why, hint=hint))
         log.warning("操作 %s (%s) 在上次运行中断时正在执行，已标记为 unknown", rec.id, rec.name)
+    remember = getattr(broker, "remember_claims", None)
+    if callable(remember) and not switched:
+        contract_nos, condition_ids = credited_today(journal, registry)
+        remember(contract_nos=contract_nos, condition_ids=condition_ids)
     found = Recovered()
     for rec in journal.with_status(OpStatus.UNKNOWN):
         if rec.hint is not None and not switched:  # its reconciliation was pending when the process died
@@ -74,6 +82,30 @@ def recover(
         except EasyTHSError as exc:
             save(apply(rec, OpStatus.FAILED, message=f"重启后无法恢复该操作: {exc.message}"))
     return found
+
+
+def credited_today(journal: Journal, registry: Registry) -> tuple[list[str], list[str]]:
+    """The 合同编号 and condition ids today's successful operations already own. A backend that
+    settles an unknown by "the one new matching row" (THS) must not credit one of these a second
+    time after a restart; it kept them in memory only. Cancels are left out: the order a cancel
+    names may be exactly the one an unknown buy is still looking for."""
+    names = {}
+    for name in registry.names():
+        op_cls = registry.get(name)
+        if op_cls.places_order and op_cls.settle_kind in ("order", "repo", "condition"):
+            names[name] = op_cls.settle_kind
+    start = now().replace(hour=0, minute=0, second=0, microsecond=0)
+    contract_nos: list[str] = []
+    condition_ids: list[str] = []
+    for rec in journal.created_since(start, list(names)):
+        data = (rec.result or {}).get("data") if rec.status is OpStatus.SUCCESS else None
+        if not isinstance(data, dict):
+            continue
+        if names[rec.name] == "condition" and data.get("condition_id"):
+            condition_ids.append(str(data["condition_id"]))
+        elif names[rec.name] != "condition" and data.get("合同编号"):
+            contract_nos.append(str(data["合同编号"]))
+    return contract_nos, condition_ids
 
 
 def restart_hint(rec: OperationRecord, registry: Registry, broker: Broker) -> dict[str, Any] | None:
@@ -97,4 +129,4 @@ def verify_with(rec: OperationRecord, registry: Registry) -> str:
         return Operation.verify_with
 
 
-__all__ = ["Recovered", "recover", "restart_hint", "verify_with"]
+__all__ = ["Recovered", "credited_today", "recover", "restart_hint", "verify_with"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -131,6 +132,14 @@ class ThsBroker:
         for problem in problems:
             log.warning("客户端检查: %s", problem)
         return problems
+
+    def remember_claims(self, contract_nos: Iterable[str] = (), condition_ids: Iterable[str] = ()) -> None:
+        """After a restart: the 合同编号 and condition ids the journal says today's operations
+        already own, so a reconciliation still pending cannot credit one of them a second time."""
+        for contract_no in contract_nos:
+            self.session.claim(str(contract_no))
+        for cid in condition_ids:
+            self.session.claim(panels.claim_key(str(cid)))
 
     def abandon(self) -> None:
         """The engine's watchdog gave up on the running operation (called from its thread): the
