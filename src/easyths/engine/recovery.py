@@ -89,7 +89,7 @@ def credited_today(journal: Journal, registry: Registry) -> tuple[list[str], lis
     settles an unknown by "the one new matching row" (THS) must not credit one of these a second
     time after a restart; it kept them in memory only. Cancels are left out: the order a cancel
     names may be exactly the one an unknown buy is still looking for."""
-    names = {}
+    names: dict[str, str] = {}  # operation name → what it leaves on the book
     for name in registry.names():
         op_cls = registry.get(name)
         if op_cls.places_order and op_cls.settle_kind in ("order", "repo", "condition"):
