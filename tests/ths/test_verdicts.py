@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -335,18 +336,24 @@ def test_a_废单_whose_refusal_dialog_was_lost_is_failed_at_submit_and_again_at
     assert later.value.details == submit.value.details
 
 
-def test_an_identical_order_placed_after_an_unknown_one_is_not_credited_to_both(tmp_path: Path) -> None:
-    """The first click was swallowed (nothing sent); the second, identical order is placed before
-    the first is reconciled: the book has one order, so only one operation may claim it."""
+def unknown_then_identical(tmp_path: Path) -> tuple[Harness, dict[str, Any], OrderAck]:
+    """A buy whose click was swallowed (unknown, nothing sent), then the same buy placed: its
+    reconcile hint and the second one's ack."""
     h = harness(tmp_path, True)
     assert h.emu is not None
     h.emu.faults.never = "confirm"
     with pytest.raises(OutcomeUnknown) as first:
         buy(h)()
     h.emu.faults.never = None
-    second = buy(h)()
+    return h, first.value.details, buy(h)()
+
+
+def test_an_identical_order_placed_after_an_unknown_one_is_not_credited_to_both(tmp_path: Path) -> None:
+    """The first click was swallowed (nothing sent); the second, identical order is placed before
+    the first is reconciled: the book has one order, so only one operation may claim it."""
+    h, first, second = unknown_then_identical(tmp_path)
     assert [r["合同编号"] for r in h.sim.today_orders()] == [second.contract_no]
-    assert h.broker.reconcile(first.value.details) is None  # not success with the second's 合同编号
+    assert h.broker.reconcile(first) is None  # not success with the second's 合同编号
 
 
 def test_a_cancel_cut_off_after_its_click_is_unknown_then_settled_by_the_book(tmp_path: Path) -> None:
@@ -391,13 +398,7 @@ def test_an_identical_condition_set_after_an_unknown_one_is_not_credited_to_both
 def test_after_a_restart_a_pending_unknown_is_not_credited_an_order_another_operation_owns(tmp_path: Path) -> None:
     """The session's memory of credited 合同编号 dies with the process; the engine tells it again
     from the journal, or the unknown first order would be credited the second one's 合同编号."""
-    h = harness(tmp_path, True)
-    assert h.emu is not None
-    h.emu.faults.never = "confirm"
-    with pytest.raises(OutcomeUnknown) as first:
-        buy(h)()
-    h.emu.faults.never = None
-    second = buy(h)()
+    h, first, second = unknown_then_identical(tmp_path)
     h.broker.session.claimed.clear()  # what a restart leaves of it
     h.broker.remember_claims(contract_nos=[second.contract_no])
-    assert h.broker.reconcile(first.value.details) is None  # not success with the second's 合同编号
+    assert h.broker.reconcile(first) is None  # not success with the second's 合同编号

@@ -23,24 +23,19 @@ class ConditionBuyOperation(Operation):
         ack = broker.place_condition_order(
             self.side, params.stock_code, params.target_price, params.quantity, params.expire_days
         )
-        return {
-            "stock_code": params.stock_code,
-            "target_price": float(params.target_price),
-            "quantity": params.quantity,
-            "expire_days": params.expire_days,
-            "operation": self.name,
-            "condition_id": ack.condition_id,
-            "message": f"执行{params.stock_code}的条件单成功",
-        }
+        return self._data(params, ack.condition_id, f"执行{params.stock_code}的条件单成功")
 
     def acked(self, params: Any, ack: OrderAck) -> dict[str, Any]:
         """After the fact (reconciliation): the condition found, its id in `contract_no`."""
+        return self._data(params, ack.contract_no, ack.message)
+
+    def _data(self, params: Any, condition_id: str, message: str) -> dict[str, Any]:
         return {
             "stock_code": params.stock_code,
             "target_price": float(params.target_price),
             "quantity": params.quantity,
             "expire_days": params.expire_days,
             "operation": self.name,
-            "condition_id": ack.contract_no,
-            "message": ack.message,
+            "condition_id": condition_id,
+            "message": message,
         }
