@@ -5,10 +5,10 @@ by this process as the client; every figure printed is the median over rounds of
 ratio, because on a shared 2-core machine absolute times swing by up to 2× between runs:
 - EasyTHS (`easyths`, default settings, a benchmark-only `noop` operation),
 - the floor: a trivial FastAPI POST+GET app on the same server stack (`trivial_app.py`),
-- the original 2.0.7 (`--peer PYTHON`: a Python 3.12 venv with easyths==2.0.7, see README),
+- the original 2.0.7 (`--peer PYTHON`: a Python 3.12 venv with easyths==2.0.7, see bench/peer/README.md),
 - with `--million`: EasyTHS again on a journal pre-filled with 10^6 finished operations.
 
-Run: `.venv/bin/python bench/bench_engine.py --peer /tmp/peer207/bin/python --million`
+Run: `.venv/bin/python bench/bench_engine.py --peer .venv-peer207/bin/python --million`
 """
 
 from __future__ import annotations
@@ -207,7 +207,7 @@ def main() -> None:
     ap.add_argument("--per10", type=int, default=60, help="cycles per client at 10 clients")
     ap.add_argument("--per50", type=int, default=12, help="cycles per client at 50 clients")
     ap.add_argument("--peer", help="python of a venv with easyths==2.0.7 (see README)")
-    ap.add_argument("--peerbench", default=str(servers.HERE.parent.parent / "shared" / "peerbench"))
+    ap.add_argument("--peerbench", default=str(servers.HERE / "peer"), help="folder of server_bench.py")
     ap.add_argument("--million", action="store_true", help="also 10^6 journalled operations (minutes)")
     ap.add_argument("--count", type=int, default=1_000_000)
     args = ap.parse_args()
@@ -218,10 +218,7 @@ def main() -> None:
     try:
         targets = [Target(servers.easyths(work / "empty", plugins), "easyths"), Target(servers.floor(), "floor")]
         if args.peer:
-            peerbench = Path(args.peerbench)
-            if not (peerbench / "server_bench.py").exists():
-                peerbench = Path("/work/shared/peerbench")
-            targets.append(Target(servers.peer(args.peer, peerbench, work), "peer"))
+            targets.append(Target(servers.peer(args.peer, Path(args.peerbench), work), "peer"))
         if args.million:
             home = work / "million"
             home.mkdir()

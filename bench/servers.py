@@ -5,7 +5,7 @@
   and HTTP layer are measured, not the sim.
 - `floor`: `trivial_app.py` under `python -m uvicorn` with the same stack (uvloop, httptools,
   access log off).
-- `peer`: the original 2.0.7 through `../shared/peerbench/server_bench.py` in its own venv
+- `peer`: the original 2.0.7 through `bench/peer/server_bench.py` in its own venv
   (`--log-mode quiet`: its engine without its logging, the most favourable case for it).
 """
 

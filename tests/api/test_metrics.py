@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
-from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from easyths import Client, OperationFailed
 from easyths.api.app import create_app
+from easyths.client import AppTransport
 from tests.conftest import make_settings
 from tests.fakes import FakeBroker
 
@@ -27,8 +28,9 @@ def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 
 
 def test_metrics_count_operations_by_name_and_status(tmp_path: Path) -> None:
-    with TestClient(create_app(make_settings(tmp_path, api={"key": KEY}))) as tc:
-        client = Client(http_client=tc, api_key=KEY)
+    with AppTransport(create_app(make_settings(tmp_path, api={"key": KEY}))) as app:
+        client = Client(transport=app, api_key=KEY)
+        tc = httpx.Client(transport=app, base_url="http://127.0.0.1")
         client.sim.set_quote("600000", 10.5)
         client.buy("600000", 10.5, 100)
         client.buy("600000", 10.5, 100)
@@ -54,8 +56,9 @@ def test_queue_depth_shows_waiting_operations(tmp_path: Path) -> None:
     fake = FakeBroker()
     fake.gate.clear()
     try:
-        with TestClient(create_app(make_settings(tmp_path), broker=fake)) as tc:
-            client = Client(http_client=tc)
+        with AppTransport(create_app(make_settings(tmp_path), broker=fake)) as app:
+            client = Client(transport=app)
+            tc = httpx.Client(transport=app, base_url="http://127.0.0.1")
             client.submit("buy", {"stock_code": "600000", "price": 10.5, "quantity": 100})
             assert fake.entered.wait(5)
             client.submit("funds_query")

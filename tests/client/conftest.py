@@ -1,4 +1,4 @@
-"""The real app for SDK and CLI tests: in process (TestClient / ASGITransport) and on loopback."""
+"""The real app for SDK and CLI tests: in process (AppTransport / ASGITransport) and on loopback."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
 from easyths.api.app import create_app
-from easyths.client import Client
+from easyths.client import AppTransport, Client
 from tests.conftest import make_settings
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -29,7 +28,7 @@ def sim_app(tmp_path: Path) -> FastAPI:
 @pytest.fixture
 def sdk(sim_app: FastAPI) -> Iterator[Client]:
     """The blocking SDK driving the real app in process."""
-    with TestClient(sim_app) as tc, Client(http_client=tc) as client:
+    with Client(transport=AppTransport(sim_app)) as client:
         yield client
 
 

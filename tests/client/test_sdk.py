@@ -9,11 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from easyths import ApiError, Client, OperationFailed, OperationTimeout
 from easyths.api.app import create_app
-from easyths.client import ServiceUnreachable
+from easyths.client import AppTransport, ServiceUnreachable
 from tests.client.conftest import LoopbackServer
 from tests.conftest import make_settings
 from tests.fakes import FakeBroker
@@ -130,7 +129,7 @@ def held(tmp_path: Path) -> Any:
     fake = FakeBroker()
     fake.gate.clear()
     app = create_app(make_settings(tmp_path), broker=fake)
-    with TestClient(app) as tc, Client(http_client=tc) as client:
+    with Client(transport=AppTransport(app)) as client:
         yield client, fake
     fake.gate.set()
 
@@ -154,17 +153,17 @@ def test_result_times_out_then_cancel_operation_removes_a_queued_one(held: Any) 
 def test_a_lost_answer_is_retried_with_the_same_key_and_buys_once(sim_app: Any) -> None:
     """The submit reaches the service but its answer is lost: the SDK retries with the same
     Idempotency-Key and gets the original operation back, not a second order."""
-    with TestClient(sim_app) as tc:
+    with AppTransport(sim_app) as app:
         lost: list[str] = []
 
         def handler(request: httpx.Request) -> httpx.Response:
-            r = tc.request(request.method, str(request.url), headers=dict(request.headers), content=request.content)
+            answer = app.handle_request(request)
             if request.method == "POST" and "/operations/buy" in request.url.path and not lost:
                 lost.append(request.headers["Idempotency-Key"])
                 raise httpx.ReadError("connection reset after the server answered")
-            return httpx.Response(r.status_code, content=r.content, headers=r.headers)
+            return answer
 
-        with Client("http://testserver", transport=httpx.MockTransport(handler)) as client:
+        with Client(transport=httpx.MockTransport(handler)) as client:
             client.sim.set_quote("600000", 10.5)
             order = client.buy("600000", 10.5, 100)
             assert lost == [order.client_order_id]
@@ -183,10 +182,10 @@ def test_no_service_is_service_unreachable() -> None:
 
 def test_the_api_key_is_sent_as_a_bearer_token(tmp_path: Path) -> None:
     app = create_app(make_settings(tmp_path, api={"key": "k" * 32}))
-    with TestClient(app) as tc:
-        assert Client(http_client=tc, api_key="k" * 32).queue_stats().total_count == 0
+    with AppTransport(app) as transport:
+        assert Client(transport=transport, api_key="k" * 32).queue_stats().total_count == 0
         with pytest.raises(ApiError) as err:
-            Client(http_client=tc, api_key="wrong").queue_stats()
+            Client(transport=transport, api_key="wrong").queue_stats()
     assert err.value.http_status == 401 and err.value.error_code == "UNAUTHORIZED"
 
 

@@ -168,11 +168,11 @@ def test_openapi_shows_the_result_schemas_of_the_configured_contract(
 
 
 def test_our_sdk_keeps_speaking_v1_to_a_service_configured_for_v2(tmp_path: Path) -> None:
-    from easyths.client import Client
+    from easyths.client import AppTransport, Client
     from tests.client.test_sdk import paper_trade
 
     app = create_app(make_settings(tmp_path, api={"contract": "v2"}))
-    with TestClient(app) as http, Client(http_client=http) as client:
+    with Client(transport=AppTransport(app)) as client:
         paper_trade(client)
 
 

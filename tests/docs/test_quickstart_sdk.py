@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 import easyths
-from easyths.client import Client
-from easyths.docgen.operations import sim_client
+from easyths.client import AppTransport, Client
+from easyths.docgen.operations import sim_app
 
 QUICKSTART = Path(__file__).resolve().parents[2] / "docs" / "quickstart.md"
 
@@ -24,8 +24,8 @@ def _sdk_block() -> str:
 
 
 def test_the_quickstart_sdk_example_runs_on_the_sim(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
-    with sim_client() as http:
-        monkeypatch.setattr(easyths, "Client", lambda *a, **kw: Client(*a, http_client=http, **kw))
+    with sim_app() as app, AppTransport(app) as transport:
+        monkeypatch.setattr(easyths, "Client", lambda *a, **kw: Client(*a, transport=transport, **kw))
         exec(compile(_sdk_block(), str(QUICKSTART), "exec"), {})
     out = capsys.readouterr().out
     assert "600000 100 0" in out  # bought today: held 100, sellable 0 (T+1)

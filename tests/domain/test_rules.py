@@ -1,4 +1,4 @@
-"""The exchange rules, pinned with numbers from `a-share-rules.md`."""
+"""The exchange rules, pinned with numbers from `docs/rules.md`."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The `Broker` protocol: the one seam between operations and a backend.
 
 Why a protocol of plain rows: both backends end in the same place, a grid of the real client's
-columns (证券代码, 可用余额, 合同编号 …, `a-share-rules.md` §9). Returning rows keyed by those
+columns (证券代码, 可用余额, 合同编号 …, `docs/rules.md#columns`). Returning rows keyed by those
 names means a strategy reads the same keys whether it runs on the sim or on xiadan.exe.
 
 Every method runs on the engine's single worker thread, one call at a time; implementations do

@@ -9,10 +9,12 @@ from easyths.client import models
 from easyths.client.aio import AsyncClient, AsyncSimControls
 from easyths.client.events import Event
 from easyths.client.sync import Client, SimControls
+from easyths.client.transport import AppTransport
 from easyths.errors import ApiError, OperationFailed, OperationTimeout, ServiceUnreachable
 
 __all__ = [
     "ApiError",
+    "AppTransport",
     "AsyncClient",
     "AsyncSimControls",
     "Client",

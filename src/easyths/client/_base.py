@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 from decimal import Decimal, InvalidOperation
+from types import EllipsisType
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -90,6 +91,10 @@ class Config:
             self.headers["Authorization"] = f"Bearer {api_key}"
         self.trust_env = not is_loopback_url(self.base_url)
         self._timeouts: dict[float | None, httpx.Timeout] = {}
+        # Set when the caller hands in an HTTP client the SDK did not make: that client may be
+        # another library's (Starlette's TestClient picks httpx2 when it is installed), so it is
+        # given plain numbers, never an httpx object (issue 18).
+        self.foreign = False
 
     def http_timeout(self, wait: float | None) -> httpx.Timeout:
         """The timeout of one exchange the server may hold for `wait` seconds.
@@ -128,8 +133,19 @@ class Config:
             "headers": {**self.headers, **req.headers} if req.headers else self.headers,  # httpx copies it
         }
         if req.wait is not None:
-            args["timeout"] = self.http_timeout(req.wait)
+            args["timeout"] = self.timeout_arg(req.wait, read=...)
         return args
+
+    def timeout_arg(self, wait: float | None, *, read: float | EllipsisType | None = ...) -> Any:
+        """The `timeout=` of one request: an httpx.Timeout for our own client, plain numbers otherwise.
+
+        `read=None` asks for no read limit (an event stream); the default derives it from `wait`.
+        """
+        if not self.foreign:
+            return self.http_timeout(wait) if read is ... else httpx.Timeout(self.timeout, read=read)
+        if read is ...:
+            read = None if self.timeout is None else self.timeout + (wait or 0)
+        return (self.timeout, read, self.timeout, self.timeout)  # connect, read, write, pool
 
     def unreachable(self, exc: Exception) -> ServiceUnreachable:
         """A transport error as the SDK's exception, which the plans retry where that is safe."""

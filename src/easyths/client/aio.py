@@ -47,6 +47,7 @@ class AsyncClient(Api, AsyncRunner):
     ) -> None:
         self._cfg = Config(base_url, api_key, timeout, operation_timeout, retries)
         self._owns = http_client is None
+        self._cfg.foreign = not self._owns
         self._http = http_client or httpx.AsyncClient(**self._cfg.http_args(transport))
         self.sim = AsyncSimControls(self)
 

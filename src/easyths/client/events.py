@@ -86,7 +86,7 @@ class EventStream:
         headers = {**cfg.headers, "Accept": "text/event-stream"}
         if self.last is not None:
             headers["Last-Event-ID"] = str(self.last)
-        return {"method": "GET", "url": PATH, "headers": headers, "timeout": httpx.Timeout(cfg.timeout, read=None)}
+        return {"method": "GET", "url": PATH, "headers": headers, "timeout": cfg.timeout_arg(None, read=None)}
 
     def refused(self, response: httpx.Response) -> NoReturn:
         """An error answer instead of the stream (its body read): raised as `ApiError` with its envelope."""

@@ -27,10 +27,12 @@ class Client(Api, SyncRunner):
     """Blocking client of an EasyTHS service.
 
     `timeout` bounds one HTTP exchange; `operation_timeout` bounds the wait for an operation's
-    verdict in the verb-noun methods (None: no limit). Pass `transport=` (e.g. an
-    `httpx.MockTransport`) or a ready `http_client=` (e.g. FastAPI's `TestClient`) to run without
-    a network. Transport errors are retried `retries` times where it is safe: reads, and submits,
-    which always carry an Idempotency-Key, so a retried buy returns the first buy, never a second.
+    verdict in the verb-noun methods (None: no limit). Pass `transport=` to run without a network:
+    `AppTransport(app)` runs an EasyTHS app in this process, `httpx.MockTransport` fakes answers.
+    A ready `http_client=` is still accepted; it is given plain numbers, never httpx objects, as
+    it may be another library's client. Transport errors are retried `retries` times where it is
+    safe: reads, and submits, which always carry an Idempotency-Key, so a retried buy returns the
+    first buy, never a second.
     """
 
     def __init__(
@@ -46,6 +48,7 @@ class Client(Api, SyncRunner):
     ) -> None:
         self._cfg = Config(base_url, api_key, timeout, operation_timeout, retries)
         self._owns = http_client is None
+        self._cfg.foreign = not self._owns
         self._http = http_client or httpx.Client(**self._cfg.http_args(transport))
         self.sim = SimControls(self)
 

@@ -47,7 +47,7 @@ COMMON_FIELDS = {
 }
 
 COLUMNS: dict[str, str] = {
-    # holdings (a-share-rules §9.1, variant A)
+    # holdings (docs/rules.md#holdings-columns)
     "证券代码": "6 位证券代码（字符串，保留前导零）",
     "证券名称": "证券名称",
     "股票余额": "持有数量（含今日买入）",

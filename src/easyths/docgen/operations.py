@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fastapi import FastAPI
+
 with warnings.catch_warnings():  # starlette's note about httpx; the client works as is
     warnings.simplefilter("ignore", DeprecationWarning)
     from fastapi.testclient import TestClient
@@ -70,14 +72,22 @@ def sim_client(home: Path | None = None) -> Iterator[TestClient]:
 
 
 @contextmanager
-def _sim_client(home: Path | None) -> Iterator[TestClient]:
+def sim_app(home: Path | None = None) -> Iterator[FastAPI]:
+    """The real app on the sim (not started), on a throw-away data folder and an empty config file."""
     with tempfile.TemporaryDirectory(prefix="easyths-docs-") as tmp:
         folder = Path(home or tmp)
         config = folder / "config.toml"
         config.write_text("", encoding="utf-8")
         settings = load_settings(config, app={"home": str(folder / "home")}, sim=dict(EXAMPLE_SIM_SETTINGS))
-        headers = {"Authorization": f"Bearer {settings.api_key}"} if settings.api_key else {}
-        with TestClient(create_app(settings), headers=headers) as client:
+        yield create_app(settings)
+
+
+@contextmanager
+def _sim_client(home: Path | None) -> Iterator[TestClient]:
+    with sim_app(home) as app:
+        key = app.state.settings.api_key
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        with TestClient(app, headers=headers) as client:
             yield client
 
 
@@ -332,5 +342,6 @@ __all__ = [
     "params_table",
     "routes_markdown",
     "run_all",
+    "sim_app",
     "sim_client",
 ]

@@ -1,6 +1,6 @@
 """What a 6-digit code is: exchange, board, kind, lot, tick and size limits.
 
-Classification follows `a-share-rules.md` §1: BSE prefixes are checked first (920xxx would
+Classification follows `docs/rules.md#boards`: BSE prefixes are checked first (920xxx would
 otherwise look like SH), then the SH prefixes, and everything else is SZ. The result is a frozen
 value object so validation (API), matching (sim) and price formatting (THS driver) agree.
 """

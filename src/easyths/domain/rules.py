@@ -1,7 +1,7 @@
 """Exchange rules that depend on the board, the trade date and the time of day.
 
 Pure functions over `Instrument` values so the sim, the API validation and the THS driver agree.
-Numbers follow `a-share-rules.md`; where that text marks a rule UNCERTAIN the caller passes the
+Numbers follow `docs/rules.md` (each with its public source); where that page marks a rule 待核实 the caller passes the
 choice in (fee rates, cage policy, T+0 list) instead of it being fixed here.
 """
 

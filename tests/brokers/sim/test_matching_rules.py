@@ -1,5 +1,5 @@
 """Matching as the exchange does it: own-price resting fills, the cage at entry only, the 09:25 and
-15:00 call auctions, 盘后固定价格交易, conditions on resumption. Numbers as in `a-share-rules.md`."""
+15:00 call auctions, 盘后固定价格交易, conditions on resumption. Numbers as in `docs/rules.md`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Order and fill rows with the client's column names (`a-share-rules.md` §9.3, §9.4)."""
+"""Order and fill rows with the client's column names (`docs/rules.md#order-columns`, `#fill-columns`)."""
 
 from __future__ import annotations
 

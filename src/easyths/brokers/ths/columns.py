@@ -2,7 +2,7 @@
 
 Why data, not code: menu trees and grid headers differ between brokers and client builds
 (资金股票 vs 资金股份, 股票余额 vs 持仓数量). The defaults here are the classic 网上股票交易系统5.0
-(Variant A, `a-share-rules.md` §9); `[broker.menu]` and `[broker.columns]` override them.
+(Variant A, `docs/rules.md#columns`); `[broker.menu]` and `[broker.columns]` override them.
 """
 
 from __future__ import annotations
