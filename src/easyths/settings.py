@@ -230,8 +230,14 @@ class BrokerSection(Section):
 class SimFees(Section):
     commission_rate: Decimal = Field(Decimal("0.00025"), description="佣金费率（双向），默认万分之 2.5")
     min_commission: Decimal = Field(Decimal("5"), description="单笔最低佣金（元）")
-    stamp_duty_rate: Decimal = Field(Decimal("0.0005"), description="印花税率，仅卖出股票时收取")
-    transfer_fee_rate: Decimal = Field(Decimal("0.00001"), description="过户费率（股票双向）")
+    stamp_duty_rate: Decimal | None = Field(
+        None,
+        description="印花税率，仅卖出股票时收取；不设则按模拟日期适用当时的法定费率（2023-08-28 起 0.05%，此前 0.1%）",
+    )
+    transfer_fee_rate: Decimal | None = Field(
+        None,
+        description="过户费率（股票双向）；不设则按模拟日期适用当时的费率（2022-04-29 起 0.001%，此前 0.002%）",
+    )
     # 逆回购手续费（按期限天数，占出借金额比例）；未列出的期限按 0.0003（§7.4，UNCERTAIN）
     repo_fee_rates: dict[int, Decimal] = Field(
         description="逆回购手续费率：期限天数 → 占出借金额的比例；未列出的期限按 0.0003",
@@ -664,8 +670,9 @@ cost_basis = "diluted"
 [sim.fees]
 commission_rate = 0.00025   # 佣金万2.5
 min_commission = 5          # 佣金最低 5 元
-stamp_duty_rate = 0.0005    # 印花税（仅卖出股票）
-transfer_fee_rate = 0.00001 # 过户费（股票双向）
+# 印花税、过户费不设时按模拟日期适用当时的法定费率；设置后固定为该值
+# stamp_duty_rate = 0.0005    # 印花税（仅卖出股票）
+# transfer_fee_rate = 0.00001 # 过户费（股票双向）
 
 [web]
 # 网页看板（浏览器打开 http://127.0.0.1:7648/ ）；设置了 API Key 时页面会要求输入密钥

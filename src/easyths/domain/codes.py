@@ -89,8 +89,11 @@ class Instrument:
         """THS 交易市场 column text (full-width Ａ, as the client prints it)."""
         return {Exchange.SH: "上海Ａ股", Exchange.SZ: "深圳Ａ股", Exchange.BJ: "北京Ａ股"}[self.exchange]
 
-    def buy_quantity_error(self, quantity: int) -> str | None:
-        """Why `quantity` is not a valid buy size for this board, or None when it is."""
+    def buy_quantity_error(self, quantity: int, max_qty: int | None = None) -> str | None:
+        """Why `quantity` is not a valid buy size for this board, or None when it is.
+
+        `max_qty` replaces the board's limit-order cap where another one applies (盘后固定价格交易:
+        `docs/rules.md#after-hours`); the minimum and the step stay the board's."""
         if quantity <= 0:
             return "委托数量必须大于0"
         if self.kind is Kind.REPO:  # lending is a sell; buying a repo code is 正回购 (borrowing)
@@ -101,8 +104,9 @@ class Instrument:
             if self.buy_step == self.buy_min:
                 return f"{self.code}买入数量必须是{self.buy_step}的整数倍"
             return f"{self.code}买入数量须不少于{self.buy_min}且以{self.buy_step}为单位递增"
-        if quantity > self.max_limit_qty:
-            return f"{self.code}单笔委托数量不得超过{self.max_limit_qty}"
+        cap = self.max_limit_qty if max_qty is None else max_qty
+        if quantity > cap:
+            return f"{self.code}单笔委托数量不得超过{cap}"
         return None
 
     def price_error(self, price: Decimal) -> str | None:

@@ -115,14 +115,54 @@ def cage_bounds(
 # --- fees --------------------------------------------------------------------------------------
 
 
+# Statutory rates by the day they took effect (`docs/rules.md#fees`): a replayed day pays what
+# was due that day. Before the first change listed, the earlier rate applies to any day (older
+# changes, such as the per-share Shanghai transfer fee before 2015, are not modelled).
+STAMP_DUTY_RATES: tuple[tuple[date, Decimal], ...] = (
+    (date.min, Decimal("0.001")),  # sells only, 0.1%
+    (date(2023, 8, 28), Decimal("0.0005")),  # 财政部 税务总局公告 2023 年第 39 号: halved
+)
+TRANSFER_FEE_RATES: tuple[tuple[date, Decimal], ...] = (
+    (date.min, Decimal("0.00002")),  # 0.02‰ both sides
+    (date(2022, 4, 29), Decimal("0.00001")),  # 中国结算 2022-04 notice: 0.01‰
+)
+
+
+def rate_on(table: tuple[tuple[date, Decimal], ...], day: date) -> Decimal:
+    """The rate of the last change on or before `day`."""
+    rate = table[0][1]
+    for since, value in table:
+        if since <= day:
+            rate = value
+    return rate
+
+
 @dataclass(frozen=True, slots=True)
 class FeeSchedule:
-    """Rates as configured in `[sim.fees]`; the defaults are the issue's."""
+    """The rates of one trading day: commission as the user set it, the statutory ones of that day
+    unless `[sim.fees]` overrides them. The defaults are today's."""
 
     commission_rate: Decimal = Decimal("0.00025")
     min_commission: Decimal = Decimal("5")
     stamp_duty_rate: Decimal = Decimal("0.0005")
     transfer_fee_rate: Decimal = Decimal("0.00001")
+
+    @classmethod
+    def on(
+        cls,
+        day: date,
+        commission_rate: Decimal,
+        min_commission: Decimal,
+        stamp_duty_rate: Decimal | None = None,
+        transfer_fee_rate: Decimal | None = None,
+    ) -> FeeSchedule:
+        """Rates for `day`; a rate passed (set in the config) wins over the dated table."""
+        return cls(
+            commission_rate,
+            min_commission,
+            rate_on(STAMP_DUTY_RATES, day) if stamp_duty_rate is None else stamp_duty_rate,
+            rate_on(TRANSFER_FEE_RATES, day) if transfer_fee_rate is None else transfer_fee_rate,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +333,12 @@ def time_rejection(at: time) -> str:
 # --- sizes and settlement ---------------------------------------------------------------------
 
 
-def sell_quantity_error(inst: Instrument, quantity: int, available: int) -> str | None:
+# 盘后固定价格交易: one order at most 1,000,000 shares on every eligible board, the board's own
+# minimum and step otherwise (STAR ≥200 by 1, the others by 100): `docs/rules.md#after-hours`.
+AFTER_HOURS_MAX_QTY = 1_000_000
+
+
+def sell_quantity_error(inst: Instrument, quantity: int, available: int, max_qty: int | None = None) -> str | None:
     """Rule 3.3.8: a remainder below the lot is sold in one order, alone or with whole lots.
 
     Holding 299 on the main board: 99/100/199/200/299 are valid, 1/101/198/298 are not. Boards
@@ -303,8 +348,9 @@ def sell_quantity_error(inst: Instrument, quantity: int, available: int) -> str 
         return "委托数量必须大于0"
     if inst.kind is Kind.REPO or quantity == available:
         return None
-    if quantity > inst.max_limit_qty:
-        return f"{inst.code}单笔委托数量不得超过{inst.max_limit_qty}"
+    cap = inst.max_limit_qty if max_qty is None else max_qty
+    if quantity > cap:
+        return f"{inst.code}单笔委托数量不得超过{cap}"
     if inst.buy_step != inst.buy_min:
         if quantity >= inst.buy_min:
             return None
@@ -328,6 +374,7 @@ def is_t_plus_zero(inst: Instrument, t0_codes: Collection[str] = ()) -> bool:
 
 __all__ = [
     "AFTER_HOURS_ALL_FROM",
+    "AFTER_HOURS_MAX_QTY",
     "CENT",
     "CLOSE",
     "DAY_MARKS",

@@ -12,6 +12,7 @@ from typing import Annotated, ClassVar
 from pydantic import Field, ValidationInfo, field_validator
 
 from easyths.domain.codes import classify
+from easyths.domain.rules import AFTER_HOURS_ALL_FROM, AFTER_HOURS_MAX_QTY, after_hours_eligible
 from easyths.operations.base import ExpireDays, Params, Price, StockCode
 
 
@@ -24,14 +25,20 @@ class OrderParams(Params):
 
 
 def check_quantity(code: str | None, quantity: int, *, buy: bool) -> int:
+    """Sizes no session accepts. The cap is the largest of the day's sessions: an order entered
+    for 盘后固定价格交易 may be up to 1,000,000 shares where continuous trading stops at 100,000
+    (STAR); the broker applies the cap of the session the order meets (`docs/rules.md#after-hours`)."""
     if code is None:  # the code itself was invalid; its own error is reported
         return quantity
     inst = classify(code)
+    cap = inst.max_limit_qty
+    if after_hours_eligible(inst, AFTER_HOURS_ALL_FROM):
+        cap = max(cap, AFTER_HOURS_MAX_QTY)
     if buy:
-        if error := inst.buy_quantity_error(quantity):
+        if error := inst.buy_quantity_error(quantity, cap):
             raise ValueError(error)
-    elif quantity > inst.max_limit_qty:
-        raise ValueError(f"{code}单笔委托数量不得超过{inst.max_limit_qty}")
+    elif quantity > cap:
+        raise ValueError(f"{code}单笔委托数量不得超过{cap}")
     return quantity
 
 

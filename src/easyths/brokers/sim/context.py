@@ -37,13 +37,14 @@ class SimContext:
 
     @property
     def fees(self) -> FeeSchedule:
+        """The day's rates: a replayed 2023-03-01 pays that day's stamp duty (`docs/rules.md#fees`)."""
         f = self.settings.fees
-        return FeeSchedule(f.commission_rate, f.min_commission, f.stamp_duty_rate, f.transfer_fee_rate)
+        return FeeSchedule.on(self.today(), f.commission_rate, f.min_commission, f.stamp_duty_rate, f.transfer_fee_rate)
 
     @property
     def ledger(self) -> Ledger:
         if self._ledger is None:
-            self._ledger = Ledger(self.store, self.fees)
+            self._ledger = Ledger(self.store, lambda: self.fees)
         return self._ledger
 
     @property

@@ -23,6 +23,7 @@ from easyths.brokers.sim.quotes import ask_of, bid_of, get_quote, take_volume
 from easyths.domain.codes import Instrument, classify
 from easyths.domain.orders import Order, OrderAccepted, OrderKind, OrderRejected
 from easyths.domain.rules import (
+    AFTER_HOURS_MAX_QTY,
     Phase,
     accepts_orders,
     after_hours_eligible,
@@ -57,13 +58,13 @@ def quote_or_reject(ctx: SimContext, code: str) -> sqlite3.Row:
     return quote
 
 
-def check_shares(ctx: SimContext, acct: str, inst: Instrument, qty: int) -> None:
+def check_shares(ctx: SimContext, acct: str, inst: Instrument, qty: int, max_qty: int | None = None) -> None:
     """可用余额 is the holdings column: shares that may be sold now."""
     pos = account.position(ctx, acct, inst.code)
     available = pos["available"] if pos else 0
     if qty > available:
         raise BrokerRejected(f"可用余额不足：{inst.code}可用{available}股，委托卖出{qty}股")
-    if error := sell_quantity_error(inst, qty, available):
+    if error := sell_quantity_error(inst, qty, available, max_qty):
         raise BrokerRejected(error)
 
 
@@ -127,7 +128,8 @@ def accept(ctx: SimContext, order: Order, *, held: bool = False) -> Order:
             raise BrokerRejected(f"可用金额不足：需要{frozen:.2f}元，可用{available:.2f}元")
         account.change_cash(ctx, order.account, frozen=frozen)
     else:
-        check_shares(ctx, order.account, inst, order.quantity)
+        cap = AFTER_HOURS_MAX_QTY if order.kind is OrderKind.FIXED else None
+        check_shares(ctx, order.account, inst, order.quantity, cap)
         account.freeze_shares(ctx, order.account, order.code, order.quantity)
     return ctx.ledger.add(order.apply(OrderAccepted(frozen, held)))
 
@@ -176,7 +178,7 @@ def place_fixed(ctx: SimContext, acct: str, side: Side, code: str, price: Decima
         raise BrokerRejected(time_rejection(now.time()))
     if error := inst.price_error(price):
         raise BrokerRejected(error)
-    if side is Side.BUY and (error := inst.buy_quantity_error(qty)):
+    if side is Side.BUY and (error := inst.buy_quantity_error(qty, AFTER_HOURS_MAX_QTY)):
         raise BrokerRejected(error)
     quote = quote_or_reject(ctx, code)
     order = accept(ctx, new_order(ctx, acct, side, code, quote["name"], price, qty, kind=OrderKind.FIXED))

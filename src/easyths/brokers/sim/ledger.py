@@ -9,7 +9,7 @@ when an order is saved, never updated on their own.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -21,9 +21,13 @@ from easyths.domain.rules import FeeSchedule
 
 
 class Ledger:
-    def __init__(self, store: Store, fees: FeeSchedule) -> None:
+    def __init__(self, store: Store, fees: Callable[[], FeeSchedule]) -> None:
         self.store = store
-        self.fees = fees
+        self._fees = fees  # asked at each write: the rates depend on the sim's day
+
+    @property
+    def fees(self) -> FeeSchedule:
+        return self._fees()
 
     def next_contract_no(self) -> int:
         return self.store.next_contract_no()
