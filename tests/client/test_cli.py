@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from easyths import Client
@@ -60,11 +62,40 @@ def test_holdings_and_orders_fit_an_80_column_terminal_without_hiding_values(
     """At 80 columns the tables used to cut values to '10…', '6000…'; now they fold instead."""
     cli("buy", "600000", "10.50", "1000")
     monkeypatch.setenv("COLUMNS", "80")
-    expected = {"holdings": ("600000", "浦发银行", "10500"), "orders": ("600000", "已成")}
+    expected = {"holdings": ("600000", "浦发银行", "10,500.00"), "orders": ("600000", "已成")}
     for command, values in expected.items():
         out = cli(command).output
         assert "…" not in out, out
         assert all(v in out for v in values), out
+
+
+def test_every_client_command_fits_80_columns_and_never_splits_a_contract_number(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rich used to squeeze columns: 合同编号 100000001 printed as "100000" over "001", headers as
+    "合同编" over "号", amounts as 0.0 beside 6300.00."""
+    cli.client.sim.set_quote("000001", 11.2, 11.2, name="平安银行")
+    numbers = [json.loads(cli("buy", code, price, qty, "--json").output)["合同编号"]
+               for code, price, qty in (("600000", "10.50", "600"), ("000001", "11.00", "200"))]  # fmt: skip
+    monkeypatch.setenv("COLUMNS", "80")
+    outputs = {
+        "buy": cli("buy", "600000", "10.00", "100").output,
+        "funds": cli("funds").output,
+        "holdings": cli("holdings").output,
+        "orders": cli("orders").output,
+        "cancel": cli("cancel", "--contract-no", numbers[1]).output,
+        "ops": cli("ops").output,
+    }
+    for command, out in outputs.items():
+        for line in out.splitlines():
+            assert cell_len(line.rstrip()) <= 80, (command, line)
+        assert "合同编\n" not in out and "…" not in out, (command, out)
+    for number in numbers:
+        assert number in outputs["orders"], outputs["orders"]
+    assert numbers[1] in outputs["cancel"]
+    assert "1,000,000.00" not in outputs["funds"] and re.search(r"\d,\d{3}\.\d{2}\b", outputs["funds"])
+    assert not re.search(r"\b\d+\.\d\b", outputs["funds"] + outputs["holdings"]), "one-decimal amount"
+    assert "6,300.00" in outputs["holdings"]  # 600 × 10.50, money at two decimals
 
 
 def test_cancel_one_or_all_and_refuse_neither(cli: Any) -> None:

@@ -112,3 +112,13 @@ def test_an_unreadable_database_is_named(tmp_path: Path) -> None:
     with pytest.raises(StartupError) as info:
         check_database(path, "操作日志库")
     assert "无法读写" in info.value.message and str(path) in info.value.message
+
+
+def test_the_start_up_line_is_one_line_when_the_output_is_not_a_terminal(
+    tmp_path: Path, server_factory: type[Server]
+) -> None:
+    """rich wrapped it at 80 columns mid-path ("· 日志" / "/…/easyths.log") in a log or a pipe."""
+    server = server_factory(tmp_path / "a-rather-long-data-folder-name-that-a-user-might-choose" / "home").start()
+    assert server.stop() == 0
+    first = server.log.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("EasyTHS") and first.rstrip().endswith("easyths.log"), first

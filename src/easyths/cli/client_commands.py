@@ -20,16 +20,19 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from easyths.cli.tables import cell, dropped_note, fitted, key_values
 from easyths.errors import ApiError
 
 T = TypeVar("T")
 
 out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 Url = Annotated[
     str | None,
-    typer.Option("--url", envvar="EASYTHS_URL", help="服务地址（默认按配置文件的 host/port，即 http://127.0.0.1:7648）"),
+    typer.Option(
+        "--url", envvar="EASYTHS_URL", help="服务地址（默认按配置文件的 host/port，即 http://127.0.0.1:7648）"
+    ),
 ]
 ApiKey = Annotated[
     str | None, typer.Option("--api-key", envvar="API_KEY", help="API Key（默认读取环境变量 API_KEY 或配置文件）")
@@ -105,29 +108,20 @@ def _print_json(value: Any) -> None:
     typer.echo(json.dumps(_dump(value), ensure_ascii=False, indent=2, default=str))
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    return str(value)
-
-
-def _table(title: str, columns: Sequence[str], rows: Sequence[Any]) -> Table:
-    """Light borders and folding cells: in an 80-column terminal the boxed, no-wrap table cut
-    prices and codes to "11…" and "证券 …"; now every value is shown, folded when it must be."""
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
-    for col in columns:
-        table.add_column(col, overflow="fold")
-    for row in rows:
-        table.add_row(*(_cell(row.get(col)) for col in columns))
-    return table
-
-
 HOLDING_COLUMNS = ("证券代码", "证券名称", "股票余额", "可用余额", "成本价", "市价", "盈亏", "盈亏比(%)", "市值")
 ORDER_COLUMNS = (
     "合同编号", "委托时间", "证券代码", "证券名称", "操作", "委托价格", "委托数量", "成交数量", "成交均价", "备注",
 )  # fmt: skip
+# Left out first to last when the terminal is too narrow (合同编号, code, side and state never).
+HOLDING_DROP = ("盈亏比(%)", "可用余额", "市价", "证券名称")
+ORDER_DROP = ("成交均价", "委托时间", "证券名称", "成交数量")
+
+
+def _print_fitted(title: str, columns: Sequence[str], rows: Sequence[Any], drop: Sequence[str]) -> None:
+    table, dropped = fitted(title, columns, rows, out.width, drop)
+    out.print(table)
+    if dropped:
+        err.print(dropped_note(out.width, dropped), style="dim", soft_wrap=True)
 
 
 def _parse_price(price: str) -> Decimal:
@@ -162,7 +156,7 @@ def _order(
         ("客户端订单号", order.client_order_id),
         ("操作编号", order.operation_id),
     ):
-        table.add_row(key, _cell(value))
+        table.add_row(key, cell(key, value, order.stock_code))
     out.print(table)
 
 
@@ -214,12 +208,7 @@ def funds(url: Url = None, api_key: ApiKey = None, as_json: Json = False, timeou
         _print_json(result)
         return
     data = {k: v for k, v in result.model_dump(by_alias=True).items() if k not in ("timestamp", "message", "success")}
-    table = Table(title="资金", title_justify="left")
-    table.add_column("项目")
-    table.add_column("金额（元）", justify="right")
-    for key, value in data.items():
-        table.add_row(key, _cell(value))
-    out.print(table)
+    out.print(key_values("资金", "金额（元）", data))
 
 
 def holdings(url: Url = None, api_key: ApiKey = None, as_json: Json = False, timeout: Timeout = 300.0) -> None:
@@ -229,7 +218,7 @@ def holdings(url: Url = None, api_key: ApiKey = None, as_json: Json = False, tim
     if as_json:
         _print_json(rows)
         return
-    out.print(_table(f"持仓（{len(rows)}）", HOLDING_COLUMNS, rows) if rows else "无持仓")
+    _print_fitted(f"持仓（{len(rows)}）", HOLDING_COLUMNS, rows, HOLDING_DROP) if rows else out.print("无持仓")
 
 
 def orders(
@@ -245,7 +234,7 @@ def orders(
     if as_json:
         _print_json(rows)
         return
-    out.print(_table(f"当日委托（{len(rows)}）", ORDER_COLUMNS, rows) if rows else "当日无委托")
+    _print_fitted(f"当日委托（{len(rows)}）", ORDER_COLUMNS, rows, ORDER_DROP) if rows else out.print("当日无委托")
 
 
 def cancel(
@@ -292,21 +281,30 @@ def ops(
         f"失败 {stats.failed_count} · 已取消 {stats.cancelled_count} · 未知 {stats.unknown_count} · "
         f"共 {stats.total_count}"
     )
-    table = Table(title=f"最近的操作（{len(recent)}）", title_justify="left")
-    for col in ("操作编号", "名称", "状态", "优先级", "提交时间", "说明"):
-        table.add_column(col, no_wrap=col != "说明")
+    narrow = out.width < 100  # the priority column is the first to go; 说明 folds, the rest never wrap
+    table = Table(title=f"最近的操作（{len(recent)}）", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    columns = (
+        ("操作编号", "名称", "状态", "提交时间", "说明")
+        if narrow
+        else ("操作编号", "名称", "状态", "优先级", "提交时间", "说明")
+    )
+    for col in columns:
+        table.add_column(col, no_wrap=col != "说明", overflow="fold")
     colors = {"success": "green", "failed": "red", "unknown": "yellow", "cancelled": "dim"}
     for op in recent:
         note = op.error or ((op.result or {}).get("data") or {}).get("message") or ""
         color = colors.get(op.status, "")
-        table.add_row(
+        cells = [
             op.operation_id[:8],
             op.name or "",
             f"[{color}]{op.status}[/{color}]" if color else op.status,
             str(op.priority),
             op.created_at.strftime("%m-%d %H:%M:%S") if op.created_at else "",
             str(note),
-        )
+        ]
+        if narrow:
+            del cells[3]
+        table.add_row(*cells)
     out.print(table)
 
 

@@ -26,7 +26,7 @@ from easyths.settings import BrokerSection
 
 def doctor(output: Path | None = None, *, console: Console | None = None) -> int:
     """Entry point for the CLI. 0: all good; 1: problems found; 2: cannot run here."""
-    console = console or Console()
+    console = console or Console(soft_wrap=True)
     if sys.platform != "win32":
         console.print(
             "[red]easyths doctor 只能在 Windows 上运行[/red]：它检查本机的同花顺下单程序 xiadan.exe。\n"
@@ -54,7 +54,7 @@ def run_doctor(
     app_path: str | None = None,
 ) -> int:
     """The checks and the recording against any seam (the emulator in tests)."""
-    console = console or Console()
+    console = console or Console(soft_wrap=True)
     broker = ThsBroker(seam, config, app_path=app_path)
     problems = broker.startup_check()
     table = Table(title="同花顺客户端检查")

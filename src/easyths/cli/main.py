@@ -22,7 +22,7 @@ from easyths.errors import ConfigError, EasyTHSError, StartupError
 from easyths.settings import EXAMPLE_CONFIG, Settings, load_settings
 
 app = typer.Typer(add_completion=False, help="EasyTHS：同花顺交易客户端的本地 HTTP 服务（默认内置模拟券商）")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # messages are sentences: the terminal wraps them, not us
 
 
 def _version(value: bool) -> None:
