@@ -138,3 +138,18 @@ def test_invalid_values_are_explained_in_chinese(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as exc:
         load_settings(write(tmp_path, "[api]\nkye = 'typo'\n"))
     assert "api.kye: 不支持的参数" in exc.value.message
+
+
+@pytest.mark.parametrize(
+    "key", ["密钥密钥密钥密钥密钥密钥密钥密钥", "ｆｕｌｌｗｉｄｔｈｋｅｙ１２３４５６", "has a space in it ok"]
+)
+def test_a_key_no_header_can_carry_is_refused_at_load_without_echoing_it(tmp_path: Path, key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, f'[api]\nkey = "{key}"\n'))
+    assert "ASCII" in caught.value.message and key not in caught.value.message
+
+
+def test_trusted_proxies_must_be_addresses(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="trusted_proxies"):
+        load_settings(write(tmp_path, '[api]\ntrusted_proxies = ["proxy.lan"]\n'))
+    assert load_settings(write(tmp_path, '[api]\ntrusted_proxies = ["10.0.0.0/8"]\n')).api.trusted_networks()

@@ -106,6 +106,31 @@ class ApiSection(Section):
     )
     ip_whitelist: str | None = Field(None, description="旧配置键（原 2.x）：逗号分隔的地址或网段，并入 allowed_ips")
     max_body_bytes: int = Field(1024 * 1024, ge=1024, description="请求体最大字节数，超出返回 413；默认 1 MiB")
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="接受的 Host 请求头（主机名或地址，不含端口）：未配置 API Key 时只接受本机名称（localhost、"
+        "127.0.0.1、::1）和这里列出的名称；配置了 API Key 时留空为不检查。其余返回 421 HOST_FORBIDDEN（防 DNS 重绑定）",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="只信任来自这些地址（IP 或 CIDR）的 X-Forwarded-For / X-Forwarded-Proto 请求头；"
+        "留空（默认）不信任任何代理，客户端地址就是连接的对端地址",
+    )
+    max_header_bytes: int = Field(
+        32 * 1024,
+        ge=4096,
+        le=1024 * 1024,
+        description="监听非本机地址时请求行与请求头的最大字节数，超出返回 431；本机监听不限",
+    )
+    header_timeout: float = Field(
+        10.0, gt=0, le=300, description="监听非本机地址时接收完整请求头的最长秒数，超时断开连接；本机监听不限"
+    )
+    max_connections: int = Field(
+        512,
+        ge=8,
+        description="监听非本机地址时同时打开的连接数上限：超出的新连接立即关闭，"
+        "同时处理的请求超出时返回 503；本机监听不限",
+    )
 
     mcp_server_type: str | None = Field(  # accepted so a 2.x config.toml starts unchanged
         None, description="兼容原版 2.x 配置文件（MCP 传输类型），忽略；MCP 的设置见 [mcp]"
@@ -119,7 +144,7 @@ class ApiSection(Section):
         ),
     )
 
-    @field_validator("allowed_ips")
+    @field_validator("allowed_ips", "trusted_proxies")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:
         for item in value:
@@ -145,6 +170,25 @@ class ApiSection(Section):
     @classmethod
     def _empty_key_is_none(cls, value: Any) -> Any:
         return None if value in ("", None) else value
+
+    @field_validator("key")
+    @classmethod
+    def _printable_ascii_key(cls, value: SecretStr | None) -> SecretStr | None:
+        """HTTP headers carry ASCII only, so a key with any other character could never match:
+        refuse it at load instead of answering 401 to every request. The key is never echoed."""
+        if value is None:
+            return value
+        secret = value.get_secret_value()
+        if not all("!" <= ch <= "~" for ch in secret):
+            raise ValueError("API Key 只能由 ASCII 可见字符组成（不能含空格、中文或全角字符），否则请求头无法携带它")
+        return value
+
+    def cors_list(self) -> list[str]:
+        """`cors_origins` as origins (no trailing slash); `*` is honoured only with a key (api/trust.py)."""
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+
+    def trusted_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(i.strip(), strict=False) for i in self.trusted_proxies if i.strip()]
 
 
 def _wildcard_network(item: str) -> str:
@@ -405,6 +449,7 @@ class EventsSection(Section):
         "实时推送相应延后，请求路径不再为事件等待。0 表示来一条写一条",
     )
 
+
 class RiskSection(Section):
     """Pre-trade limits checked at submit, before an order is journalled or queued (issue 10).
 
@@ -614,6 +659,14 @@ allowed_ips = []
 rate_limit = 0
 # 请求体最大字节数，超出返回 413
 max_body_bytes = 1048576
+# 接受的 Host 请求头（防 DNS 重绑定）：未配置 key 时只接受本机名称与这里列出的名称
+allowed_hosts = []
+# 信任其 X-Forwarded-For 的反向代理地址；留空不信任任何代理
+trusted_proxies = []
+# 监听非本机地址时：请求头上限（字节，超出 431）、接收请求头的时限（秒）、同时连接数上限
+max_header_bytes = 32768
+header_timeout = 10
+max_connections = 512
 
 [logging]
 level = "INFO"
