@@ -10,7 +10,8 @@ import threading
 from decimal import Decimal
 from typing import Any
 
-from easyths.brokers.base import BrokerHealth, ConditionAck, OrderAck, RepoAck, Row, Side
+from easyths.brokers.base import Ack, BrokerHealth, ConditionAck, Evidence, OrderAck, RepoAck, Row, Side
+from easyths.domain.commands import CommandKind, OrderCommand
 from easyths.errors import BrokerRejected, OutcomeUnknown
 
 
@@ -24,7 +25,8 @@ class FakeBroker:
         self.entered = threading.Event()
         self.reject_with: str | None = None
         self.unknown = False
-        self.reconcile_answer: OrderAck | None = None
+        self.reconcile_answer: Ack | None = None
+        self.commands: list[OrderCommand] = []
         self.account = "主账户"
         self._next = 1000
 
@@ -40,6 +42,33 @@ class FakeBroker:
             raise OutcomeUnknown("未收到客户端回应", details={"args": [str(a) for a in args]})
         self._next += 1
         return OrderAck(str(self._next), f"您的委托已成功提交，合同编号：{self._next}。")
+
+    def submit(self, command: OrderCommand) -> Ack:
+        """Each kind to the method a test watches in `calls`, as the real backends do."""
+        self.commands.append(command)
+        kind, code, side, qty = command.kind, command.code or "", command.side or Side.BUY, command.quantity or 0
+        if kind is CommandKind.LIMIT:
+            assert command.price is not None
+            return Ack(**_order(self.place_order(side, code, command.price, qty)))
+        if kind is CommandKind.MARKET:
+            return Ack(**_order(self.place_market_order(side, code, qty, command.strategy)))
+        if kind is CommandKind.REPO:
+            repo = self.lend_repo(command.market or "", command.term_days or 1, command.amount or 0)
+            return Ack(repo.message, contract_no=repo.contract_no, repo_code=repo.code, rate=repo.rate)
+        if kind is CommandKind.CONDITION:
+            cond = self.place_condition_order(side, code, command.price, qty, command.expire_days)
+            return Ack(cond.message, condition_id=cond.condition_id, quantity=cond.quantity)
+        if kind is CommandKind.STOP_LOSS_PROFIT:
+            cond = self.place_stop_loss_profit(
+                code, command.stop_loss_percent, command.stop_profit_percent, command.quantity, command.expire_days
+            )
+            return Ack(cond.message, condition_id=cond.condition_id, quantity=cond.quantity)
+        if kind is CommandKind.CANCEL_ORDERS:
+            cancel_side = "all" if command.side is None else command.side.value
+            done = self.cancel_orders(stock_code=command.code, side=cancel_side, contract_no=command.contract_no)
+            return Ack("撤单成功" if done else "没有可撤销的委托", cancelled=tuple(done))
+        count = self.cancel_condition_orders(stock_code=command.code, side=command.side)
+        return Ack("条件单删除成功" if count else "没有匹配的条件单")
 
     def health(self) -> BrokerHealth:
         return BrokerHealth(True, True, "fake")
@@ -107,9 +136,13 @@ class FakeBroker:
             raise BrokerRejected(f"账户 {account_name} 不存在")
         self.account = account_name
 
-    def reconcile(self, hint: dict[str, Any]) -> OrderAck | None:
-        self.calls.append(("reconcile", (hint,)))
+    def reconcile(self, command: OrderCommand, evidence: Evidence) -> Ack | None:
+        self.calls.append(("reconcile", (command, evidence)))
         return self.reconcile_answer
 
     def close(self) -> None:
         pass
+
+
+def _order(ack: OrderAck) -> dict[str, Any]:
+    return {"message": ack.message, "contract_no": ack.contract_no}

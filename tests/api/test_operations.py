@@ -226,10 +226,10 @@ def test_rejection_is_failed_with_client_text(client: TestClient, fake: FakeBrok
 
 
 def test_unknown_outcome_is_reconciled(client: TestClient, fake: FakeBroker) -> None:
-    from easyths.brokers.base import OrderAck
+    from easyths.brokers.base import Ack
 
     fake.unknown = True
-    fake.reconcile_answer = OrderAck("777", "核对成功")
+    fake.reconcile_answer = Ack("核对成功", contract_no="777")
     op = submit(client, "buy", BUY)
     body = client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5}).json()
     assert body["status"] == "unknown" and body["success"] is False

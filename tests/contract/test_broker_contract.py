@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from easyths.brokers.base import Broker, MarketStrategy, Side
+from easyths.brokers.base import Broker, Evidence, MarketStrategy, Side
+from easyths.domain.commands import CommandKind, OrderCommand
 from easyths.errors import BrokerRejected
 from tests.ths.support import D, Harness
 
@@ -132,8 +133,8 @@ def test_history_keeps_dates_and_filters_by_code(h: Harness) -> None:
 
 
 def test_reconcile_of_an_order_that_never_existed_is_none(h: Harness) -> None:
-    hint = {"kind": "order", "side": "buy", "stock_code": "600000", "quantity": 100, "price": "9.99", "before": []}
-    assert h.broker.reconcile(hint) is None
+    command = OrderCommand("op-x", CommandKind.LIMIT, code="600000", side=Side.BUY, price=D("9.99"), quantity=100)
+    assert h.broker.reconcile(command, Evidence(before=())) is None
 
 
 # --- reverse repo ------------------------------------------------------------------------------

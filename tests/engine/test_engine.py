@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from easyths.domain.commands import CommandKind
 from easyths.engine.journal import Journal
 from easyths.engine.queue import Engine
 from easyths.engine.records import OpStatus
@@ -207,7 +208,11 @@ def test_admission_refuses_before_anything_is_journalled_and_never_rechecks_a_du
 
     engine.add_admission(admit)
     first = engine.submit("buy", BUY, idempotency_key="k-1", context={"client": "127.0.0.1"})
-    assert contexts == [{"client": "127.0.0.1", "operation": "buy", "idempotency_key": "k-1", "priority": 0}]
+    [context] = contexts
+    command = context.pop("command")  # the order as the admission sees it, with the operation's id
+    assert context == {"client": "127.0.0.1", "operation": "buy", "idempotency_key": "k-1", "priority": 0}
+    assert command.kind is CommandKind.LIMIT and command.operation_id == first.record.id
+    assert first.record.command == command
     paused = True
     again = engine.submit("buy", BUY, idempotency_key="k-1")
     assert again.duplicate and again.record.id == first.record.id and len(contexts) == 1

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
 
-from easyths.brokers.base import OrderAck
+from easyths.brokers.base import Ack, Evidence
+from easyths.domain.commands import OrderCommand
 from easyths.engine import Engine
 from easyths.engine.journal import Journal
 from easyths.engine.records import OperationRecord, OpStatus
@@ -30,8 +30,8 @@ class Answering(FakeBroker):
         self.asked = threading.Semaphore(0)
         self.expected = asked
 
-    def reconcile(self, hint: dict[str, Any]) -> OrderAck | None:
-        self.calls.append(("reconcile", (hint,)))
+    def reconcile(self, command: OrderCommand, evidence: Evidence) -> Ack | None:
+        self.calls.append(("reconcile", (command, evidence)))
         self.asked.release()
         raise self.answer
 

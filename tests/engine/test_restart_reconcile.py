@@ -11,8 +11,9 @@ from typing import Any, TypeVar
 
 import pytest
 
-from easyths.brokers.base import Side, operation_ref
+from easyths.brokers.base import Ack, Evidence, Side
 from easyths.brokers.sim import SimBroker
+from easyths.domain.commands import CommandKind, OrderCommand
 from easyths.engine import Engine
 from easyths.engine.journal import Journal
 from easyths.engine.records import OperationRecord, OpStatus, apply
@@ -63,11 +64,7 @@ def sim_with_quote(tmp_path: Path) -> SimBroker:
 def test_an_order_the_sim_committed_before_the_crash_becomes_success_with_its_contract_no(tmp_path: Path) -> None:
     sim = sim_with_quote(tmp_path)
     rec = crashed_while_running(tmp_path, sim, "buy", BUY)
-    token = operation_ref.set(rec.id)  # the worker got as far as the sim's commit
-    try:
-        ack = sim.place_order(Side.BUY, "600000", D("10.00"), 100)
-    finally:
-        operation_ref.reset(token)
+    ack = committed(rec, sim)
     engine = restarted(tmp_path, sim)
     try:
         assert engine.get(rec.id).status is OpStatus.UNKNOWN  # never re-run, never guessed
@@ -113,7 +110,7 @@ def test_a_backend_that_cannot_store_our_id_leaves_the_order_unknown_and_says_ho
     try:
         engine.run_until_idle()
         after = engine.get(rec.id)
-        assert after.status is OpStatus.UNKNOWN and after.hint is None
+        assert after.status is OpStatus.UNKNOWN and after.evidence is None
         assert "order_query" in (after.error or "")
     finally:
         engine.shutdown(0)
@@ -126,7 +123,8 @@ def test_an_unknown_whose_reconciliation_was_pending_at_the_crash_is_settled_aft
     rec = crashed_while_running(tmp_path, sim, "buy", BUY)
     ack = sim.place_order(Side.BUY, "600000", D("10.00"), 100)
     journal = Journal(tmp_path / "journal.db")  # unknown with a hint, its timers lost with the process
-    journal.save(apply(rec, OpStatus.UNKNOWN, message="客户端未给出结论", hint={"合同编号": ack.contract_no}))
+    named = Evidence(contract_no=ack.contract_no)
+    journal.save(apply(rec, OpStatus.UNKNOWN, message="客户端未给出结论", evidence=named))
     journal.close()
     engine = restarted(tmp_path, sim)
     try:
@@ -141,13 +139,10 @@ def test_an_unknown_whose_reconciliation_was_pending_at_the_crash_is_settled_aft
 # --- beyond buy/sell: 废单, repo, condition orders, cancels ------------------------------------------
 
 
-def committed(rec: OperationRecord, call: Callable[[], T]) -> T:
-    """The worker got as far as the sim's commit of `rec`'s broker call, then the process died."""
-    token = operation_ref.set(rec.id)
-    try:
-        return call()
-    finally:
-        operation_ref.reset(token)
+def committed(rec: OperationRecord, sim: SimBroker) -> Ack:
+    """The worker got as far as the sim's commit of `rec`'s command, then the process died."""
+    assert rec.command is not None and rec.command.operation_id == rec.id
+    return sim.submit(rec.command)
 
 
 def friday_sim(tmp_path: Path) -> SimBroker:
@@ -176,7 +171,7 @@ def test_a_废单_committed_before_the_crash_is_failed_with_its_contract_no_as_t
     sim = sim_with_quote(tmp_path)
     rec = crashed_while_running(tmp_path, sim, "buy", {**BUY, "price": "11.01"})  # above the 10% limit (11.00)
     with pytest.raises(OrderVoided) as submit:
-        committed(rec, lambda: sim.place_order(Side.BUY, "600000", D("11.01"), 100))
+        committed(rec, sim)
     done = after_restart(tmp_path, sim, rec)
     sim.close()
     assert done.status is OpStatus.FAILED
@@ -203,7 +198,7 @@ def test_a_废单_at_submit_names_itself_and_its_contract_no_in_the_message(tmp_
 def test_a_repo_loan_committed_before_the_crash_is_success_with_its_contract_no(tmp_path: Path) -> None:
     sim = friday_sim(tmp_path)
     rec = crashed_while_running(tmp_path, sim, "reverse_repo_buy", REPO)
-    ack = committed(rec, lambda: sim.lend_repo("上海", 1, 1000))
+    ack = committed(rec, sim)
     done = after_restart(tmp_path, sim, rec)
     assert done.status is OpStatus.SUCCESS and data_of(done)["合同编号"] == ack.contract_no
     assert [r["合同编号"] for r in sim.today_orders() if r["证券代码"] == "204001"] == [ack.contract_no]
@@ -237,10 +232,10 @@ CONDITIONS: dict[str, tuple[dict[str, Any], Callable[[SimBroker], Any]]] = {
 
 @pytest.mark.parametrize("name", sorted(CONDITIONS))
 def test_a_condition_order_committed_before_the_crash_is_success_with_its_id(tmp_path: Path, name: str) -> None:
-    params, place = CONDITIONS[name]
+    params, _ = CONDITIONS[name]
     sim = friday_sim(tmp_path)
     rec = crashed_while_running(tmp_path, sim, name, params)
-    ack = committed(rec, lambda: place(sim))
+    ack = committed(rec, sim)
     done = after_restart(tmp_path, sim, rec)
     assert done.status is OpStatus.SUCCESS and data_of(done)["condition_id"] == ack.condition_id
     assert [r["条件单编号"] for r in sim.condition_orders()] == [ack.condition_id]
@@ -263,7 +258,7 @@ def test_a_cancel_committed_before_the_crash_is_success_and_the_order_is_cancell
     sim = friday_sim(tmp_path)
     live = sim.place_order(Side.BUY, "600000", D("9.50"), 100).contract_no
     rec = crashed_while_running(tmp_path, sim, "order_cancel", {"contract_no": live})
-    committed(rec, lambda: sim.cancel_orders(contract_no=live))
+    committed(rec, sim)
     done = after_restart(tmp_path, sim, rec)
     assert done.status is OpStatus.SUCCESS and data_of(done)["cancelled"] == [live]
     assert {r["合同编号"]: r["备注"] for r in sim.today_orders()}[live] == "已撤"
@@ -284,7 +279,7 @@ def test_a_cancel_that_found_nothing_to_cancel_is_success_not_failed(tmp_path: P
     """Its receipt says it ran: with no receipt a later order on the code would make it look undone."""
     sim = friday_sim(tmp_path)
     rec = crashed_while_running(tmp_path, sim, "order_cancel", {"stock_code": "600000"})
-    assert committed(rec, lambda: sim.cancel_orders(stock_code="600000")) == []
+    assert committed(rec, sim).cancelled == ()
     sim.place_order(Side.BUY, "600000", D("9.50"), 100)  # placed after it (e.g. resumed after the restart)
     done = after_restart(tmp_path, sim, rec)
     assert done.status is OpStatus.SUCCESS and data_of(done)["cancelled_count"] == 0
@@ -296,7 +291,7 @@ def test_a_condition_cancel_committed_is_success_and_one_never_committed_is_fail
     sim.place_condition_order(Side.BUY, "600000", D("9.00"), 100, 30)
     sim.place_condition_order(Side.SELL, "600000", D("11.00"), 100, 30)
     first = crashed_while_running(tmp_path, sim, "condition_order_cancel", {"order_type": "卖出"})
-    assert committed(first, lambda: sim.cancel_condition_orders(side=Side.SELL)) == 1
+    assert len(committed(first, sim).cancelled) == 1
     done = after_restart(tmp_path, sim, first)
     assert done.status is OpStatus.SUCCESS and data_of(done)["deleted_count"] == 1
     second = crashed_while_running(tmp_path, sim, "condition_order_cancel", {"stock_code": "600000"})
@@ -324,7 +319,7 @@ def test_on_a_backend_that_cannot_store_our_id_each_stays_unknown_and_says_what_
     try:
         engine.run_until_idle()
         after = engine.get(rec.id)
-        assert after.status is OpStatus.UNKNOWN and after.hint is None
+        assert after.status is OpStatus.UNKNOWN and after.evidence is None
         assert check in (after.error or "")
         assert not [c for c in fake.calls if c[0] == "reconcile"]
     finally:
@@ -342,7 +337,7 @@ def test_an_order_a_condition_sends_during_a_buy_is_not_credited_to_that_buy(tmp
     sim.set_quote("600000", D("9.90"))  # met during the lunch break: fires when trading resumes
     sim.clock.set(datetime(2026, 11, 25, 13, 0, 5))  # the worker's buy is the first call after 13:00
     rec = crashed_while_running(tmp_path, sim, "buy", {**BUY, "price": "9.90"})
-    ack = committed(rec, lambda: sim.place_order(Side.BUY, "600000", D("9.90"), 100))
+    ack = committed(rec, sim)
     assert len(sim.today_orders()) == 2 and sim.condition_orders() == []  # it fired in the buy's call
     assert sim.ctx.ledger.placed_by(rec.id) == [int(ack.contract_no)]
     done = after_restart(tmp_path, sim, rec)
@@ -358,14 +353,12 @@ def test_a_sim_file_from_before_condition_references_opens_and_stores_them(tmp_p
         conn.execute("DROP TABLE cancels")
     sim = open_broker(path)
     sim.set_quote("600000", D("10.00"), D("10.00"))
-    token = operation_ref.set("op-1")
-    try:
-        cid = sim.place_condition_order(Side.BUY, "600000", D("9.00"), 100, 30).condition_id
-        sim.cancel_orders(stock_code="600000")
-    finally:
-        operation_ref.reset(token)
-    assert sim.reconcile({"operation_ref": "op-1", "kind": "condition"}).contract_no == cid  # type: ignore[union-attr]
-    assert sim.reconcile({"operation_ref": "op-1", "kind": "order_cancel"}) is not None
+    cid = sim.place_condition_order(Side.BUY, "600000", D("9.00"), 100, 30, ref="op-1").condition_id
+    sim.cancel_orders(stock_code="600000", ref="op-1")
+    by_ref = Evidence(by_reference=True)
+    found = sim.reconcile(OrderCommand("op-1", CommandKind.CONDITION, code="600000"), by_ref)
+    assert found is not None and found.condition_id == cid
+    assert sim.reconcile(OrderCommand("op-1", CommandKind.CANCEL_ORDERS, code="600000"), by_ref) is not None
     sim.close()
 
 
@@ -380,7 +373,7 @@ def test_a_restart_on_another_backend_settles_nothing_automatically(tmp_path: Pa
     rec = first.submit("buy", BUY).record
     first.journal.save(apply(rec, OpStatus.RUNNING))
     pending = first.submit("sell", BUY).record
-    first.journal.save(apply(apply(pending, OpStatus.RUNNING), OpStatus.UNKNOWN, message="无结论", hint={"x": 1}))
+    first.journal.save(apply(apply(pending, OpStatus.RUNNING), OpStatus.UNKNOWN, message="无结论", evidence=Evidence()))
     first.shutdown(0)
     first.journal.close()
     sim = sim_with_quote(tmp_path)
@@ -388,7 +381,7 @@ def test_a_restart_on_another_backend_settles_nothing_automatically(tmp_path: Pa
     try:
         engine.run_until_idle()
         after = engine.get(rec.id)
-        assert after.status is OpStatus.UNKNOWN and after.hint is None
+        assert after.status is OpStatus.UNKNOWN and after.evidence is None
         assert "后端 ths" in (after.error or "") and "order_query" in (after.error or "")
         assert engine.get(pending.id).status is OpStatus.UNKNOWN
         assert sim.today_orders() == []

@@ -55,7 +55,7 @@ def test_a_client_slower_than_the_timeout_is_unknown_then_reconciled_without_a_s
     json.dumps(hint)  # the journal stores it
     assert (hint["side"], hint["stock_code"], hint["price"], hint["quantity"]) == ("buy", "600000", "9.90", 100)
     faults.latency = 0.0
-    assert h.broker.reconcile(hint) is None  # the late confirmation was closed, never answered 是
+    assert h.broker.settle_hint(hint) is None  # the late confirmation was closed, never answered 是
     assert h.emu.dialogs_pending == []
     assert h.orders_in_sim() == 0 and h.emu.blind_confirms == 0
     still_serves(h)
@@ -73,7 +73,7 @@ def test_a_confirmation_that_never_comes_is_unknown_and_reconciles_to_nothing(h:
     with pytest.raises(OutcomeUnknown) as info:
         buy(h)
     faults.never = None
-    assert h.broker.reconcile(info.value.details) is None
+    assert h.broker.settle_hint(info.value.details) is None
     assert h.orders_in_sim() == 0
     still_serves(h)
 
@@ -124,7 +124,7 @@ def test_a_client_that_dies_on_submit_is_unknown_and_reconciles_to_nothing(h: Ha
     with pytest.raises(OutcomeUnknown) as info:
         buy(h)
     h.emu.restart()
-    assert h.broker.reconcile(info.value.details) is None
+    assert h.broker.settle_hint(info.value.details) is None
     assert h.orders_in_sim() == 0
     still_serves(h)
 
@@ -134,7 +134,7 @@ def test_a_client_that_dies_after_the_order_was_accepted_reconciles_to_that_orde
     faults.auto_restart = True  # the user (or a watchdog) restarts the client
     with pytest.raises(OutcomeUnknown) as info:
         buy(h)
-    ack = h.broker.reconcile(info.value.details)
+    ack = h.broker.settle_hint(info.value.details)
     assert ack is not None and ack.contract_no == h.sim.today_orders()[0]["合同编号"]
     assert h.orders_in_sim() == 1
     still_serves(h)
@@ -145,9 +145,9 @@ def test_reconcile_while_the_client_is_still_down_stays_unavailable(h: Harness, 
     with pytest.raises(OutcomeUnknown) as info:
         buy(h)
     with pytest.raises(BrokerUnavailable):
-        h.broker.reconcile(info.value.details)
+        h.broker.settle_hint(info.value.details)
     h.emu.restart()
-    assert h.broker.reconcile(info.value.details) is not None
+    assert h.broker.settle_hint(info.value.details) is not None
 
 
 def test_copy_with_captcha_when_export_is_disabled(h: Harness, faults: Faults) -> None:

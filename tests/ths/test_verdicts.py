@@ -42,7 +42,7 @@ def user_status(h: Harness, place: Callable[[], OrderAck]) -> tuple[str, str | N
         return "failed", None  # refused before anything was submitted
     for _ in range(8):
         try:
-            ack = h.broker.reconcile(hint)
+            ack = h.broker.settle_hint(hint)
         except BrokerRejected:  # a 废单 on the book (OrderVoided): the engine settles it failed
             return "failed", None
         except BrokerError:
@@ -175,7 +175,7 @@ def test_a_late_success_dialog_of_an_earlier_order_is_not_credited_to_the_next(t
     status = user_status(h, lambda: h.broker.place_order(Side.BUY, "600000", D("9.70"), 200))
     assert status[1] != "99999"
     agrees(h, status, before)
-    assert h.broker.reconcile(first.value.details) is None  # its late confirmation was closed, not answered
+    assert h.broker.settle_hint(first.value.details) is None  # its late confirmation was closed, not answered
 
 
 def test_a_late_rejection_while_an_earlier_flow_is_unsettled_is_unknown_not_failed(tmp_path: Path) -> None:
@@ -305,11 +305,11 @@ def test_a_废单_found_by_reconcile_is_failed_with_its_contract_no_not_success(
     hint = {"kind": "order", "side": "buy", "stock_code": "600000", "quantity": 100, "price": "11.01", "before": []}
     contract = voided_by_the_exchange(h)
     with pytest.raises(OrderVoided) as err:
-        h.broker.reconcile(hint)
+        h.broker.settle_hint(hint)
     assert "废单" in err.value.message and contract in err.value.message
     assert err.value.details == {"合同编号": contract, "备注": "废单"}
     with pytest.raises(OrderVoided):  # the client named the order: the book still decides
-        h.broker.reconcile({**hint, "contract_no": contract})
+        h.broker.settle_hint({**hint, "contract_no": contract})
 
 
 def test_a_废单_whose_refusal_dialog_was_lost_is_failed_at_submit_and_again_at_reconcile(
@@ -332,7 +332,7 @@ def test_a_废单_whose_refusal_dialog_was_lost_is_failed_at_submit_and_again_at
     assert row["备注"] == "废单" and submit.value.details["合同编号"] == row["合同编号"]
     hint = {"kind": "order", "side": "buy", "stock_code": "600000", "quantity": 100, "price": "11.01", "before": []}
     with pytest.raises(OrderVoided) as later:
-        h.broker.reconcile(hint)
+        h.broker.settle_hint(hint)
     assert later.value.details == submit.value.details
 
 
@@ -353,7 +353,7 @@ def test_an_identical_order_placed_after_an_unknown_one_is_not_credited_to_both(
     the first is reconciled: the book has one order, so only one operation may claim it."""
     h, first, second = unknown_then_identical(tmp_path)
     assert [r["合同编号"] for r in h.sim.today_orders()] == [second.contract_no]
-    assert h.broker.reconcile(first) is None  # not success with the second's 合同编号
+    assert h.broker.settle_hint(first) is None  # not success with the second's 合同编号
 
 
 def test_a_cancel_cut_off_after_its_click_is_unknown_then_settled_by_the_book(tmp_path: Path) -> None:
@@ -376,15 +376,15 @@ def test_a_cancel_cut_off_after_its_click_is_unknown_then_settled_by_the_book(tm
     assert {r["合同编号"]: r["备注"] for r in h.sim.today_orders()}[live] == "已撤"
     emu.click = click  # type: ignore[method-assign]
     emu.restart()
-    ack = h.broker.reconcile(cut.value.details)
-    assert ack is not None and ack.contract_no == live
+    ack = h.broker.settle_hint(cut.value.details)
+    assert ack is not None and ack.cancelled == (live,)
 
 
 def test_a_cancel_whose_target_is_still_live_stays_unknown_on_ths(tmp_path: Path) -> None:
     h = harness(tmp_path, False)
     live = h.sim.place_order(Side.BUY, "600000", D("9.50"), 100).contract_no
     with pytest.raises(OutcomeUnknown, match="仍可撤"):
-        h.broker.reconcile({"kind": "order_cancel", "targets": [live]})
+        h.broker.settle_hint({"kind": "order_cancel", "targets": [live]})
 
 
 def test_an_identical_condition_set_after_an_unknown_one_is_not_credited_to_both(tmp_path: Path) -> None:
@@ -392,7 +392,7 @@ def test_an_identical_condition_set_after_an_unknown_one_is_not_credited_to_both
     hint = {"kind": "condition", "side": "buy", "stock_code": "600000", "quantity": 100, "before": []}
     second = h.broker.place_condition_order(Side.BUY, "600000", D("9.00"), 100, 30)  # set after the unknown one
     assert [r["条件单编号"] for r in h.sim.condition_orders()] == [second.condition_id]
-    assert h.broker.reconcile(hint) is None  # the unknown one was never set: not the second's id
+    assert h.broker.settle_hint(hint) is None  # the unknown one was never set: not the second's id
 
 
 def test_after_a_restart_a_pending_unknown_is_not_credited_an_order_another_operation_owns(tmp_path: Path) -> None:
@@ -401,4 +401,4 @@ def test_after_a_restart_a_pending_unknown_is_not_credited_an_order_another_oper
     h, first, second = unknown_then_identical(tmp_path)
     h.broker.session.claimed.clear()  # what a restart leaves of it
     h.broker.remember_claims(contract_nos=[second.contract_no])
-    assert h.broker.reconcile(first) is None  # not success with the second's 合同编号
+    assert h.broker.settle_hint(first) is None  # not success with the second's 合同编号

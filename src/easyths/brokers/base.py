@@ -14,11 +14,11 @@ Errors are only `easyths.errors.BrokerError` subclasses:
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any, Literal, Protocol, runtime_checkable
+
+from easyths.domain.commands import CommandKind, MarketStrategy, OrderCommand, Side
 
 Row = dict[str, Any]
 
@@ -26,32 +26,84 @@ CancelSide = Literal["all", "buy", "sell"]
 TimeRange = Literal["当日", "近一周", "近一月", "近三月", "近一年"]
 MarketName = Literal["上海", "深圳"]
 
-# The engine's id of the operation the worker is running, set around each operation's run. A
-# backend that can store it beside the order it creates (the sim can; the real client cannot)
-# lets an operation cut off by a crash be settled after the restart by looking its order up,
-# instead of guessing from code, side and quantity (which an older identical order also matches).
-operation_ref: ContextVar[str | None] = ContextVar("easyths_operation_ref", default=None)
+
+@dataclass(frozen=True, slots=True)
+class Ack:
+    """What the broker answered to a command. Our id is the command's `operation_id`; the ids
+    here are the venue's: `contract_no` (合同编号) for an order, `condition_id` (条件单编号) for an
+    armed condition, never one in the other's field."""
+
+    message: str
+    contract_no: str | None = None
+    condition_id: str | None = None
+    cancelled: tuple[str, ...] = ()  # what a cancel cancelled (合同编号 or 条件单编号)
+    quantity: int | None = None  # the quantity the broker used (a stop-loss given none: all held)
+    repo_code: str | None = None  # REPO: the instrument lent through (204001 …)
+    rate: Decimal | None = None  # REPO: annual rate in percent
+    reconciled: bool = False  # found on the book afterwards, not the submit's own answer
 
 
-class Side(StrEnum):
-    BUY = "buy"
-    SELL = "sell"
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the broker saw while running a command whose outcome it could not observe: with the
+    journalled command, all that reconciliation needs. Journalled beside the `unknown` record.
 
-    @property
-    def label(self) -> str:
-        """The client's wording: 买入 / 卖出."""
-        return "买入" if self is Side.BUY else "卖出"
+    `by_reference`: the backend stored the command's operation id with whatever it created, so
+    the book is searched by that id (exact) rather than by code, side and quantity (which an
+    older identical order also matches: then only rows new since `before` count).
+    """
+
+    by_reference: bool = False
+    before: tuple[str, ...] | None = None  # ids on the book (当日委托 / 条件单监控) before the submit
+    targets: tuple[str, ...] | None = None  # what a cancel set out to cancel
+    contract_no: str | None = None  # a 合同编号 the client named without the verdict being read
+    dialogs: tuple[str, ...] = ()  # the dialog texts met, in order
+    note: str | None = None  # the error or rejection text that left the outcome open
+
+    FORMAT = 2  # the journal's "v"; a hint without it was written by 1.x code (a plain dict)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"v": self.FORMAT, "by_reference": self.by_reference}
+        for name in ("before", "targets"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = list(value)
+        if self.dialogs:
+            out["dialogs"] = list(self.dialogs)
+        if self.contract_no is not None:
+            out["contract_no"] = self.contract_no
+        if self.note is not None:
+            out["note"] = self.note
+        return out
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Evidence:
+        """Read the journal's form, or migrate a hint dict written before commands existed:
+        `{"operation_ref", "kind"}` after a restart on the sim, or the THS driver's
+        `{"kind", "stock_code", "side", "quantity", "price", "before", "targets", "seen", …}`.
+        Its order fields are not kept: the command rebuilt from the journalled params holds them."""
+        if raw.get("v") == cls.FORMAT:
+            return cls(
+                by_reference=bool(raw.get("by_reference")),
+                before=_ids(raw.get("before")),
+                targets=_ids(raw.get("targets")),
+                contract_no=raw.get("contract_no"),
+                dialogs=tuple(str(d) for d in raw.get("dialogs", ())),
+                note=raw.get("note"),
+            )
+        known = raw.get("contract_no") or raw.get("合同编号")
+        return cls(
+            by_reference=bool(raw.get("operation_ref")),
+            before=_ids(raw.get("before")),
+            targets=_ids(raw.get("targets")),
+            contract_no=None if known is None else str(known),
+            dialogs=tuple(str(d) for d in raw.get("seen", ()) or ()),
+            note=raw.get("error") or raw.get("rejection"),
+        )
 
 
-class MarketStrategy(StrEnum):
-    """市价委托 types as the client's 1541 combo box names them."""
-
-    COUNTERPARTY_BEST = "对手方最优价格"
-    OWN_BEST = "本方最优价格"
-    FIVE_LEVEL_CANCEL = "最优五档即时成交剩余撤销"
-    IMMEDIATE_CANCEL = "即时成交剩余撤销"
-    FILL_OR_KILL = "全额成交或撤销"
-    FIVE_LEVEL_TO_LIMIT = "最优五档即时成交剩余转限价"
+def _ids(value: Any) -> tuple[str, ...] | None:
+    return None if not isinstance(value, list | tuple) else tuple(str(v) for v in value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,13 +145,10 @@ class Broker(Protocol):
 
     def health(self) -> BrokerHealth: ...
 
-    # orders
-    def place_order(self, side: Side, stock_code: str, price: Decimal, quantity: int) -> OrderAck: ...
-    def place_market_order(self, side: Side, stock_code: str, quantity: int, strategy: MarketStrategy) -> OrderAck: ...
-    def cancel_orders(
-        self, *, stock_code: str | None = None, side: CancelSide = "all", contract_no: str | None = None
-    ) -> list[str]:
-        """Cancel cancellable orders matching the filter; returns the 合同编号 cancelled."""
+    # orders, cancels and conditions: one typed command each
+    def submit(self, command: OrderCommand) -> Ack:
+        """Place, cancel or arm what `command` describes; `command.operation_id` is ours, for a
+        backend that can store it with what it creates (`ReconcilesByReference`)."""
         ...
 
     # queries (rows keyed by the client's column names)
@@ -114,22 +163,8 @@ class Broker(Protocol):
         """Rows {市场类型: 上海市场/深圳市场, 时间类型: 1天期…, 年化利率: "2.500%", 证券代码}."""
         ...
 
-    def lend_repo(self, market: MarketName, term_days: int, amount: int) -> RepoAck: ...
-
     # condition orders
-    def place_condition_order(
-        self, side: Side, stock_code: str, target_price: Decimal, quantity: int, expire_days: int
-    ) -> ConditionAck: ...
-    def place_stop_loss_profit(
-        self,
-        stock_code: str,
-        stop_loss_percent: Decimal,
-        stop_profit_percent: Decimal,
-        quantity: int | None,
-        expire_days: int,
-    ) -> ConditionAck: ...
     def condition_orders(self) -> list[Row]: ...
-    def cancel_condition_orders(self, *, stock_code: str | None = None, side: Side | None = None) -> int: ...
 
     # accounts
     def accounts(self) -> list[Row]:
@@ -140,11 +175,11 @@ class Broker(Protocol):
     def switch_account(self, account_name: str) -> None: ...
 
     # unknown outcomes
-    def reconcile(self, hint: dict[str, Any]) -> OrderAck | None:
-        """Settle an earlier `OutcomeUnknown`: `hint` is the `details` that exception carried.
+    def reconcile(self, command: OrderCommand, evidence: Evidence) -> Ack | None:
+        """Settle an earlier `OutcomeUnknown` of `command`, from what was seen while it ran.
 
-        Return the order's ack when it exists, None when it certainly does not; raise
-        `OrderVoided` when it stands on the book as 废单 (failed, as the submit would have said),
+        Return the ack when its effect is on the book, None when it certainly is not; raise
+        `OrderVoided` when its order stands as 废单 (failed, as the submit would have said),
         `OutcomeUnknown` when it still cannot tell. Never places anything.
         """
         ...
@@ -153,13 +188,17 @@ class Broker(Protocol):
 
 
 __all__ = [
+    "Ack",
     "Broker",
     "BrokerHealth",
     "CancelSide",
+    "CommandKind",
     "ConditionAck",
+    "Evidence",
     "MarketName",
     "MarketStrategy",
     "OrderAck",
+    "OrderCommand",
     "RepoAck",
     "Row",
     "Side",

@@ -165,6 +165,7 @@ class Order:
     held: bool = False
     cancelled: int = 0
     message: str = ""
+    op_ref: str | None = None  # the engine operation that placed it (settles a crash by lookup)
     new_fills: tuple[Fill, ...] = field(default=(), compare=False)  # fills the ledger has not stored
 
     # --- derived from the fills ---

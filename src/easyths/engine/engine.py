@@ -11,7 +11,8 @@ Hooks for other features:
 - `add_listener(fn)`: `fn(record)` after every transition, including the queued insert; called on
   the thread that made it; must not block; exceptions are logged and swallowed.
 - `add_admission(fn)`: `fn(op, params, context)` at submit, after the idempotency lookup, before
-  anything is journalled; raise an `EasyTHSError` to refuse.
+  anything is journalled; raise an `EasyTHSError` to refuse. `context["command"]` is the
+  operation's command (None for a read); return a replacement (the same command, valued) or None.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from easyths.brokers.base import Broker, BrokerHealth
+from easyths.domain.commands import OrderCommand
 from easyths.engine.execute import Outcome, execute, interrupted
 from easyths.engine.journal import Journal
 from easyths.engine.reader import Reader
@@ -45,7 +47,7 @@ log = logging.getLogger(__name__)
 INTERNAL = "internal"  # key of the worker slot while it runs a reconciliation, not a user operation
 
 Listener = Callable[[OperationRecord], None]
-Admission = Callable[[Operation, Params, dict[str, Any]], None]
+Admission = Callable[[Operation, Params, dict[str, Any]], OrderCommand | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,19 +172,22 @@ class Engine:
             if earlier is not None:
                 check_duplicate(earlier, key, body_hash)
                 return Submitted(self.get(earlier.id), 0, duplicate=True)
+        op_id = _new_id()
+        op = op_cls()
+        command = op.command(model, op_id)
         if self._admissions:
             facts = {**(context or {}), "operation": name, "idempotency_key": key, "priority": priority}
-            op = op_cls()
             for admit in self._admissions:
-                admit(op, model, facts)
+                facts["command"] = command
+                command = admit(op, model, facts) or command
         with self._cond:
             if self._worker.stopping:
                 raise QueueFull("服务正在停止，暂不接受新操作")
             position = self._sched.position_for(priority)
         stamp = now()
         rec = OperationRecord(
-            id=_new_id(), name=name, params=canonical, priority=priority, idempotency_key=key,
-            body_hash=body_hash, created_at=stamp, updated_at=stamp,
+            id=op_id, name=name, params=canonical, priority=priority, idempotency_key=key,
+            body_hash=body_hash, created_at=stamp, updated_at=stamp, command=command,
         )  # fmt: skip
         rec = self.journal.insert(rec)  # durable before it is visible or acknowledged
         self._notify(rec)  # before the worker can see it: listeners get `queued` before `running`
@@ -312,7 +317,8 @@ class Engine:
             outcome.status,
             data=outcome.data,
             message=outcome.message,
-            hint=outcome.hint,
+            evidence=outcome.evidence,
+            report=outcome.report,
             error_code=outcome.error_code,
         )
         if group and self._next_commits_running():
@@ -324,7 +330,7 @@ class Engine:
 
     def _finished(self, done: OperationRecord, previous: OpStatus) -> None:
         self._publish(done, previous)
-        if done.status is OpStatus.UNKNOWN and done.hint is not None:
+        if done.status is OpStatus.UNKNOWN and done.evidence is not None:
             self._reconciler.schedule(done.id)
         self._finished_since_purge += 1
         if self._finished_since_purge >= 1000:

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from easyths.brokers.base import Broker, operation_ref
+from easyths.brokers.base import Ack, Broker, Evidence
 from easyths.engine.records import OperationRecord, OpStatus
 from easyths.errors import EasyTHSError, OrderVoided, OutcomeUnknown, SeamError
 from easyths.operations.base import Operation, Params
@@ -24,28 +24,44 @@ class Outcome:
     status: OpStatus
     data: dict[str, Any] | None
     message: str | None
-    hint: dict[str, Any] | None = None
+    evidence: Evidence | None = None
+    report: Ack | None = None
     error_code: str | None = None  # the error's code when it failed (kept in the record's result)
 
 
 def execute(op_cls: type[Operation], broker: Broker, rec: OperationRecord, model: Params) -> Outcome:
-    """Run the operation's own `prepare` (e.g. switch account) and `run` in the caller's thread."""
+    """Run the operation's own `prepare` (e.g. switch account), then submit its command (the one
+    journalled at admission; rebuilt for an operation queued before commands were journalled),
+    or `run` one that only reads, in the caller's thread."""
     op = op_cls()
-    token = operation_ref.set(rec.id)
+    report: Ack | None = None
     try:
         op.prepare(broker, model)
-        data = op.run(broker, model)
+        command = rec.command or op.command(model, rec.id)
+        if command is None:
+            data = op.run(broker, model)
+        else:
+            report = broker.submit(command)
+            data = op.acked(model, report)
     except OutcomeUnknown as exc:
-        return Outcome(OpStatus.UNKNOWN, None, exc.message, hint=exc.details, error_code=exc.error_code)
+        return Outcome(OpStatus.UNKNOWN, None, exc.message, evidence=evidence_of(exc), error_code=exc.error_code)
     except SeamError as exc:  # a GUI error the driver did not map: like any unexpected exception
         return unexpected(op_cls, rec, exc)
     except EasyTHSError as exc:
         return Outcome(OpStatus.FAILED, None, _named(exc), error_code=exc.error_code)
     except Exception as exc:
         return unexpected(op_cls, rec, exc)
-    finally:
-        operation_ref.reset(token)
-    return Outcome(OpStatus.SUCCESS, data, data.get("message"))
+    return Outcome(OpStatus.SUCCESS, data, data.get("message"), report=report)
+
+
+def evidence_of(exc: OutcomeUnknown) -> Evidence | None:
+    """What the backend saw, when it said: typed from `submit`; a dict from a backend or plugin
+    written before `Evidence` (read as the old hint it is); None leaves nothing to reconcile."""
+    if isinstance(exc.details, Evidence):
+        return exc.details
+    if isinstance(exc.details, dict):
+        return Evidence.from_json(exc.details)
+    return None
 
 
 def _named(exc: EasyTHSError) -> str:
@@ -71,4 +87,4 @@ def interrupted(op_cls: type[Operation], why: str) -> Outcome:
     return Outcome(OpStatus.FAILED, None, why, error_code="WATCHDOG_TIMEOUT")
 
 
-__all__ = ["Outcome", "execute", "interrupted", "unexpected"]
+__all__ = ["Outcome", "evidence_of", "execute", "interrupted", "unexpected"]

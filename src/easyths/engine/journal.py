@@ -21,9 +21,12 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
+from easyths.brokers.base import Ack, Evidence
+from easyths.domain.commands import OrderCommand
 from easyths.engine.checkpoint import Checkpointer
 from easyths.engine.records import OperationRecord, OpStatus, dumps, jsonable, now
 from easyths.errors import JournalError
@@ -46,17 +49,26 @@ CREATE TABLE IF NOT EXISTS operations (
     finished_at TEXT,
     idempotency_key TEXT UNIQUE,
     body_hash TEXT,
-    hint TEXT
+    hint TEXT,
+    command TEXT,
+    report TEXT
 );
 CREATE INDEX IF NOT EXISTS operations_status ON operations(status, priority DESC, seq);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS operations_finished ON operations(finished_at);
 CREATE INDEX IF NOT EXISTS operations_name_created ON operations(name, created_at);
 """
+# After SCHEMA: a journal written before commands existed gains their columns (nothing else
+# changes: its `hint` column now holds `Evidence`, and an old hint dict there is read as one).
+UPGRADES = (
+    ("command", "ALTER TABLE operations ADD COLUMN command TEXT"),
+    ("report", "ALTER TABLE operations ADD COLUMN report TEXT"),
+)
+INDEXES = "CREATE INDEX IF NOT EXISTS operations_command_created ON operations(created_at) WHERE command IS NOT NULL"
 
 _COLUMNS = (
     "id, seq, name, params, priority, status, result, error, created_at, updated_at, "
-    "started_at, finished_at, idempotency_key, body_hash, hint"
+    "started_at, finished_at, idempotency_key, body_hash, hint, command, report"
 )
 
 
@@ -95,6 +107,11 @@ class Journal:
             # history (16 MiB at 10^6 operations) while a miss is a few µs from the OS page cache.
             self._db.execute("PRAGMA cache_size=-2048")
             self._db.executescript(SCHEMA)
+            present = {r[1] for r in self._db.execute("PRAGMA table_info(operations)")}
+            for column, statement in UPGRADES:
+                if column not in present:
+                    self._db.execute(statement)
+            self._db.execute(INDEXES)
             row = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM operations").fetchone()
             self._checkpointer: Checkpointer | None = None
             if checkpoint_interval is not None:
@@ -115,7 +132,7 @@ class Journal:
         with self._lock, _mapped("写入"):
             rec = dataclasses.replace(rec, seq=self._seq + 1)
             self._db.execute(
-                f"INSERT INTO operations ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT INTO operations ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     rec.id,
                     rec.seq,
@@ -131,6 +148,8 @@ class Journal:
                     None,
                     rec.idempotency_key,
                     rec.body_hash,
+                    None,
+                    None if rec.command is None else _encode(rec.command.to_json()),
                     None,
                 ),
             )
@@ -221,6 +240,16 @@ class Journal:
             ).fetchall()
         return [_record(r) for r in rows]
 
+    def commands_since(self, since: datetime) -> list[OperationRecord]:
+        """Operations with a command created at or after `since`: the risk guard's day book and
+        the ids today's orders own, whatever the operation's name (a plugin's included)."""
+        with self._lock, _mapped("读取"):
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM operations WHERE command IS NOT NULL AND created_at >= ? ORDER BY seq",
+                [since.isoformat()],
+            ).fetchall()
+        return [_record(r) for r in rows]
+
     def counts(self) -> dict[OpStatus, int]:
         with self._lock, _mapped("读取"):
             rows = self._db.execute("SELECT status, COUNT(*) FROM operations GROUP BY status").fetchall()
@@ -229,7 +258,8 @@ class Journal:
 
 
 _UPDATE = (
-    "UPDATE operations SET status=?, result=?, error=?, updated_at=?, started_at=?, finished_at=?, hint=? WHERE id=?"
+    "UPDATE operations SET status=?, result=?, error=?, updated_at=?, started_at=?, finished_at=?, hint=?, report=?"
+    " WHERE id=?"
 )
 
 
@@ -242,7 +272,8 @@ def _update_row(rec: OperationRecord) -> tuple[Any, ...]:
         rec.updated_at.isoformat(),
         rec.started_at.isoformat() if rec.started_at else None,
         rec.finished_at.isoformat() if rec.finished_at else None,
-        None if rec.hint is None else _encode(rec.hint),
+        None if rec.evidence is None else _encode(rec.evidence.to_json()),
+        None if rec.report is None else _encode(_report_json(rec.report)),
         rec.id,
     )
 
@@ -254,6 +285,29 @@ def _late(value: Any) -> Any:
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_late).encode
+
+
+def _report_json(ack: Ack) -> dict[str, Any]:
+    """The broker's answer as the journal keeps it: Decimals as exact strings, empty fields left out."""
+    out: dict[str, Any] = {}
+    for key, value in dataclasses.asdict(ack).items():
+        if value in (None, (), [], False):
+            continue
+        out[key] = str(value) if isinstance(value, Decimal) else list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def _report(raw: dict[str, Any]) -> Ack:
+    return Ack(
+        message=str(raw.get("message", "")),
+        contract_no=raw.get("contract_no"),
+        condition_id=raw.get("condition_id"),
+        cancelled=tuple(raw.get("cancelled") or ()),
+        quantity=raw.get("quantity"),
+        repo_code=raw.get("repo_code"),
+        rate=None if raw.get("rate") is None else Decimal(str(raw["rate"])),
+        reconciled=bool(raw.get("reconciled")),
+    )
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -277,6 +331,8 @@ def _record(row: tuple[Any, ...]) -> OperationRecord:
         key,
         body,
         hint,
+        command,
+        report,
     ) = row
     return OperationRecord(
         id=op_id,
@@ -293,5 +349,7 @@ def _record(row: tuple[Any, ...]) -> OperationRecord:
         finished_at=_dt(finished),
         idempotency_key=key,
         body_hash=body,
-        hint=None if hint is None else json.loads(hint),
+        command=None if command is None else OrderCommand.from_json(json.loads(command)),
+        evidence=None if hint is None else Evidence.from_json(json.loads(hint)),
+        report=None if report is None else _report(json.loads(report)),
     )

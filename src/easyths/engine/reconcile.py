@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 
 from easyths.brokers.base import Broker
 from easyths.engine.execute import Outcome
@@ -22,15 +23,6 @@ from easyths.errors import OrderVoided, OutcomeUnknown
 from easyths.operations.registry import Registry
 
 log = logging.getLogger(__name__)
-
-# What "nothing found" means, by the hint's `kind` (what the operation would have left behind).
-NOT_DONE = {
-    "order": "核对当日委托：未找到该委托，确认未下单",
-    "repo": "核对当日委托：未找到该逆回购委托，确认未出借",
-    "condition": "核对条件单：未找到该条件单，确认未设置",
-    "order_cancel": "核对撤单记录：该撤单未执行，委托保持原状",
-    "condition_cancel": "核对撤单记录：该删除未执行，条件单保持原状",
-}
 
 
 class Reconciler:
@@ -75,10 +67,16 @@ class Reconciler:
     def reconcile(self, op_id: str, attempt: int) -> None:
         """Runs on the worker thread: ask the broker once, settle or try again later."""
         rec = self._read(op_id)
-        if rec is None or rec.status is not OpStatus.UNKNOWN or rec.hint is None:
+        if rec is None or rec.status is not OpStatus.UNKNOWN or rec.evidence is None:
             return
         try:
-            ack = self._broker.reconcile(rec.hint)
+            model = self._registry.validate(rec.name, rec.params)
+            op = self._registry.get(rec.name)()
+            # a journal written before commands: the command is rebuilt from the journalled params
+            command = rec.command or op.command(model, rec.id)
+            if command is None:
+                return
+            ack = self._broker.reconcile(command, rec.evidence)
         except OrderVoided as exc:  # on the book as 废单: refused, nothing live
             data = exc.details if isinstance(exc.details, dict) else None
             self._done(rec, Outcome(OpStatus.FAILED, data, exc.message, error_code=exc.error_code))
@@ -91,10 +89,10 @@ class Reconciler:
             self.schedule(op_id, attempt + 1)
             return
         if ack is None:
-            outcome = Outcome(OpStatus.FAILED, None, NOT_DONE.get(str(rec.hint.get("kind")), NOT_DONE["order"]))
+            outcome = Outcome(OpStatus.FAILED, None, command.kind.not_done)
         else:
-            model = self._registry.validate(rec.name, rec.params)
-            outcome = Outcome(OpStatus.SUCCESS, self._registry.get(rec.name)().acked(model, ack), ack.message)
+            found = replace(ack, reconciled=True)
+            outcome = Outcome(OpStatus.SUCCESS, op.acked(model, found), ack.message, report=found)
         self._done(rec, outcome)
 
     def _done(self, rec: OperationRecord, outcome: Outcome) -> None:

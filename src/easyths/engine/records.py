@@ -18,6 +18,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from easyths.brokers.base import Ack, Evidence
+from easyths.domain.commands import OrderCommand
 from easyths.errors import IllegalTransition
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -89,7 +91,9 @@ class OperationRecord:
     finished_at: datetime | None = None
     idempotency_key: str | None = None
     body_hash: str | None = None
-    hint: dict[str, Any] | None = None  # what reconciliation of an `unknown` outcome needs
+    command: OrderCommand | None = None  # what it asked of the broker (orders, cancels, conditions)
+    evidence: Evidence | None = None  # what the broker saw of an `unknown` outcome, for reconciliation
+    report: Ack | None = None  # what the broker answered (or reconciliation found), typed
 
 
 def apply(
@@ -98,7 +102,8 @@ def apply(
     *,
     data: dict[str, Any] | None = None,
     message: str | None = None,
-    hint: dict[str, Any] | None = None,
+    evidence: Evidence | None = None,
+    report: Ack | None = None,
     error_code: str | None = None,
 ) -> OperationRecord:
     """The record after the move `rec.status → to`; `IllegalTransition` if the table forbids it.
@@ -131,7 +136,8 @@ def apply(
         error=None if success else message,
         finished_at=stamp,
         updated_at=stamp,
-        hint=jsonable(hint) if hint is not None else rec.hint,
+        evidence=evidence if evidence is not None else rec.evidence,
+        report=report if report is not None else rec.report,
     )
 
 

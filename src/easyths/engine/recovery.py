@@ -22,9 +22,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from easyths.brokers.base import Broker
+from easyths.brokers.base import Ack, Broker, Evidence
 from easyths.engine.journal import Journal
 from easyths.engine.records import OperationRecord, OpStatus, apply, now
 from easyths.errors import EasyTHSError
@@ -57,12 +56,12 @@ def recover(
         log.warning("上次运行的后端是 %s，本次是 %s：中断或待核对的操作不会自动核对", before, backend)
     for rec in list(journal.with_status(OpStatus.RUNNING)):
         why = "服务在操作执行期间停止，结果未知；该操作不会被重新执行"
-        hint = None if switched else restart_hint(rec, registry, broker)
+        evidence = None if switched else restart_evidence(rec, registry, broker)
         if switched:
             why += f"（它在后端 {before} 上执行，本次启动的后端是 {backend}，无法自动核对）"
-        if hint is None:
+        if evidence is None:
             why += f"，{verify_with(rec, registry)}"
-        save(apply(rec, OpStatus.UNKNOWN, message=why, hint=hint))
+        save(apply(rec, OpStatus.UNKNOWN, message=why, evidence=evidence))
         log.warning("操作 %s (%s) 在上次运行中断时正在执行，已标记为 unknown", rec.id, rec.name)
     remember = getattr(broker, "remember_claims", None)
     if callable(remember) and not switched:
@@ -70,7 +69,7 @@ def recover(
         remember(contract_nos=contract_nos, condition_ids=condition_ids)
     found = Recovered()
     for rec in journal.with_status(OpStatus.UNKNOWN):
-        if rec.hint is not None and not switched:  # its reconciliation was pending when the process died
+        if rec.evidence is not None and not switched:  # its reconciliation was pending when the process died
             found.to_reconcile.append(rec.id)
     journal.set_meta("backend", backend)
     for rec in list(journal.with_status(OpStatus.QUEUED)):
@@ -85,32 +84,41 @@ def recover(
 
 
 def credited_today(journal: Journal, registry: Registry) -> tuple[list[str], list[str]]:
-    """The 合同编号 and condition ids today's successful operations already own. A backend that
-    settles an unknown by "the one new matching row" (THS) must not credit one of these a second
-    time after a restart; it kept them in memory only. Cancels are left out: the order a cancel
-    names may be exactly the one an unknown buy is still looking for."""
-    names: dict[str, str] = {}  # operation name → what it leaves on the book
-    for name in registry.names():
-        op_cls = registry.get(name)
-        if op_cls.places_order and op_cls.settle_kind in ("order", "repo", "condition"):
-            names[name] = op_cls.settle_kind
+    """The 合同编号 and condition ids today's successful operations already own, read from their
+    journalled reports (`Ack`). A backend that settles an unknown by "the one new matching row"
+    (THS) must not credit one of these a second time after a restart; it kept them in memory
+    only. Cancels are left out: the order a cancel names may be exactly the one an unknown buy is
+    still looking for."""
     start = now().replace(hour=0, minute=0, second=0, microsecond=0)
     contract_nos: list[str] = []
     condition_ids: list[str] = []
-    for rec in journal.created_since(start, list(names)):
-        data = (rec.result or {}).get("data") if rec.status is OpStatus.SUCCESS else None
-        if not isinstance(data, dict):
+    for rec in journal.commands_since(start):
+        if rec.status is not OpStatus.SUCCESS or rec.command is None or not rec.command.kind.places:
             continue
-        if names[rec.name] == "condition" and data.get("condition_id"):
-            condition_ids.append(str(data["condition_id"]))
-        elif names[rec.name] != "condition" and data.get("合同编号"):
-            contract_nos.append(str(data["合同编号"]))
+        report = rec.report or _legacy_report(rec)
+        if report is None:
+            continue
+        if report.condition_id:
+            condition_ids.append(report.condition_id)
+        elif report.contract_no:
+            contract_nos.append(report.contract_no)
     return contract_nos, condition_ids
 
 
-def restart_hint(rec: OperationRecord, registry: Registry, broker: Broker) -> dict[str, Any] | None:
+def _legacy_report(rec: OperationRecord) -> Ack | None:
+    """An operation finished by code older than journalled reports (the day of an upgrade): its
+    ids are read once from its result data, the one place that code kept them."""
+    data = (rec.result or {}).get("data")
+    if not isinstance(data, dict):
+        return None
+    if data.get("condition_id"):
+        return Ack("", condition_id=str(data["condition_id"]))
+    return Ack("", contract_no=str(data["合同编号"])) if data.get("合同编号") else None
+
+
+def restart_evidence(rec: OperationRecord, registry: Registry, broker: Broker) -> Evidence | None:
     """How to settle an order cut off by the crash, when that can be done safely: only for a
-    backend that stored our operation id with the order (`brokers.base.operation_ref`); any
+    backend that stored our operation id with what it created (`ReconcilesByReference`); any
     other match (code, side, quantity) could credit an older identical order."""
     if not getattr(broker, "reconciles_by_reference", False):
         return None
@@ -118,7 +126,7 @@ def restart_hint(rec: OperationRecord, registry: Registry, broker: Broker) -> di
         op_cls = registry.get(rec.name)
     except EasyTHSError:
         return None
-    return {"operation_ref": rec.id, "kind": op_cls.settle_kind} if op_cls.settles_on_book else None
+    return Evidence(by_reference=True) if op_cls.settles_on_book else None
 
 
 def verify_with(rec: OperationRecord, registry: Registry) -> str:
@@ -129,4 +137,4 @@ def verify_with(rec: OperationRecord, registry: Registry) -> str:
         return Operation.verify_with
 
 
-__all__ = ["Recovered", "credited_today", "recover", "restart_hint", "verify_with"]
+__all__ = ["Recovered", "credited_today", "recover", "restart_evidence", "verify_with"]

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationInfo, field_validator
 
-from easyths.brokers.base import Broker, OrderAck, Row
+from easyths.brokers.base import Ack, Broker, Row
 from easyths.domain.codes import classify
+from easyths.domain.commands import OrderCommand
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -115,13 +116,16 @@ def instrument_error(code: str) -> str | None:
 class Operation:
     """Base of operation plugins.
 
+    An operation that places, cancels or arms something describes it as a command (`command`):
+    the engine journals it, risk and the kill switch judge it (a plugin's order included, with no
+    name table), `Broker.submit` carries it out and `acked` turns the broker's `Ack` into the
+    result data (also after the fact, when reconciliation finds it on the book).
     `places_order` marks operations that change the account; the engine never re-runs them after
     a restart and turns an unobserved outcome into `unknown` instead of failing it.
-    `settles_on_book` marks operations whose effect can be found afterwards where `settle_kind`
-    says ("order": one order in 当日委托; "repo"; "condition": one condition order; "order_cancel",
-    "condition_cancel": what the cancel did), so an outcome cut off by a restart can be settled
-    by the backend that stored the operation's id with it. `verify_with` tells the user what to
-    check by hand when it cannot be (the THS client stores nothing of ours).
+    `settles_on_book` marks operations whose effect can be found afterwards where their command's
+    kind says, so an outcome cut off by a restart can be settled by the backend that stored the
+    operation's id with it. `verify_with` tells the user what to check by hand when it cannot be
+    (the THS client stores nothing of ours).
     `read_only` marks operations that only read (queries): the engine does not journal their
     `running` state, since a query interrupted by a crash is simply run again after the restart.
     """
@@ -133,7 +137,6 @@ class Operation:
     places_order: ClassVar[bool] = False
     read_only: ClassVar[bool] = False
     settles_on_book: ClassVar[bool] = False
-    settle_kind: ClassVar[str] = "order"
     verify_with: ClassVar[str] = "请用 order_query 核对当日委托"
 
     def prepare(self, broker: Broker, params: Any) -> None:
@@ -146,11 +149,20 @@ class Operation:
         if account and broker.current_account() != account:
             broker.switch_account(account)
 
-    def run(self, broker: Broker, params: Any) -> dict[str, Any]:
-        raise NotImplementedError
+    def command(self, params: Any, operation_id: str) -> OrderCommand | None:
+        """The order, cancel or condition this operation asks for; None for one that only reads."""
+        return None
 
-    def acked(self, params: Any, ack: OrderAck) -> dict[str, Any]:
-        """Result data for an order the broker confirmed, also after the fact (reconciliation)."""
+    def run(self, broker: Broker, params: Any) -> dict[str, Any]:
+        """A read overrides this. One with a command need not: the engine submits the command it
+        journalled; this runs it outside the engine (no operation id then)."""
+        command = self.command(params, "")
+        if command is None:
+            raise NotImplementedError
+        return self.acked(params, broker.submit(command))
+
+    def acked(self, params: Any, ack: Ack) -> dict[str, Any]:
+        """Result data for a command the broker confirmed, also after the fact (reconciliation)."""
         return {"合同编号": ack.contract_no, "message": ack.message}
 
     @classmethod

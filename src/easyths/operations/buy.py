@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from easyths.brokers.base import Broker, OrderAck, Side
+from easyths.brokers.base import Ack, Side
 from easyths.domain.codes import classify
+from easyths.domain.commands import CommandKind, OrderCommand
 from easyths.operations._orders import BuyParams
 from easyths.operations.base import Operation
 
@@ -18,10 +19,17 @@ class BuyOperation(Operation):
     settles_on_book: ClassVar[bool] = True
     side: ClassVar[Side] = Side.BUY
 
-    def run(self, broker: Broker, params: Any) -> dict[str, Any]:
-        return self.acked(params, broker.place_order(self.side, params.stock_code, params.price, params.quantity))
+    def command(self, params: Any, operation_id: str) -> OrderCommand:
+        return OrderCommand(
+            operation_id,
+            CommandKind.LIMIT,
+            code=params.stock_code,
+            side=self.side,
+            price=params.price,
+            quantity=params.quantity,
+        )
 
-    def acked(self, params: Any, ack: OrderAck) -> dict[str, Any]:
+    def acked(self, params: Any, ack: Ack) -> dict[str, Any]:
         return {
             "stock_code": params.stock_code,
             "price": str(params.price.quantize(classify(params.stock_code).tick)),

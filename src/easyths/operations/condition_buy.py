@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from easyths.brokers.base import Broker, OrderAck, Side
+from easyths.brokers.base import Ack, Side
+from easyths.domain.commands import CommandKind, OrderCommand
 from easyths.operations._orders import ConditionParams
 from easyths.operations.base import Operation
 
@@ -16,18 +17,23 @@ class ConditionBuyOperation(Operation):
     places_order: ClassVar[bool] = True
     side: ClassVar[Side] = Side.BUY
     settles_on_book: ClassVar[bool] = True
-    settle_kind: ClassVar[str] = "condition"
     verify_with: ClassVar[str] = "请用 condition_order_query 核对条件单"
 
-    def run(self, broker: Broker, params: Any) -> dict[str, Any]:
-        ack = broker.place_condition_order(
-            self.side, params.stock_code, params.target_price, params.quantity, params.expire_days
+    def command(self, params: Any, operation_id: str) -> OrderCommand:
+        return OrderCommand(
+            operation_id,
+            CommandKind.CONDITION,
+            code=params.stock_code,
+            side=self.side,
+            price=params.target_price,
+            quantity=params.quantity,
+            expire_days=params.expire_days,
         )
-        return self._data(params, ack.condition_id, f"执行{params.stock_code}的条件单成功")
 
-    def acked(self, params: Any, ack: OrderAck) -> dict[str, Any]:
-        """After the fact (reconciliation): the condition found, its id in `contract_no`."""
-        return self._data(params, ack.contract_no, ack.message)
+    def acked(self, params: Any, ack: Ack) -> dict[str, Any]:
+        """Right away or after the fact (reconciliation, whose message says how it was found)."""
+        message = ack.message if ack.reconciled else f"执行{params.stock_code}的条件单成功"
+        return self._data(params, ack.condition_id or "", message)
 
     def _data(self, params: Any, condition_id: str, message: str) -> dict[str, Any]:
         return {

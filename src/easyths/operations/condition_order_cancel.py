@@ -6,7 +6,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from easyths.brokers.base import Broker, OrderAck, Side
+from easyths.brokers.base import Ack, Side
+from easyths.domain.commands import CommandKind, OrderCommand
 from easyths.operations.base import Operation, Params, StockCode, now_iso
 
 
@@ -21,17 +22,18 @@ class ConditionOrderCancelOperation(Operation):
     Params = ConditionOrderCancelParams
     places_order: ClassVar[bool] = True
     settles_on_book: ClassVar[bool] = True
-    settle_kind: ClassVar[str] = "condition_cancel"
     verify_with: ClassVar[str] = "请用 condition_order_query 核对条件单"
 
-    def run(self, broker: Broker, params: Any) -> dict[str, Any]:
-        side = {"买入": Side.BUY, "卖出": Side.SELL}.get(params.order_type or "")
-        count = broker.cancel_condition_orders(stock_code=params.stock_code, side=side)
-        return self._result(params, count, "条件单删除成功" if count else "没有匹配的条件单")
+    def command(self, params: Any, operation_id: str) -> OrderCommand:
+        return OrderCommand(
+            operation_id,
+            CommandKind.CANCEL_CONDITIONS,
+            code=params.stock_code,
+            side={"买入": Side.BUY, "卖出": Side.SELL}.get(params.order_type or ""),
+        )
 
-    def acked(self, params: Any, ack: OrderAck) -> dict[str, Any]:
-        """After the fact (reconciliation): `contract_no` lists the ids it deleted, comma-separated."""
-        return self._result(params, len([c for c in ack.contract_no.split(",") if c]), ack.message)
+    def acked(self, params: Any, ack: Ack) -> dict[str, Any]:
+        return self._result(params, len(ack.cancelled), ack.message)
 
     @staticmethod
     def _result(params: Any, count: int, message: str) -> dict[str, Any]:

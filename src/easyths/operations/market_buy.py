@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from easyths.brokers.base import Broker, MarketStrategy, OrderAck, Side
+from easyths.brokers.base import Ack, MarketStrategy, Side
 from easyths.domain.codes import Exchange, classify
+from easyths.domain.commands import CommandKind, OrderCommand
 from easyths.operations._orders import MarketBuyParams
 from easyths.operations.base import Operation
 
@@ -36,11 +37,18 @@ class MarketBuyOperation(Operation):
     settles_on_book: ClassVar[bool] = True
     side: ClassVar[Side] = Side.BUY
 
-    def run(self, broker: Broker, params: Any) -> dict[str, Any]:
-        strategy = strategy_for(params.stock_code, params.execution_strategy)
-        return self.acked(params, broker.place_market_order(self.side, params.stock_code, params.quantity, strategy))
+    def command(self, params: Any, operation_id: str) -> OrderCommand:
+        return OrderCommand(
+            operation_id,
+            CommandKind.MARKET,
+            code=params.stock_code,
+            side=self.side,
+            quantity=params.quantity,
+            strategy=strategy_for(params.stock_code, params.execution_strategy),
+            protect_price=getattr(params, "protect_price", None),
+        )
 
-    def acked(self, params: Any, ack: OrderAck) -> dict[str, Any]:
+    def acked(self, params: Any, ack: Ack) -> dict[str, Any]:
         strategy = strategy_for(params.stock_code, params.execution_strategy)
         return {
             "stock_code": params.stock_code,

@@ -6,7 +6,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from easyths.brokers.base import Broker, OrderAck
+from easyths.brokers.base import Ack
+from easyths.domain.commands import CommandKind, OrderCommand, Side
 from easyths.operations.base import Operation, Params, StockCode, now_iso
 
 
@@ -24,18 +25,18 @@ class OrderCancelOperation(Operation):
     Params = OrderCancelParams
     places_order: ClassVar[bool] = True
     settles_on_book: ClassVar[bool] = True
-    settle_kind: ClassVar[str] = "order_cancel"
 
-    def run(self, broker: Broker, params: Any) -> dict[str, Any]:
-        cancelled = broker.cancel_orders(
-            stock_code=params.stock_code, side=params.cancel_type, contract_no=params.contract_no
+    def command(self, params: Any, operation_id: str) -> OrderCommand:
+        return OrderCommand(
+            operation_id,
+            CommandKind.CANCEL_ORDERS,
+            code=params.stock_code,
+            side=None if params.cancel_type == "all" else Side(params.cancel_type),
+            contract_no=params.contract_no,
         )
-        message = f"撤单成功，共撤销{len(cancelled)}笔委托" if cancelled else "没有可撤销的委托"
-        return self._result(params, cancelled, message)
 
-    def acked(self, params: Any, ack: OrderAck) -> dict[str, Any]:
-        """After the fact (reconciliation): `contract_no` lists what it cancelled, comma-separated."""
-        return self._result(params, [c for c in ack.contract_no.split(",") if c], ack.message)
+    def acked(self, params: Any, ack: Ack) -> dict[str, Any]:
+        return self._result(params, list(ack.cancelled), ack.message)
 
     @staticmethod
     def _result(params: Any, cancelled: list[str], message: str) -> dict[str, Any]:

@@ -6,7 +6,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
-from easyths.brokers.base import Broker, OrderAck
+from easyths.brokers.base import Ack
+from easyths.domain.commands import CommandKind, OrderCommand, Side
 from easyths.operations._orders import OrderParams
 from easyths.operations.base import Operation
 
@@ -44,26 +45,34 @@ class ReverseRepoBuyOperation(Operation):
     Params = ReverseRepoBuyParams
     places_order: ClassVar[bool] = True
     settles_on_book: ClassVar[bool] = True
-    settle_kind: ClassVar[str] = "repo"
 
-    def run(self, broker: Broker, params: Any) -> dict[str, Any]:
-        ack = broker.lend_repo(params.market, TERMS[params.time_range], params.amount)
+    def command(self, params: Any, operation_id: str) -> OrderCommand:
+        return OrderCommand(
+            operation_id,
+            CommandKind.REPO,
+            side=Side.SELL,
+            market=params.market,
+            term_days=TERMS[params.time_range],
+            amount=params.amount,
+        )
+
+    def acked(self, params: Any, ack: Ack) -> dict[str, Any]:
+        """Right away the broker names the code and rate; after the fact (reconciliation) only
+        the 合同编号 is known."""
+        if ack.reconciled or ack.rate is None:
+            return {
+                "market": params.market,
+                "time_range": params.time_range,
+                "amount": params.amount,
+                "合同编号": ack.contract_no,
+                "message": ack.message,
+            }
         return {
             "market": params.market,
             "time_range": params.time_range,
             "amount": params.amount,
-            "证券代码": ack.code,
+            "证券代码": ack.repo_code,
             "年化利率": f"{ack.rate:.3f}%",
             "合同编号": ack.contract_no,
             "message": f"国债逆回购操作成功, 成功出借:{params.amount} 元, 年化利率为:{ack.rate:.2f}%",
-        }
-
-    def acked(self, params: Any, ack: OrderAck) -> dict[str, Any]:
-        """After the fact (reconciliation) only the 合同编号 is known, not the rate."""
-        return {
-            "market": params.market,
-            "time_range": params.time_range,
-            "amount": params.amount,
-            "合同编号": ack.contract_no,
-            "message": ack.message,
         }

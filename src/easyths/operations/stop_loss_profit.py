@@ -7,7 +7,8 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from easyths.brokers.base import Broker, OrderAck
+from easyths.brokers.base import Ack
+from easyths.domain.commands import CommandKind, OrderCommand, Side
 from easyths.operations._orders import OrderParams, check_quantity
 from easyths.operations.base import ExpireDays, Operation, Percent, StockCode
 
@@ -42,37 +43,30 @@ class StopLossProfitOperation(Operation):
     Params = StopLossProfitParams
     places_order: ClassVar[bool] = True
     settles_on_book: ClassVar[bool] = True
-    settle_kind: ClassVar[str] = "condition"
     verify_with: ClassVar[str] = "请用 condition_order_query 核对条件单"
 
-    def run(self, broker: Broker, params: Any) -> dict[str, Any]:
-        ack = broker.place_stop_loss_profit(
-            params.stock_code,
-            params.stop_loss_percent,
-            params.stop_profit_percent,
-            params.quantity,
-            params.expire_days,
+    def command(self, params: Any, operation_id: str) -> OrderCommand:
+        return OrderCommand(
+            operation_id,
+            CommandKind.STOP_LOSS_PROFIT,
+            code=params.stock_code,
+            side=Side.SELL,
+            quantity=params.quantity,
+            stop_loss_percent=params.stop_loss_percent,
+            stop_profit_percent=params.stop_profit_percent,
+            expire_days=params.expire_days,
         )
+
+    def acked(self, params: Any, ack: Ack) -> dict[str, Any]:
+        """Right away (the broker says the quantity it used when none was given) or after the
+        fact (reconciliation: then only the params' quantity is known)."""
         return {
             "stock_code": params.stock_code,
             "stop_loss_percent": float(params.stop_loss_percent),
             "stop_profit_percent": float(params.stop_profit_percent),
-            "quantity": ack.quantity,
+            "quantity": ack.quantity if ack.quantity is not None else params.quantity,
             "expire_days": params.expire_days,
             "operation": self.name,
             "condition_id": ack.condition_id,
-            "message": f"执行{params.stock_code}的止盈止损单成功",
-        }
-
-    def acked(self, params: Any, ack: OrderAck) -> dict[str, Any]:
-        """After the fact (reconciliation): the condition found, its id in `contract_no`."""
-        return {
-            "stock_code": params.stock_code,
-            "stop_loss_percent": float(params.stop_loss_percent),
-            "stop_profit_percent": float(params.stop_profit_percent),
-            "quantity": params.quantity,
-            "expire_days": params.expire_days,
-            "operation": self.name,
-            "condition_id": ack.contract_no,
-            "message": ack.message,
+            "message": ack.message if ack.reconciled else f"执行{params.stock_code}的止盈止损单成功",
         }

@@ -8,9 +8,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from easyths.brokers.base import MarketStrategy, Side
+from easyths.brokers.base import Evidence, MarketStrategy, Side
 from easyths.brokers.sim import RandomWalkQuotes, ReplayQuotes, SimBroker, VirtualClock, WallClock
 from easyths.brokers.sim.quotes import LiveQuotes, parse_sina
+from easyths.domain.commands import CommandKind, OrderCommand
 from easyths.errors import BrokerRejected
 from easyths.settings import SimSection
 from tests.brokers.sim.support import FRIDAY, D, open_broker
@@ -222,9 +223,10 @@ def test_orders_fills_conditions_and_clock_survive_a_restart(db: Path) -> None:
     ) == before
     assert int(again.place_order(Side.BUY, "600000", D("9.50"), 100).contract_no) > int(ack.contract_no)
     # an order named by its 合同编号 is found on the book after the restart; an absent one is not
-    reconciled = again.reconcile({"合同编号": ack.contract_no})
+    order = OrderCommand("op-x", CommandKind.LIMIT, code="600000", side=Side.BUY, price=D("9.50"), quantity=100)
+    reconciled = again.reconcile(order, Evidence(contract_no=ack.contract_no))
     assert reconciled is not None and reconciled.contract_no == ack.contract_no
-    assert again.reconcile({"合同编号": "99999999"}) is None
+    assert again.reconcile(order, Evidence(contract_no="99999999")) is None
     again.close()
 
 

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from easyths.brokers.base import (
+    Ack,
     BrokerHealth,
     CancelSide,
     ConditionAck,
+    Evidence,
     MarketName,
     MarketStrategy,
     OrderAck,
@@ -44,6 +46,7 @@ from easyths.brokers.sim.store import Store
 from easyths.brokers.sim.ticker import QuoteTicker
 from easyths.domain import calendar
 from easyths.domain.codes import REPO_CODES, Exchange, Kind, classify
+from easyths.domain.commands import CommandKind, OrderCommand
 from easyths.domain.orders import Order
 from easyths.domain.rules import AFTER_HOURS_END, CLOSE, Phase, accepts_cancels
 from easyths.errors import BrokerRejected, ConfigError, InvalidParams, OrderVoided
@@ -131,20 +134,62 @@ class SimBroker(SimControl):
 
     # --- Broker protocol: orders ---------------------------------------------------------------------
 
-    def place_order(self, side: Side, stock_code: str, price: Decimal, quantity: int) -> OrderAck:
+    def submit(self, command: OrderCommand) -> Ack:
+        """The port: each kind to its method below, the operation id passed on to be stored with
+        what it creates (orders, conditions, cancel receipts), so a crash is settled by lookup."""
+        ref = command.operation_id
+        kind = command.kind
+        code, side, qty = command.code or "", command.side or Side.BUY, command.quantity or 0
+        if kind is CommandKind.LIMIT:
+            assert command.price is not None
+            return _order_ack(self.place_order(side, code, command.price, qty, ref=ref))
+        if kind is CommandKind.MARKET:
+            strategy = command.strategy or MarketStrategy.FIVE_LEVEL_CANCEL
+            return _order_ack(self.place_market_order(side, code, qty, strategy, ref=ref))
+        if kind is CommandKind.REPO:
+            market: MarketName = "深圳" if command.market == "深圳" else "上海"
+            repo_ack = self.lend_repo(market, command.term_days or 1, command.amount or 0, ref=ref)
+            return Ack(repo_ack.message, contract_no=repo_ack.contract_no, repo_code=repo_ack.code, rate=repo_ack.rate)
+        if kind is CommandKind.CONDITION:
+            assert command.price is not None
+            cond = self.place_condition_order(side, code, command.price, qty, command.expire_days or 30, ref=ref)
+            return Ack(cond.message, condition_id=cond.condition_id, quantity=cond.quantity)
+        if kind is CommandKind.STOP_LOSS_PROFIT:
+            assert command.stop_loss_percent is not None and command.stop_profit_percent is not None
+            cond = self.place_stop_loss_profit(
+                code,
+                command.stop_loss_percent,
+                command.stop_profit_percent,
+                command.quantity,
+                command.expire_days or 30,
+                ref=ref,
+            )
+            return Ack(cond.message, condition_id=cond.condition_id, quantity=cond.quantity)
+        if kind is CommandKind.CANCEL_ORDERS:
+            side_filter: CancelSide = "all" if command.side is None else command.side.value
+            done = self.cancel_orders(
+                stock_code=command.code, side=side_filter, contract_no=command.contract_no, ref=ref
+            )
+            return Ack(f"撤单成功，共撤销{len(done)}笔委托" if done else "没有可撤销的委托", cancelled=tuple(done))
+        ids = self._cancel_conditions(command.code, command.side, ref)
+        return Ack("条件单删除成功" if ids else "没有匹配的条件单", cancelled=tuple(ids))
+
+    def place_order(
+        self, side: Side, stock_code: str, price: Decimal, quantity: int, *, ref: str | None = None
+    ) -> OrderAck:
         """A limit order; between 15:00 and 15:30, when only 盘后固定价格交易 is open, it is one.
         A sell on a reverse-repo code is lending (§7.2), as in the client's 卖出 form."""
         if side is Side.SELL and classify(stock_code).kind is Kind.REPO:
-            return self._lend_by_sell(stock_code, price, quantity)
+            return self._lend_by_sell(stock_code, price, quantity, ref)
         with self._lock:
             with self.store.tx():
                 self._sync()
                 self._ensure_quote(stock_code)
                 now = self.clock.now().time()
                 if self.ctx.phase() in (Phase.CLOSED, Phase.AFTER_HOURS) and CLOSE <= now < AFTER_HOURS_END:
-                    placed = entry.place_fixed(self.ctx, self._account(), side, stock_code, price, quantity)
+                    placed = entry.place_fixed(self.ctx, self._account(), side, stock_code, price, quantity, ref)
                 else:
-                    placed = entry.place_limit(self.ctx, self._account(), side, stock_code, price, quantity)
+                    placed = entry.place_limit(self.ctx, self._account(), side, stock_code, price, quantity, ref)
             return self._ack(placed, side)
 
     def place_after_hours_order(self, side: Side, stock_code: str, price: Decimal, quantity: int) -> OrderAck:
@@ -156,15 +201,17 @@ class SimBroker(SimControl):
                 placed = entry.place_fixed(self.ctx, self._account(), side, stock_code, price, quantity)
             return self._ack(placed, side)
 
-    def place_market_order(self, side: Side, stock_code: str, quantity: int, strategy: MarketStrategy) -> OrderAck:
+    def place_market_order(
+        self, side: Side, stock_code: str, quantity: int, strategy: MarketStrategy, *, ref: str | None = None
+    ) -> OrderAck:
         with self._lock:
             with self.store.tx():
                 self._sync()
                 self._ensure_quote(stock_code)
-                placed = entry.place_market(self.ctx, self._account(), side, stock_code, quantity, strategy)
+                placed = entry.place_market(self.ctx, self._account(), side, stock_code, quantity, strategy, ref)
             return self._ack(placed, side)
 
-    def _lend_by_sell(self, code: str, price: Decimal, quantity: int) -> OrderAck:
+    def _lend_by_sell(self, code: str, price: Decimal, quantity: int, ref: str | None) -> OrderAck:
         """卖出 204001 / 131810…: `quantity` in 张 (100 元 each), `price` the lowest annual rate
         accepted; booked like `reverse_repo_buy`, so the loan matures and pays interest."""
         if quantity % 10:
@@ -173,7 +220,9 @@ class SimBroker(SimControl):
         market: MarketName = "上海" if exchange is Exchange.SH else "深圳"
         with self._lock, self.store.tx():
             self._sync()
-            no, _, _ = repo.lend(self.ctx, self._account(), market, term_days, quantity * repo.FACE, limit=price)
+            no, _, _ = repo.lend(
+                self.ctx, self._account(), market, term_days, quantity * repo.FACE, limit=price, ref=ref
+            )
         return OrderAck(str(no), f"您的卖出委托已成功提交，合同编号：{no}。")
 
     @staticmethod
@@ -184,7 +233,12 @@ class SimBroker(SimControl):
         return OrderAck(str(placed.contract_no), f"您的{side.label}委托已成功提交，合同编号：{placed.contract_no}。")
 
     def cancel_orders(
-        self, *, stock_code: str | None = None, side: CancelSide = "all", contract_no: str | None = None
+        self,
+        *,
+        stock_code: str | None = None,
+        side: CancelSide = "all",
+        contract_no: str | None = None,
+        ref: str | None = None,
     ) -> list[str]:
         with self._lock, self.store.tx():
             self._sync()
@@ -199,7 +253,7 @@ class SimBroker(SimControl):
             for order in orders:
                 settlement.cancel(self.ctx, order)
             done = [str(o.contract_no) for o in orders]
-            reconcile.receipt(self.ctx, "order_cancel", done)
+            reconcile.receipt(self.ctx, CommandKind.CANCEL_ORDERS, ref, done)
             return done
 
     # --- queries ----------------------------------------------------------------------------------
@@ -225,16 +279,16 @@ class SimBroker(SimControl):
             for o in self._orders(HISTORY_DAYS[time_range], stock_code)
         ]
 
-    def _new_since(self, hint: dict[str, Any]) -> list[int]:
-        """Today's orders like the hint's (code, side, quantity) that were not on the book in its
-        `before` snapshot, as the THS driver settles against 当日委托."""
-        before = {str(c) for c in hint["before"]}
+    def _new_since(self, command: OrderCommand, evidence: Evidence) -> list[int]:
+        """Today's orders like the command's (code, side, quantity) that were not on the book in
+        the `before` snapshot, as the THS driver settles against 当日委托."""
+        before = set(evidence.before or ())
         return [
             o.contract_no
-            for o in self._orders(0, str(hint["stock_code"]))
+            for o in self._orders(0, command.code)
             if str(o.contract_no) not in before
-            and (hint.get("side") is None or o.side == str(hint["side"]))
-            and (hint.get("quantity") is None or o.quantity == int(hint["quantity"]))
+            and (command.side is None or o.side == command.side.value)
+            and (command.quantity is None or o.quantity == command.quantity)
         ]
 
     def _orders(self, days_back: int, stock_code: str | None) -> list[Order]:
@@ -256,22 +310,29 @@ class SimBroker(SimControl):
             self._sync()
             return repo.rates_rows(self.ctx)
 
-    def lend_repo(self, market: MarketName, term_days: int, amount: int) -> RepoAck:
+    def lend_repo(self, market: MarketName, term_days: int, amount: int, *, ref: str | None = None) -> RepoAck:
         with self._lock, self.store.tx():
             self._sync()
-            no, code, rate = repo.lend(self.ctx, self._account(), market, term_days, amount)
+            no, code, rate = repo.lend(self.ctx, self._account(), market, term_days, amount, ref=ref)
             return RepoAck(str(no), code, rate, f"国债逆回购操作成功，成功出借:{amount} 元，年化利率为：{rate:.2f}%")
 
     # --- condition orders -------------------------------------------------------------------------
 
     def place_condition_order(
-        self, side: Side, stock_code: str, target_price: Decimal, quantity: int, expire_days: int
+        self,
+        side: Side,
+        stock_code: str,
+        target_price: Decimal,
+        quantity: int,
+        expire_days: int,
+        *,
+        ref: str | None = None,
     ) -> ConditionAck:
         with self._lock, self.store.tx():
             self._sync()
             self._ensure_quote(stock_code)
             cid = conditions.place_price(
-                self.ctx, self._account(), side, stock_code, target_price, quantity, expire_days
+                self.ctx, self._account(), side, stock_code, target_price, quantity, expire_days, ref
             )
             return ConditionAck(str(cid), f"条件单设置成功，编号：{cid}", quantity)
 
@@ -282,11 +343,20 @@ class SimBroker(SimControl):
         stop_profit_percent: Decimal,
         quantity: int | None,
         expire_days: int,
+        *,
+        ref: str | None = None,
     ) -> ConditionAck:
         with self._lock, self.store.tx():
             self._sync()
             cid, qty = conditions.place_stop(
-                self.ctx, self._account(), stock_code, stop_loss_percent, stop_profit_percent, quantity, expire_days
+                self.ctx,
+                self._account(),
+                stock_code,
+                stop_loss_percent,
+                stop_profit_percent,
+                quantity,
+                expire_days,
+                ref,
             )
             return ConditionAck(str(cid), f"止盈止损单设置成功，编号：{cid}", qty)
 
@@ -296,11 +366,14 @@ class SimBroker(SimControl):
             return conditions.rows(self.ctx, self._account())
 
     def cancel_condition_orders(self, *, stock_code: str | None = None, side: Side | None = None) -> int:
+        return len(self._cancel_conditions(stock_code, side, None))
+
+    def _cancel_conditions(self, stock_code: str | None, side: Side | None, ref: str | None) -> list[str]:
         with self._lock, self.store.tx():
             self._sync()
-            ids = conditions.cancel(self.ctx, self._account(), stock_code, side)
-            reconcile.receipt(self.ctx, "condition_cancel", [str(i) for i in ids])
-            return len(ids)
+            ids = [str(i) for i in conditions.cancel(self.ctx, self._account(), stock_code, side)]
+            reconcile.receipt(self.ctx, CommandKind.CANCEL_CONDITIONS, ref, ids)
+            return ids
 
     # --- accounts, health -------------------------------------------------------------------------
 
@@ -321,10 +394,10 @@ class SimBroker(SimControl):
             account.cash(self.ctx, account_name)  # raises for an unknown name
             self.store.set_meta("current_account", account_name)
 
-    def reconcile(self, hint: dict[str, Any]) -> OrderAck | None:
+    def reconcile(self, command: OrderCommand, evidence: Evidence) -> Ack | None:
         """Settle an `unknown` outcome from the book; see `brokers.sim.reconcile`."""
         with self._lock:
-            return reconcile.settle(self.ctx, hint, self._new_since)
+            return reconcile.settle(self.ctx, command, evidence, self._new_since)
 
     def health(self) -> BrokerHealth:
         with self._lock:
@@ -347,6 +420,10 @@ class SimBroker(SimControl):
             self._ticker = None
         with self._lock:
             self.store.close()
+
+
+def _order_ack(ack: OrderAck) -> Ack:
+    return Ack(ack.message, contract_no=ack.contract_no)
 
 
 def _source_for(settings: SimSection) -> QuoteSource:

@@ -18,7 +18,7 @@ import sqlite3
 from datetime import date, timedelta
 from decimal import Decimal
 
-from easyths.brokers.base import Row, Side, operation_ref
+from easyths.brokers.base import Row, Side
 from easyths.brokers.sim import account, entry
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.quotes import ask_of, bid_of, get_quote
@@ -35,7 +35,9 @@ def _last_day(ctx: SimContext, expire_days: int) -> date:
     return ctx.today() + timedelta(days=expire_days - 1)
 
 
-def place_price(ctx: SimContext, acct: str, side: Side, code: str, target: Decimal, qty: int, days: int) -> int:
+def place_price(
+    ctx: SimContext, acct: str, side: Side, code: str, target: Decimal, qty: int, days: int, ref: str | None = None
+) -> int:
     """Buy when the price falls to the target (≤), sell when it rises to it (≥)."""
     quote = get_quote(ctx.store, code)
     if quote is None:
@@ -44,11 +46,18 @@ def place_price(ctx: SimContext, acct: str, side: Side, code: str, target: Decim
         raise BrokerRejected(error)
     if side is Side.SELL and account.position(ctx, acct, code) is None:
         raise BrokerRejected("没有相应的股票持仓记录，无法设置条件单")
-    return _insert(ctx, acct, code, quote["name"], PRICE_KIND, side, qty, days, target=target)
+    return _insert(ctx, acct, code, quote["name"], PRICE_KIND, side, qty, days, ref, target=target)
 
 
 def place_stop(
-    ctx: SimContext, acct: str, code: str, loss_pct: Decimal, profit_pct: Decimal, qty: int | None, days: int
+    ctx: SimContext,
+    acct: str,
+    code: str,
+    loss_pct: Decimal,
+    profit_pct: Decimal,
+    qty: int | None,
+    days: int,
+    ref: str | None = None,
 ) -> tuple[int, int]:
     """Percentages are of the position's cost price; a None quantity means all sellable at trigger."""
     pos = account.position(ctx, acct, code)
@@ -71,6 +80,7 @@ def place_stop(
         Side.SELL,
         qty,
         days,
+        ref,
         loss_pct=loss_pct,
         profit_pct=profit_pct,
         loss_price=loss,
@@ -88,6 +98,7 @@ def _insert(
     side: Side,
     qty: int | None,
     days: int,
+    ref: str | None,
     **prices: Decimal,
 ) -> int:
     cur = ctx.store.run(
@@ -109,7 +120,7 @@ def _insert(
         ctx.now().isoformat(timespec="seconds"),
         _last_day(ctx, days).isoformat(),
         WAITING,
-        operation_ref.get(),
+        ref,
     )
     assert cur.lastrowid is not None
     return cur.lastrowid
@@ -159,8 +170,7 @@ def _fire(ctx: SimContext, cond: sqlite3.Row, quote: sqlite3.Row) -> None:
         qty = pos["available"] if pos else 0
     ctx.store.run("UPDATE conditions SET status = '已触发' WHERE id = ?", cond["id"])
     mark = len(ctx.outbox)  # the trigger is told before the fills of the order it sends
-    token = operation_ref.set(None)  # not the running operation's order (see the module docstring)
-    try:
+    try:  # no `ref`: not the running operation's order (see the module docstring)
         if qty <= 0:
             raise BrokerRejected(f"可用余额不足：{cond['code']}可用0股")
         placed = entry.place_limit(ctx, cond["account"], side, cond["code"], price, qty)
@@ -168,8 +178,6 @@ def _fire(ctx: SimContext, cond: sqlite3.Row, quote: sqlite3.Row) -> None:
     except BrokerRejected as exc:
         no = entry.record_rejected(ctx, cond["account"], side, cond["code"], price, max(qty, 0), exc.message)
         message = exc.message
-    finally:
-        operation_ref.reset(token)
     ctx.store.run("UPDATE conditions SET contract_no = ?, message = ? WHERE id = ?", str(no), message, cond["id"])
     ctx.emit(
         "condition_triggered",
@@ -246,7 +254,7 @@ def cancel(ctx: SimContext, acct: str, code: str | None, side: Side | None) -> l
 
 
 def created_by(ctx: SimContext, op_ref: str) -> list[int]:
-    """Ids of the conditions an engine operation created (see `brokers.base.operation_ref`)."""
+    """Ids of the conditions an engine operation created (its `OrderCommand.operation_id`)."""
     return [r[0] for r in ctx.store.all("SELECT id FROM conditions WHERE op_ref = ? ORDER BY id", op_ref)]
 
 

@@ -85,6 +85,7 @@ def new_order(
     *,
     kind: OrderKind = OrderKind.LIMIT,
     strategy: str | None = None,
+    ref: str | None = None,
 ) -> Order:
     now = ctx.now()
     if kind is OrderKind.MARKET:
@@ -106,13 +107,16 @@ def new_order(
         price=price,
         quantity=qty,
         strategy=strategy,
+        op_ref=ref,
     )
 
 
-def record_rejected(ctx: SimContext, acct: str, side: Side, code: str, price: Decimal, qty: int, message: str) -> int:
+def record_rejected(
+    ctx: SimContext, acct: str, side: Side, code: str, price: Decimal, qty: int, message: str, ref: str | None = None
+) -> int:
     """A 废单 row: the exchange refused an order that the client had sent."""
     quote = get_quote(ctx.store, code)
-    order = new_order(ctx, acct, side, code, quote["name"] if quote else "", price, qty)
+    order = new_order(ctx, acct, side, code, quote["name"] if quote else "", price, qty, ref=ref)
     ctx.ledger.add(order.apply(OrderRejected(message)))
     return order.contract_no
 
@@ -134,7 +138,10 @@ def accept(ctx: SimContext, order: Order, *, held: bool = False) -> Order:
     return ctx.ledger.add(order.apply(OrderAccepted(frozen, held)))
 
 
-def place_limit(ctx: SimContext, acct: str, side: Side, code: str, price: Decimal, qty: int) -> Entry:
+def place_limit(
+    ctx: SimContext, acct: str, side: Side, code: str, price: Decimal, qty: int, ref: str | None = None
+) -> Entry:
+    """`ref`: the engine operation placing it, stored with the order (None for a condition's trigger)."""
     now = ctx.now()
     phase = ctx.phase()
     if not accepts_orders(phase):
@@ -147,7 +154,8 @@ def place_limit(ctx: SimContext, acct: str, side: Side, code: str, price: Decima
     quote = quote_or_reject(ctx, code)
     band = ctx.limits(inst, quote["prev_close"], quote["name"])
     if band is not None and not band[0] <= price <= band[1]:
-        return Entry(record_rejected(ctx, acct, side, code, price, qty, limit_message(band)), limit_message(band))
+        why = limit_message(band)
+        return Entry(record_rejected(ctx, acct, side, code, price, qty, why, ref), why)
     held = False
     if phase is Phase.CONTINUOUS and not book.in_cage(inst, side.value, price, quote, ctx.settings):
         if ctx.settings.cage == "reject":
@@ -157,13 +165,15 @@ def place_limit(ctx: SimContext, acct: str, side: Side, code: str, price: Decima
         held = True
     elif phase is Phase.LUNCH:
         held = True  # forwarded at 13:00, when the cage of that moment decides
-    order = accept(ctx, new_order(ctx, acct, side, code, quote["name"], price, qty), held=held)
+    order = accept(ctx, new_order(ctx, acct, side, code, quote["name"], price, qty, ref=ref), held=held)
     if phase is Phase.CONTINUOUS and not held:
         book.match_incoming(ctx, order)
     return Entry(order.contract_no)
 
 
-def place_fixed(ctx: SimContext, acct: str, side: Side, code: str, price: Decimal, qty: int) -> Entry:
+def place_fixed(
+    ctx: SimContext, acct: str, side: Side, code: str, price: Decimal, qty: int, ref: str | None = None
+) -> Entry:
     """盘后固定价格交易 (§6): entered in its own windows (`[sim].after_hours_windows`, and
     15:05–15:30 itself), traded at the close from 15:05, expired at 15:30. The price is a limit:
     a buy below the close or a sell above it does not trade (UNCERTAIN: the exchanges may refuse
@@ -181,7 +191,7 @@ def place_fixed(ctx: SimContext, acct: str, side: Side, code: str, price: Decima
     if side is Side.BUY and (error := inst.buy_quantity_error(qty, AFTER_HOURS_MAX_QTY)):
         raise BrokerRejected(error)
     quote = quote_or_reject(ctx, code)
-    order = accept(ctx, new_order(ctx, acct, side, code, quote["name"], price, qty, kind=OrderKind.FIXED))
+    order = accept(ctx, new_order(ctx, acct, side, code, quote["name"], price, qty, kind=OrderKind.FIXED, ref=ref))
     if phase is Phase.AFTER_HOURS:
         book.match_fixed(ctx, code)
     return Entry(order.contract_no)
@@ -197,7 +207,9 @@ def _dry_check(ctx: SimContext, acct: str, side: Side, inst: Instrument, price: 
         check_shares(ctx, acct, inst, qty)
 
 
-def place_market(ctx: SimContext, acct: str, side: Side, code: str, qty: int, strategy: MarketStrategy) -> Entry:
+def place_market(
+    ctx: SimContext, acct: str, side: Side, code: str, qty: int, strategy: MarketStrategy, ref: str | None = None
+) -> Entry:
     """Market orders: continuous trading only, only for codes with a price limit (§3.4)."""
     now = ctx.now()
     if ctx.phase() is not Phase.CONTINUOUS:
@@ -213,12 +225,12 @@ def place_market(ctx: SimContext, acct: str, side: Side, code: str, qty: int, st
         raise BrokerRejected("该证券不支持市价委托")
     if strategy is MarketStrategy.OWN_BEST:  # 本方最优: a limit order at our side's best price
         own = bid_of(quote) if side is Side.BUY else ask_of(quote)
-        order = accept(ctx, new_order(ctx, acct, side, code, quote["name"], own, qty, strategy=strategy.value))
+        order = accept(ctx, new_order(ctx, acct, side, code, quote["name"], own, qty, strategy=strategy.value, ref=ref))
         book.match_incoming(ctx, order)
         return Entry(order.contract_no)
     # brokers freeze a market buy at the limit-up price; the order's own price is shown as 0
     order = new_order(
-        ctx, acct, side, code, quote["name"], band[1], qty, kind=OrderKind.MARKET, strategy=strategy.value
+        ctx, acct, side, code, quote["name"], band[1], qty, kind=OrderKind.MARKET, strategy=strategy.value, ref=ref
     )
     order = replace(accept(ctx, order), price=ZERO)
     order = ctx.ledger.save(order)

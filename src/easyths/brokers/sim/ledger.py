@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from easyths.brokers.base import operation_ref
 from easyths.brokers.sim.store import Store
 from easyths.domain.codes import Kind, classify
 from easyths.domain.orders import OPEN_STATUSES, Fill, Order, OrderKind, OrderStatus
@@ -55,7 +54,7 @@ class Ledger:
             order.frozen_initial,
             int(order.held),
             order.message,
-            operation_ref.get(),  # the engine's operation that placed it, for settling after a crash
+            order.op_ref,  # the engine's operation that placed it, for settling after a crash
         )
         return self.save(order)
 
@@ -63,7 +62,7 @@ class Ledger:
         return self.store.one("SELECT 1 FROM orders WHERE contract_no = ?", contract_no) is not None
 
     def placed_by(self, op_ref: str) -> list[int]:
-        """合同编号 of the orders an engine operation placed (see `brokers.base.operation_ref`)."""
+        """合同编号 of the orders an engine operation placed (its `OrderCommand.operation_id`)."""
         return [r[0] for r in self.store.all("SELECT contract_no FROM orders WHERE op_ref = ?", op_ref)]
 
     def save(self, order: Order) -> Order:

@@ -32,7 +32,13 @@ def maturity(trade_date: date, term_days: int) -> date:
 
 
 def lend(
-    ctx: SimContext, acct: str, market: MarketName, term_days: int, amount: int, limit: Decimal | None = None
+    ctx: SimContext,
+    acct: str,
+    market: MarketName,
+    term_days: int,
+    amount: int,
+    limit: Decimal | None = None,
+    ref: str | None = None,
 ) -> tuple[int, str, Decimal]:
     """Lend `amount` at the quoted rate. `limit` is a sell order's own price: the lowest rate it
     accepts; the sim does not rest repo orders, so one above the quoted rate is refused."""
@@ -63,7 +69,7 @@ def lend(
     qty = amount // FACE
     # a sell order keeps its own price (委托价格) and trades at the quoted rate, as on the exchange
     price = limit if limit is not None else rate
-    order = new_order(ctx, acct, Side.SELL, code, quote["name"] or REPO_CODES[code][2], price, qty)
+    order = new_order(ctx, acct, Side.SELL, code, quote["name"] or REPO_CODES[code][2], price, qty, ref=ref)
     order = order.apply(OrderAccepted()).apply(OrderFilled(qty, rate, now.strftime("%H:%M:%S"), fee, principal))
     saved = ctx.ledger.add(order)
     no = saved.contract_no

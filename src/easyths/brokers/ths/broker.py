@@ -14,9 +14,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from easyths.brokers.base import (
+    Ack,
     BrokerHealth,
     CancelSide,
     ConditionAck,
+    Evidence,
     MarketName,
     MarketStrategy,
     OrderAck,
@@ -30,6 +32,7 @@ from easyths.brokers.ths.columns import FUNDS_STATICS, menu_path
 from easyths.brokers.ths.grid import CaptchaRecogniser, load_recogniser
 from easyths.brokers.ths.seam import GuiSeam, Locator
 from easyths.brokers.ths.session import TREE, ClientSession
+from easyths.domain.commands import CommandKind, OrderCommand
 from easyths.errors import BrokerError, BrokerRejected, BrokerUnavailable, ConfigError, OutcomeUnknown
 from easyths.settings import BrokerSection
 
@@ -257,24 +260,77 @@ class ThsBroker:
     ) -> list[str]:
         return orders.cancel(self.session, code=stock_code, side=side, contract_no=contract_no)
 
-    def reconcile(self, hint: dict[str, Any]) -> OrderAck | None:
-        if hint.get("kind") == "order_cancel":
-            return orders.reconcile_cancel(self.session, hint)
-        if hint.get("kind") == "condition_cancel":
-            return panels.reconcile_condition_cancel(self.session, hint)
-        if hint.get("kind") == "condition":
+    def submit(self, command: OrderCommand) -> Ack:
+        """The port: each kind to its flow. The client stores nothing of ours, so the operation id
+        is not sent; what the flow saw (snapshot, dialogs) comes back as `Evidence` on an
+        `OutcomeUnknown`, for `reconcile`."""
+        try:
+            return self._dispatch(command)
+        except OutcomeUnknown as exc:
+            if isinstance(exc.details, dict):
+                raise OutcomeUnknown(exc.message, details=Evidence.from_json(exc.details)) from exc
+            raise
+
+    def _dispatch(self, command: OrderCommand) -> Ack:
+        kind = command.kind
+        code, side, qty = command.code or "", command.side or Side.BUY, command.quantity or 0
+        if kind is CommandKind.LIMIT or kind is CommandKind.MARKET:
+            price = command.price if kind is CommandKind.LIMIT else None
+            strategy = (command.strategy or MarketStrategy.FIVE_LEVEL_CANCEL) if kind is CommandKind.MARKET else None
+            ack = orders.place(self.session, side, code, qty, price=price, strategy=strategy)
+            return Ack(ack.message, contract_no=ack.contract_no)
+        if kind is CommandKind.REPO:
+            market: MarketName = "深圳" if command.market == "深圳" else "上海"
+            repo = self.lend_repo(market, command.term_days or 1, command.amount or 0)
+            return Ack(repo.message, contract_no=repo.contract_no, repo_code=repo.code, rate=repo.rate)
+        if kind is CommandKind.CONDITION:
+            assert command.price is not None
+            cond = self.place_condition_order(side, code, command.price, qty, command.expire_days or 30)
+            return Ack(cond.message, condition_id=cond.condition_id, quantity=cond.quantity)
+        if kind is CommandKind.STOP_LOSS_PROFIT:
+            assert command.stop_loss_percent is not None and command.stop_profit_percent is not None
+            cond = self.place_stop_loss_profit(
+                code,
+                command.stop_loss_percent,
+                command.stop_profit_percent,
+                command.quantity,
+                command.expire_days or 30,
+            )
+            return Ack(cond.message, condition_id=cond.condition_id, quantity=cond.quantity)
+        if kind is CommandKind.CANCEL_ORDERS:
+            cancel_side: CancelSide = "all" if command.side is None else command.side.value
+            done = self.cancel_orders(stock_code=command.code, side=cancel_side, contract_no=command.contract_no)
+            return Ack(f"撤单成功，共撤销{len(done)}笔委托" if done else "没有可撤销的委托", cancelled=tuple(done))
+        ids = panels.cancel_conditions(self.session, command.code, command.side)
+        return Ack("条件单删除成功" if ids else "没有匹配的条件单", cancelled=tuple(ids))
+
+    def reconcile(self, command: OrderCommand, evidence: Evidence) -> Ack | None:
+        """Settle from what the flow saw: the command says what to look for, the evidence which
+        rows were already there (`before`) or what a cancel aimed at (`targets`)."""
+        hint = _driver_hint(command, evidence)
+        kind = command.kind
+        if kind is CommandKind.CANCEL_ORDERS:
+            ack = orders.reconcile_cancel(self.session, hint)
+            return Ack(ack.message, cancelled=tuple(c for c in ack.contract_no.split(",") if c))
+        if kind is CommandKind.CANCEL_CONDITIONS:
+            ack = panels.reconcile_condition_cancel(self.session, hint)
+            return Ack(ack.message, cancelled=tuple(c for c in ack.contract_no.split(",") if c))
+        if kind.arms_condition:
             with self.session.boundary("对账"):
                 new = panels.new_conditions(self.session, hint)
             if len(new) == 1:
                 cid = panels.condition_id(new[0])
                 self.session.claim(panels.claim_key(cid))
-                return OrderAck(cid, "对账确认条件单已提交")
+                return Ack("对账确认条件单已提交", condition_id=cid)
             if not new:
                 return None
-            raise OutcomeUnknown(f"对账发现 {len(new)} 条可能的条件单，无法确定", details=hint)
-        if hint.get("kind") == "repo":
-            hint = {**hint, "quantity": None, "price": None}
-        return orders.reconcile(self.session, hint)
+            raise OutcomeUnknown(f"对账发现 {len(new)} 条可能的条件单，无法确定", details=evidence)
+        found = orders.reconcile(self.session, hint)
+        return None if found is None else Ack(found.message, contract_no=found.contract_no)
+
+    def settle_hint(self, hint: dict[str, Any], operation_id: str = "") -> Ack | None:
+        """`reconcile` from the driver's own hint dict (what its flows raise), for its tests."""
+        return self.reconcile(_command_from_hint(hint, operation_id), Evidence.from_json(hint))
 
     # --- queries ---------------------------------------------------------------------------------
     def holdings(self) -> list[Row]:
@@ -348,7 +404,7 @@ class ThsBroker:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def cancel_condition_orders(self, *, stock_code: str | None = None, side: Side | None = None) -> int:
-        return panels.cancel_conditions(self.session, stock_code, side)
+        return len(panels.cancel_conditions(self.session, stock_code, side))
 
     # --- accounts --------------------------------------------------------------------------------
     def _combo(self) -> Any:
@@ -390,3 +446,47 @@ def _money(text: str) -> Decimal | str:
 
 
 __all__ = ["ThsBroker"]
+
+
+def _driver_hint(command: OrderCommand, evidence: Evidence) -> dict[str, Any]:
+    """The driver's settle functions (`orders.settle`, `panels.new_conditions`) read a dict: built
+    here from the typed pair, the one place the two forms meet. A repo is matched on code and side
+    only (its quantity is in 张 and its price a rate)."""
+    code = command.code or ""
+    priced = command.kind is CommandKind.LIMIT and command.price is not None
+    hint: dict[str, Any] = {
+        "stock_code": code,
+        "side": (command.side or Side.SELL).value,
+        "quantity": None if command.kind is CommandKind.REPO else command.quantity,
+        "price": orders.format_price(code, command.price) if priced and command.price is not None else None,
+        "before": list(evidence.before or ()),
+        "targets": list(evidence.targets or ()),
+    }
+    if evidence.contract_no:
+        hint["contract_no"] = evidence.contract_no
+    return hint
+
+
+_HINT_KINDS = {
+    "order": CommandKind.LIMIT,
+    "repo": CommandKind.REPO,
+    "condition": CommandKind.CONDITION,
+    "order_cancel": CommandKind.CANCEL_ORDERS,
+    "condition_cancel": CommandKind.CANCEL_CONDITIONS,
+}
+
+
+def _command_from_hint(hint: dict[str, Any], operation_id: str) -> OrderCommand:
+    """The command a driver hint describes (its flows still build dicts: `orders.place` …)."""
+    kind = _HINT_KINDS.get(str(hint.get("kind") or "order"), CommandKind.LIMIT)
+    if kind is CommandKind.LIMIT and hint.get("market"):
+        kind = CommandKind.MARKET
+    price = hint.get("price")
+    return OrderCommand(
+        operation_id=operation_id,
+        kind=kind,
+        code=hint.get("stock_code"),
+        side=None if hint.get("side") is None else Side(str(hint["side"])),
+        price=None if price is None else Decimal(str(price)),
+        quantity=None if hint.get("quantity") is None else int(hint["quantity"]),
+    )

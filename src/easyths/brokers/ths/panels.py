@@ -184,8 +184,8 @@ def place_stop_loss_profit(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def cancel_conditions(s: ClientSession, code: str | None, side: Side | None) -> int:
-    """Tick the matching rows' checkboxes, 删除, confirm; count = rows that disappeared. Once
+def cancel_conditions(s: ClientSession, code: str | None, side: Side | None) -> list[str]:
+    """Tick the matching rows' checkboxes, 删除, confirm; the ids of the rows that disappeared. Once
     删除 was pressed, a failure means they may be gone: unknown (`reconcile_condition_cancel`)."""
     attempt = Attempt({"kind": "condition_cancel"})
     with s.boundary("删除条件单", attempt):
@@ -197,7 +197,7 @@ def cancel_conditions(s: ClientSession, code: str | None, side: Side | None) -> 
             if (code is None or code in target(row)) and (side is None or side.label in str(row.get("方向", "")))
         ]
         if not chosen:
-            return 0
+            return []
         for _, box in chosen:
             s.seam.click(box)
         attempt.hint["targets"] = [condition_id(row) for row, _ in chosen]
@@ -209,7 +209,7 @@ def cancel_conditions(s: ClientSession, code: str | None, side: Side | None) -> 
         except BrokerError as exc:
             log.warning("删除条件单的提示: %s", exc.message)
         ids = {condition_id(r) for r in condition_orders(s)}
-        return sum(1 for row, _ in chosen if condition_id(row) not in ids)
+        return [condition_id(row) for row, _ in chosen if condition_id(row) not in ids]
 
 
 def reconcile_condition_cancel(s: ClientSession, hint: dict[str, Any]) -> OrderAck:
