@@ -31,5 +31,5 @@ def fake() -> FakeBroker:
 @pytest.fixture
 def client(tmp_path: Path, fake: FakeBroker) -> Iterator[TestClient]:
     settings = make_settings(tmp_path, queue={"operation_timeout": 5, "reconcile_delays": [0.05, 0.1]})
-    with TestClient(create_app(settings, broker=fake)) as c:
+    with TestClient(create_app(settings, broker=fake), base_url="http://127.0.0.1") as c:
         yield c

@@ -17,6 +17,8 @@
     ├── RiskDenied             a pre-trade risk rule refused the order, nothing queued (HTTP 403)
     ├── TradingPaused          the kill switch is on: orders refused, queries run (HTTP 503)
     ├── ClientForbidden        the client address is not in [api].allowed_ips (HTTP 403)
+    ├── HostForbidden          the Host header does not name this machine (DNS rebinding, HTTP 421)
+    ├── CrossSiteForbidden     a state-changing request sent by another site's web page (HTTP 403)
     ├── RateLimited            the client exceeded [api].rate_limit requests/minute (HTTP 429)
     ├── PayloadTooLarge        the request body exceeds [api].max_body_bytes (HTTP 413)
     ├── StartupError           start-up cannot proceed (folder locked, port busy, corrupt db);
@@ -136,6 +138,20 @@ class TradingPaused(EasyTHSError):
 
 class ClientForbidden(EasyTHSError):
     error_code = "IP_FORBIDDEN"
+    http_status = 403
+
+
+class HostForbidden(EasyTHSError):
+    """Answered by the ASGI layer before routing (api/trust.py); the class names the code."""
+
+    error_code = "HOST_FORBIDDEN"
+    http_status = 421
+
+
+class CrossSiteForbidden(EasyTHSError):
+    """Answered by the ASGI layer before routing (api/trust.py); the class names the code."""
+
+    error_code = "CROSS_SITE_FORBIDDEN"
     http_status = 403
 
 

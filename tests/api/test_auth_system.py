@@ -16,7 +16,7 @@ from tests.fakes import FakeBroker
 def keyed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     monkeypatch.setenv("API_KEY", "s3cret-key")
     settings = make_settings(tmp_path)
-    with TestClient(create_app(settings, broker=FakeBroker())) as c:
+    with TestClient(create_app(settings, broker=FakeBroker()), base_url="http://127.0.0.1") as c:
         yield c
 
 
@@ -56,7 +56,7 @@ def test_key_from_config_file(tmp_path: Path) -> None:
     from easyths.settings import load_settings
 
     settings = load_settings(cfg, app={"home": str(tmp_path / "h")})
-    with TestClient(create_app(settings, broker=FakeBroker())) as c:
+    with TestClient(create_app(settings, broker=FakeBroker()), base_url="http://127.0.0.1") as c:
         assert c.get("/api/v1/system/info").status_code == 401
         assert c.get("/api/v1/system/info", headers={"Authorization": "Bearer from-file"}).status_code == 200
 
@@ -64,9 +64,9 @@ def test_key_from_config_file(tmp_path: Path) -> None:
 def test_no_key_means_open_on_loopback_only(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     app = create_app(settings, broker=FakeBroker())
-    with TestClient(app) as local:
+    with TestClient(app, base_url="http://127.0.0.1") as local:
         assert local.get("/api/v1/system/health").status_code == 200
-    with TestClient(app, client=("192.168.1.20", 5000)) as remote:
+    with TestClient(app, client=("192.168.1.20", 5000), base_url="http://127.0.0.1") as remote:
         r = remote.get("/api/v1/system/health")
         assert r.status_code == 403 and "本机" in r.json()["message"]
 
@@ -133,7 +133,7 @@ def test_a_cors_preflight_needs_no_key_but_the_request_after_it_does(
     """Browsers send OPTIONS without credentials; refusing it would break every cross-origin call."""
     monkeypatch.setenv("API_KEY", "s3cret-key")
     settings = make_settings(tmp_path, api={"cors_origins": "http://localhost:3000"})
-    with TestClient(create_app(settings, broker=FakeBroker())) as c:
+    with TestClient(create_app(settings, broker=FakeBroker()), base_url="http://127.0.0.1") as c:
         origin = {"Origin": "http://localhost:3000"}
         pre = c.options(
             "/api/v1/queue/stats",

@@ -84,6 +84,8 @@ def test_tabs_share_queued_queries_and_a_later_order_runs_before_them(client: Te
 
 
 def test_the_read_is_behind_the_api_key(tmp_path: Path, fake: FakeBroker) -> None:
-    with TestClient(create_app(make_settings(tmp_path, api={"key": "k" * 16}), broker=fake)) as c:
+    with TestClient(
+        create_app(make_settings(tmp_path, api={"key": "k" * 16}), broker=fake), base_url="http://127.0.0.1"
+    ) as c:
         assert c.get(URL).status_code == 401
         assert c.get(URL, headers={"Authorization": "Bearer " + "k" * 16}).status_code == 200

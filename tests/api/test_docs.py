@@ -14,7 +14,7 @@ from tests.conftest import make_settings
 
 @pytest.fixture
 def client(tmp_path: Path) -> TestClient:
-    with TestClient(create_app(make_settings(tmp_path, api={"key": "k" * 32}))) as c:
+    with TestClient(create_app(make_settings(tmp_path, api={"key": "k" * 32})), base_url="http://127.0.0.1") as c:
         yield c
 
 

@@ -39,7 +39,7 @@ def assert_405(r: httpx.Response, allow: set[str]) -> None:
 def test_every_route_answers_a_method_it_does_not_take_with_405_and_its_allow(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, mcp={"enabled": True})
     app = create_app(settings, broker=FakeBroker())
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         checked = 0
         for route in routes(app.router.routes):
             if route.path in ("/api/v1/operations/{operation_name}", "/api/v1/operations/{operation_id}"):

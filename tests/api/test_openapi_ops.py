@@ -34,7 +34,7 @@ class EchoOperation(Operation):
 def client(tmp_path: Path) -> Iterator[TestClient]:
     registry = Registry()
     registry.add(EchoOperation)
-    with TestClient(create_app(make_settings(tmp_path), registry=registry)) as c:
+    with TestClient(create_app(make_settings(tmp_path), registry=registry), base_url="http://127.0.0.1") as c:
         yield c
 
 

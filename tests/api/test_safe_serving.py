@@ -20,7 +20,7 @@ BUY = {"params": {"stock_code": "600000", "price": 10.5, "quantity": 100}}
 
 def app_client(tmp_path: Path, client: tuple[str, int] = ("127.0.0.1", 50000), **api: object) -> TestClient:
     settings = make_settings(tmp_path, api=api) if api else make_settings(tmp_path)
-    return TestClient(create_app(settings, broker=FakeBroker()), client=client)
+    return TestClient(create_app(settings, broker=FakeBroker()), client=client, base_url="http://127.0.0.1")
 
 
 def assert_envelope(body: dict, code: str) -> None:
@@ -113,7 +113,7 @@ def test_an_unexpected_error_answers_internal_with_a_request_id_that_is_in_the_l
         raise ZeroDivisionError("secret internals")
 
     app.include_router(boom)
-    with caplog.at_level(logging.ERROR, logger="easyths.api"), TestClient(app) as c:
+    with caplog.at_level(logging.ERROR, logger="easyths.api"), TestClient(app, base_url="http://127.0.0.1") as c:
         r = c.get("/boom")
     assert r.status_code == 500
     body = r.json()

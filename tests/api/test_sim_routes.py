@@ -32,7 +32,7 @@ def control(sim: SimBroker) -> Iterator[TestClient]:
     install_error_handlers(app)
     app.include_router(router)
     app.state.broker = sim
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         yield client
 
 
@@ -105,7 +105,7 @@ def test_routes_answer_404_when_the_backend_is_not_the_sim() -> None:
     install_error_handlers(app)
     app.include_router(router)
     app.state.broker = object()
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         r = client.get("/api/v1/sim/state")
     assert r.status_code == 404
     assert r.json()["message"] == "当前后端不是模拟券商"
@@ -124,7 +124,7 @@ def run(client: TestClient, name: str, **params: Any) -> dict[str, Any]:
 def test_a_day_of_paper_trading_over_http(tmp_path: Path) -> None:
     sim = open_broker(tmp_path / "sim.db")
     app = create_app(make_settings(tmp_path), broker=sim)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         client.put("/api/v1/sim/quotes/600000", json={"price": 10.0, "prev_close": 10.0, "volume": 300})
         buy = run(client, "buy", stock_code="600000", price=10.0, quantity=500)
         assert buy["success"] is True, buy

@@ -14,7 +14,7 @@ from tests.fakes import FakeBroker
 
 async def _get(app: object, path: str, client: tuple[str, int] = ("127.0.0.1", 5000)) -> httpx.Response:
     transport = httpx.ASGITransport(app=app, client=client)  # type: ignore[arg-type]
-    async with httpx.AsyncClient(transport=transport, base_url="http://easyths") as c:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
         return await c.get(path)
 
 

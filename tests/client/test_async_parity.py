@@ -59,7 +59,7 @@ async def test_a_lost_answer_is_retried_with_the_same_key_and_buys_once(sim_app:
     Idempotency-Key and gets the original operation back, not a second order."""
     async with (
         sim_app.router.lifespan_context(sim_app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=sim_app), base_url="http://testserver") as app,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=sim_app), base_url="http://127.0.0.1") as app,
     ):
         lost: list[str] = []
 
@@ -70,7 +70,7 @@ async def test_a_lost_answer_is_retried_with_the_same_key_and_buys_once(sim_app:
                 raise httpx.ReadError("connection reset after the server answered")
             return httpx.Response(r.status_code, content=r.content, headers=r.headers)
 
-        async with AsyncClient("http://testserver", transport=httpx.MockTransport(handler)) as client:
+        async with AsyncClient("http://127.0.0.1", transport=httpx.MockTransport(handler)) as client:
             await client.sim.set_quote("600000", 10.5)
             order = await client.buy("600000", 10.5, 100)
             assert lost == [order.client_order_id]
@@ -84,7 +84,7 @@ async def test_result_times_out_then_cancel_operation_removes_a_queued_one(tmp_p
     try:
         async with (
             app.router.lifespan_context(app),
-            AsyncClient("http://testserver", transport=httpx.ASGITransport(app=app)) as client,
+            AsyncClient("http://127.0.0.1", transport=httpx.ASGITransport(app=app)) as client,
         ):
             first = await client.submit("buy", {"stock_code": "600000", "price": 10.5, "quantity": 100})
             assert await anyio.to_thread.run_sync(fake.entered.wait, 5)
@@ -120,13 +120,13 @@ async def test_headers_keys_and_a_refused_key() -> None:
         data = {"operation_id": "op", "status": "success", "result": verdict}
         return httpx.Response(200, json={"success": True, "data": data})
 
-    async with AsyncClient("http://testserver", "good", transport=httpx.MockTransport(handler)) as client:
+    async with AsyncClient("http://127.0.0.1", "good", transport=httpx.MockTransport(handler)) as client:
         order = await client.buy("600000", "10.50", 100, client_order_id="k-1")
     assert (order.contract_no, order.client_order_id, order.side, order.operation_id) == ("7", "k-1", "buy", "op")
     sent = seen[0]
     assert sent.headers["Idempotency-Key"] == "k-1" and sent.headers["X-EasyTHS-Contract"] == "v1"
     assert json.loads(sent.content)["params"] == {"stock_code": "600000", "quantity": 100, "price": 10.5}
-    async with AsyncClient("http://testserver", "bad", transport=httpx.MockTransport(handler)) as client:
+    async with AsyncClient("http://127.0.0.1", "bad", transport=httpx.MockTransport(handler)) as client:
         with pytest.raises(ApiError) as err:
             await client.queue_stats()
     assert err.value.error_code == "UNAUTHORIZED" and err.value.http_status == 401
@@ -137,7 +137,7 @@ async def test_a_price_that_is_not_a_finite_number_is_a_value_error_before_anyth
     def handler(request: httpx.Request) -> httpx.Response:  # pragma: no cover - must not be reached
         raise AssertionError(f"sent {request.url}")
 
-    async with AsyncClient("http://testserver", transport=httpx.MockTransport(handler)) as client:
+    async with AsyncClient("http://127.0.0.1", transport=httpx.MockTransport(handler)) as client:
         with pytest.raises(ValueError, match="数字"):
             await client.buy("600000", price, 100)
         with pytest.raises(ValueError, match="数字"):
@@ -153,7 +153,7 @@ async def test_a_dropped_event_stream_is_reopened_after_the_last_id_seen(monkeyp
         body = frame(1, "queued") + ": ping\n\n" + frame(2, "running") if len(asked) == 1 else frame(3, "success")
         return httpx.Response(200, text=body, headers={"content-type": "text/event-stream"})
 
-    async with AsyncClient("http://testserver", transport=httpx.MockTransport(handler)) as client:
+    async with AsyncClient("http://127.0.0.1", transport=httpx.MockTransport(handler)) as client:
         got = []
         async for event in client.events():
             got.append((event.id, event.status))
@@ -167,7 +167,7 @@ async def test_an_event_stream_error_answer_is_raised_and_a_drop_without_reconne
     def refuse(request: httpx.Request) -> httpx.Response:
         return httpx.Response(401, json={"success": False, "message": "API Key 无效", "error_code": "UNAUTHORIZED"})
 
-    async with AsyncClient("http://testserver", transport=httpx.MockTransport(refuse)) as client:
+    async with AsyncClient("http://127.0.0.1", transport=httpx.MockTransport(refuse)) as client:
         with pytest.raises(ApiError) as err:
             await client.events().__anext__()
     assert err.value.error_code == "UNAUTHORIZED" and err.value.http_status == 401
@@ -175,7 +175,7 @@ async def test_an_event_stream_error_answer_is_raised_and_a_drop_without_reconne
     def drop(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadError("reset")
 
-    async with AsyncClient("http://testserver", transport=httpx.MockTransport(drop)) as client:
+    async with AsyncClient("http://127.0.0.1", transport=httpx.MockTransport(drop)) as client:
         with pytest.raises(ServiceUnreachable):
             await client.events(reconnect=False).__anext__()
 
@@ -184,6 +184,6 @@ async def test_a_stream_that_ends_without_reconnect_ends_the_iteration() -> None
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, text=frame(5, "success"), headers={"content-type": "text/event-stream"})
 
-    async with AsyncClient("http://testserver", transport=httpx.MockTransport(handler)) as client:
+    async with AsyncClient("http://127.0.0.1", transport=httpx.MockTransport(handler)) as client:
         got = [event.id async for event in client.events(4, reconnect=False)]
     assert got == [5]

@@ -73,7 +73,7 @@ async def paper_trade(client: AsyncClient) -> None:
 async def test_every_method_through_the_asgi_transport(sim_app: FastAPI) -> None:
     async with sim_app.router.lifespan_context(sim_app):
         transport = httpx.ASGITransport(app=sim_app)
-        async with AsyncClient("http://testserver", transport=transport) as client:
+        async with AsyncClient("http://127.0.0.1", transport=transport) as client:
             await paper_trade(client)
 
 

@@ -28,7 +28,7 @@ def test_a_dropped_stream_is_reopened_after_the_last_id_seen(monkeypatch: pytest
             body = frame(3, "success")
         return httpx.Response(200, text=body, headers={"content-type": "text/event-stream"})
 
-    with Client("http://testserver", transport=httpx.MockTransport(handler)) as client:
+    with Client("http://127.0.0.1", transport=httpx.MockTransport(handler)) as client:
         events = client.events()
         got = [next(events) for _ in range(3)]
     assert [(e.id, e.status) for e in got] == [(1, "queued"), (2, "running"), (3, "success")]
@@ -40,7 +40,7 @@ def test_an_error_answer_is_raised_with_its_envelope() -> None:
         return httpx.Response(401, json={"success": False, "message": "API Key 无效", "error_code": "UNAUTHORIZED"})
 
     with (
-        Client("http://testserver", transport=httpx.MockTransport(handler)) as client,
+        Client("http://127.0.0.1", transport=httpx.MockTransport(handler)) as client,
         pytest.raises(ApiError) as err,
     ):
         next(client.events())

@@ -29,7 +29,7 @@ def _make(tmp_path: Path, fake: FakeBroker, contract: str) -> FastAPI:
 
 
 def _app(tmp_path: Path, fake: FakeBroker, contract: str) -> TestClient:
-    return TestClient(_make(tmp_path, fake, contract))
+    return TestClient(_make(tmp_path, fake, contract), base_url="http://127.0.0.1")
 
 
 @pytest.fixture
@@ -133,7 +133,7 @@ def test_an_unknown_contract_header_is_refused(tmp_path: Path, fake: FakeBroker)
 
 def test_auth_errors_use_the_2x_codes(tmp_path: Path, fake: FakeBroker, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = make_settings(tmp_path, api={"contract": "v2", "key": "s3cret"})
-    with TestClient(create_app(settings, broker=fake)) as http:
+    with TestClient(create_app(settings, broker=fake), base_url="http://127.0.0.1") as http:
         r = http.get("/api/v1/system/health")
         assert r.status_code == 401 and r.json()["error_code"] == "unauthorized"
         assert set(r.json()) == ENVELOPE
@@ -214,14 +214,14 @@ def test_the_journal_listing_names_statuses_the_2x_way(tmp_path: Path, fake: Fak
 
 def test_safe_serving_refusals_follow_the_request_contract(tmp_path: Path, fake: FakeBroker) -> None:
     settings = make_settings(tmp_path, api={"contract": "v2", "allowed_ips": ["10.0.0.1"]})
-    with TestClient(create_app(settings, broker=fake)) as http:
+    with TestClient(create_app(settings, broker=fake), base_url="http://127.0.0.1") as http:
         r = http.get("/api/v1/system/health")
         assert r.status_code == 403 and set(r.json()) == ENVELOPE and r.json()["error_code"] == "forbidden"
         assert r.headers["X-Request-ID"]
         v1 = http.get("/api/v1/system/health", headers=V1)
         assert v1.status_code == 403 and v1.json()["error_code"] == "IP_FORBIDDEN"
     settings = make_settings(tmp_path, api={"contract": "v2", "rate_limit": 1})
-    with TestClient(create_app(settings, broker=fake)) as http:
+    with TestClient(create_app(settings, broker=fake), base_url="http://127.0.0.1") as http:
         assert http.get("/api/v1/queue/stats").status_code == 200
         limited = http.get("/api/v1/queue/stats")
         assert limited.status_code == 429 and limited.json()["error_code"] == "rate_limited"
@@ -229,7 +229,7 @@ def test_safe_serving_refusals_follow_the_request_contract(tmp_path: Path, fake:
 
 def test_a_risk_refusal_is_a_refused_order_in_2x_terms(tmp_path: Path, fake: FakeBroker) -> None:
     settings = make_settings(tmp_path, api={"contract": "v2"}, risk={"deny_codes": ["600000"]})
-    with TestClient(create_app(settings, broker=fake)) as http:
+    with TestClient(create_app(settings, broker=fake), base_url="http://127.0.0.1") as http:
         r = http.post("/api/v1/operations/buy", json={"stock_code": "600000", "price": 10.5, "quantity": 100})
         assert r.status_code == 403 and set(r.json()) == ENVELOPE
         assert r.json()["error_code"] == "client_rejected" and r.json()["success"] is False

@@ -47,17 +47,29 @@ def trading(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     server.close()
 
 
-async def _session(url: str, *calls: tuple[str, dict[str, Any] | None], headers: dict[str, str] | None = None) -> Any:
-    """Connect, list the tools, make the calls; return (tools, results)."""
-    transport = streamable_http_client(f"{url}/mcp", http_client=httpx2.AsyncClient(headers=headers or {}))
+async def _session(
+    url: str,
+    *calls: tuple[str, dict[str, Any] | None],
+    headers: dict[str, str] | None = None,
+    source: str | None = None,
+) -> Any:
+    """Connect (from the loopback address `source` when given), list the tools, make the calls;
+    return (tools, results)."""
+    http = httpx2.AsyncClient(headers=headers or {}, transport=httpx2.AsyncHTTPTransport(local_address=source))
+    transport = streamable_http_client(f"{url}/mcp", http_client=http)
     async with Client(transport) as client:
         tools = (await client.list_tools()).tools
         results = [await client.call_tool(name, args) for name, args in calls]
     return tools, results
 
 
-def run(url: str, *calls: tuple[str, dict[str, Any] | None], headers: dict[str, str] | None = None) -> Any:
-    return anyio.run(lambda: _session(url, *calls, headers=headers))
+def run(
+    url: str,
+    *calls: tuple[str, dict[str, Any] | None],
+    headers: dict[str, str] | None = None,
+    source: str | None = None,
+) -> Any:
+    return anyio.run(lambda: _session(url, *calls, headers=headers, source=source))
 
 
 def _orders_placed(server: LiveServer, name: str = "buy") -> list[Any]:
@@ -204,3 +216,68 @@ def test_easyths_mcp_over_stdio_talks_to_the_running_service(trading: LiveServer
     names = {t.name for t in tools}
     assert "holding_query" in names and "buy" not in names  # allow_orders is the stdio side's own setting
     assert holdings.structured_content["ok"] is True
+
+
+def test_read_only_mode_cannot_switch_the_trading_account(tmp_path: Path) -> None:
+    """account_switch places no order but decides where the user's next order lands."""
+    server = _server(tmp_path, sim={"accounts": ["模拟账户", "二号账户"]}, mcp={"enabled": True})
+    try:
+        tools, (switched, _) = run(
+            server.url, ("account_switch", {"account_name": "二号账户"}), ("funds_query", {"account_name": "二号账户"})
+        )
+        by_name = {t.name: t for t in tools}
+        assert "account_switch" not in by_name
+        assert not any("account_name" in t.input_schema.get("properties", {}) for t in tools)
+        assert switched.is_error
+        assert server.app.state.broker.current_account() == "模拟账户"
+        assert not [r for r in server.app.state.engine.journal.recent(None, 100) if r.params.get("account_name")]
+    finally:
+        server.close()
+
+
+def test_with_orders_allowed_switching_is_offered_and_not_marked_read_only(tmp_path: Path) -> None:
+    server = _server(tmp_path, sim={"accounts": ["模拟账户", "二号账户"]}, mcp={"enabled": True, "allow_orders": True})
+    try:
+        tools, (switched,) = run(server.url, ("account_switch", {"account_name": "二号账户"}))
+        switch = next(t for t in tools if t.name == "account_switch")
+        assert switch.annotations.read_only_hint is False
+        assert "切换" in (switch.description or "")
+        assert switched.structured_content["ok"] is True
+        assert server.app.state.broker.current_account() == "二号账户"
+    finally:
+        server.close()
+
+
+def test_the_tools_own_calls_are_not_held_to_the_http_allow_list(tmp_path: Path) -> None:
+    """The assistant connects from an allowed address; the tools' in-process calls come from no
+    address at all and must not be refused for it (every tool failed without 127.0.0.1 listed)."""
+    settings = load_settings(
+        None, app={"home": str(tmp_path)}, api={"allowed_ips": ["127.0.0.2"]}, mcp={"enabled": True}
+    )
+    server = LiveServer(create_app(settings))
+    try:
+        assert httpx.get(f"{server.url}/api/v1/system/health").status_code == 403  # from 127.0.0.1
+        _, (funds,) = run(server.url, ("funds_query", {}), source="127.0.0.2")
+        assert funds.structured_content["ok"] is True, funds.structured_content
+    finally:
+        server.close()
+
+
+def test_an_operation_id_must_look_like_one(readonly: LiveServer) -> None:
+    _, (traversal,) = run(readonly.url, ("operation_status", {"operation_id": "../../system/status"}))
+    assert traversal.is_error
+
+
+def test_the_mcp_path_with_a_slash_asks_for_the_key_instead_of_redirecting(tmp_path: Path) -> None:
+    server = _server(tmp_path, api={"key": KEY}, mcp={"enabled": True})
+    try:
+        for path in ("/mcp", "/mcp/"):
+            r = httpx.post(f"{server.url}{path}", json={})
+            assert r.status_code == 401 and r.json()["error_code"] == "UNAUTHORIZED", (path, r.status_code)
+    finally:
+        server.close()
+
+
+def test_a_cross_site_page_cannot_call_mcp(readonly: LiveServer) -> None:
+    r = httpx.post(f"{readonly.url}/mcp", json={}, headers={"Origin": "https://evil.example"})
+    assert r.status_code == 403 and r.json()["error_code"] == "CROSS_SITE_FORBIDDEN"

@@ -39,7 +39,7 @@ def test_the_service_over_the_emulated_client_with_sim_controls(tmp_path: Path) 
     broker = create_broker(settings)
     assert isinstance(broker, EmulatedThsBroker) and broker.backend == "emulator"
     try:
-        with TestClient(create_app(settings, broker=broker)) as client:
+        with TestClient(create_app(settings, broker=broker), base_url="http://127.0.0.1") as client:
             assert client.put("/api/v1/sim/quotes/600000", json={"price": 10.0, "prev_close": 10.0}).status_code == 200
             r = client.post(
                 "/api/v1/operations/buy?wait=5",

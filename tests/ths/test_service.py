@@ -26,7 +26,7 @@ def test_a_client_dying_mid_order_is_unknown_then_reconciled_and_the_queue_keeps
     h = ths_harness(tmp_path / "sim.db", faults=Faults(die="after_accept", auto_restart=True))
     h.quote("600000", "10.00", name="浦发银行")
     settings = make_settings(tmp_path, queue={"operation_timeout": 10, "reconcile_delays": [0.05, 0.1]})
-    with TestClient(create_app(settings, broker=h.broker)) as client:
+    with TestClient(create_app(settings, broker=h.broker), base_url="http://127.0.0.1") as client:
         first = client.post("/api/v1/operations/buy", json=BUY).json()["data"]["operation_id"]
         settled = wait_status(client, first, "success")
         assert settled["status"] == "success", settled

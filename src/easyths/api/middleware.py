@@ -4,9 +4,11 @@ one ASGI layer, with the API key check.
 Why one pure ASGI layer instead of several middlewares: it runs on every request, so it must cost
 next to nothing (no extra task, no body buffering, one wrapper around `send` for the whole request
 instead of one per concern), and the order of its checks is the order a reader expects: which
-contract the answer speaks (so every refusal below is in it), who you are (address), how often
-(rate), how much (body), whether you hold the key (for `/api/...` and `/metrics`), then the app,
-with anything the app did not expect turned into the envelope instead of a stack trace.
+contract the answer speaks (so every refusal below is in it), which name you reached us by
+(Host, against DNS rebinding: api/trust.py), who you are (address), how often (rate), how much
+(body), which site sent a state-changing request (Origin, against cross-site POSTs), whether you
+hold the key (for `/api/...`, `/mcp` and `/metrics`), then the app, with anything the app did not
+expect turned into the envelope instead of a stack trace.
 
 Why the key is checked here and not as a FastAPI dependency: a dependency runs after routing and
 after the body is parsed, so a caller without the key learnt that its JSON was malformed or which
@@ -37,12 +39,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from easyths.api import contracts
 from easyths.api.contracts import Contract, is_v2, v2_api
 from easyths.api.deps import auth_refusal
+from easyths.api.trust import CROSS_SITE_MESSAGE, HOST_MESSAGE, HostCheck, OriginCheck
 from easyths.engine.records import now
 from easyths.settings import ApiSection
 
 log = logging.getLogger("easyths.api")
 
 REQUEST_ID_HEADER = "X-Request-ID"
+# Set in the scope of the MCP tools' own in-process calls (never reachable from a socket): they
+# already passed the client's checks at `/mcp`, and their synthetic client address and Host say
+# nothing about who is asking.
+IN_PROCESS = "easyths.in_process"
 
 # Request ids only tie a log line to an answer, so they need not be unpredictable: drawing them from
 # a generator seeded once avoids `os.urandom` per request, which releases the GIL for a syscall and so
@@ -106,6 +113,9 @@ class SafeServing:
         self.networks = settings.allowed_networks()
         self.limiter = RateLimiter(settings.rate_limit, clock) if settings.rate_limit else None
         self.max_body = settings.max_body_bytes
+        has_key = settings.key is not None
+        self.hosts = HostCheck(settings, has_key)
+        self.origins = OriginCheck(settings, has_key)
 
     def _allowed(self, host: str | None) -> bool:
         if not self.networks:
@@ -128,14 +138,21 @@ class SafeServing:
             return
         asked: bytes | None = None
         declared: int | None = None
-        authorization = b""
+        seen = _Seen()
         for name, value in scope.get("headers", ()):
             if name == contracts.HEADER_KEY:
                 asked = value
             elif name == b"content-length":
                 declared = _int(value)
             elif name == b"authorization":
-                authorization = value
+                seen.authorizations += 1
+                seen.authorization = value
+            elif name == b"host":
+                seen.host = value
+            elif name == b"origin":
+                seen.origin = value
+            elif name == b"sec-fetch-site":
+                seen.fetch_site = value
         chosen = contracts.parse(asked, self.contract)
         if chosen is None:
             assert asked is not None
@@ -143,12 +160,12 @@ class SafeServing:
             return
         token = contracts.use(chosen)
         try:
-            await self._serve(scope, receive, send, chosen, declared, authorization)
+            await self._serve(scope, receive, send, chosen, declared, seen)
         finally:
             contracts.reset(token)
 
     async def _serve(
-        self, scope: Scope, receive: Receive, send: Send, chosen: Contract, declared: int | None, authorization: bytes
+        self, scope: Scope, receive: Receive, send: Send, chosen: Contract, declared: int | None, seen: _Seen
     ) -> None:
         request_id = f"{_ids.getrandbits(64):016x}"  # see `_ids`
         scope.setdefault("state", {})["request_id"] = request_id
@@ -156,8 +173,9 @@ class SafeServing:
         client = scope.get("client")
         host = client[0] if client else None
 
-        async def reply(status: int, message: str, code: str, headers: list[tuple[bytes, bytes]] | None = None,
-                        **extra: Any) -> None:
+        async def reply(
+            status: int, message: str, code: str, headers: list[tuple[bytes, bytes]] | None = None, **extra: Any
+        ) -> None:
             body = envelope_bytes(message, code, request_id=request_id, **extra)
             await send(
                 {
@@ -173,11 +191,17 @@ class SafeServing:
             )
             await send({"type": "http.response.body", "body": body})
 
-        if not self._allowed(host):
+        in_process = scope.get(IN_PROCESS, False)  # MCP's own calls: the client was checked at /mcp
+        if not in_process and not self.hosts.allows(seen.host):
+            shown = (seen.host or b"").decode("latin-1")[:100]
+            log.warning("拒绝 Host 为 %r 的请求（来自 %s，请求 %s）", shown, host, request_id)
+            await reply(421, HOST_MESSAGE.format(host=shown), "HOST_FORBIDDEN")
+            return
+        if not in_process and not self._allowed(host):
             log.warning("拒绝来自 %s 的请求：不在 [api].allowed_ips 中（请求 %s）", host, request_id)
             await reply(403, f"客户端地址 {host} 不在允许访问的地址列表（[api].allowed_ips）中", "IP_FORBIDDEN")
             return
-        if self.limiter is not None:
+        if self.limiter is not None and not in_process:
             wait = self.limiter.retry_after(host or "?")
             if wait is not None:
                 seconds = max(1, int(wait + 0.999))
@@ -192,10 +216,21 @@ class SafeServing:
             await reply(413, self._too_large(declared), "PAYLOAD_TOO_LARGE")
             return
 
+        method: str = scope.get("method", "")
+        if not in_process:
+            origin = self.origins.refusal(method, scope.get("path", ""), seen.origin, seen.fetch_site, seen.host)
+            if origin is not None:
+                log.warning("拒绝来自 %s 的跨站 %s %s（请求 %s）", origin[:100], method, scope.get("path"), request_id)
+                await reply(403, CROSS_SITE_MESSAGE.format(origin=origin[:100]), "CROSS_SITE_FORBIDDEN")
+                return
+        if seen.authorizations > 1:  # the API and MCP's SDK would each read a different one
+            await reply(400, "请求头 Authorization 只能出现一次", "BAD_REQUEST")
+            return
+
         if _needs_key(scope):
             settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
             key = settings.api_key if settings is not None else None  # unknown: loopback only, as with no key
-            refusal = auth_refusal(key, host, authorization.decode("latin-1"))
+            refusal = auth_refusal(key, host, seen.authorization.decode("latin-1"))
             if refusal is not None:
                 status, message = refusal
                 challenge = [(b"www-authenticate", b"Bearer")] if status == 401 else None
@@ -246,9 +281,24 @@ class SafeServing:
         return f"请求体 {size} 字节超过上限 {self.max_body} 字节（[api].max_body_bytes）"
 
 
+class _Seen:
+    """The headers the checks read, gathered in the one pass over the request's headers."""
+
+    __slots__ = ("authorization", "authorizations", "fetch_site", "host", "origin")
+
+    def __init__(self) -> None:
+        self.authorization = b""
+        self.authorizations = 0
+        self.host: bytes | None = None
+        self.origin: bytes | None = None
+        self.fetch_site: bytes | None = None
+
+
 def _needs_key(scope: Scope) -> bool:
     path: str = scope.get("path", "")
-    return scope.get("method") != "OPTIONS" and (path.startswith("/api/") or path.rstrip("/") == "/metrics")
+    return scope.get("method") != "OPTIONS" and (
+        path.startswith(("/api/", "/mcp/")) or path.rstrip("/") in ("/metrics", "/mcp")
+    )
 
 
 def _int(value: bytes) -> int | None:
@@ -258,4 +308,4 @@ def _int(value: bytes) -> int | None:
         return None
 
 
-__all__ = ["REQUEST_ID_HEADER", "RateLimiter", "SafeServing"]
+__all__ = ["IN_PROCESS", "REQUEST_ID_HEADER", "RateLimiter", "SafeServing"]

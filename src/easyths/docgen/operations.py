@@ -87,7 +87,7 @@ def _sim_client(home: Path | None) -> Iterator[TestClient]:
     with sim_app(home) as app:
         key = app.state.settings.api_key
         headers = {"Authorization": f"Bearer {key}"} if key else {}
-        with TestClient(app, headers=headers) as client:
+        with TestClient(app, headers=headers, base_url="http://127.0.0.1") as client:
             yield client
 
 

@@ -35,7 +35,7 @@ def risk_examples_markdown() -> str:
         folder = Path(tmp)
         (folder / "config.toml").write_text("", encoding="utf-8")
         settings = load_settings(folder / "config.toml", app={"home": str(folder / "home")}, risk=dict(LIMITS))
-        with TestClient(create_app(settings)) as client:
+        with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
             client.put("/api/v1/sim/quotes/600000", json={"price": 10.5, "prev_close": 10.4})
             for title, step in STEPS:
                 response = client.request(step.method, step.path, json=step.body)

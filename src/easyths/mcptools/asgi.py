@@ -7,7 +7,7 @@ an ASGI transport with the same key, so an assistant's order takes exactly the H
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 
 from easyths.api.deps import require_auth
 from easyths.api.envelope import error_response
+from easyths.api.middleware import IN_PROCESS
 from easyths.mcptools.tools import build_server
 from easyths.operations.registry import Registry
 from easyths.settings import Settings
@@ -45,11 +46,23 @@ class _Guarded:
         await self.manager.handle_request(scope, receive, send)
 
 
+def _in_process(app: FastAPI) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    """The tools' calls, marked so the API's client checks (allow-list, rate limit, Host, Origin)
+    skip them: they were applied to the assistant's own request at `/mcp`, and the synthetic
+    client address of an in-process call would otherwise fail an allow-list without 127.0.0.1."""
+
+    async def marked(scope: Scope, receive: Receive, send: Send) -> None:
+        scope[IN_PROCESS] = True
+        await app(scope, receive, send)
+
+    return marked
+
+
 def install(app: FastAPI, settings: Settings, registry: Registry) -> Any:
     """Add the `/mcp` route; return the context manager the app's lifespan must enter."""
     headers = {"Authorization": f"Bearer {settings.api_key}"} if settings.api_key else {}
     client = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
+        transport=httpx.ASGITransport(app=_in_process(app)),
         base_url="http://easyths.internal",
         headers=headers,
         timeout=None,

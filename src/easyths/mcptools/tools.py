@@ -25,12 +25,21 @@ from easyths.operations.registry import Registry
 
 WAIT_SECONDS = 30.0  # a tool call waits this long for the verdict, then reports the operation as pending
 CANCELS = {"order_cancel", "condition_order_cancel"}
+# Places no order but decides which account the next one lands on: a read-only assistant that
+# could switch accounts would change what the user's own scripts trade. So it, and the
+# `account_name` argument every operation takes (it switches before running), are offered only
+# with `[mcp].allow_orders`, and never marked read-only.
+SWITCHES_ACCOUNT = {"account_switch"}
+ACCOUNT_ARGUMENT = "account_name"
+# Operation ids are UUIDs; anything else is refused before it becomes part of a URL path.
+OPERATION_ID = r"^[0-9A-Za-z_-]{1,64}$"
 
 ORDER_NOTE = (
     "【会真实下单/撤单】经服务的同一队列、幂等键与风控检查，与 HTTP 接口完全相同。"
     "返回的 placed 表示是否已下单，并给出合同编号；重试同一笔委托请传相同的 client_order_id，避免重复下单。"
 )
 READ_NOTE = "【只读】经服务队列执行的查询，不会改变账户。"
+SWITCH_NOTE = "【会切换当前账户】之后的下单与查询都在新账户上进行，包括用户自己的脚本。"
 
 INSTRUCTIONS = (
     "EasyTHS：同花顺交易客户端（或内置模拟券商）的本地服务。查询工具只读；下单工具只有在服务配置 "
@@ -70,9 +79,11 @@ class Api:
         )
 
 
-def _signature(op: type[Operation]) -> inspect.Signature:
+def _signature(op: type[Operation], *, may_switch: bool) -> inspect.Signature:
     params = []
     for name, field in op.Params.model_fields.items():
+        if name == ACCOUNT_ARGUMENT and not may_switch:
+            continue
         annotation = Annotated[(field.annotation, *field.metadata, Field(description=field.description or name))]
         default = inspect.Parameter.empty if field.is_required() else field.get_default(call_default_factory=True)
         params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default))
@@ -137,14 +148,16 @@ def _query_result(status: int, body: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "data": result}
 
 
-def _tool(op: type[Operation], api: Api) -> Callable[..., Awaitable[dict[str, Any]]]:
+def _tool(op: type[Operation], api: Api, *, may_switch: bool) -> Callable[..., Awaitable[dict[str, Any]]]:
     async def tool(**kwargs: Any) -> dict[str, Any]:
+        if not may_switch and kwargs.get(ACCOUNT_ARGUMENT) is not None:  # not in the schema; refused anyway
+            return {"ok": False, "summary": "只读模式下不能切换账户（account_name）；需要 [mcp].allow_orders = true"}
         params = jsonable({k: v for k, v in kwargs.items() if v is not None})
         key = params.get("client_order_id")
         status, body = await api.submit(op.name, params, key)
         return _order_verdict(op, status, body) if op.places_order else _query_result(status, body)
 
-    tool.__signature__ = _signature(op)  # type: ignore[attr-defined]
+    tool.__signature__ = _signature(op, may_switch=may_switch)  # type: ignore[attr-defined]
     tool.__name__ = op.name
     tool.__doc__ = op.description
     return tool
@@ -156,23 +169,25 @@ def build_server(client: httpx.AsyncClient, registry: Registry, *, allow_orders:
     server: MCPServer = MCPServer(name="easyths", version=__version__, instructions=INSTRUCTIONS)
     for name in registry.names():
         op = registry.get(name)
-        if op.places_order and not allow_orders:
+        changes = op.places_order or name in SWITCHES_ACCOUNT
+        if changes and not allow_orders:
             continue
-        note = ORDER_NOTE if op.places_order else READ_NOTE
+        note = ORDER_NOTE if op.places_order else SWITCH_NOTE if changes else READ_NOTE
         hints = ToolAnnotations(
             title=op.description,
-            readOnlyHint=not op.places_order,
+            readOnlyHint=not changes,
             destructiveHint=op.places_order,
             idempotentHint=not op.places_order,
             openWorldHint=False,
         )
-        server.add_tool(_tool(op, api), name=name, description=f"{op.description}。{note}", annotations=hints)
+        tool = _tool(op, api, may_switch=allow_orders)
+        server.add_tool(tool, name=name, description=f"{op.description}。{note}", annotations=hints)
 
     read = ToolAnnotations(readOnlyHint=True, openWorldHint=False)
 
     @server.tool(description="查询一个操作（含委托）的状态与结果。" + READ_NOTE, annotations=read)
     async def operation_status(
-        operation_id: Annotated[str, Field(description="提交操作时返回的 operation_id")],
+        operation_id: Annotated[str, Field(pattern=OPERATION_ID, description="提交操作时返回的 operation_id")],
     ) -> dict[str, Any]:
         status, body = await api.call("GET", f"/api/v1/operations/{operation_id}/status")
         if status != 200:

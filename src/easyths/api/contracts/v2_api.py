@@ -54,6 +54,8 @@ ERROR_MAP: dict[str, str] = {
     "UNAUTHORIZED": "unauthorized",
     "FORBIDDEN": "forbidden",
     "IP_FORBIDDEN": "forbidden",
+    "HOST_FORBIDDEN": "forbidden",
+    "CROSS_SITE_FORBIDDEN": "forbidden",
     "RATE_LIMITED": "rate_limited",
     "RESULT_TIMEOUT": "timeout",
     "QUEUE_FULL": "internal",
