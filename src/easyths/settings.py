@@ -364,6 +364,19 @@ class SimSection(Section):
     bse_ipo_free_days: int = Field(
         1, ge=0, le=20, description="北交所新股上市后无涨跌幅限制的交易日数（资料标注为未核实，默认仅上市首日）"
     )
+    ipo_seed: int = Field(
+        2026, description="新股/新债中签抽签的随机种子（相同种子、相同申购得到相同的中签结果，见文档「打新」）"
+    )
+    ipo_examples: bool = Field(
+        True,
+        description="是否加入内置的示例新股与新债（虚构，申购日从模拟账户第一次查询新股的交易日起排开）；"
+        "关闭后只有参考数据目录的 ipos.csv 和 POST /api/v1/sim/ipos 加入的发行",
+    )
+    ipo_abandon_unit: Literal["unit", "share"] = Field(
+        "unit",
+        description="中签后资金不足时放弃认购的最小单位：unit 按整个申购单位（沪市主板1000股、科创板与深市500股、"
+        "新债10张），share 按1股/1张；交易所细则对最小放弃单位的表述未核实，默认按申购单位",
+    )
     after_hours_windows: list[str] = Field(
         default_factory=lambda: ["09:30-11:30", "13:00-15:30"],
         description="盘后固定价格交易的申报时间段（上交所规则；深交所为 9:15 起，未核实，可按券商调整）",
