@@ -357,3 +357,25 @@ def test_the_listing_answers_without_the_trailing_slash_too(client: TestClient) 
     r = client.get("/api/v1/operations", follow_redirects=False)
     assert r.status_code == 200 and r.json()["success"] is True
     assert r.json()["data"] == client.get("/api/v1/operations/").json()["data"]
+
+
+def test_check_runs_the_operations_own_checks_and_queues_nothing(client: TestClient) -> None:
+    """The dashboard asks before it confirms: a lot error is known before the user says yes."""
+    before = client.get("/api/v1/queue/stats").json()["data"]["total_count"]
+    r = client.post(
+        "/api/v1/operations/buy/check", json={"params": {"stock_code": "600000", "price": 10.5, "quantity": 150}}
+    )
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["success"] is False and body["error_code"] == "INVALID_PARAMS"
+    assert body["details"][0]["field"] == "quantity" and "100的整数倍" in body["details"][0]["message"]
+    r = client.post(
+        "/api/v1/operations/buy/check", json={"params": {"stock_code": "600000", "price": 10.505, "quantity": 100}}
+    )
+    assert r.status_code == 422 and r.json()["details"][0]["field"] == "price"
+    good = client.post(
+        "/api/v1/operations/buy/check", json={"params": {"stock_code": "600000", "price": 10.5, "quantity": 100}}
+    )
+    assert good.status_code == 200 and good.json()["data"]["params"]["quantity"] == 100
+    assert client.post("/api/v1/operations/no_such_op/check", json={}).status_code == 404
+    assert client.get("/api/v1/queue/stats").json()["data"]["total_count"] == before

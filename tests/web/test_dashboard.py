@@ -241,6 +241,7 @@ def test_market_orders_cancel_all_jump_to_a_date_and_reset_from_the_page(page: A
     page.fill("#t-code", "600000")
     page.fill("#t-qty", "100")
     page.click("#t-submit")
+    page.wait_for_selector("#modal:not(.hidden)")  # after the service's check of the params
     assert "最优五档" in (page.text_content("#modal-body") or "")
     page.click("#modal-ok")
     assert (page.wait_for_selector("#verdict-contract").text_content() or "").isdigit()
@@ -252,6 +253,7 @@ def test_market_orders_cancel_all_jump_to_a_date_and_reset_from_the_page(page: A
     page.click("#ticket-tabs [data-kind='cancel']")
     assert "全部" in (page.text_content("#ticket-hint") or "")
     page.click("#t-submit")
+    page.wait_for_selector("#modal:not(.hidden)")
     assert "全部未成交委托" in (page.text_content("#modal-body") or "")
     page.click("#modal-ok")
     page.wait_for_function("document.querySelector('#verdict').textContent.includes('撤单成功')")
@@ -344,7 +346,7 @@ def test_idle_tabs_submit_no_queries_and_refresh_once_after_an_order(browser: An
         assert engine.wait_until(lambda: len(_queries(server)) == 9, 10)
         pages[1].wait_for_timeout(300)
         assert len(_queries(server)) == 9
-        assert "账户：" in (pages[1].text_content("#account-age") or "")
+        assert "账户（本机时间）：" in (pages[1].text_content("#account-age") or "")
     finally:
         for c in contexts:
             c.close()

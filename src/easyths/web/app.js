@@ -116,6 +116,24 @@ function hhmmss(iso) {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleTimeString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
 }
+// What the server's checks call a field, as the form labels it: "数量：必须是100的整数倍", not "quantity: …".
+const FIELD_LABELS = {
+  stock_code: "证券代码", price: "价格", quantity: "数量", contract_no: "合同编号",
+  execution_strategy: "成交策略", params: "参数", body: "请求体", priority: "优先级",
+};
+function fieldErrors(body) {
+  const details = Array.isArray(body?.details) ? body.details.filter((d) => d && d.field) : [];
+  if (!details.length) return "";
+  return details.map((d) => {
+    const field = String(d.field).replace(/^params\./, "");
+    return `<div>${esc(FIELD_LABELS[field] || field)}：${esc(d.message || "")}</div>`;
+  }).join("");
+}
+// Instants from the server (+08:00) and from this browser (…Z) compared as instants, not as text.
+function instant(iso) {
+  const t = Date.parse(iso || "");
+  return Number.isNaN(t) ? 0 : t;
+}
 function cell(v, cls = "") { return `<td class="${cls}">${v}</td>`; }
 
 function toast(text, ms = 4000) {
@@ -186,7 +204,7 @@ function scheduleAccount(d) {
 function renderAccountAge(d) {
   const times = Object.values(d).map((q) => q.finished_at).filter(Boolean).sort();
   const el = $("#account-age");
-  el.textContent = times.length ? `账户：${hhmmss(times[0])}` : "账户：查询中";
+  el.textContent = times.length ? `账户（本机时间）：${hhmmss(times[0])}` : "账户：查询中";
   el.title = "资金/持仓/委托的查询完成时间（上海时间）；有委托、撤单、成交时自动刷新，点「刷新」重新查询";
 }
 
@@ -273,7 +291,7 @@ function renderOps() {
   const showQueries = $("#show-queries").checked;
   const ops = [...state.ops.values()]
     .filter((o) => showQueries || !QUERY_OPS.has(o.name))
-    .sort((a, b) => String(b.created_at || b.timestamp).localeCompare(String(a.created_at || a.timestamp)))
+    .sort((a, b) => instant(b.created_at || b.timestamp) - instant(a.created_at || a.timestamp))
     .slice(0, 40);
   fillTable("ops", ops.map((o) => {
     const cancel = o.status === "queued" ? `<button type="button" class="link" data-cancel-op="${esc(o.operation_id)}">取消</button>` : "";
@@ -375,7 +393,7 @@ function renderSim(s) {
   $("#sim-clock").textContent = clockText;
   $("#sim-phase").textContent = s.session_phase;
   $("#sim-day").textContent = s.trading_day;
-  $("#clock").textContent = `时钟：${clockText} ${s.session_phase}`;
+  $("#clock").textContent = `模拟时钟：${clockText} ${s.session_phase}`;
   if (!$("#jump-date").value) $("#jump-date").value = s.trading_day;
   state.quotes = s.quotes || [];
   fillTable("quotes", state.quotes.map((q) => {
@@ -397,6 +415,8 @@ async function probeSim() {
   state.hasSim = ok;
   $("#sim-panel").classList.toggle("hidden", !ok);
   $("#clock").classList.toggle("hidden", !ok);
+  // Orders and fills carry the broker's times: the sim's virtual clock, not this computer's.
+  document.querySelectorAll("[data-sim-time]").forEach((el) => { el.textContent = ok ? "时间：模拟时钟" : "时间：券商"; });
 }
 
 async function refreshSim() {
@@ -571,6 +591,12 @@ function showVerdict(kind, html) {
 
 async function submitOrder(order) {
   const label = TICKET_LABELS[state.ticketKind] || order.op;
+  try {  // the operation's own checks first: a lot or tick error before the confirmation, not after
+    await api("POST", `/api/v1/operations/${order.op}/check`, { params: order.params });
+  } catch (err) {
+    showVerdict("fail", `✘ 未下单：${fieldErrors(err.body) || esc(err.message)}`);
+    return;
+  }
   if (!(await confirmDialog(`确认${label}？`, describeOrder(order)))) return;
   const key = state.pendingKey || newKey();
   state.pendingKey = key;
@@ -600,7 +626,8 @@ async function submitOrder(order) {
       showVerdict("fail", `✘ ${esc(err.message)}。再次确认将使用同一幂等键，不会重复下单。`);
     } else {
       state.pendingKey = null;
-      showVerdict("fail", `✘ 未下单：${esc(err.message)}${err.body?.error_code ? `（${esc(err.body.error_code)}）` : ""}`);
+      const why = fieldErrors(err.body) || esc(err.message);
+      showVerdict("fail", `✘ 未下单：${why}${err.body?.error_code ? `（${esc(err.body.error_code)}）` : ""}`);
     }
   } finally {
     $("#t-submit").disabled = false;

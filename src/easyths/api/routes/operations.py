@@ -136,6 +136,24 @@ router.add_api_route(
 )
 
 
+@router.post("/{operation_name}/check", summary="只检查参数、不提交（看板在确认前调用）")
+async def check_operation(
+    operation_name: str,
+    request: Request,
+    body: Annotated[Any, Body(openapi_examples={"买入": {"value": _EXAMPLE}})] = None,
+) -> dict[str, Any]:
+    """The operation's own parameter checks (lot, tick, code, ranges) without queueing anything,
+    so a form can show "数量必须是100的整数倍" before the user confirms an order it would refuse.
+    Risk rules are not run: some of them count what is submitted."""
+    registry = registry_of(request)
+    registry.get(operation_name)  # 404 before looking at the body
+    params, _ = _split_body(body)
+    model = registry.validate(operation_name, params)
+    return ok(
+        {"operation": operation_name, "params": model.model_dump(mode="json", exclude_none=True)}, "参数有效（未提交）"
+    )
+
+
 @router.get("/{operation_id}/status", summary="操作状态（立即返回）")
 async def operation_status(operation_id: str, request: Request) -> dict[str, Any]:
     rec = reader_of(request).get(operation_id)
