@@ -94,10 +94,19 @@ def test_state_and_reset(control: TestClient, sim: SimBroker) -> None:
     state = control.get("/api/v1/sim/state").json()["data"]
     assert state["session_phase"] == "连续竞价"
     assert state["quotes"][0]["stock_code"] == "204001"
-    assert control.post("/api/v1/sim/reset", json={"cash": 50000}).status_code == 200
+    clock = state["clock"]
+    control.put("/api/v1/sim/quotes/600000", json={"price": 10})
+    first = sim.place_order(Side.BUY, "600000", D("10"), 100).contract_no
+    r = control.post("/api/v1/sim/reset", json={"cash": 50000})
+    assert r.status_code == 200
+    # it says what it cleared and what it kept
+    assert "50,000.00" in r.json()["message"] and "合同编号继续递增" in r.json()["message"]
+    assert r.json()["data"]["clock"] == clock and r.json()["data"]["quotes"]
     assert sim.funds()["总资产"] == 50000
     assert control.post("/api/v1/sim/reset").status_code == 200
     assert sim.funds()["总资产"] == 1000000
+    after = sim.place_order(Side.BUY, "600000", D("10"), 100).contract_no
+    assert int(after) > int(first)  # a number is never given to two orders
 
 
 def test_routes_answer_404_when_the_backend_is_not_the_sim() -> None:

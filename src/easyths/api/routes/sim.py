@@ -118,9 +118,17 @@ def advance_clock(body: AdvanceBody, sim: Sim) -> dict[str, Any]:
     return ok(sim.advance(days=body.days, to=body.to), "时钟已推进")
 
 
+RESET_MESSAGE = (
+    "模拟账户已重置：资金为 {cash:,.2f} 元，委托、成交、持仓、条件单和逆回购已清空；"
+    "行情和模拟时钟保留（时间不会倒退），合同编号继续递增、不会重复使用"
+)
+
+
 @router.post("/reset", summary="重置模拟账户")
 def reset(sim: Sim, body: ResetBody | None = None) -> dict[str, Any]:
-    return ok(sim.reset(body.cash if body else None), "模拟账户已重置")
+    cash = body.cash if body and body.cash is not None else None
+    state = sim.reset(cash)
+    return ok(state, RESET_MESSAGE.format(cash=cash if cash is not None else sim.settings.initial_cash))
 
 
 @router.get("/state", summary="时钟、交易时段与行情")

@@ -246,7 +246,8 @@ class SimControl:
     def reset(self, cash: Decimal | None = None) -> dict[str, Any]:
         """A fresh account: cash restored, orders, fills, positions, conditions and repos gone.
 
-        Quotes and the clock stay; 合同编号 keep increasing so old numbers are never reused."""
+        Quotes and the clock stay (time never goes back: the journal and events already hold
+        later instants); 合同编号 keep increasing so an old number never names a new order."""
         amount = money(Decimal(cash) if cash is not None else self.settings.initial_cash)
         with self._lock, self.store.tx():
             self.ctx.ledger.reset()
