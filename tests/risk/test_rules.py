@@ -8,10 +8,21 @@ from decimal import Decimal
 import pytest
 
 from easyths.errors import RiskDenied
-from easyths.risk.rules import DayBook, check, intent_of
+from easyths.operations.registry import Registry
+from easyths.risk.rules import DayBook, OrderIntent, check, intent_of
+from easyths.risk.valuation import value_of
 from easyths.settings import RiskSection
 
 SH = datetime.fromisoformat("2026-11-27T10:00:00+08:00")  # a Friday, a trading day
+
+
+REGISTRY = Registry(plugins=False)
+
+
+def intent(name: str, params: dict[str, object]) -> OrderIntent | None:
+    """The intent risk sees for a submit: the operation's own command, valued with no quotes (THS)."""
+    command = REGISTRY.get(name)().command(REGISTRY.validate(name, params), "op")
+    return intent_of(None if command is None else command.with_value(value_of(command, None)))
 
 
 def limits(**kw: object) -> RiskSection:
@@ -19,41 +30,51 @@ def limits(**kw: object) -> RiskSection:
 
 
 def buy(code: str = "600000", price: float = 10.0, quantity: int = 100) -> object:
-    return intent_of("buy", {"stock_code": code, "price": price, "quantity": quantity})
+    return intent("buy", {"stock_code": code, "price": price, "quantity": quantity})
 
 
-def denied(intent: object, lim: RiskSection, cap: Decimal | None = None, book: DayBook | None = None,
-           at: datetime = SH) -> RiskDenied:
+def denied(
+    intent: object, lim: RiskSection, cap: Decimal | None = None, book: DayBook | None = None, at: datetime = SH
+) -> RiskDenied:
     with pytest.raises(RiskDenied) as info:
         check(intent, lim, cap, book or DayBook(at.date()), at)  # type: ignore[arg-type]
     assert info.value.http_status == 403 and info.value.error_code == "RISK_LIMIT"
     return info.value
 
 
-def passes(intent: object, lim: RiskSection, cap: Decimal | None = None, book: DayBook | None = None,
-           at: datetime = SH) -> None:
+def passes(
+    intent: object, lim: RiskSection, cap: Decimal | None = None, book: DayBook | None = None, at: datetime = SH
+) -> None:
     check(intent, lim, cap, book or DayBook(at.date()), at)  # type: ignore[arg-type]
 
 
 def test_queries_and_cancels_are_not_orders() -> None:
-    assert intent_of("holding_query", {}) is None
-    assert intent_of("order_cancel", {"stock_code": "600000"}) is None
+    assert intent("holding_query", {}) is None
+    assert intent("order_cancel", {"stock_code": "600000"}) is None
 
 
 def test_every_order_operation_has_an_intent_with_its_side() -> None:
     sides = {
-        "buy": intent_of("buy", {"stock_code": "600000", "price": 10, "quantity": 100}),
-        "sell": intent_of("sell", {"stock_code": "600000", "price": 10, "quantity": 100}),
-        "market_buy": intent_of("market_buy", {"stock_code": "600000", "quantity": 100}),
-        "market_sell": intent_of("market_sell", {"stock_code": "600000", "quantity": 100}),
-        "condition_buy": intent_of("condition_buy", {"stock_code": "600000", "target_price": 9, "quantity": 100}),
-        "condition_sell": intent_of("condition_sell", {"stock_code": "600000", "target_price": 11, "quantity": 100}),
-        "stop_loss_profit": intent_of("stop_loss_profit", {"stock_code": "600000", "quantity": None}),
-        "reverse_repo_buy": intent_of("reverse_repo_buy", {"market": "上海", "time_range": "1天期", "amount": 5000}),
+        "buy": intent("buy", {"stock_code": "600000", "price": 10, "quantity": 100}),
+        "sell": intent("sell", {"stock_code": "600000", "price": 10, "quantity": 100}),
+        "market_buy": intent("market_buy", {"stock_code": "600000", "quantity": 100}),
+        "market_sell": intent("market_sell", {"stock_code": "600000", "quantity": 100}),
+        "condition_buy": intent("condition_buy", {"stock_code": "600000", "target_price": 9, "quantity": 100}),
+        "condition_sell": intent("condition_sell", {"stock_code": "600000", "target_price": 11, "quantity": 100}),
+        "stop_loss_profit": intent(
+            "stop_loss_profit", {"stock_code": "600000", "stop_loss_percent": 3, "stop_profit_percent": 5}
+        ),
+        "reverse_repo_buy": intent("reverse_repo_buy", {"market": "上海", "time_range": "1天期", "amount": 5000}),
     }
     assert {k: v.side for k, v in sides.items()} == {  # type: ignore[union-attr]
-        "buy": "buy", "sell": "sell", "market_buy": "buy", "market_sell": "sell", "condition_buy": "buy",
-        "condition_sell": "sell", "stop_loss_profit": "sell", "reverse_repo_buy": "lend",
+        "buy": "buy",
+        "sell": "sell",
+        "market_buy": "buy",
+        "market_sell": "sell",
+        "condition_buy": "buy",
+        "condition_sell": "sell",
+        "stop_loss_profit": "sell",
+        "reverse_repo_buy": "lend",
     }
     assert sides["reverse_repo_buy"].code == "204001" and sides["reverse_repo_buy"].value == 5000  # type: ignore[union-attr]
     assert sides["condition_buy"].value == 900  # type: ignore[union-attr]
@@ -72,14 +93,14 @@ def test_a_zero_value_cap_is_off() -> None:
 
 
 def test_the_repo_amount_counts_as_its_value() -> None:
-    repo = intent_of("reverse_repo_buy", {"market": "深圳", "time_range": "7天期", "amount": 200000})
+    repo = intent("reverse_repo_buy", {"market": "深圳", "time_range": "7天期", "amount": 200000})
     assert denied(repo, limits(), Decimal("100000")).details["limit"] == 100000
 
 
 def test_the_quantity_per_order_is_capped_for_market_orders_too() -> None:
     lim = limits(max_order_quantity=500)
     passes(buy(quantity=500), lim)
-    err = denied(intent_of("market_buy", {"stock_code": "600000", "quantity": 600}), lim)
+    err = denied(intent("market_buy", {"stock_code": "600000", "quantity": 600}), lim)
     assert err.details == {"rule": "max_order_quantity", "value": 600, "limit": 500}
     assert "600" in err.message and "500" in err.message
 
@@ -118,7 +139,7 @@ def test_the_deny_list_wins_over_the_allow_list() -> None:
 def test_only_allowed_codes_pass_when_an_allow_list_is_set() -> None:
     lim = limits(allow_codes=["600000", "204001"])
     passes(buy("600000"), lim)
-    passes(intent_of("reverse_repo_buy", {"market": "上海", "time_range": "1天期", "amount": 1000}), lim)
+    passes(intent("reverse_repo_buy", {"market": "上海", "time_range": "1天期", "amount": 1000}), lim)
     assert denied(buy("000001"), lim).details["rule"] == "allow_codes"
 
 
@@ -129,16 +150,24 @@ def test_an_identical_order_inside_the_window_is_a_duplicate_and_outside_it_is_n
     err = denied(buy(), lim, book=book, at=SH + timedelta(seconds=2))
     assert err.details["rule"] == "duplicate_window" and "5 秒" in err.message
     passes(buy(quantity=200), lim, book=book, at=SH + timedelta(seconds=2))
-    passes(intent_of("sell", {"stock_code": "600000", "price": 10, "quantity": 100}), lim, book=book,
-           at=SH + timedelta(seconds=2))
+    passes(
+        intent("sell", {"stock_code": "600000", "price": 10, "quantity": 100}),
+        lim,
+        book=book,
+        at=SH + timedelta(seconds=2),
+    )
     passes(buy(), lim, book=book, at=SH + timedelta(seconds=6))
 
 
 def test_the_duplicate_guard_compares_prices_by_value() -> None:
     book = DayBook(SH.date())
-    book.add(intent_of("buy", {"stock_code": "600000", "price": Decimal("10.50"), "quantity": 100}), SH)  # type: ignore[arg-type]
-    denied(intent_of("buy", {"stock_code": "600000", "price": 10.5, "quantity": 100}), limits(duplicate_window=5),
-           book=book, at=SH)
+    book.add(intent("buy", {"stock_code": "600000", "price": Decimal("10.50"), "quantity": 100}), SH)  # type: ignore[arg-type]
+    denied(
+        intent("buy", {"stock_code": "600000", "price": 10.5, "quantity": 100}),
+        limits(duplicate_window=5),
+        book=book,
+        at=SH,
+    )
 
 
 def test_orders_outside_trading_hours_or_on_a_holiday_are_refused() -> None:

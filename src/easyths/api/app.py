@@ -23,6 +23,7 @@ from easyths.api.metrics import router as metrics_router
 from easyths.api.middleware import SafeServing
 from easyths.api.routes import events as events_routes
 from easyths.api.routes import operations, queue, risk, system
+from easyths.brokers.abilities import ChecksTriggers, ValuesOrders
 from easyths.brokers.base import Broker
 from easyths.brokers.sim.clock import Clock
 from easyths.engine.engine import Engine
@@ -134,7 +135,10 @@ def _guard_orders(app: FastAPI, settings: Settings, engine: Engine, journal: Jou
     rules' "day" and trading hours follow the sim's clock when it has one (a virtual one moves)."""
     switch = KillSwitch(settings.home)
     clock = getattr(broker, "clock", None)
-    guard = RiskGuard(settings, journal, clock if isinstance(clock, Clock) else None)
+    marks = broker if isinstance(broker, ValuesOrders) else None
+    guard = RiskGuard(settings, journal, clock if isinstance(clock, Clock) else None, marks)
+    if isinstance(broker, ChecksTriggers):
+        broker.set_trigger_check(guard.trigger_check)
     engine.add_admission(Admission(switch, guard))
     engine.add_listener(guard.on_record)
     app.state.kill_switch = switch

@@ -75,8 +75,8 @@ def _operation_entry(name: str, cls: Any, params_ref: str, flat: dict[str, Any])
         "tags": [TAG],
         "summary": f"{name}：{cls.description}",
         "description": (
-            f"提交操作 `{name}`（{cls.description}）。请求体两种格式均可：嵌套 `{{\"params\": {{...}}, "
-            "\"priority\": n}`，或扁平 `{...参数, \"priority\": n}`。加 `?wait=秒数` 可在结束时一并返回结果；"
+            f'提交操作 `{name}`（{cls.description}）。请求体两种格式均可：嵌套 `{{"params": {{...}}, '
+            '"priority": n}`，或扁平 `{...参数, "priority": n}`。加 `?wait=秒数` 可在结束时一并返回结果；'
             "`Idempotency-Key` 请求头（或下单参数 `client_order_id`）使重复提交返回原操作。"
             + ("\n\n**会改变账户（下单/撤单），不会自动重试。**" if getattr(cls, "places_order", False) else "")
         ),

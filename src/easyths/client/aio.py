@@ -1,11 +1,11 @@
 """`AsyncClient`: the asyncio SDK, the methods of `Client` (defined once in `_api`) driven with awaits.
 
-    from easyths import AsyncClient
+from easyths import AsyncClient
 
-    async with AsyncClient() as client:
-        order = await client.buy("600000", 10.5, 100)
-        async for event in client.events():
-            ...
+async with AsyncClient() as client:
+    order = await client.buy("600000", 10.5, 100)
+    async for event in client.events():
+        ...
 """
 
 from __future__ import annotations

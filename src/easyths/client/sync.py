@@ -1,10 +1,10 @@
 """`Client`: the blocking SDK. Every method is defined once in `_api` and driven here by httpx.
 
-    from easyths import Client
+from easyths import Client
 
-    with Client() as client:                      # http://127.0.0.1:7648, no key on loopback
-        order = client.buy("600000", 10.5, 100)   # submits, waits for the verdict
-        print(order.contract_no)                  # 合同编号
+with Client() as client:                      # http://127.0.0.1:7648, no key on loopback
+    order = client.buy("600000", 10.5, 100)   # submits, waits for the verdict
+    print(order.contract_no)                  # 合同编号
 """
 
 from __future__ import annotations

@@ -153,9 +153,7 @@ def settings_markdown() -> str:
             lines += ["| 键 | 类型 | 默认值 | 环境变量 | 说明 |", "|---|---|---|---|---|"]
         env = "<br>".join(f"`{e}`" for e in doc.env)
         desc = _cell(doc.description) if doc.description else "**（缺少说明）**"
-        lines.append(
-            f'| <span id="{doc.dotted}"></span>`{doc.key}` | {doc.type} | {doc.default} | {env} | {desc} |'
-        )
+        lines.append(f'| <span id="{doc.dotted}"></span>`{doc.key}` | {doc.type} | {doc.default} | {env} | {desc} |')
     return "\n".join(lines).strip() + "\n"
 
 

@@ -252,11 +252,7 @@ def _category(cls: type[Operation]) -> str:
 
 def operation_markdown(cls: type[Operation], doc: OpDoc | None, runs: list[Run]) -> str:
     name = cls.name
-    kind = (
-        "下单类（改变账户；不会自动重试，结果未知时记为 `unknown` 并核对）"
-        if cls.places_order
-        else _category(cls)
-    )
+    kind = "下单类（改变账户；不会自动重试，结果未知时记为 `unknown` 并核对）" if cls.places_order else _category(cls)
     out = [f"## {name} — {cls.description} {{#{name}}}", "", f"`POST /api/v1/operations/{name}` · {kind}", ""]
     if doc and doc.notes:
         out += [doc.notes, ""]

@@ -84,12 +84,19 @@ class SellParams(BuyParams):
     price: Price = Field(description="卖出价格（股票0.01元，基金/债券0.001元）")
 
 
+PROTECT_PRICE = (
+    "保护价（可选，元）：只用于风控估值，不随委托发送。没有行情的后端（同花顺）在设置了 [risk].max_order_value 时，"
+    "按 保护价×数量 计入单笔委托金额上限；不提供则该委托被拒绝。模拟券商按行情估值（买入按涨停价，卖出按最新价）"
+)
+
+
 class MarketBuyParams(_Sized):
     execution_strategy: Annotated[int, Field(ge=1, le=6)] = Field(
         3,
         description="成交策略：1-对手方最优 2-本方最优 3-最优五档即时成交剩余撤销 4-即时成交剩余撤销 "
         "5-全额成交或撤销 6-最优五档即时成交剩余转限价；沪市不支持的策略按3执行",
     )
+    protect_price: Price | None = Field(None, description=PROTECT_PRICE)
 
 
 class MarketSellParams(MarketBuyParams):

@@ -45,7 +45,7 @@ class MarketBuyOperation(Operation):
             side=self.side,
             quantity=params.quantity,
             strategy=strategy_for(params.stock_code, params.execution_strategy),
-            protect_price=getattr(params, "protect_price", None),
+            protect_price=params.protect_price,
         )
 
     def acked(self, params: Any, ack: Ack) -> dict[str, Any]:

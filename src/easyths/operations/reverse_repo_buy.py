@@ -7,6 +7,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field, field_validator
 
 from easyths.brokers.base import Ack
+from easyths.domain.codes import Exchange, repo_code
 from easyths.domain.commands import CommandKind, OrderCommand, Side
 from easyths.operations._orders import OrderParams
 from easyths.operations.base import Operation
@@ -50,6 +51,7 @@ class ReverseRepoBuyOperation(Operation):
         return OrderCommand(
             operation_id,
             CommandKind.REPO,
+            code=_code(params.market, TERMS[params.time_range]),
             side=Side.SELL,
             market=params.market,
             term_days=TERMS[params.time_range],
@@ -76,3 +78,11 @@ class ReverseRepoBuyOperation(Operation):
             "合同编号": ack.contract_no,
             "message": f"国债逆回购操作成功, 成功出借:{params.amount} 元, 年化利率为:{ack.rate:.2f}%",
         }
+
+
+def _code(market: str, term_days: int) -> str | None:
+    """The instrument lent through (204001 …), for risk's code lists; None if there is none."""
+    try:
+        return repo_code(Exchange.SH if market == "上海" else Exchange.SZ, term_days)
+    except KeyError:
+        return None

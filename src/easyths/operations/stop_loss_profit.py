@@ -10,7 +10,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from easyths.brokers.base import Ack
 from easyths.domain.commands import CommandKind, OrderCommand, Side
 from easyths.operations._orders import OrderParams, check_quantity
-from easyths.operations.base import ExpireDays, Operation, Percent, StockCode
+from easyths.operations.base import ExpireDays, Operation, Percent, Price, StockCode
 
 
 class StopLossProfitParams(OrderParams):
@@ -21,6 +21,11 @@ class StopLossProfitParams(OrderParams):
         None, description="卖出数量（整手），可选，不指定则使用全部可用持仓"
     )
     expire_days: ExpireDays = Field(30, description="有效期（自然日），可选1/3/5/10/20/30，默认30")
+    protect_price: Price | None = Field(
+        None,
+        description="保护价（可选，元）：只用于风控估值。没有行情与持仓的后端（同花顺）在设置了 "
+        "[risk].max_order_value 时，按 保护价×quantity 计入单笔委托金额上限；模拟券商按止盈触发价×数量估值",
+    )
 
     @field_validator("stop_profit_percent")
     @classmethod
@@ -55,6 +60,7 @@ class StopLossProfitOperation(Operation):
             stop_loss_percent=params.stop_loss_percent,
             stop_profit_percent=params.stop_profit_percent,
             expire_days=params.expire_days,
+            protect_price=params.protect_price,
         )
 
     def acked(self, params: Any, ack: Ack) -> dict[str, Any]:

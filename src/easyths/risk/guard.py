@@ -31,11 +31,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from easyths.brokers.abilities import Marks, ValuesOrders
 from easyths.brokers.sim.clock import Clock
+from easyths.domain.commands import OrderCommand, Side
 from easyths.engine.journal import Journal
 from easyths.engine.records import OperationRecord, OpStatus, now
 from easyths.errors import RiskDenied, TradingPaused
-from easyths.risk.rules import ORDER_SIDES, DayBook, OrderIntent, check, intent_of
+from easyths.risk.rules import DayBook, OrderIntent, check, intent_of
+from easyths.risk.valuation import value_of
 from easyths.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -90,8 +93,9 @@ class KillSwitch:
         log.warning("交易已恢复")
         return self.state
 
-    def admit(self, operation: str) -> None:
-        if self.state.paused and operation in ORDER_SIDES:
+    def admit(self, command: OrderCommand | None) -> None:
+        """Any command that places something is refused while paused, whichever operation built it."""
+        if self.state.paused and command is not None and command.kind.places:
             raise TradingPaused(
                 f"交易已暂停（{self.state.reason}，自 {self.state.since}）：新委托被拒绝，查询与撤单不受影响；"
                 f"恢复请调用 POST /api/v1/system/resume",
@@ -102,11 +106,21 @@ class KillSwitch:
 class RiskGuard:
     """Today's book of orders, seeded from the journal, checked at admission."""
 
-    def __init__(self, settings: Settings, journal: Journal, clock: Clock | None = None) -> None:
-        """`clock`: the broker's (the sim's, possibly virtual); None for the wall clock."""
+    def __init__(
+        self, settings: Settings, journal: Journal, clock: Clock | None = None, marks: ValuesOrders | None = None
+    ) -> None:
+        """`clock`: the broker's (the sim's, possibly virtual); None for the wall clock. `marks`: a
+        backend that knows prices and positions (the sim), to value market and stop-loss orders.
+
+        An order that cannot be valued (a market order on THS without `protect_price`) is refused
+        only while the user's own cap `[risk].max_order_value` is on: the cap inherited from
+        `[trading].max_order_amount` is on by default, and refusing every such order under it
+        would break scripts that never asked for a cap."""
         self.limits = settings.risk
         cap = settings.risk.max_order_value
         self.max_order_value: Decimal | None = settings.trading.max_order_amount if cap is None else cap
+        self.value_required = bool(cap)
+        self._marks_of = marks
         self.journal = journal
         self._now: Callable[[], datetime] = clock.now if clock is not None else now
         self._lock = threading.Lock()
@@ -118,7 +132,7 @@ class RiskGuard:
 
     def _seed(self) -> None:
         start = datetime.combine(self.book.day, time(0), tzinfo=now().tzinfo)
-        for rec in self.journal.created_since(start, list(ORDER_SIDES)):
+        for rec in self.journal.commands_since(start):
             if rec.status is not OpStatus.CANCELLED:
                 self._count(rec, rec.created_at)
 
@@ -132,32 +146,57 @@ class RiskGuard:
         """Count an order journalled at `at` (the guard's clock): today's only."""
         if rec.id in self._counted:
             return
-        intent = intent_of(rec.name, rec.params)
+        intent = intent_of(rec.command)
         if intent is None or at.date() != self.book.day:
             return
         self._counted[rec.id] = intent
         self.book.add(intent, at)
 
     # engine hooks -------------------------------------------------------------------------------
-    def admit(self, operation: str, params: Any) -> None:
-        intent = intent_of(operation, params)
+    def admit(self, command: OrderCommand | None) -> OrderCommand | None:
+        """The command valued (`risk.valuation`), after the rules passed it; None for a read."""
+        if command is None or not command.kind.places:
+            return command
+        command = command.with_value(value_of(command, self._marks(command.code)))
+        intent = intent_of(command)
         if intent is None or not self.limits.enabled:
-            return
+            return command
         at = self._now()
         with self._lock:
             self._roll(at)
             if self.limits.duplicate_window:
                 self.book.forget_before(at - timedelta(seconds=self.limits.duplicate_window))
             try:
-                check(intent, self.limits, self.max_order_value, self.book, at)
+                check(intent, self.limits, self.max_order_value, self.book, at, value_required=self.value_required)
             except RiskDenied as exc:
                 rule = exc.details["rule"]
                 self.denied[rule] = self.denied.get(rule, 0) + 1
-                log.warning("风控拒绝 %s: %s", operation, exc.message)
+                log.warning("风控拒绝 %s: %s", command.kind.value, exc.message)
                 raise
+        return command
+
+    def _marks(self, code: str | None) -> Marks | None:
+        if self._marks_of is None or not code:
+            return None
+        try:
+            return self._marks_of.marks(code)
+        except Exception:  # a failed read is not a zero price: the order is valued as unknown
+            log.exception("读取 %s 的行情与持仓失败，按无法估值处理", code)
+            return None
+
+    def trigger_check(self, code: str, side: Side, price: Decimal, quantity: int) -> str | None:
+        """Run when a condition triggers in the sim: its order is valued again at the price and
+        quantity it is sent with (a stop-loss given no quantity sells all then available)."""
+        cap = self.max_order_value
+        if not self.limits.enabled or not cap or price * quantity <= cap:
+            return None
+        return (
+            f"风控拒绝（max_order_value）：条件单触发时{side.label}委托金额 {price * quantity:f} 元"
+            f"超过单笔上限 {cap:f} 元，未委托"
+        )
 
     def on_record(self, rec: OperationRecord) -> None:
-        if rec.name not in ORDER_SIDES:
+        if rec.command is None or not rec.command.kind.places:
             return
         at = self._now()
         with self._lock:
@@ -201,10 +240,12 @@ class Admission:
         self.switch = switch
         self.guard = guard
 
-    def __call__(self, op: Any, params: Any, context: dict[str, Any]) -> None:
-        name = context.get("operation") or getattr(op, "name", "")
-        self.switch.admit(name)
-        self.guard.admit(name, params)
+    def __call__(self, op: Any, params: Any, context: dict[str, Any]) -> OrderCommand | None:
+        """Reads the operation's command (`context["command"]`), whatever operation built it;
+        returns it valued, for the journal."""
+        command = context.get("command")
+        self.switch.admit(command)
+        return self.guard.admit(command)
 
 
 __all__ = ["Admission", "KillSwitch", "PauseState", "RiskGuard"]

@@ -5,35 +5,23 @@ a journal or a clock; the guard (`risk/guard.py`) feeds them today's counts from
 the time. A denial is a `RiskDenied` naming the rule and the values in Chinese, so a user reading
 an HTTP 403 knows which setting stopped the order and by how much.
 
-Which operations are orders: every operation that can place one at the broker (limit, market,
-condition, stop-loss/profit, reverse repo). `order_cancel` and the queries are not orders.
+Which operations are orders: every one whose command places something at the broker (limit,
+market, condition, stop-loss/profit, reverse repo: `CommandKind.places`), built-in or plugin.
+Cancels and queries are not orders.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Protocol
 
 from easyths.domain.calendar import is_session
-from easyths.domain.codes import Exchange, repo_code
+from easyths.domain.commands import CommandKind, OrderCommand, Side
 from easyths.errors import RiskDenied
-
-# operation name -> side of the order it places
-ORDER_SIDES: dict[str, str] = {
-    "buy": "buy",
-    "sell": "sell",
-    "market_buy": "buy",
-    "market_sell": "sell",
-    "condition_buy": "buy",
-    "condition_sell": "sell",
-    "stop_loss_profit": "sell",
-    "reverse_repo_buy": "lend",
-}
-_MARKETS = {"上海": Exchange.SH, "深圳": Exchange.SZ}
 
 
 class Limits(Protocol):
@@ -50,10 +38,11 @@ class Limits(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class OrderIntent:
-    """An order as the rules see it; `price`/`value` are None where the order has no price
-    (market orders, stop-loss/profit), so only the quantity rules apply to those."""
+    """An order as the rules see it, read off its command. `price` is None where the order has no
+    price of its own (market orders, stop-loss/profit, repo); `value` is what admission decided
+    (`risk.valuation`), None where it could not be valued, so only the other rules apply."""
 
-    operation: str
+    kind: str
     side: str
     code: str
     quantity: int | None
@@ -66,27 +55,18 @@ class OrderIntent:
         return (self.code, self.side, "" if self.price is None else str(self.price.normalize()), self.quantity)
 
 
-def intent_of(operation: str, params: Any) -> OrderIntent | None:
-    """The order a submit would place, or None when the operation places no order.
-
-    `params` is the validated params model (attributes) or a plain mapping."""
-    side = ORDER_SIDES.get(operation)
-    if side is None:
+def intent_of(command: OrderCommand | None) -> OrderIntent | None:
+    """The order a command places, or None when it places none (a read, a cancel). Whatever
+    operation built the command, a plugin's included: no list of names decides what an order is."""
+    if command is None or not command.kind.places:
         return None
-    get = params.get if isinstance(params, Mapping) else lambda k, d=None: getattr(params, k, d)
-    if operation == "reverse_repo_buy":
-        amount = Decimal(str(get("amount")))
-        term = int(str(get("time_range", "1天期")).removesuffix("天期"))
-        try:
-            code = repo_code(_MARKETS[get("market")], term)
-        except KeyError:
-            code = ""
-        return OrderIntent(operation, side, code, None, None, amount)
-    quantity = get("quantity")
-    raw_price = get("price") if operation in ("buy", "sell") else get("target_price")
-    price = None if raw_price is None else Decimal(str(raw_price))
-    value = None if price is None or quantity is None else price * int(quantity)
-    return OrderIntent(operation, side, str(get("stock_code")), quantity, price, value)
+    kind = command.kind
+    if kind is CommandKind.REPO:
+        return OrderIntent(kind.value, "lend", command.code or "", None, None, command.value)
+    priced = kind in (CommandKind.LIMIT, CommandKind.CONDITION)
+    side = (command.side or Side.SELL).value
+    price = command.price if priced else None
+    return OrderIntent(kind.value, side, command.code or "", command.quantity, price, command.value)
 
 
 @dataclass(slots=True)
@@ -131,16 +111,34 @@ def parse_hours(ranges: Iterable[str]) -> list[tuple[time, time]]:
     return parsed
 
 
+def _unvalued(intent: OrderIntent, cap: Decimal) -> str:
+    market = intent.kind == CommandKind.MARKET.value
+    what = "市价委托" if market else "止盈止损单"
+    how = "在参数中提供 protect_price（保护价，元）" + ("" if market else "并指定 quantity")
+    return (
+        f"当前后端没有行情，无法估算这笔{what}的金额，而单笔委托金额上限 {cap:f} 元已开启：请{how}，"
+        "按 保护价×数量 计入上限"
+    )
+
+
 def _deny(rule: str, message: str, **values: Any) -> RiskDenied:
     return RiskDenied(f"风控拒绝（{rule}）：{message}，未进入队列", details={"rule": rule, **values})
 
 
 def check(
-    intent: OrderIntent, limits: Limits, max_order_value: Decimal | None, book: DayBook, at: datetime
+    intent: OrderIntent,
+    limits: Limits,
+    max_order_value: Decimal | None,
+    book: DayBook,
+    at: datetime,
+    *,
+    value_required: bool = False,
 ) -> None:
     """Raise `RiskDenied` for the first rule the order breaks; return None when it passes.
 
-    `max_order_value` is the effective value cap (None or 0 = off); `at` is the submit time in
+    `max_order_value` is the effective value cap (None or 0 = off); `value_required`: an order
+    that could not be valued is refused while the cap is on (the user set `[risk].max_order_value`
+    and the backend has no quotes), with how to make it valuable. `at` is the submit time in
     Asia/Shanghai. Rules run cheapest and most fundamental first."""
     code = intent.code
     if code and code in limits.deny_codes:
@@ -164,6 +162,8 @@ def check(
             value=intent.quantity,
             limit=limits.max_order_quantity,
         )
+    if max_order_value and intent.value is None and value_required:
+        raise _deny("max_order_value", _unvalued(intent, max_order_value), limit=max_order_value)
     if max_order_value and intent.value is not None and intent.value > max_order_value:
         raise _deny(
             "max_order_value",
@@ -206,4 +206,4 @@ def check(
                 )
 
 
-__all__ = ["ORDER_SIDES", "DayBook", "Limits", "OrderIntent", "check", "intent_of", "parse_hours"]
+__all__ = ["DayBook", "Limits", "OrderIntent", "check", "intent_of", "parse_hours"]

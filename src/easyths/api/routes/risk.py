@@ -18,7 +18,6 @@ from easyths.api.envelope import ok
 from easyths.engine.records import OpStatus
 from easyths.errors import Conflict
 from easyths.risk.guard import KillSwitch, RiskGuard
-from easyths.risk.rules import ORDER_SIDES
 
 router = APIRouter(prefix="/api/v1/system", tags=["系统"])
 
@@ -60,7 +59,7 @@ async def pause(
     cancelled: list[str] = []
     if cancel:
         for rec in engine.reader.recent(OpStatus.QUEUED, settings.queue.max_size):
-            if rec.name in ORDER_SIDES:
+            if rec.command is not None and rec.command.kind.places:
                 with contextlib.suppress(Conflict):  # it started meanwhile
                     cancelled.append(engine.cancel(rec.id).id)
     message = "交易已暂停：新委托将被拒绝，查询与撤单照常"

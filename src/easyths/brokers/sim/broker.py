@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from easyths.brokers.abilities import Marks, TriggerCheck
 from easyths.brokers.base import (
     Ack,
     BrokerHealth,
@@ -31,6 +32,7 @@ from easyths.brokers.base import (
     TimeRange,
 )
 from easyths.brokers.sim import account, conditions, entry, reconcile, repo, settlement
+from easyths.brokers.sim import marks as sim_marks
 from easyths.brokers.sim.clock import Clock, VirtualClock, WallClock, parse_start
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.control import SimControl
@@ -133,6 +135,17 @@ class SimBroker(SimControl):
                     log.exception("事件接收方出错: %s", event.get("type"))
 
     # --- Broker protocol: orders ---------------------------------------------------------------------
+
+    def marks(self, code: str) -> Marks | None:
+        """`ValuesOrders`: for risk at admission (called on the event loop: no network fetch)."""
+        with self._lock, self.store.tx():
+            if self.quotes.kind == "random":
+                self._ensure_quote(code)
+            return sim_marks.marks(self.ctx, self._account(), code)
+
+    def set_trigger_check(self, check: TriggerCheck | None) -> None:
+        """`ChecksTriggers`: risk's check of the orders conditions send when they trigger."""
+        self.ctx.trigger_check = check
 
     def submit(self, command: OrderCommand) -> Ack:
         """The port: each kind to its method below, the operation id passed on to be stored with

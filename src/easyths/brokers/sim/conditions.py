@@ -173,6 +173,8 @@ def _fire(ctx: SimContext, cond: sqlite3.Row, quote: sqlite3.Row) -> None:
     try:  # no `ref`: not the running operation's order (see the module docstring)
         if qty <= 0:
             raise BrokerRejected(f"可用余额不足：{cond['code']}可用0股")
+        if ctx.trigger_check is not None and (why := ctx.trigger_check(cond["code"], side, price, qty)):
+            raise BrokerRejected(why)  # valued again as sent: recorded as a 废单 with risk's reason
         placed = entry.place_limit(ctx, cond["account"], side, cond["code"], price, qty)
         no, message = placed.contract_no, placed.rejection or "已委托"
     except BrokerRejected as exc:

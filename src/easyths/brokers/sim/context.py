@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from easyths.brokers.abilities import TriggerCheck
 from easyths.brokers.sim.clock import Clock
 from easyths.brokers.sim.ledger import Ledger
 from easyths.brokers.sim.store import Store
@@ -34,6 +35,7 @@ class SimContext:
     _ledger: Ledger | None = None
     _at: datetime | None = None  # while a past instant (09:25, 15:00…) is processed, it is "now"
     reference_dir: Path | None = None  # `easyths refresh-data` output, over the shipped data
+    trigger_check: TriggerCheck | None = None  # risk's check of the order a condition sends
 
     @property
     def fees(self) -> FeeSchedule:
