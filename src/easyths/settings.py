@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import tomllib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -19,12 +18,14 @@ from typing import Any, Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    TomlConfigSettingsSource,
 )
 
 from easyths.errors import ConfigError
+from easyths.paths import data_home
+from easyths.textfiles import read_toml
 from easyths.validation_text import chinese_message
 
 
@@ -546,18 +547,16 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources: list[PydanticBaseSettingsSource] = [init_settings, _ApiKeyEnvSource(settings_cls), env_settings]
-        path = _CONFIG_PATH.get("path")
-        if path is not None:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        data = _CONFIG_DATA.get("data")
+        if data is not None:  # read by load_settings in the encodings Windows saves (textfiles.py)
+            sources.append(InitSettingsSource(settings_cls, init_kwargs=data))
         return tuple(sources)
 
     @property
     def home(self) -> Path:
-        """Where the journal, the sim database and the logs live."""
-        if self.app.home is not None:
-            return self.app.home.expanduser()
-        env = os.environ.get("EASYTHS_HOME")
-        return Path(env).expanduser() if env else Path.home() / ".easyths"
+        """Where the journal, the sim database and the logs live: absolute, so a relative or
+        drive-less home cannot change meaning or break a database URI (paths.py)."""
+        return data_home(self.app.home, os.environ.get("EASYTHS_HOME"))
 
     @property
     def api_key(self) -> str | None:
@@ -579,7 +578,7 @@ class _ApiKeyEnvSource(PydanticBaseSettingsSource):
         return {"api": {"key": key}} if key else {}
 
 
-_CONFIG_PATH: dict[str, Path | None] = {}
+_CONFIG_DATA: dict[str, dict[str, Any]] = {}
 
 
 def default_config_path() -> Path | None:
@@ -591,8 +590,7 @@ def default_config_path() -> Path | None:
 
 
 def _home_from_env() -> Path:
-    env = os.environ.get("EASYTHS_HOME")
-    return Path(env).expanduser() if env else Path.home() / ".easyths"
+    return data_home(None, os.environ.get("EASYTHS_HOME"))
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
@@ -604,12 +602,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     if path is not None:
         if not path.is_file():
             raise ConfigError(f"配置文件不存在: {path}")
-        try:
-            with path.open("rb") as fh:
-                tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"配置文件 {path} 不是合法的 TOML: {exc}") from exc
-    _CONFIG_PATH["path"] = path
+        _CONFIG_DATA["data"] = read_toml(path)
     try:
         settings = Settings(**_given(overrides))
     except ValidationError as exc:
@@ -617,7 +610,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         where = f"（配置文件 {path}）" if path else ""
         raise ConfigError(f"配置无效{where}: {problems}") from exc
     finally:
-        _CONFIG_PATH.pop("path", None)
+        _CONFIG_DATA.pop("data", None)
     settings.config_file = path
     return settings
 
