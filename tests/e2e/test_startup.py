@@ -122,3 +122,23 @@ def test_the_start_up_line_is_one_line_when_the_output_is_not_a_terminal(
     assert server.stop() == 0
     first = server.log.read_text(encoding="utf-8").splitlines()[0]
     assert first.startswith("EasyTHS") and first.rstrip().endswith("easyths.log"), first
+
+
+def test_a_database_another_program_holds_locked_is_not_called_corrupt(tmp_path: Path) -> None:
+    """A database browser or a second process holding the lock is not damage: renaming the
+    journal away, as the corrupt-file advice says, would hide the record of real orders."""
+    import sqlite3
+
+    path = tmp_path / "journal.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StartupError) as info:
+            check_database(path, "操作日志库", busy_timeout=0)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    message = info.value.message
+    assert info.value.exit_code == EXIT_DATABASE
+    assert "无法读写" in message and "请勿删除" in message and "损坏或不是" not in message and ".broken" not in message

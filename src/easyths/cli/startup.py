@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO
 
 from easyths.errors import StartupError
+from easyths.paths import sqlite_uri
 
 EXIT_UNEXPECTED = 1
 EXIT_CONFIG = 2
@@ -136,22 +137,20 @@ def bind_port(host: str, port: int) -> socket.socket:
 FULL_CHECK_BYTES = 64 * 2**20  # quick_check reads every page: 10^6 operations (~500 MB) took 8-37 s per restart
 
 
-def check_database(path: Path, what: str) -> None:
+def check_database(path: Path, what: str, *, busy_timeout: float = 2.0) -> None:
     """Refuse to start on a database that exists but cannot be read or is not intact.
 
-    A missing file is fine (it is created empty); anything else wrong is named with what to do."""
+    A missing file is fine (it is created empty); anything else wrong is named with what to do.
+    Only SQLite's own verdict (a failed quick_check, "not a database", "malformed") is called
+    corrupt: a file another program holds locked (a second service, a database browser, an
+    antivirus scan, a sync client) or that Windows denies us is a different fix, and telling
+    that user to rename a good journal away would hide the record of real orders."""
     if not path.exists():
         return
-    backup = path.with_name(path.name + ".broken")
     if not path.is_file() or not os.access(path, os.R_OK | os.W_OK):
-        raise StartupError(
-            f"{what} {path} 无法读写（权限不足或不是文件）。请检查该文件及数据目录的权限"
-            f"（运行服务的用户需要读写权限），然后重新启动。",
-            exit_code=EXIT_DATABASE,
-            details={"path": str(path)},
-        )
+        raise _unopenable(path, what, "权限不足或不是文件")
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True)
+        conn = sqlite3.connect(sqlite_uri(path, mode="rw"), uri=True, timeout=busy_timeout)
         try:
             if path.stat().st_size <= FULL_CHECK_BYTES:
                 rows = conn.execute("PRAGMA quick_check").fetchall()
@@ -162,8 +161,11 @@ def check_database(path: Path, what: str) -> None:
             conn.close()
         problems = [r[0] for r in rows if r[0] != "ok"]
     except sqlite3.Error as exc:
+        if getattr(exc, "sqlite_errorcode", None) is not None and exc.sqlite_errorcode & 0xFF in _NOT_CORRUPT:
+            raise _unopenable(path, what, str(exc)) from exc
         problems = [str(exc)]
     if problems:
+        backup = path.with_name(path.name + ".broken")
         raise StartupError(
             f"{what} {path} 已损坏或不是 SQLite 数据库（{problems[0]}）。服务不会自动重建它，以免丢失记录。"
             f"处理办法：停止服务，把它连同同名的 -wal/-shm 文件改名保存（例如 {backup.name}），"
@@ -171,6 +173,29 @@ def check_database(path: Path, what: str) -> None:
             exit_code=EXIT_DATABASE,
             details={"path": str(path), "problem": problems[0]},
         )
+
+
+# Primary result codes that say "could not get at the file", not "the file is damaged"
+# (https://www.sqlite.org/rescode.html); extended codes carry the primary one in their low byte.
+_NOT_CORRUPT = {
+    sqlite3.SQLITE_BUSY,
+    sqlite3.SQLITE_LOCKED,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_PERM,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_AUTH,
+    sqlite3.SQLITE_IOERR,
+}
+
+
+def _unopenable(path: Path, what: str, reason: str) -> StartupError:
+    return StartupError(
+        f"{what} {path} 无法读写（{reason}），文件本身未被判定为损坏，请勿删除或改名。可能原因：另一个程序正占用它"
+        f"（另一个 EasyTHS、数据库查看工具、杀毒软件或网盘同步），或运行服务的用户没有读写权限。"
+        f"请关闭占用它的程序、检查该文件及数据目录的权限后重新启动。",
+        exit_code=EXIT_DATABASE,
+        details={"path": str(path), "problem": reason},
+    )
 
 
 __all__ = [
