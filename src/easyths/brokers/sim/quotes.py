@@ -9,6 +9,7 @@ transport so tests run on recorded payloads).
 from __future__ import annotations
 
 import csv
+import io
 import logging
 import random
 import sqlite3
@@ -23,6 +24,8 @@ from easyths.brokers.sim.clock import as_shanghai
 from easyths.brokers.sim.store import Store
 from easyths.domain.codes import Exchange, classify
 from easyths.domain.rules import round_half_up
+from easyths.errors import ConfigError
+from easyths.textfiles import read_user_text
 
 if TYPE_CHECKING:
     import httpx
@@ -101,12 +104,22 @@ class ReplayQuotes:
     kind = "replay"
 
     def __init__(self, path: Path | str, position: int = 0) -> None:
-        with Path(path).open(newline="", encoding="utf-8-sig") as fh:
-            rows = [row for row in csv.DictReader(fh) if row.get("code")]
-        self.rows = sorted(
-            ((as_shanghai(datetime.fromisoformat(r["time"].strip())), _row_quote(r)) for r in rows),
-            key=lambda pair: pair[0],
-        )
+        # Excel on Chinese Windows saves "CSV (逗号分隔)" as GBK and "CSV UTF-8" with a BOM: both are
+        # read (textfiles.py); a row that cannot be read stops start-up naming its line, never a traceback.
+        text = read_user_text(Path(path), "行情回放文件")
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        rows = []
+        for row in reader:
+            if not row.get("code"):
+                continue
+            try:
+                rows.append((_row_time(row.get("time")), _row_quote(row)))
+            except ValueError as exc:
+                raise ConfigError(
+                    f"行情回放文件 {path} 第 {reader.line_num} 行无法读取：{exc}",
+                    details={"path": str(path), "line": reader.line_num},
+                ) from exc
+        self.rows = sorted(rows, key=lambda pair: pair[0])
         self.position = position
 
     def fetch(self, codes: Sequence[str], now: datetime, known: Mapping[str, Decimal]) -> list[Quote]:
@@ -123,6 +136,24 @@ class ReplayQuotes:
         return when, batch
 
 
+_EXCEL_TIMES = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M")  # how Excel on Chinese Windows writes a date-time cell
+
+
+def _row_time(text: str | None) -> datetime:
+    """ISO 8601, or the `2026/7/6 9:30` that Excel writes when it re-saves a CSV."""
+    value = (text or "").strip()
+    try:
+        return as_shanghai(datetime.fromisoformat(value))
+    except ValueError:
+        pass
+    for pattern in _EXCEL_TIMES:
+        try:
+            return as_shanghai(datetime.strptime(value, pattern))
+        except ValueError:
+            continue
+    raise ValueError(f"时间无效: {value!r}（应为 2026-07-06 09:30:00 或 2026/7/6 9:30）")
+
+
 def _dec(text: str | None) -> Decimal | None:
     if text is None or not text.strip():
         return None
@@ -130,6 +161,15 @@ def _dec(text: str | None) -> Decimal | None:
         return Decimal(text.strip())
     except InvalidOperation:
         raise ValueError(f"行情数值无效: {text!r}") from None
+
+
+def _volume(text: str | None) -> int | None:
+    amount = _dec(text)
+    if amount is None:
+        return None
+    if amount != amount.to_integral_value() or amount < 0:  # Excel may write 300 as 300.0: that is still 300
+        raise ValueError(f"挂单量无效: {text!r}")
+    return int(amount)
 
 
 def _row_quote(row: dict[str, str]) -> Quote:
@@ -144,7 +184,7 @@ def _row_quote(row: dict[str, str]) -> Quote:
         name=(row.get("name") or "").strip() or None,
         bid=_dec(row.get("bid")),
         ask=_dec(row.get("ask")),
-        volume=int(volume) if volume and volume.strip() else None,
+        volume=_volume(volume),
     )
 
 
