@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 import re
 import sys
 import threading
@@ -32,6 +33,7 @@ from easyths.brokers.ths.seam import (
     WindowGone,
 )
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 _KEY_SPECIALS = re.compile(r"([+^%~(){}\[\]])")
@@ -67,17 +69,37 @@ _thread_state = threading.local()
 
 
 def _com_ready() -> None:
-    """UI Automation is COM: each thread that calls it must initialise COM once. The broker is
-    built on the main thread and driven from the engine's worker thread."""
+    """Join this thread to the COM apartment pywinauto chose, once per thread.
+
+    UI Automation is COM, and the broker is built on the main thread but driven from the engine's
+    worker thread. Importing pywinauto settles the process on the multithreaded apartment: it sets
+    `sys.coinit_flags = 0` (MTA) unless that fails, and comtypes initialises the importing thread
+    with it and creates the UI Automation object there (docs/windows.md, "COM 线程模型"). A worker
+    that joined a single-threaded apartment instead would reach that object through a
+    cross-apartment proxy that needs a message loop the worker never runs: the set-up behind
+    pywinauto's hang reports. So the worker asks for exactly `sys.coinit_flags`."""
     if getattr(_thread_state, "com", False):
         return
-    try:
-        import pythoncom  # pywin32, a pywinauto dependency
+    import pythoncom  # pywin32, a pywinauto dependency
+    import pywinauto  # noqa: F401  (sets sys.coinit_flags when it is first imported)
 
-        pythoncom.CoInitializeEx(pythoncom.COINIT_APARTMENTTHREADED)
-    except Exception:  # already initialised in another mode: usable as it is
-        pass
+    flags = getattr(sys, "coinit_flags", pythoncom.COINIT_MULTITHREADED)
+    try:
+        pythoncom.CoInitializeEx(flags)
+    except pythoncom.com_error as exc:  # RPC_E_CHANGED_MODE: someone set this thread up otherwise
+        log.warning("本线程的 COM 已按另一种线程模型初始化，界面自动化可能变慢或卡住: %s", exc)
     _thread_state.com = True
+
+
+def png_bytes(image: Any) -> bytes:
+    """pywinauto's `capture_as_image()` returns None, without raising, when Pillow is missing."""
+    if image is None:
+        raise SeamError(
+            "无法截取验证码图片：截图需要 Pillow（pip install -c requirements.lock -e . 会在 Windows 上装好它）"
+        )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _guard(method: F) -> F:
@@ -318,9 +340,7 @@ class PywinautoSeam:
 
     @_guard
     def capture_image(self, handle: Any) -> bytes:
-        buffer = io.BytesIO()
-        handle.capture_as_image().save(buffer, format="PNG")  # needs Pillow
-        return buffer.getvalue()
+        return png_bytes(handle.capture_as_image())
 
     # --- dialogs ---------------------------------------------------------------------------
     def _top_windows(self) -> list[Any]:
