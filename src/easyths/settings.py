@@ -23,6 +23,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from easyths.domain.hours import parse_hours
 from easyths.errors import ConfigError
 from easyths.paths import data_home
 from easyths.textfiles import read_toml
@@ -509,8 +510,6 @@ class RiskSection(Section):
     @field_validator("trading_hours")
     @classmethod
     def _ranges(cls, value: list[str]) -> list[str]:
-        from easyths.risk.rules import parse_hours
-
         parse_hours(value)  # raises ValueError naming the bad range
         return value
 

@@ -13,14 +13,14 @@ Cancels and queries are not orders.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
 from easyths.domain.calendar import is_session
 from easyths.domain.commands import CommandKind, OrderCommand, Side
+from easyths.domain.hours import parse_hours
 from easyths.errors import RiskDenied
 
 
@@ -95,20 +95,6 @@ class DayBook:
     def forget_before(self, cutoff: datetime) -> None:
         while self.recent and self.recent[0][0] < cutoff:
             self.recent.popleft()
-
-
-def parse_hours(ranges: Iterable[str]) -> list[tuple[time, time]]:
-    """`["09:15-11:30", "13:00-15:00"]` → time pairs; ValueError names a malformed range."""
-    parsed = []
-    for text in ranges:
-        try:
-            start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
-        except ValueError as exc:
-            raise ValueError(f"交易时段格式应为 HH:MM-HH:MM，收到: {text!r}") from exc
-        if end <= start:
-            raise ValueError(f"交易时段结束时间必须晚于开始时间: {text!r}")
-        parsed.append((start, end))
-    return parsed
 
 
 def _unvalued(intent: OrderIntent, cap: Decimal) -> str:
