@@ -2,9 +2,9 @@
 
 The emulator answers at once (zero client latency, virtual time), so what is measured is the
 driver's own cost plus the emulator and the sim behind it; the sim alone is measured too, so the
-difference is the GUI-driving overhead. The peers' 1.5–2.0 s per order (ths-client.md,
-"Published timings") is mostly fixed sleeps; a driver that waits on state pays only what the real
-client needs on top of these figures.
+difference is the GUI-driving overhead. The peers' published 1.5–2.0 s per order is mostly fixed
+sleeps (`docs/ths-facts.md#timings`, `#order-steps`); a driver that waits on state pays only what
+the real client needs on top of these figures.
 
     python bench/bench_ths.py [-n 50] [--popups]
 

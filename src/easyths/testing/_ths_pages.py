@@ -2,7 +2,7 @@
 
 Each page is rebuilt when its menu item is selected (as the client does with 切换页面清空代码 on)
 and reads the backing broker live. Trading goes through the broker; its `BrokerRejected` text is
-shown the way the client shows it (`ths-client.md` "Dialogs").
+shown the way the client shows it (`docs/ths-facts.md#dialog-catalogue`).
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def grid(emu: ThsEmulator, page: str, rows: Callable[[], list[Row]]) -> Node:
         return headers, [[cell(r.get(c)) for c in canon] for r in data]
 
     # The real nesting: 1047 is a HexinScrollWnd container, an AfxWnd140s (200) inside it holds the
-    # CVirtualGridCtrl that takes focus, keys and copy (ths-client.md, corrections).
+    # CVirtualGridCtrl that takes focus, keys and copy (`docs/ths-facts.md#grid-identity`).
     inner = Node("CVirtualGridCtrl", "", None, role="Table")
     inner.grid = render
     container = Node("HexinScrollWnd", "", 1047, role="Pane")
@@ -273,7 +273,7 @@ CANCELLABLE = ("未成交", "部分成交", "已报", "未报")
 
 def cancel_page(emu: ThsEmulator) -> list[Node]:
     """The 撤单 page: filter edit 3348 + 查询 3349 narrow the grid by code; each row has a check
-    box; 撤单 stays disabled until a row is ticked (ths-client.md, corrections)."""
+    box; 撤单 stays disabled until a row is ticked (`docs/ths-facts.md#cancel-by-contract`)."""
     state: dict[str, Any] = {"filter": ""}
     ticked: set[str] = set()
 

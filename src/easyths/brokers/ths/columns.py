@@ -44,7 +44,7 @@ KNOWN_VARIANTS: dict[str, str] = {
     "冻结资金": "冻结金额",
 }
 
-# Funds panel statics (ths-client.md "Funds panel"): control id -> field.
+# Funds panel statics (`docs/ths-facts.md#funds`): control id -> field.
 FUNDS_STATICS: dict[int, str] = {
     1012: "资金余额",
     1013: "冻结金额",

@@ -2,7 +2,8 @@
 
 Why by role and text: these pages are web content inside the client, so their controls have no
 numeric ids; UI Automation exposes them as Edit/Button/ListItem/DataItem with their labels. The
-labels are the only stable handle, and they are the ones a user sees (`ths-client.md`).
+labels are the only stable handle, and they are the ones a user sees (`docs/ths-facts.md#repo-popup`,
+`docs/ths-facts.md#conditions`).
 """
 
 from __future__ import annotations
