@@ -22,11 +22,23 @@ class RedactFilter(logging.Filter):
         self.secret = secret
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if self.secret not in record.getMessage():
+            return True
+        # Redact inside the arguments rather than merge them into the message: formatters such
+        # as uvicorn's access formatter unpack the arguments and failed on None.
+        if isinstance(record.msg, str):
+            record.msg = record.msg.replace(self.secret, "***")
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._clean(a) for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {k: self._clean(v) for k, v in record.args.items()}
         message = record.getMessage()
-        if self.secret in message:
-            record.msg = message.replace(self.secret, "***")
-            record.args = None
+        if self.secret in message:  # inside some object's str(): merge, as a last resort
+            record.msg, record.args = message.replace(self.secret, "***"), None
         return True
+
+    def _clean(self, value: object) -> object:
+        return value.replace(self.secret, "***") if isinstance(value, str) else value
 
 
 def setup_logging(settings: Settings) -> Path:
@@ -51,6 +63,27 @@ def setup_logging(settings: Settings) -> Path:
     return path
 
 
+def redact_console(settings: Settings) -> None:
+    """The console gets the key redacted too: uvicorn's own handlers (its error and access logs)
+    and any the root logger has besides the file, which `setup_logging` already covers."""
+    if not settings.api_key:
+        return
+    for name in ("", "uvicorn", "uvicorn.error", "uvicorn.access"):
+        for handler in logging.getLogger(name).handlers:
+            if not any(isinstance(f, RedactFilter) for f in handler.filters):
+                handler.addFilter(RedactFilter(settings.api_key))
+
+
+class _AsIs(logging.handlers.QueueHandler):
+    """Enqueue the record untouched. The stock `prepare` merges the arguments into the message
+    and drops them, and uvicorn's access formatter unpacks exactly those arguments: every
+    request printed a logging TypeError. The queue never leaves the process, so nothing needs
+    to be made picklable."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        return record
+
+
 def queue_access_log() -> logging.handlers.QueueListener:
     """Route uvicorn's access log through a queue to a background thread (`[api].access_log`).
 
@@ -62,7 +95,7 @@ def queue_access_log() -> logging.handlers.QueueListener:
     for handler in handlers:
         logger.removeHandler(handler)
     records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
-    logger.addHandler(logging.handlers.QueueHandler(records))
+    logger.addHandler(_AsIs(records))
     listener = logging.handlers.QueueListener(records, *handlers, respect_handler_level=True)
     listener.start()
     return listener

@@ -265,6 +265,38 @@ def test_idempotency_key_returns_original_and_rejects_different_body(client: Tes
     assert len([c for c in fake.calls if c[0] == "place_order"]) == 2
 
 
+def placed(fake: FakeBroker) -> int:
+    return len([c for c in fake.calls if c[0] == "place_order"])
+
+
+def test_a_client_order_id_under_different_idempotency_keys_is_refused_not_placed_again(
+    client: TestClient, fake: FakeBroker
+) -> None:
+    """The header used to win and the param was dropped: one client_order_id under three headers
+    placed three orders."""
+    body = {"params": {**BUY["params"], "client_order_id": "order-7"}}
+    for header in ("h-1", "h-2", "h-3"):
+        r = client.post("/api/v1/operations/buy", json=body, headers={"Idempotency-Key": header})
+        assert r.status_code == 422, r.text
+        assert "client_order_id" in r.json()["message"] and "Idempotency-Key" in r.json()["message"]
+    assert client.get("/api/v1/queue/stats").json()["data"]["total_count"] == 0
+
+
+def test_either_key_finds_the_order_the_other_placed(client: TestClient, fake: FakeBroker) -> None:
+    by_header = submit(client, "buy", BUY, headers={"Idempotency-Key": "same-order"})
+    client.get(f"/api/v1/operations/{by_header['operation_id']}/result", params={"timeout": 5})
+    with_param = {"params": {**BUY["params"], "client_order_id": "same-order"}, "priority": BUY.get("priority", 0)}
+    by_param = submit(client, "buy", with_param)
+    both = submit(client, "buy", with_param, headers={"Idempotency-Key": "same-order"})
+    assert by_param["operation_id"] == both["operation_id"] == by_header["operation_id"]
+    assert by_param["duplicate"] is True and both["duplicate"] is True
+    first = submit(client, "buy", {"params": {**BUY["params"], "client_order_id": "param-first"}, "priority": 5})
+    again = submit(client, "buy", {**BUY, "priority": 5}, headers={"Idempotency-Key": "param-first"})
+    assert again["operation_id"] == first["operation_id"]
+    client.get(f"/api/v1/operations/{first['operation_id']}/result", params={"timeout": 5})
+    assert placed(fake) == 2
+
+
 def test_recent_operations_listing(client: TestClient) -> None:
     op = submit(client, "funds_query", {"params": {}})
     client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5})

@@ -42,6 +42,10 @@ def _write_example(value: bool) -> None:
         raise typer.Exit()
 
 
+# Bound beyond loopback, anyone on the network may guess the key; a one-letter key was accepted.
+MIN_WIDE_KEY = 16
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -63,9 +67,20 @@ def build_settings(
     if broker:
         overrides["broker"] = {**base.broker.model_dump(), **broker}
     settings = load_settings(config, **overrides) if overrides else base
-    if not _is_loopback(settings.api.host) and not settings.api_key:
+    key = settings.api_key
+    if not _is_loopback(settings.api.host) and not key:
         raise ConfigError(
             f"拒绝在非本机地址 {settings.api.host} 上无认证监听：请设置 API_KEY 环境变量或 [api].key，或改用 127.0.0.1"
+        )
+    if not _is_loopback(settings.api.host) and key is not None and len(key) < MIN_WIDE_KEY:
+        raise ConfigError(
+            f"API Key 太短（{len(key)} 个字符）：监听非本机地址 {settings.api.host} 时，局域网里的任何人都能猜它，"
+            f'至少需要 {MIN_WIDE_KEY} 个字符（可用 python -c "import secrets; print(secrets.token_urlsafe(24))" 生成）'
+        )
+    if not key and "*" in settings.api.cors_list():
+        raise ConfigError(
+            '[api].cors_origins = "*" 会让任何网页都能调用本服务，未配置 API Key 时不允许：'
+            "请列出需要跨域访问的具体来源（如 http://localhost:3000），或留空，或同时设置 API Key"
         )
     return settings
 
@@ -120,13 +135,13 @@ def serve(settings: Settings) -> None:
     the data folder, bind the port, check the databases, build the broker, then serve on the
     socket already bound. Building the broker before the server means a backend that cannot start
     (ths off Windows, a client not found) stops with its own message instead of a traceback."""
-    import uvicorn
-
     from easyths.api.app import create_app
     from easyths.brokers.factory import create_broker
-    from easyths.cli.startup import DataFolderLock, bind_port, check_database
-    from easyths.logs import queue_access_log, setup_logging
+    from easyths.cli.serving import server_config
+    from easyths.cli.startup import DataFolderLock, bind_port, check_database, private_data_folder
+    from easyths.logs import queue_access_log, redact_console, setup_logging
 
+    private_data_folder(settings.home)  # before anything is created in it: 0700 / 0600 on POSIX
     lock = DataFolderLock(settings.home).acquire()
     try:
         sock = bind_port(settings.api.host, settings.api.port)
@@ -148,16 +163,8 @@ def serve(settings: Settings) -> None:
                     f"EasyTHS {__version__} · 后端 [bold]{settings.broker.backend}[/bold] · "
                     f"http://{settings.api.host}:{settings.api.port}/docs · 数据目录 {settings.home} · 日志 {log_file}"
                 )
-                server = _server(
-                    uvicorn.Config(
-                        application,
-                        host=settings.api.host,
-                        port=settings.api.port,
-                        log_level=settings.logging.level.lower(),
-                        access_log=settings.api.access_log,
-                        timeout_graceful_shutdown=int(settings.queue.shutdown_grace) + 1,
-                    )
-                )
+                server = _server(server_config(settings, application))  # bounded when bound wide
+                redact_console(settings)  # uvicorn's console handlers exist once its Config is built
                 listener = queue_access_log() if settings.api.access_log else None
                 sys.setswitchinterval(GIL_SWITCH_INTERVAL)
                 try:

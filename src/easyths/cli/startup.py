@@ -18,6 +18,7 @@ Exit codes (documented in the README):
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import socket
@@ -105,6 +106,26 @@ def _unlock(fh: IO[str]) -> None:
         import fcntl
 
         fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def private_data_folder(home: Path) -> None:
+    """The data folder holds every order (journal.db), the paper account and the logs: only the
+    user who runs the service may read it (other local users could otherwise read the account).
+
+    POSIX: the process creates everything with umask 077 (folders 0700, files 0600), and the
+    folder and the files directly in it and in `logs/` are tightened to that at each start (an
+    older version left them 0755/0644). Windows has no modes: the default folder (~/.easyths) is
+    in the user's profile, whose ACL admits only the user and administrators; a folder elsewhere
+    keeps the ACL it inherits (docs/security.md)."""
+    if os.name != "posix":  # pragma: no cover - Windows
+        return
+    os.umask(0o077)
+    home.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # not ours to change: leave it, the service still works
+        home.chmod(0o700)
+        for path in [*home.iterdir(), *(home / "logs").glob("*")]:
+            if path.is_file() and not path.is_symlink():
+                path.chmod(0o600)
 
 
 def bind_port(host: str, port: int) -> socket.socket:
@@ -208,4 +229,5 @@ __all__ = [
     "DataFolderLock",
     "bind_port",
     "check_database",
+    "private_data_folder",
 ]

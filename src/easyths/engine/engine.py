@@ -35,7 +35,8 @@ from easyths.engine.reader import Reader
 from easyths.engine.reconcile import Reconciler
 from easyths.engine.records import OperationRecord, OpStatus, apply, now
 from easyths.engine.recovery import recover
-from easyths.engine.scheduler import Scheduler, Taken, check_duplicate, fingerprint
+from easyths.engine.scheduler import Scheduler, Taken, check_duplicate, fingerprint, legacy_fingerprint
+from easyths.engine.scheduler import idempotency_key as one_key
 from easyths.engine.worker import Job, Release, Worker
 from easyths.errors import Conflict, NotFound, QueueFull, ResultTimeout
 from easyths.operations.base import Operation, Params
@@ -164,13 +165,13 @@ class Engine:
         op_cls = self.registry.get(name)
         model = self.registry.validate(name, params)
         canonical = model.model_dump(mode="json", exclude_none=True)
-        key = idempotency_key or model.__dict__.get("client_order_id")  # a plain read: most params lack it
+        key = one_key(idempotency_key, model.__dict__.get("client_order_id"))  # a plain read: most params lack it
         body_hash = None  # only compared when a key is given, so only computed then
         if key is not None:
             body_hash = fingerprint(name, canonical, priority)
             earlier = self.journal.by_idempotency_key(key)
             if earlier is not None:
-                check_duplicate(earlier, key, body_hash)
+                check_duplicate(earlier, key, body_hash, legacy_fingerprint(name, canonical, priority))
                 return Submitted(self.get(earlier.id), 0, duplicate=True)
         op_id = _new_id()
         op = op_cls()

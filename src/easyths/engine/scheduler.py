@@ -28,14 +28,38 @@ BACKGROUND_PRIORITY = -1
 _LEVELS = 10 - BACKGROUND_PRIORITY + 1
 
 
+def idempotency_key(header: str | None, client_order_id: str | None) -> str | None:
+    """The `Idempotency-Key` header and the `client_order_id` param name the same thing, the
+    order: either one identifies it, so a retry carrying the other still finds the first. Two
+    different values in one request contradict each other (the header used to win and the
+    param was dropped, so one `client_order_id` under three headers placed three orders)."""
+    if header is not None and client_order_id is not None and header != client_order_id:
+        raise InvalidParams(
+            f"请求头 Idempotency-Key（{header}）与参数 client_order_id（{client_order_id}）不一致："
+            "两者标识同一笔委托，请只传其中一个，或传相同的值",
+            details=[{"field": "client_order_id", "message": "与 Idempotency-Key 请求头不一致"}],
+        )
+    return header if header is not None else client_order_id
+
+
 def fingerprint(name: str, params: dict[str, Any], priority: int) -> str:
-    """What "the same request" means for an Idempotency-Key: name, canonical params, priority."""
+    """What "the same request" means for an idempotency key: name, canonical params, priority.
+
+    `client_order_id` is left out: it is the key itself, so a repeat that names the order by the
+    header instead of the param (or the reverse) is the same request."""
+    if "client_order_id" in params:
+        params = {k: v for k, v in params.items() if k != "client_order_id"}
     return hashlib.sha256(dumps({"name": name, "params": params, "priority": priority}).encode()).hexdigest()
 
 
-def check_duplicate(earlier: OperationRecord, key: str, body_hash: str) -> None:
+def legacy_fingerprint(name: str, params: dict[str, Any], priority: int) -> str:
+    """The fingerprint journalled before `client_order_id` was left out: old records still match their retries."""
+    return hashlib.sha256(dumps({"name": name, "params": params, "priority": priority}).encode()).hexdigest()
+
+
+def check_duplicate(earlier: OperationRecord, key: str, body_hash: str, legacy_hash: str | None = None) -> None:
     """The same key with a different body is the client's mistake, never a second order."""
-    if earlier.body_hash != body_hash:
+    if earlier.body_hash != body_hash and (legacy_hash is None or earlier.body_hash != legacy_hash):
         raise InvalidParams(
             f"Idempotency-Key '{key}' 已用于另一个不同内容的请求（操作 {earlier.id}）",
             details=[{"field": "Idempotency-Key", "message": "与原请求内容不一致"}],
@@ -180,4 +204,13 @@ class Scheduler:
         return sum(self._queued_by_priority)
 
 
-__all__ = ["BACKGROUND_PRIORITY", "Scheduler", "Taken", "Waiter", "check_duplicate", "fingerprint"]
+__all__ = [
+    "BACKGROUND_PRIORITY",
+    "Scheduler",
+    "Taken",
+    "Waiter",
+    "check_duplicate",
+    "fingerprint",
+    "idempotency_key",
+    "legacy_fingerprint",
+]
