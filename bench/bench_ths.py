@@ -28,8 +28,8 @@ from typing import Any
 from easyths.brokers.base import Broker, MarketStrategy, Side
 from easyths.brokers.sim import SimBroker, VirtualClock
 from easyths.brokers.ths import ThsBroker
+from easyths.brokers.ths.emulator import ThsEmulator
 from easyths.settings import BrokerSection, SimSection
-from easyths.testing import ThsEmulator
 
 PUBLISHED = {  # seconds per operation on the real client, peers' GUI automation
     "buy": "1.5–2.0 s",

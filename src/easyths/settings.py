@@ -410,7 +410,7 @@ class EmulatorSection(Section):
     @field_validator("faults")
     @classmethod
     def _known_faults(cls, value: dict[str, float]) -> dict[str, float]:
-        from easyths.testing._ths_tree import FAULT_NAMES
+        from easyths.brokers.ths.emulator.faults import FAULT_NAMES
 
         unknown = sorted(set(value) - set(FAULT_NAMES))
         if unknown:

@@ -11,8 +11,8 @@ from typing import Any
 from easyths.brokers.base import Broker
 from easyths.brokers.sim import SimBroker, VirtualClock
 from easyths.brokers.ths import ThsBroker
+from easyths.brokers.ths.emulator import Faults, ThsEmulator
 from easyths.settings import BrokerSection, SimSection
-from easyths.testing import Faults, ThsEmulator
 
 WEDNESDAY = datetime(2026, 11, 25, 10, 0)  # an ordinary continuous-trading morning
 ACCOUNTS = ["主账户", "信用账户"]

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 
 from easyths.api.app import create_app
 from easyths.brokers.factory import create_broker
+from easyths.brokers.ths.emulator.backend import EmulatedThsBroker
 from easyths.errors import ConfigError
 from easyths.settings import load_settings
-from easyths.testing.service import EmulatedThsBroker
 from tests.conftest import make_settings
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from easyths.brokers.base import Side
+from easyths.brokers.ths.emulator import Faults
 from easyths.errors import BrokerRejected, BrokerUnavailable, OutcomeUnknown
-from easyths.testing import Faults
 from tests.ths.support import D, Harness, ths_harness
 
 

@@ -12,10 +12,10 @@ from rich.console import Console
 
 from easyths.brokers.base import Side
 from easyths.brokers.ths import ThsBroker
+from easyths.brokers.ths.emulator import ThsEmulator
 from easyths.brokers.ths.recording import record, suggest_config
 from easyths.cli.doctor import doctor, run_doctor
 from easyths.settings import BrokerSection
-from easyths.testing import ThsEmulator
 from tests.ths.grid_variants import VARIANT_B_RECORDING
 from tests.ths.support import D, Harness, open_sim, ths_harness
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from easyths.api.app import create_app
+from easyths.brokers.ths.emulator import Faults
 from easyths.engine.records import OpStatus
-from easyths.testing import Faults
 from tests.conftest import make_settings
 from tests.ths.support import ths_harness
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from easyths.brokers.base import MarketStrategy, Side
+from easyths.brokers.ths.emulator import Faults
 from easyths.brokers.ths.seam import Locator
 from easyths.errors import BrokerRejected, BrokerUnavailable
-from easyths.testing import Faults
 from tests.ths.support import D, Harness, ths_harness
 
 

@@ -16,10 +16,11 @@ import pytest
 
 from easyths.brokers.base import OrderAck, Side
 from easyths.brokers.ths.dialogs import DialogKind, classify
+from easyths.brokers.ths.emulator import Faults
+from easyths.brokers.ths.emulator import pages as _ths_pages
+from easyths.brokers.ths.emulator.faults import FAULT_NAMES
 from easyths.brokers.ths.seam import DialogInfo
 from easyths.errors import BrokerError, BrokerRejected, BrokerUnavailable, OrderVoided, OutcomeUnknown
-from easyths.testing import Faults, _ths_pages
-from easyths.testing._ths_tree import FAULT_NAMES
 from tests.ths.support import D, Harness, ths_harness
 
 

@@ -12,7 +12,7 @@ def create_broker(settings: Settings) -> Broker:
 
         return ThsBroker.from_settings(settings)
     if settings.broker.backend == "emulator":  # the THS driver on an emulated client over the sim
-        from easyths.testing.service import EmulatedThsBroker
+        from easyths.brokers.ths.emulator.backend import EmulatedThsBroker
 
         return EmulatedThsBroker(settings)
     from easyths.brokers.sim import SimBroker

@@ -1,7 +1,6 @@
-"""Test doubles shipped with the package: `ThsEmulator`, an emulated THS client behind the
-driver's GUI seam (like httpx's `MockTransport`)."""
+"""Kept for scripts written against earlier releases: the emulated client now lives beside the
+driver, in `easyths.brokers.ths.emulator` (it is a backend, not test code)."""
 
-from easyths.testing._ths_tree import Faults
-from easyths.testing.ths_emulator import ThsEmulator
+from easyths.brokers.ths.emulator import Faults, ThsEmulator
 
 __all__ = ["Faults", "ThsEmulator"]

@@ -1,8 +1,9 @@
 """`ThsBroker`: the `Broker` protocol driven through a `GuiSeam` on the real client.
 
 Why the seam comes in through the constructor: the same driver runs on `PywinautoSeam` (Windows)
-and on `easyths.testing.ThsEmulator` (tests, benchmarks), like httpx's transports. Operations
-see only `Broker` methods and `BrokerError`s; which window was clicked is this package's business.
+and on `emulator.ThsEmulator` (tests, benchmarks, `--backend emulator`), like httpx's transports.
+Operations see only `Broker` methods and `BrokerError`s; which window was clicked is this
+package's business.
 """
 
 from __future__ import annotations

@@ -10,17 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from easyths.brokers.base import MarketStrategy, Row, Side
 from easyths.brokers.ths.columns import FUNDS_STATICS, KNOWN_VARIANTS
+from easyths.brokers.ths.emulator import panels
+from easyths.brokers.ths.emulator.nodes import Node, Screen, button, cell, edit, static
 from easyths.domain.codes import classify
 from easyths.errors import BrokerError
-from easyths.testing import _ths_panels as panels
-from easyths.testing._ths_tree import Node, button, edit, static
-
-if TYPE_CHECKING:
-    from easyths.testing.ths_emulator import ThsEmulator
 
 HOLDINGS = (
     "证券代码 证券名称 股票余额 可用余额 冻结数量 成本价 市价 盈亏 盈亏比(%) 当日盈亏 当日盈亏比(%) 市值 仓位占比(%) "
@@ -52,15 +49,7 @@ def _noop() -> None:
     return None
 
 
-def cell(value: Any) -> str:
-    if value is None:
-        return "--"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
-
-
-def tree(emu: ThsEmulator) -> Node:
+def tree(emu: Screen) -> Node:
     root = Node("SysTreeView32", "", 129, role="Tree")
     seen: dict[tuple[str, ...], Node] = {}
     for path in emu.menu.values():
@@ -74,7 +63,7 @@ def tree(emu: ThsEmulator) -> Node:
     return root
 
 
-def account_combo(emu: ThsEmulator) -> Node:
+def account_combo(emu: Screen) -> Node:
     combo = Node("ComboBox", "", None, role="ComboBox")
     combo.items = lambda: [str(r["account_name"]) for r in emu.broker.accounts()]
     combo.selected = emu.broker.current_account
@@ -82,7 +71,7 @@ def account_combo(emu: ThsEmulator) -> Node:
     return combo
 
 
-def grid(emu: ThsEmulator, page: str, rows: Callable[[], list[Row]]) -> Node:
+def grid(emu: Screen, page: str, rows: Callable[[], list[Row]]) -> Node:
     """Grid 1047 rendering broker rows under the page's headers (a recorded variant or A)."""
     extra = (emu.recording or {}).get("columns", {})
 
@@ -105,7 +94,7 @@ def inner_grid(container: Node) -> Node:
     return next(n for n in container.walk() if n.grid is not None)
 
 
-def open_page(emu: ThsEmulator, page: str) -> None:
+def open_page(emu: Screen, page: str) -> None:
     """Selecting the page already shown does nothing (its fields keep their text), as on the
     real client; another page first, then this one, resets it."""
     if page == emu.current_page or (emu.current_page in SHARED and SHARED[emu.current_page] == SHARED.get(page)):
@@ -113,7 +102,7 @@ def open_page(emu: ThsEmulator, page: str) -> None:
     emu.page.children.clear()
     emu.current_page = page
     emu.maybe_stray_popup()
-    builders: dict[str, Callable[[ThsEmulator], list[Node]]] = {
+    builders: dict[str, Callable[[Screen], list[Node]]] = {
         "cancel": cancel_page,
         "funds": funds_page,
         "holdings": funds_page,
@@ -132,7 +121,7 @@ def open_page(emu: ThsEmulator, page: str) -> None:
 
 
 # --- order entry -------------------------------------------------------------------------------
-def order_page(emu: ThsEmulator, side: Side, market: bool) -> list[Node]:
+def order_page(emu: Screen, side: Side, market: bool) -> list[Node]:
     name = static(1036)
     code = edit(1032, on_text=lambda text: setattr(name, "text", name_of(emu, text)))
     price, qty = edit(1033), edit(1034)
@@ -155,14 +144,14 @@ def order_page(emu: ThsEmulator, side: Side, market: bool) -> list[Node]:
     return nodes
 
 
-def name_of(emu: ThsEmulator, code: str) -> str:
+def name_of(emu: Screen, code: str) -> str:
     if len(code) != 6 or not code.isdigit():
         return ""
     quote = _quote(emu, code)
     return (quote or {}).get("name") or f"股票{code}"
 
 
-def _quote(emu: ThsEmulator, code: str) -> dict[str, Any] | None:
+def _quote(emu: Screen, code: str) -> dict[str, Any] | None:
     state = getattr(emu.broker, "state", None)
     if state is None:
         return None
@@ -173,7 +162,7 @@ def _value(nodes: list[Node], cid: int) -> str:
     return next((n.text for n in nodes if n.control_id == cid), "").strip()
 
 
-def submit(emu: ThsEmulator, side: Side, market: bool, nodes: list[Node]) -> None:
+def submit(emu: Screen, side: Side, market: bool, nodes: list[Node]) -> None:
     """The client's sequence: [price-limit warning] → 委托确认 → send → 提示."""
     code, qty_text, price_text = _value(nodes, 1032), _value(nodes, 1034), _value(nodes, 1033)
     shown = _value(nodes, 1541)
@@ -255,7 +244,7 @@ CONTINUE_TEXTS = (
 )
 
 
-def _band(emu: ThsEmulator, code: str) -> tuple[Decimal, Decimal] | None:
+def _band(emu: Screen, code: str) -> tuple[Decimal, Decimal] | None:
     from easyths.domain.rules import price_limits
 
     quote = _quote(emu, code)
@@ -271,7 +260,7 @@ def _band(emu: ThsEmulator, code: str) -> tuple[Decimal, Decimal] | None:
 CANCELLABLE = ("未成交", "部分成交", "已报", "未报")
 
 
-def cancel_page(emu: ThsEmulator) -> list[Node]:
+def cancel_page(emu: Screen) -> list[Node]:
     """The 撤单 page: filter edit 3348 + 查询 3349 narrow the grid by code; each row has a check
     box; 撤单 stays disabled until a row is ticked (`docs/ths-facts.md#cancel-by-contract`)."""
     state: dict[str, Any] = {"filter": ""}
@@ -352,7 +341,7 @@ def cancel_page(emu: ThsEmulator) -> list[Node]:
     ]
 
 
-def _cancel(emu: ThsEmulator, **kwargs: Any) -> None:
+def _cancel(emu: Screen, **kwargs: Any) -> None:
     try:
         done = emu.broker.cancel_orders(**kwargs)
     except BrokerError as exc:
@@ -368,7 +357,7 @@ def _cancel(emu: ThsEmulator, **kwargs: Any) -> None:
         emu.show("提示", f"撤单委托已成功提交，共{len(done)}笔。")
 
 
-def funds_page(emu: ThsEmulator) -> list[Node]:
+def funds_page(emu: Screen) -> list[Node]:
     funds = emu.broker.funds()
     statics = [static(cid, cell(funds.get(name)) if name in funds else "") for cid, name in FUNDS_STATICS.items()]
     return [*statics, grid(emu, "holdings", emu.broker.holdings)]
@@ -377,7 +366,7 @@ def funds_page(emu: ThsEmulator) -> list[Node]:
 HISTORY_BUTTONS = {"当日": 5315, "近一周": 5308, "近一月": 5309, "近三月": 5310, "近一年": 5311}
 
 
-def history_page(emu: ThsEmulator) -> list[Node]:
+def history_page(emu: Screen) -> list[Node]:
     """历史委托: range buttons 5315/5308–5311 and 查询 2449; the grid shows what the last 查询
     fetched, so choosing a range without 查询 leaves the rows stale."""
     state = {"range": "当日", "shown": "当日"}
@@ -386,10 +375,9 @@ def history_page(emu: ThsEmulator) -> list[Node]:
     return [*buttons, edit(1001), button(2449, "查询", lambda: state.update(shown=state["range"])), table]
 
 
-def captcha(emu: ThsEmulator, on_ok: Callable[[], None], text: str = "请输入验证码") -> None:
+def captcha(emu: Screen, on_ok: Callable[[], None], text: str = "请输入验证码") -> None:
     """The copy captcha: image 2405 shows the code (as bytes a test recogniser reads), 2404 takes it."""
-    emu._captcha_serial += 1
-    answer = f"{4000 + emu._captcha_serial}"
+    answer = emu.next_captcha()
     box = edit(2404)
     image = Node("Static", "", 2405, role="Image", image=f"CAPTCHA:{answer}".encode())
 

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from easyths.brokers.base import Row, Side
+from easyths.brokers.ths.emulator.nodes import Node, Screen, cell, edit
 from easyths.domain.codes import REPO_CODES, Exchange
 from easyths.errors import BrokerError
-from easyths.testing._ths_tree import Node, edit
-
-if TYPE_CHECKING:
-    from easyths.testing.ths_emulator import ThsEmulator
 
 DAYS = (1, 3, 5, 10, 20, 30)
 
@@ -77,7 +74,7 @@ def ok_cancel(box: Node) -> None:
         box.parent = None
 
 
-def _outcome(emu: ThsEmulator, place: Callable[[], Any], success: str) -> None:
+def _outcome(emu: Screen, place: Callable[[], Any], success: str) -> None:
     try:
         place()
     except BrokerError as exc:
@@ -86,7 +83,7 @@ def _outcome(emu: ThsEmulator, place: Callable[[], Any], success: str) -> None:
     emu.show("提示", success)
 
 
-def condition_page(emu: ThsEmulator) -> list[Node]:
+def condition_page(emu: Screen) -> list[Node]:
     state: dict[str, Any] = {"side": Side.BUY, "days": 30, "auto": False}
     fields = _form(["代码", "目标价格", "委托数量"])
 
@@ -118,7 +115,7 @@ def condition_page(emu: ThsEmulator) -> list[Node]:
     ]
 
 
-def stop_page(emu: ThsEmulator) -> list[Node]:
+def stop_page(emu: Screen) -> list[Node]:
     state: dict[str, Any] = {"days": 30, "auto": False, "default": ""}
     fields = _form(["代码", "止盈比例", "止损比例", "委托数量"])
 
@@ -165,9 +162,7 @@ def _table(headers: list[str], rows: list[list[str]], on_row: Callable[[int], Ca
     return nodes
 
 
-def monitor_page(emu: ThsEmulator) -> list[Node]:
-    from easyths.testing._ths_pages import cell
-
+def monitor_page(emu: Screen) -> list[Node]:
     rows: list[Row] = emu.broker.condition_orders()
     headers = list(rows[0]) if rows else ["条件单编号", "状态", "条件类型", "方向", "监控标的", "证券代码", "触发条件"]
     ticked: set[int] = set()
@@ -193,7 +188,7 @@ def monitor_page(emu: ThsEmulator) -> list[Node]:
     return [_ui("TabItem", "未触发"), _ui("TabItem", "已触发"), *boxes, *nodes, _ui("Button", "删除", delete)]
 
 
-def repo_page(emu: ThsEmulator) -> list[Node]:
+def repo_page(emu: Screen) -> list[Node]:
     """国债逆回购: a table of terms; clicking a row opens the lending form, a #32770 popup whose
     amount edit has auto_id `shuru` and whose 出借 is a Text element, not a Button."""
     rates: list[Row] = emu.broker.repo_rates()
@@ -201,7 +196,7 @@ def repo_page(emu: ThsEmulator) -> list[Node]:
     return _table(["期限", "证券代码", "名称", "年化利率"], cells, lambda i: lambda: _repo_form(emu, rates[i]))
 
 
-def _repo_form(emu: ThsEmulator, row: Row) -> None:
+def _repo_form(emu: Screen, row: Row) -> None:
     code = str(row["证券代码"])
     exchange, days, name = REPO_CODES[code]
     market = "上海" if exchange is Exchange.SH else "深圳"
@@ -217,7 +212,7 @@ def _repo_form(emu: ThsEmulator, row: Row) -> None:
     )
 
     def lend() -> None:
-        emu._dismiss(form)
+        emu.dismiss(form)
         value = int(amount.text or 0)
 
         def confirmed() -> None:

@@ -23,6 +23,9 @@ from typing import Any, TypeVar
 
 from easyths.brokers.base import Broker
 from easyths.brokers.ths.columns import DEFAULT_MENU
+from easyths.brokers.ths.emulator import pages
+from easyths.brokers.ths.emulator.faults import Faults
+from easyths.brokers.ths.emulator.nodes import Dialog, Node, static
 from easyths.brokers.ths.seam import (
     ControlInfo,
     ControlNotFound,
@@ -32,8 +35,6 @@ from easyths.brokers.ths.seam import (
     SeamError,
     WindowGone,
 )
-from easyths.testing import _ths_pages as pages
-from easyths.testing._ths_tree import Dialog, Faults, Node, static
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -186,12 +187,16 @@ class ThsEmulator:
     def dialogs_open(self) -> list[Dialog]:
         return [d for d in self._dialogs if d.due <= self.now]
 
+    def next_captcha(self) -> str:
+        self._captcha_serial += 1
+        return f"{4000 + self._captcha_serial}"
+
     @property
     def dialogs_pending(self) -> list[Dialog]:
         """Every dialog, including those still on their way (latency)."""
         return list(self._dialogs)
 
-    def _dismiss(self, dialog: Dialog) -> None:
+    def dismiss(self, dialog: Dialog) -> None:
         if dialog in self._dialogs:
             self._dialogs.remove(dialog)
 
@@ -395,7 +400,7 @@ class ThsEmulator:
                     risky = ("price_limit", "notice", "unknown", "continue")
                     if want.startswith(("是", "确定", "确认")) and d.kind in risky and could_decline:
                         self.blind_confirms += 1
-                    self._dismiss(d)
+                    self.dismiss(d)
                     action()
                     return label
         raise SeamError(f"对话框 {d.title} 没有按钮 {labels}")
@@ -404,7 +409,7 @@ class ThsEmulator:
         d = self._dialog(dialog)
         if d.resist_close:
             return  # ignores WM_CLOSE: only a button makes it go
-        self._dismiss(d)
+        self.dismiss(d)
         if d.on_close is not None:
             d.on_close()
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from easyths.brokers.sim import SimBroker
 from easyths.brokers.ths.broker import ThsBroker
-from easyths.testing._ths_tree import Faults
-from easyths.testing.ths_emulator import ThsEmulator
+from easyths.brokers.ths.emulator.client import ThsEmulator
+from easyths.brokers.ths.emulator.faults import Faults
 
 if TYPE_CHECKING:
     from easyths.brokers.sim.broker import EventSink

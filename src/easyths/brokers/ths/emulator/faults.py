@@ -1,14 +1,14 @@
-"""Nodes of the emulated THS window tree and the faults it can inject.
+"""The faults the emulated client can inject, each with a probability (`[emulator].faults`).
 
-Kept apart from the emulator so page builders and the seam share one small vocabulary.
+Kept in a module of its own, free of any other easyths import, so the settings' validator can
+name the known faults without loading the emulator.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 DiePoint = Literal["on_navigate", "on_submit", "after_accept"]
 
@@ -65,80 +65,4 @@ class Faults:
         return rate >= 1.0 or (rate > 0.0 and self.rng.random() < rate)
 
 
-@dataclass(eq=False, slots=True)
-class Node:
-    """One control. `text` is its caption or content; `source` renders live content (grids,
-    combos) from the backing broker at read time, so the tree never goes stale."""
-
-    class_name: str
-    text: str = ""
-    control_id: int | None = None
-    role: str | None = None
-    children: list[Node] = field(default_factory=list)
-    parent: Node | None = None
-    generation: int = 0
-    enabled: bool = True
-    on_click: Callable[[], None] | None = None
-    on_text: Callable[[str], None] | None = None
-    items: Callable[[], list[str]] | None = None
-    selected: Callable[[], str] | None = None
-    on_select: Callable[[str], None] | None = None
-    grid: Callable[[], tuple[list[str], list[list[str]]]] | None = None
-    selected_row: int | None = None
-    image: bytes | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-
-    def add(self, *nodes: Node) -> Node:
-        for node in nodes:
-            node.parent = self
-            node.generation = self.generation
-            self.children.append(node)
-        return self
-
-    def walk(self) -> Iterator[Node]:
-        for child in self.children:
-            yield child
-            yield from child.walk()
-
-    def root(self) -> Node:
-        node = self
-        while node.parent is not None:
-            node = node.parent
-        return node
-
-
-def static(cid: int | None, text: str = "") -> Node:
-    return Node("Static", text, cid, role="Text")
-
-
-def edit(cid: int | None, label: str = "", on_text: Callable[[str], None] | None = None) -> Node:
-    node = Node("Edit", "", cid, role="Edit", on_text=on_text)
-    node.data["label"] = label
-    return node
-
-
-def button(cid: int | None, text: str, on_click: Callable[[], None] | None = None) -> Node:
-    return Node("Button", text, cid, role="Button", on_click=on_click)
-
-
-@dataclass(slots=True)
-class Dialog:
-    """A top-level dialog: due at a virtual time; `answers` maps a button label prefix to what
-    pressing it does; closing (×/Esc) runs `on_close`."""
-
-    node: Node
-    title: str
-    text: str
-    due: float
-    answers: dict[str, Callable[[], None]] = field(default_factory=dict)
-    on_close: Callable[[], None] | None = None
-    kind: str = "prompt"
-    resist_close: bool = False  # ignores WM_CLOSE; only a button makes it go
-    class_name: str = "#32770"  # popups such as 成交回报 are not #32770 dialogs
-
-    @property
-    def buttons(self) -> tuple[str, ...]:
-        return tuple(self.answers)
-
-
-__all__ = ["FAULT_NAMES", "Dialog", "DiePoint", "Faults", "Node", "button", "edit", "static"]
+__all__ = ["FAULT_NAMES", "DiePoint", "Faults"]
