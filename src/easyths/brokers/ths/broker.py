@@ -371,7 +371,7 @@ class ThsBroker:
             # its own range buttons, then 查询: the rows are stale until 查询 is pressed
             s.seam.click(s.find(Locator(control_id=HISTORY_BUTTONS[time_range])))
             s.seam.click(s.find(Locator(control_id=HISTORY_QUERY)))
-            rows = s.grids.read(s.grid()).rows()
+            rows = s.read_page_grid("history", s.grid()).rows()
             return [r for r in rows if stock_code is None or r.get("证券代码") == stock_code]
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -28,6 +28,24 @@ DEFAULT_MENU: dict[str, list[str]] = {
     "repo": ["国债逆回购"],
 }
 
+# The columns a read of each page's grid must carry to count as a read of that page: without them
+# it read something else (another panel's 1047, a stale clipboard) and is an error, not rows.
+# 当日委托 / 撤单 on some builds call 合同编号 委托编号 (mapped below, `docs/ths-facts.md#cancel-controls`).
+EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "orders": ("证券代码", "合同编号", "操作", "备注"),
+    "cancel": ("证券代码", "合同编号"),
+    "fills": ("证券代码",),
+    "holdings": ("证券代码",),
+    "history": ("证券代码",),
+}
+PAGE_NAMES: dict[str, str] = {
+    "orders": "当日委托",
+    "cancel": "撤单",
+    "fills": "当日成交",
+    "holdings": "持仓",
+    "history": "历史委托",
+}
+
 # Variant B (newer / 远航版 template) and other known spellings -> canonical Variant A header.
 KNOWN_VARIANTS: dict[str, str] = {
     "持仓数量": "股票余额",
@@ -38,6 +56,7 @@ KNOWN_VARIANTS: dict[str, str] = {
     "盈亏比例(%)": "盈亏比(%)",
     "最新市值": "市值",
     "撤单数量": "撤消数量",
+    "委托编号": "合同编号",
     "撤销数量": "撤消数量",
     "股东账户": "股东帐户",
     "可用资金": "可用金额",
@@ -132,8 +151,10 @@ def _unwrap(value: str) -> str:
 
 __all__ = [
     "DEFAULT_MENU",
+    "EXPECTED_COLUMNS",
     "FUNDS_STATICS",
     "KNOWN_VARIANTS",
+    "PAGE_NAMES",
     "TEXT_COLUMNS",
     "canonical_header",
     "coerce",

@@ -1,5 +1,11 @@
 """Reading a CVirtualGridCtrl: export to a temporary file first, copy with captcha second.
 
+Why a read must prove itself: the client copies an empty grid as its header row (with placeholder
+rows of blanks and zeros), never as nothing, and a copy that did not land leaves the clipboard as
+it was (`docs/ths-facts.md#copy`). So a read that yields no text, or text without the page's
+own columns, failed: it is an error, never an empty table. An order flow that trusted "no rows"
+would credit an older order or call a sent one failed.
+
 Why export first: Ctrl+S writes GBK tab-separated text without touching the user's clipboard and,
 on most builds, without the captcha that select-all + copy now demands. Copy remains the fallback
 for builds where export is disabled; its captcha goes to a pluggable recogniser
@@ -10,8 +16,9 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -27,6 +34,7 @@ log = logging.getLogger(__name__)
 CAPTCHA_INPUT = Locator(control_id=2404)
 CAPTCHA_IMAGE = Locator(control_id=2405)
 CAPTCHA_TRIES = 3
+READ_TRIES = 3  # a failed read (nothing copied, no header) is tried again before it is an error
 EXPORT_RETRY_AFTER = 20  # reads by copy before export is tried again after it failed
 
 
@@ -52,7 +60,8 @@ class Table:
 
 
 def parse_tsv(text: str, columns: dict[str, str]) -> Table:
-    """Tab-separated grid text → Table. Blank lines dropped; unnamed trailing columns dropped."""
+    """Tab-separated grid text → Table. Blank lines, the client's placeholder rows (blanks, zeros
+    and dashes only) and unnamed trailing columns are dropped."""
     lines = [line.rstrip("\r") for line in text.split("\n")]
     lines = [line for line in lines if line.strip()]
     if not lines:
@@ -60,7 +69,30 @@ def parse_tsv(text: str, columns: dict[str, str]) -> Table:
     raw_headers = [h.strip() for h in lines[0].split("\t")]
     headers = ["" if (not h or h.startswith("Unnamed")) else canonical_header(h, columns) for h in raw_headers]
     cells = [[c.strip().removeprefix('="').removesuffix('"') for c in line.split("\t")] for line in lines[1:]]
-    return Table(headers=headers, cells=cells)
+    return Table(headers=headers, cells=[line for line in cells if not _placeholder(line)])
+
+
+_PLACEHOLDER = re.compile(r"^[-0.\s]*$")
+
+
+def _placeholder(line: list[str]) -> bool:
+    """THS pads a short table with rows of blanks, zeros and dashes; no real row is all of those
+    (it has a code)."""
+    return all(_PLACEHOLDER.match(cell) for cell in line)
+
+
+def require_columns(table: Table, expect: Sequence[str], what: str) -> Table:
+    """A read that does not carry the page's own columns read something else (a stale clipboard,
+    another panel's grid, a half-drawn table): it failed, whatever rows it has."""
+    if not any(table.headers):
+        raise GridUnavailable(f"读取{what}表格失败：读到的内容没有表头（复制/导出未完成），不能当作空表")
+    missing = [c for c in expect if c not in table.headers]
+    if missing:
+        raise GridUnavailable(
+            f"读取{what}表格失败：表头缺少「{'、'.join(missing)}」（读到的可能是别的表格），不能当作空表；"
+            "如客户端列名不同，请在 [broker.columns] 中配置"
+        )
+    return table
 
 
 def decode_export(data: bytes) -> str:
@@ -98,8 +130,18 @@ class GridReader:
         self.export_works: bool | None = None  # learnt on the first read; shown in health()
         self._copies_since_export_failed = 0
 
-    def read(self, grid: Any) -> Table:
-        return parse_tsv(self.read_text(grid), self._columns)
+    def read(self, grid: Any, expect: Sequence[str] = (), what: str = "") -> Table:
+        """The grid's rows; `GridUnavailable` unless the text read carries the `expect` columns.
+        A read changes nothing, so a failed one is tried again, `READ_TRIES` times at most."""
+        failure: GridUnavailable | None = None
+        for _ in range(READ_TRIES):
+            try:
+                return require_columns(parse_tsv(self.read_text(grid), self._columns), expect, what)
+            except GridUnavailable as exc:
+                log.warning("读取表格失败，重试: %s", exc)
+                failure = exc
+        assert failure is not None
+        raise failure
 
     def read_text(self, grid: Any) -> str:
         """The grid as the client wrote it (raw headers), export first, copy second."""
@@ -149,11 +191,13 @@ class GridReader:
         return None
 
     def _copy(self, grid: Any) -> str:
+        # Empty it first: a copy that does not land leaves the previous table there.
+        self._seam.clear_clipboard()
         self._seam.copy_grid(grid)
         for _ in range(CAPTCHA_TRIES + 1):
             outcome = self._seam.wait_for(self._copied_or_captcha, self._timeout)
-            if outcome is None:
-                return ""  # an empty grid copies nothing
+            if outcome is None:  # an empty grid still copies its header: nothing means no copy
+                raise GridUnavailable("复制表格后剪贴板仍为空（复制没有完成），不能当作空表")
             if isinstance(outcome, str):
                 return outcome
             self._solve(outcome)
@@ -212,4 +256,12 @@ def load_recogniser(spec: str | None) -> CaptchaRecogniser | None:
     return target  # type: ignore[no-any-return]
 
 
-__all__ = ["CaptchaRecogniser", "GridReader", "Table", "decode_export", "load_recogniser", "parse_tsv"]
+__all__ = [
+    "CaptchaRecogniser",
+    "GridReader",
+    "Table",
+    "decode_export",
+    "load_recogniser",
+    "parse_tsv",
+    "require_columns",
+]

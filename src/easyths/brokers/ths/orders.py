@@ -256,7 +256,7 @@ def today_orders(s: ClientSession, code: str | None = None) -> list[Row]:
 
 def cancel(s: ClientSession, *, code: str | None, side: CancelSide, contract_no: str | None) -> list[str]:
     """By 合同编号 row by row (filter, tick, 撤单); the side buttons only when nothing narrows the
-    set. The grid read again afterwards, not any dialog, says what was cancelled. Once a 撤单 was
+    set. 当日委托 read afterwards, not any dialog nor the 撤单 grid, says what was cancelled. Once a 撤单 was
     pressed, a failure means the cancels may have gone: unknown (`reconcile_cancel`), not failed."""
     attempt = Attempt({"kind": "order_cancel"})
     with s.boundary("撤单", attempt):
@@ -273,11 +273,21 @@ def cancel(s: ClientSession, *, code: str | None, side: CancelSide, contract_no:
         else:
             for row in candidates:
                 refusals.append(_cancel_one(s, str(row["合同编号"]), str(row["证券代码"]), attempt))
-        remaining = set(contract_numbers(_cancel_rows(s)))
-        done = [str(r["合同编号"]) for r in candidates if str(r["合同编号"]) not in remaining]
-        refused = [text for text in refusals if text]
-        if not done and refused:  # nothing went: the client's refusal is the answer
-            raise BrokerRejected(refused[0])
+        return _cancelled(s, attempt.hint["targets"], [text for text in refusals if text], attempt.hint)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _cancelled(s: ClientSession, targets: list[str], refused: list[str], hint: dict[str, Any]) -> list[str]:
+    """What the book says after the 撤单: a target counts as cancelled only when 当日委托 shows it
+    已撤/部撤, never because it left the 撤单 grid (an unread or re-sorted grid would say so too).
+    A target still cancellable, or not in the read at all, leaves the cancel `unknown`."""
+    rows = {str(r.get("合同编号")): r for r in today_orders(s)}
+    done = [t for t in targets if t in rows and "撤" in str(rows[t].get("备注", ""))]
+    unsettled = [t for t in targets if t not in rows or _cancellable(rows[t], None, "all", None)]
+    if not done and refused and all(t in rows for t in targets):  # nothing went: the refusal is the answer
+        raise BrokerRejected(refused[0])
+    if unsettled:
+        raise OutcomeUnknown(f"撤单后委托 {'、'.join(unsettled)} 未显示为已撤，撤单结果未知，请稍后对账", details=hint)
     return done
 
 
@@ -288,7 +298,7 @@ def _cancel_rows(s: ClientSession, code: str = "") -> list[Row]:
     s.seam.click(s.find(Locator(control_id=CANCEL_QUERY)))
     grid = s.grid()
     s.seam.press_keys(grid, "{F5}")
-    return s.grids.read(grid).rows()
+    return s.read_page_grid("cancel", grid).rows()
 
 
 def _cancellable(row: Row, code: str | None, side: CancelSide, contract_no: str | None) -> bool:

@@ -22,7 +22,7 @@ from easyths.brokers.ths.orders import (
     today_orders,
     trusted_contract,
 )
-from easyths.brokers.ths.seam import Locator
+from easyths.brokers.ths.seam import GridUnavailable, Locator
 from easyths.brokers.ths.session import Attempt, ClientSession
 from easyths.domain.codes import REPO_CODES, Exchange, repo_code
 from easyths.errors import BrokerError, BrokerUnavailable, OutcomeUnknown
@@ -30,6 +30,8 @@ from easyths.errors import BrokerError, BrokerUnavailable, OutcomeUnknown
 log = logging.getLogger("easyths.ths")
 
 ID_COLUMNS = ("条件单编号", "条件单号", "编号", "ID")
+CONDITION_COLUMNS = ("方向", "监控标的")  # the cells the evidence names (docs/ths-facts.md#condition-monitor)
+REPO_COLUMNS = ("证券代码", "年化利率")
 
 
 def edit(label: str) -> Locator:
@@ -40,14 +42,19 @@ def button(label: str) -> Locator:
     return Locator(role="Button", title=label)
 
 
-def read_table(s: ClientSession, parent: Any = None) -> list[Row]:
-    """An embedded table: HeaderItem labels, then one DataItem per cell, row after row."""
+def read_table(s: ClientSession, expect: tuple[str, ...], what: str, parent: Any = None) -> list[Row]:
+    """An embedded table: HeaderItem labels, then one DataItem per cell, row after row. A table
+    without its header items (not drawn yet, another tab) is an error, never "no rows"
+    (`docs/ths-facts.md#condition-monitor`)."""
     seam = s.seam
     headers = [
         canonical_header(seam.text(h), s.config.columns) for h in seam.find_all(Locator(role="HeaderItem"), parent)
     ]
     if not headers:
-        return []
+        raise GridUnavailable(f"读取{what}失败：表格没有表头（页面未加载完成），不能当作没有数据")
+    missing = [c for c in expect if c not in headers]
+    if missing:
+        raise GridUnavailable(f"读取{what}失败：表头缺少「{'、'.join(missing)}」，不能当作没有数据")
     cells = [seam.text(c) for c in seam.find_all(Locator(role="DataItem"), parent)]
     width = len(headers)
     rows: list[Row] = []
@@ -94,7 +101,7 @@ def _acknowledge_in_page(s: ClientSession, label: str = "确定") -> bool:
 def condition_orders(s: ClientSession) -> list[Row]:
     s.goto("condition_monitor", fresh=True)
     s.seam.click(s.find(Locator(role="TabItem", title="未触发")))
-    return read_table(s)
+    return read_table(s, CONDITION_COLUMNS, "条件单监控")
 
 
 def target(row: Row) -> str:
@@ -238,7 +245,7 @@ def repo_rates(s: ClientSession) -> list[Row]:
     with s.boundary("查询逆回购利率"):
         s.goto("repo", fresh=True)
         rows: list[Row] = []
-        for raw in read_table(s):
+        for raw in read_table(s, REPO_COLUMNS, "逆回购利率"):
             code = str(raw.get("证券代码", ""))
             if code not in REPO_CODES:
                 continue
@@ -262,7 +269,11 @@ def lend_repo(s: ClientSession, market: MarketName, term_days: int, amount: int)
         attempt.hint["before"] = _contracts(s)
         s.goto("repo", fresh=True)
         rate = next(
-            (Decimal(str(r["年化利率"]).rstrip("%")) for r in read_table(s) if str(r.get("证券代码")) == code),
+            (
+                Decimal(str(r["年化利率"]).rstrip("%"))
+                for r in read_table(s, REPO_COLUMNS, "逆回购利率")
+                if str(r.get("证券代码")) == code
+            ),
             None,
         )
         s.seam.click(s.find(Locator(role="DataItem", title=code)))

@@ -306,7 +306,7 @@ class PywinautoSeam:
         dialog.child_window(title_re="^保存|^Save", class_name="Button").click()
 
     @_guard
-    def copy_grid(self, grid: Any) -> None:
+    def clear_clipboard(self) -> None:
         import win32clipboard  # pywin32, a pywinauto dependency
 
         win32clipboard.OpenClipboard()
@@ -314,16 +314,28 @@ class PywinautoSeam:
             win32clipboard.EmptyClipboard()
         finally:
             win32clipboard.CloseClipboard()
-        grid.set_focus()
-        grid.type_keys("^a^c", set_foreground=False)
 
+    @_guard
+    def copy_grid(self, grid: Any) -> None:
+        """As easytrader: foreground the grid without `set_focus` (which made the keys miss), then
+        Ctrl+A, 0.2 s, Ctrl+C (without the pause the copy failed "80 %" of the time);
+        `docs/ths-facts.md#copy`."""
+        import win32gui  # pywin32
+
+        win32gui.SetForegroundWindow(grid.handle)
+        grid.type_keys("^A^C", set_foreground=False, pause=0.2)
+
+    @_guard
     def clipboard_text(self) -> str:
+        """The clipboard's text; "" only when it holds no text (nothing copied yet). Failing to
+        open or read it (easytrader #275: OpenClipboard fails on large tables) is a `SeamError`,
+        never "": the reader must not take an unread clipboard for an empty grid."""
+        import win32clipboard  # pywin32, a pywinauto dependency
         from pywinauto import clipboard
 
-        try:
-            return str(clipboard.GetData() or "")
-        except Exception:
-            return ""
+        if win32clipboard.CF_UNICODETEXT not in clipboard.GetFormats():
+            return ""  # GetData would raise "That format is not available": a fact, not an error
+        return str(clipboard.GetData(win32clipboard.CF_UNICODETEXT))
 
     @_guard
     def select_grid_row(self, grid: Any, row: int) -> None:

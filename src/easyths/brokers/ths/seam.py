@@ -123,11 +123,18 @@ class GuiSeam(Protocol):
         """Ctrl+S the grid into `path` (GBK tab-separated text); `GridUnavailable` if unsupported."""
         ...
 
-    def copy_grid(self, grid: Any) -> None:
-        """Select all + copy; a captcha dialog may follow before the clipboard is filled."""
+    def clear_clipboard(self) -> None:
+        """Empty the clipboard (a copy that does not land leaves it as it was)."""
         ...
 
-    def clipboard_text(self) -> str: ...
+    def copy_grid(self, grid: Any) -> None:
+        """Select all + copy; a captcha dialog may follow, even after this returned."""
+        ...
+
+    def clipboard_text(self) -> str:
+        """The clipboard's text, "" when it holds none; a failure to read it raises."""
+        ...
+
     def select_grid_row(self, grid: Any, row: int) -> None:
         """Focus row `row` (0-based, data rows) by keyboard, never by pixel position."""
         ...

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from easyths.brokers.ths import dialogs
-from easyths.brokers.ths.columns import menu_path
+from easyths.brokers.ths.columns import EXPECTED_COLUMNS, PAGE_NAMES, menu_path
 from easyths.brokers.ths.grid import CaptchaRecogniser, GridReader, Table
 from easyths.brokers.ths.seam import DialogInfo, GuiSeam, Locator, SeamError, WindowGone
 from easyths.errors import BrokerError, BrokerRejected, BrokerUnavailable, OutcomeUnknown
@@ -312,7 +312,11 @@ class ClientSession:
         self.goto(page)
         grid = self.grid()
         self.seam.press_keys(grid, "{F5}")  # refresh: the grid may still show the last visit
-        return self.grids.read(grid)
+        return self.read_page_grid(page, grid)
+
+    def read_page_grid(self, page: str, grid: Any) -> Table:
+        """A read of `page`'s grid that proves itself by the page's columns, or `GridUnavailable`."""
+        return self.grids.read(grid, EXPECTED_COLUMNS.get(page, ()), PAGE_NAMES.get(page, page))
 
     # --- dialogs ----------------------------------------------------------------------------
     def clear_dialogs(self) -> None:

@@ -329,9 +329,12 @@ class ThsEmulator:
 
     # --- GuiSeam: grids ----------------------------------------------------------------------
     def render(self, grid: Node) -> str:
+        """Tab text as the client copies it: the header row even when there are no rows (an
+        empty table is its header), each line ending in a tab (`docs/ths-facts.md#copy`)."""
         assert grid.grid is not None
         headers, rows = grid.grid()
-        return "\n".join("\t".join(line) for line in [headers, *rows]) + "\n"
+        lines = rows if self.faults.fire("headerless_grid") else [headers, *rows]
+        return "".join("\t".join(line) + "\t\r\n" for line in lines)
 
     def export_grid(self, grid: Any, path: Path, timeout: float) -> None:
         node = self._check(grid)
@@ -350,13 +353,24 @@ class ThsEmulator:
             return  # the file is not written; the driver answers and saves again
         path.write_bytes(self.render(node).encode("gbk"))
 
-    def copy_grid(self, grid: Any) -> None:
-        node = self._check(grid)
+    def clear_clipboard(self) -> None:
+        self.steps += 1
         self.clipboard = ""
-        if node.grid is None:
-            return  # Ctrl+A/Ctrl+C on the container copies nothing
+
+    def copy_grid(self, grid: Any) -> None:
+        """Ctrl+A, Ctrl+C. A copy that does not land leaves the clipboard as it was (stale)."""
+        node = self._check(grid)
+        if node.grid is None or self.locked:
+            return  # Ctrl+A/Ctrl+C on the container, or keys that never arrived: nothing lands
+        if self.faults.fire("stale_clipboard"):
+            return
+        if self.faults.fire("empty_clipboard"):
+            self.clipboard = ""
+            return
         if self.faults.captcha or self.faults.fire("copy_captcha"):
             pages.captcha(self, lambda: setattr(self, "clipboard", self.render(node)))
+        elif self.faults.fire("copy_captcha_late"):  # shows after the copy call returned
+            pages.captcha(self, lambda: setattr(self, "clipboard", self.render(node)), delay=self.faults.captcha_delay)
         else:
             self.clipboard = self.render(node)
 

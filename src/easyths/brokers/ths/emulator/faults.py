@@ -23,6 +23,10 @@ FAULT_NAMES: dict[str, str] = {
     "resist_close": "弹窗不响应关闭（WM_CLOSE），只能按按钮",
     "client_death": "下单时客户端崩溃（发出前或发出后），一段时间后自动重启",
     "locked_desktop": "桌面被锁定一段时间，按键无法送达",
+    "empty_clipboard": "复制表格后剪贴板中什么也没有（复制没有完成）",
+    "stale_clipboard": "复制没有完成，剪贴板里仍是上一次复制的表格",
+    "headerless_grid": "读到的表格没有表头行（表格未绘制完成）",
+    "copy_captcha_late": "复制表格的验证码在复制调用返回之后才弹出",
 }
 
 
@@ -51,6 +55,7 @@ class Faults:
     restart_after: float = 3.0  # a dead client comes back after this long (as a user restarts it)
     lock_seconds: float = 3.0  # how long a locked desktop stays locked
     refresh_delay: float = 1.5  # slow_refresh: how long a new order row stays invisible
+    captcha_delay: float = 0.3  # copy_captcha_late: how long after the copy the captcha shows
     rng: random.Random = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -375,8 +375,12 @@ def history_page(emu: Screen) -> list[Node]:
     return [*buttons, edit(1001), button(2449, "查询", lambda: state.update(shown=state["range"])), table]
 
 
-def captcha(emu: Screen, on_ok: Callable[[], None], text: str = "请输入验证码") -> None:
-    """The copy captcha: image 2405 shows the code (as bytes a test recogniser reads), 2404 takes it."""
+COPY_CAPTCHA = "检测到您正在拷贝数据，为保护您的账号数据安全，请\n先输入验证码："
+
+
+def captcha(emu: Screen, on_ok: Callable[[], None], text: str = COPY_CAPTCHA, delay: float = 0.0) -> None:
+    """The copy/save captcha as measured (`docs/ths-facts.md#captcha`): an untitled #32770, text in
+    statics 2393/2394, image 2405 (bytes a test recogniser reads), edit 2404, 确定 (id 1), 取消 (id 2)."""
     answer = emu.next_captcha()
     box = edit(2404)
     image = Node("Static", "", 2405, role="Image", image=f"CAPTCHA:{answer}".encode())
@@ -387,7 +391,8 @@ def captcha(emu: Screen, on_ok: Callable[[], None], text: str = "请输入验证
         else:
             captcha(emu, on_ok, text)
 
-    emu.show("验证码", text, {"确定": check, "取消": _noop}, kind="captcha", extra=[box, image])
+    dialog = emu.show("", text, {"确定": check, "取消": _noop}, kind="captcha", extra=[box, image], body_id=2393)
+    dialog.due += delay
 
 
 __all__ = ["open_page", "tree"]

@@ -154,9 +154,11 @@ def stop_page(emu: Screen) -> list[Node]:
     ]
 
 
-def _table(headers: list[str], rows: list[list[str]], on_row: Callable[[int], Callable[[], None]]) -> list[Node]:
+def _table(
+    emu: Screen, headers: list[str], rows: list[list[str]], on_row: Callable[[int], Callable[[], None]]
+) -> list[Node]:
     """Header items, then one DataItem per cell (as the 条件单监控 table exposes them)."""
-    nodes = [_ui("HeaderItem", h) for h in headers]
+    nodes = [] if emu.faults.fire("headerless_grid") else [_ui("HeaderItem", h) for h in headers]
     for i, cells in enumerate(rows):
         nodes += [_ui("DataItem", c, on_row(i)) for c in cells]
     return nodes
@@ -166,7 +168,7 @@ def monitor_page(emu: Screen) -> list[Node]:
     rows: list[Row] = emu.broker.condition_orders()
     headers = list(rows[0]) if rows else ["条件单编号", "状态", "条件类型", "方向", "监控标的", "证券代码", "触发条件"]
     ticked: set[int] = set()
-    nodes = _table(headers, [[cell(r.get(h)) for h in headers] for r in rows], lambda i: _noop)
+    nodes = _table(emu, headers, [[cell(r.get(h)) for h in headers] for r in rows], lambda i: _noop)
     boxes = [_ui("CheckBox", "", lambda i=i: ticked.symmetric_difference_update({i})) for i in range(len(rows))]
 
     def delete() -> None:
@@ -193,7 +195,7 @@ def repo_page(emu: Screen) -> list[Node]:
     amount edit has auto_id `shuru` and whose 出借 is a Text element, not a Button."""
     rates: list[Row] = emu.broker.repo_rates()
     cells = [[r["时间类型"], str(r["证券代码"]), REPO_CODES[str(r["证券代码"])][2], str(r["年化利率"])] for r in rates]
-    return _table(["期限", "证券代码", "名称", "年化利率"], cells, lambda i: lambda: _repo_form(emu, rates[i]))
+    return _table(emu, ["期限", "证券代码", "名称", "年化利率"], cells, lambda i: lambda: _repo_form(emu, rates[i]))
 
 
 def _repo_form(emu: Screen, row: Row) -> None:
