@@ -60,9 +60,10 @@ def test_export_matches_universal_lock() -> None:
 
 
 def test_lock_covers_windows_backend() -> None:
-    """A lock compiled on Linux alone would miss these; the THS backend needs them on Windows."""
+    """A lock compiled on Linux alone would miss these; the THS backend needs them on Windows
+    (pillow: without it pywinauto's capture_as_image() returns None and no captcha can be read)."""
     exported = _exported()
-    for name in ("pywinauto", "pywin32", "comtypes"):
+    for name in ("pywinauto", "pywin32", "comtypes", "pillow"):
         assert name in exported, name
         marker = exported[name][1]
         assert marker is not None and marker.evaluate({"sys_platform": "win32", "platform_system": "Windows"})
