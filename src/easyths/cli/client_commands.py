@@ -20,6 +20,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from easyths.cli import streams
 from easyths.cli.tables import cell, dropped_note, fitted, key_values
 from easyths.errors import ApiError
 
@@ -80,7 +81,7 @@ def _call(as_json: bool, what: str, fn: Callable[[], T]) -> T:
                 "details": exc.details,
                 **({"operation_id": exc.operation_id} if hasattr(exc, "operation_id") else {}),
             }
-            typer.echo(json.dumps(body, ensure_ascii=False, default=str))
+            typer.echo(json.dumps(body, ensure_ascii=streams.json_ascii(), default=str))
         err.print(f"[red]失败 [{exc.error_code}] {exc.message}[/red]")
         if isinstance(exc.details, list):
             for d in exc.details:
@@ -105,7 +106,7 @@ def _dump(value: Any) -> Any:
 
 
 def _print_json(value: Any) -> None:
-    typer.echo(json.dumps(_dump(value), ensure_ascii=False, indent=2, default=str))
+    typer.echo(json.dumps(_dump(value), ensure_ascii=streams.json_ascii(), indent=2, default=str))
 
 
 HOLDING_COLUMNS = ("证券代码", "证券名称", "股票余额", "可用余额", "成本价", "市价", "盈亏", "盈亏比(%)", "市值")

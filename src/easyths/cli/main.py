@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from easyths import __version__
-from easyths.cli import client_commands
+from easyths.cli import client_commands, streams
 from easyths.cli.startup import EXIT_BACKEND, EXIT_CONFIG, EXIT_UNEXPECTED
 from easyths.errors import ConfigError, EasyTHSError, StartupError
 from easyths.settings import EXAMPLE_CONFIG, Settings, load_settings
@@ -259,6 +259,7 @@ client_commands.register(app)  # buy, sell, funds, holdings, orders, cancel, ops
 
 
 def run() -> None:
+    streams.prepare()  # before anything is printed: a redirected stdout on a non-Chinese code page
     app(prog_name="easyths")
 
 
