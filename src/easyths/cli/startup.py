@@ -19,7 +19,6 @@ Exit codes (documented in the README):
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import socket
 import sqlite3
@@ -27,6 +26,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
+from easyths.cli.sockets import ON_WINDOWS, bind_error, prepare_listener
 from easyths.errors import StartupError
 from easyths.paths import sqlite_uri
 
@@ -128,30 +128,18 @@ def private_data_folder(home: Path) -> None:
                 path.chmod(0o600)
 
 
-def bind_port(host: str, port: int) -> socket.socket:
+def bind_port(host: str, port: int, *, windows: bool = ON_WINDOWS) -> socket.socket:
     """Bind and listen now, and hand the socket to uvicorn, so there is no window between the
-    check and the real bind in which another program could take the port."""
+    check and the real bind in which another program could take the port (options: sockets.py)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    if sys.platform != "win32":
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is no conflict
     try:
+        prepare_listener(sock, host, windows=windows)
         sock.bind((host, port))
         sock.listen(2048)
     except OSError as exc:
         sock.close()
-        if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)) or getattr(exc, "winerror", 0) == 10048:
-            raise StartupError(
-                f"端口 {port} 已被占用（{host}:{port}）：可能已有一个 EasyTHS 或其他程序在监听。"
-                f"请停止占用该端口的程序，或用 --port / [api].port 换一个端口。",
-                exit_code=EXIT_PORT_BUSY,
-                details={"host": host, "port": port},
-            ) from exc
-        raise StartupError(
-            f"无法监听 {host}:{port}：{exc.strerror or exc}。请检查 --host / [api].host 是否是本机的地址。",
-            exit_code=EXIT_PORT_BUSY,
-            details={"host": host, "port": port},
-        ) from exc
+        raise bind_error(exc, host, port, EXIT_PORT_BUSY) from exc
     return sock
 
 
