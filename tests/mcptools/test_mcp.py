@@ -18,6 +18,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from easyths.api.app import create_app
 from easyths.errors import EasyTHSError
+from easyths.mcptools.stdio import service_client
 from easyths.settings import load_settings
 from tests.live import LiveServer
 
@@ -216,6 +217,40 @@ def test_easyths_mcp_over_stdio_talks_to_the_running_service(trading: LiveServer
     names = {t.name for t in tools}
     assert "holding_query" in names and "buy" not in names  # allow_orders is the stdio side's own setting
     assert holdings.structured_content["ok"] is True
+
+
+def test_easyths_mcp_ignores_a_system_proxy_for_the_local_service(
+    trading: LiveServer, tmp_path: Path
+) -> None:
+    """On Windows httpx reads the registry's system proxy; here the environment stands in for it,
+    pointing at a port where nothing listens. The service on loopback must be reached directly."""
+    dead_proxy = "http://127.0.0.1:9"
+    env = {
+        **os.environ,
+        "EASYTHS_HOME": str(tmp_path),
+        "EASYTHS_MCP__ENABLED": "true",
+        "EASYTHS_MCP__URL": trading.url,
+        "HTTP_PROXY": dead_proxy,
+        "HTTPS_PROXY": dead_proxy,
+        "ALL_PROXY": dead_proxy,
+    }
+    for name in ("API_KEY", "NO_PROXY", "no_proxy"):
+        env.pop(name, None)
+    params = StdioServerParameters(command=EASYTHS, args=["mcp"], env=env, cwd=str(tmp_path))
+
+    async def session() -> Any:
+        async with Client(params) as client:
+            return await client.call_tool("funds_query", {})
+
+    funds = anyio.run(session)
+    assert funds.structured_content["ok"] is True, funds.structured_content
+
+
+def test_a_service_on_another_machine_is_reached_through_the_configured_proxy(tmp_path: Path) -> None:
+    local = load_settings(None, app={"home": str(tmp_path)}, mcp={"url": "http://127.0.0.1:7648"})
+    remote = load_settings(None, app={"home": str(tmp_path)}, mcp={"url": "http://192.0.2.10:7648"})
+    assert service_client(local)._trust_env is False
+    assert service_client(remote)._trust_env is True
 
 
 def test_read_only_mode_cannot_switch_the_trading_account(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import anyio
 import httpx
 
+from easyths.client._base import is_loopback_url
 from easyths.mcptools.tools import build_server
 from easyths.operations.registry import Registry
 from easyths.settings import Settings
@@ -26,15 +27,23 @@ def service_url(settings: Settings) -> str:
     return f"http://{host}:{settings.api.port}"
 
 
-def serve_stdio(settings: Settings) -> None:
+def service_client(settings: Settings) -> httpx.AsyncClient:
+    """The HTTP client to the service. Proxies from the environment are ignored for a loopback
+    address, as the SDK does: on Windows httpx also reads the system proxy from the registry, and
+    a proxy (or a corporate one refusing 127.0.0.1) between the assistant and the service on the
+    same machine broke every tool call."""
+    url = service_url(settings)
     headers = {"Authorization": f"Bearer {settings.api_key}"} if settings.api_key else {}
+    return httpx.AsyncClient(base_url=url, headers=headers, timeout=60, trust_env=not is_loopback_url(url))
 
+
+def serve_stdio(settings: Settings) -> None:
     async def main() -> None:
-        async with httpx.AsyncClient(base_url=service_url(settings), headers=headers, timeout=60) as client:
+        async with service_client(settings) as client:
             server = build_server(client, Registry(), allow_orders=settings.mcp.allow_orders)
             await server.run_stdio_async()
 
     anyio.run(main)
 
 
-__all__ = ["serve_stdio", "service_url"]
+__all__ = ["serve_stdio", "service_client", "service_url"]
