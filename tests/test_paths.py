@@ -19,7 +19,7 @@ from easyths.settings import load_settings
         ("data", r"D:\work\data"),
         (r"..\easyths", r"D:\easyths"),
         (r"\easyths", r"D:\easyths"),  # drive-less: the current drive, as Windows does
-        ("C:/Users/张三/easyths", r"C:\Users\张三\easyths"),
+        ("C:/交易/张三/easyths", r"C:\交易\张三\easyths"),
         (r"\\nas\share\easyths", r"\\nas\share\easyths"),  # UNC kept as typed
         ("E:data", r"E:\data"),  # drive-relative on another drive: never left relative
     ],
@@ -31,7 +31,7 @@ def test_a_windows_home_is_made_absolute_against_the_start_folder(typed: str, ex
 @pytest.mark.parametrize(
     ("path", "uri"),
     [
-        (r"C:\Users\张三\easyths\journal.db", "file:///C:/Users/%E5%BC%A0%E4%B8%89/easyths/journal.db?mode=rw"),
+        (r"C:\交易\张三\journal.db", "file:///C:/%E4%BA%A4%E6%98%93/%E5%BC%A0%E4%B8%89/journal.db?mode=rw"),
         (r"\\nas\share\easyths\journal.db", "file:////nas/share/easyths/journal.db?mode=rw"),
         (r"D:\a b#1?\journal.db", "file:///D:/a%20b%231%3F/journal.db?mode=rw"),
     ],
