@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from easyths.brokers.abilities import EmitsEvents
 from easyths.engine.engine import Engine
 from easyths.engine.records import OperationRecord, OpStatus, now
 from easyths.engine.scheduler import BACKGROUND_PRIORITY
@@ -68,9 +69,8 @@ class AccountFeed:
     def attach(self, broker: object) -> AccountFeed:
         """Listen to the engine's transitions and, when the broker has them, its events."""
         self._engine.add_listener(self.on_record)
-        add_sink = getattr(broker, "add_event_sink", None)
-        if add_sink is not None:
-            add_sink(self.on_broker_event)
+        if isinstance(broker, EmitsEvents):
+            broker.add_event_sink(self.on_broker_event)
         return self
 
     # what changes the account --------------------------------------------------------------------------

@@ -23,9 +23,8 @@ from easyths.api.metrics import router as metrics_router
 from easyths.api.middleware import SafeServing
 from easyths.api.routes import events as events_routes
 from easyths.api.routes import operations, queue, risk, system
-from easyths.brokers.abilities import ChecksTriggers, ValuesOrders
+from easyths.brokers.abilities import ChecksTriggers, EmitsEvents, HasClock, ValuesOrders
 from easyths.brokers.base import Broker
-from easyths.brokers.sim.clock import Clock
 from easyths.engine.engine import Engine
 from easyths.engine.events import EventLog
 from easyths.engine.journal import Journal
@@ -74,7 +73,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
             legacy=journal.path,
         )
         engine.add_listener(events.on_operation)  # before start: recovery transitions are events too
-        if hasattr(active, "add_event_sink"):
+        if isinstance(active, EmitsEvents):
             active.add_event_sink(events.on_broker_event)  # sim fills, condition triggers, expiries
         app.state.events = events
         app.state.metrics.watch(engine, journal.path)
@@ -124,7 +123,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
         app.include_router(web.build_router())
         app.include_router(dashboard.router)
     if settings.mcp.enabled:
-        from easyths.mcptools.asgi import install
+        from easyths.api.mcp_mount import install
 
         app.state.mcp_running = install(app, settings, registry)
     return app
@@ -134,9 +133,9 @@ def _guard_orders(app: FastAPI, settings: Settings, engine: Engine, journal: Jou
     """The kill switch and the risk rules refuse an order at submit, before it is journalled; the
     rules' "day" and trading hours follow the sim's clock when it has one (a virtual one moves)."""
     switch = KillSwitch(settings.home)
-    clock = getattr(broker, "clock", None)
+    clock = broker.clock if isinstance(broker, HasClock) else None
     marks = broker if isinstance(broker, ValuesOrders) else None
-    guard = RiskGuard(settings, journal, clock if isinstance(clock, Clock) else None, marks)
+    guard = RiskGuard(settings, journal, clock, marks)
     if isinstance(broker, ChecksTriggers):
         broker.set_trigger_check(guard.trigger_check)
     engine.add_admission(Admission(switch, guard))

@@ -7,12 +7,16 @@ caller that needs it asks `isinstance(broker, ValuesOrders)`, which a type check
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from easyths.domain.clock import Clock
 from easyths.domain.commands import Side
+
+if TYPE_CHECKING:
+    from easyths.brokers.sim.broker import SimBroker
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,4 +49,63 @@ class ChecksTriggers(Protocol):
     def set_trigger_check(self, check: TriggerCheck | None) -> None: ...
 
 
-__all__ = ["ChecksTriggers", "Marks", "TriggerCheck", "ValuesOrders"]
+@runtime_checkable
+class Abandons(Protocol):
+    """Can be told, from another thread, to let go of a call the watchdog gave up on (THS)."""
+
+    def abandon(self) -> None: ...
+
+
+EventSink = Callable[[dict[str, Any]], None]
+
+
+@runtime_checkable
+class EmitsEvents(Protocol):
+    """Tells of fills, condition triggers and expiries as they happen (the sim)."""
+
+    def add_event_sink(self, fn: EventSink) -> None: ...
+
+
+@runtime_checkable
+class HasClock(Protocol):
+    """Keeps its own clock (the sim's may be virtual): risk's "day" and hours follow it."""
+
+    clock: Clock
+
+
+@runtime_checkable
+class ReconcilesByReference(Protocol):
+    """Stores each command's operation id with what it creates, in the same transaction (the
+    sim): an outcome cut off by a crash is then settled by lookup, `Evidence(by_reference=True)`."""
+
+    reconciles_by_reference: bool
+
+
+@runtime_checkable
+class RemembersClaims(Protocol):
+    """Settles by "the one new matching row" and keeps the rows it credited in memory (THS): told
+    again after a restart which ones today's operations own."""
+
+    def remember_claims(self, contract_nos: Iterable[str] = (), condition_ids: Iterable[str] = ()) -> None: ...
+
+
+@runtime_checkable
+class BacksOntoSim(Protocol):
+    """Runs on a sim it owns (the emulated THS client): the sim's controls reach that sim."""
+
+    sim: SimBroker
+
+
+__all__ = [
+    "Abandons",
+    "BacksOntoSim",
+    "ChecksTriggers",
+    "EmitsEvents",
+    "EventSink",
+    "HasClock",
+    "Marks",
+    "ReconcilesByReference",
+    "RemembersClaims",
+    "TriggerCheck",
+    "ValuesOrders",
+]

@@ -23,6 +23,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from easyths.brokers.abilities import ReconcilesByReference, RemembersClaims
 from easyths.brokers.base import Ack, Broker, Evidence
 from easyths.engine.journal import Journal
 from easyths.engine.records import OperationRecord, OpStatus, apply, now
@@ -49,7 +50,7 @@ def recover(
 ) -> Recovered:
     """Settle the journal after a restart; `save` journals a transition and tells the listeners."""
     journal.purge_older_than(settings.retention_days)
-    backend = str(getattr(broker, "backend", ""))
+    backend = broker.backend
     before = journal.meta("backend") or backend  # a journal from before this was recorded: the same
     switched = before != backend
     if switched:
@@ -63,10 +64,9 @@ def recover(
             why += f"，{verify_with(rec, registry)}"
         save(apply(rec, OpStatus.UNKNOWN, message=why, evidence=evidence))
         log.warning("操作 %s (%s) 在上次运行中断时正在执行，已标记为 unknown", rec.id, rec.name)
-    remember = getattr(broker, "remember_claims", None)
-    if callable(remember) and not switched:
+    if isinstance(broker, RemembersClaims) and not switched:
         contract_nos, condition_ids = credited_today(journal, registry)
-        remember(contract_nos=contract_nos, condition_ids=condition_ids)
+        broker.remember_claims(contract_nos=contract_nos, condition_ids=condition_ids)
     found = Recovered()
     for rec in journal.with_status(OpStatus.UNKNOWN):
         if rec.evidence is not None and not switched:  # its reconciliation was pending when the process died
@@ -120,7 +120,7 @@ def restart_evidence(rec: OperationRecord, registry: Registry, broker: Broker) -
     """How to settle an order cut off by the crash, when that can be done safely: only for a
     backend that stored our operation id with what it created (`ReconcilesByReference`); any
     other match (code, side, quantity) could credit an older identical order."""
-    if not getattr(broker, "reconciles_by_reference", False):
+    if not isinstance(broker, ReconcilesByReference):
         return None
     try:
         op_cls = registry.get(rec.name)

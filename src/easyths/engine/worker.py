@@ -3,7 +3,7 @@
 Why one worker: a GUI backend must never be driven by two callers. Why a watchdog: a GUI call can
 hang forever and a thread cannot be killed; when the running job overruns its deadline the
 watchdog takes the slot away (the job's late return is discarded), tells the broker to let go
-(`broker.abandon()`, when it has one), finishes the record and starts a fresh worker, so the queue
+(`Abandons`, when it can), finishes the record and starts a fresh worker, so the queue
 keeps serving. The broker's health is refreshed here too, on the worker thread, because asking a
 GUI backend from the event loop could block it.
 
@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from easyths.brokers.abilities import Abandons
 from easyths.brokers.base import Broker, BrokerHealth
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,7 @@ class Worker:
         try:
             self.health = self._broker.health()
         except Exception as exc:  # health must never take the worker down
-            self.health = BrokerHealth(False, False, getattr(self._broker, "backend", "?"), problems=[str(exc)])
+            self.health = BrokerHealth(False, False, self._broker.backend, problems=[str(exc)])
         self._health_at = time.monotonic()
 
     # the watchdog thread ---------------------------------------------------------------------------
@@ -186,10 +187,9 @@ class Worker:
                 self._deadline = None
                 self._generation += 1
             log.error("任务 %s 超过 %.1f 秒未完成，看门狗已接管，队列继续服务", key, self.timeout)
-            abandon = getattr(self._broker, "abandon", None)
-            if callable(abandon):
+            if isinstance(self._broker, Abandons):
                 try:
-                    abandon()
+                    self._broker.abandon()
                 except Exception:
                     log.exception("broker.abandon() 失败")
             try:

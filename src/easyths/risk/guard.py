@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from easyths.brokers.abilities import Marks, ValuesOrders
-from easyths.brokers.sim.clock import Clock
+from easyths.domain.clock import Clock
 from easyths.domain.commands import OrderCommand, Side
 from easyths.engine.journal import Journal
 from easyths.engine.records import OperationRecord, OpStatus, now

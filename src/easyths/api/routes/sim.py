@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from easyths.api.envelope import ok
+from easyths.brokers.abilities import BacksOntoSim
 from easyths.brokers.sim import SimBroker
 from easyths.domain.codes import classify
 from easyths.errors import InvalidParams, NotFound
@@ -82,7 +83,8 @@ class ResetBody(BaseModel):
 
 def get_sim(request: Request) -> SimBroker:
     broker = getattr(request.app.state, "broker", None)
-    broker = getattr(broker, "sim", broker)  # `--backend emulator`: the sim behind the emulated client
+    if isinstance(broker, BacksOntoSim):  # `--backend emulator`: the sim behind the emulated client
+        broker = broker.sim
     if not isinstance(broker, SimBroker):
         raise NotFound("当前后端不是模拟券商")
     return broker

@@ -33,7 +33,6 @@ from easyths.brokers.base import (
 )
 from easyths.brokers.sim import account, conditions, entry, reconcile, repo, settlement
 from easyths.brokers.sim import marks as sim_marks
-from easyths.brokers.sim.clock import Clock, VirtualClock, WallClock, parse_start
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.control import SimControl
 from easyths.brokers.sim.quotes import (
@@ -47,6 +46,7 @@ from easyths.brokers.sim.rows import fill_row, order_row
 from easyths.brokers.sim.store import Store
 from easyths.brokers.sim.ticker import QuoteTicker
 from easyths.domain import calendar
+from easyths.domain.clock import Clock, VirtualClock, WallClock, parse_start
 from easyths.domain.codes import REPO_CODES, Exchange, Kind, classify
 from easyths.domain.commands import CommandKind, OrderCommand
 from easyths.domain.orders import Order

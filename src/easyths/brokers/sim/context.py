@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from easyths.brokers.abilities import TriggerCheck
-from easyths.brokers.sim.clock import Clock
 from easyths.brokers.sim.ledger import Ledger
 from easyths.brokers.sim.store import Store
 from easyths.domain import calendar, reference
+from easyths.domain.clock import Clock
 from easyths.domain.codes import Instrument
 from easyths.domain.reference import ReferenceData, trading_day_of_listing
 from easyths.domain.rules import FeeSchedule, Phase, ipo_free_days, price_limits, session_phase

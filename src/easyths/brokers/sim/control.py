@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from easyths.brokers.sim import account, book, conditions, repo
-from easyths.brokers.sim.clock import Clock, VirtualClock, as_shanghai
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.quotes import (
     Quote,
@@ -28,6 +27,7 @@ from easyths.brokers.sim.quotes import (
 )
 from easyths.brokers.sim.store import Store
 from easyths.domain import calendar
+from easyths.domain.clock import Clock, VirtualClock, as_shanghai
 from easyths.domain.codes import classify
 from easyths.domain.rules import DAY_MARKS, OPEN, Mark, Phase, money
 from easyths.errors import InvalidParams

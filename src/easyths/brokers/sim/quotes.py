@@ -20,8 +20,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from easyths.brokers.sim.clock import as_shanghai
 from easyths.brokers.sim.store import Store
+from easyths.domain.clock import as_shanghai
 from easyths.domain.codes import Exchange, classify
 from easyths.domain.rules import round_half_up
 from easyths.errors import ConfigError

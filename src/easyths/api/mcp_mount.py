@@ -1,5 +1,8 @@
 """`/mcp` on the service: streamable HTTP behind the API's own auth.
 
+Why in `api`: mounting is the API's business (its auth, its envelope, its in-process marker);
+`easyths.mcptools` only builds the tools and knows nothing of the API, so the arrow runs one way.
+
 Why the API's auth and not the SDK's OAuth: the service has one secret, the API key, and one
 rule without it (loopback only); `/mcp` follows both. The tools call the API in process through
 an ASGI transport with the same key, so an assistant's order takes exactly the HTTP path.
