@@ -69,6 +69,13 @@ class QueueSection(Section):
     retention_days: int = Field(  # finished operations older than this are purged
         30, ge=1, description="已结束的操作在日志库中保留的天数，过期后清除"
     )
+    query_retention_seconds: float = Field(  # a finished query's result: kept while a client may fetch it
+        600.0,
+        ge=10,
+        le=30 * 86400,
+        description="已结束的查询（只读操作）在日志库中保留的秒数，供客户端取回结果；过期后整条清除"
+        "（下单、撤单与条件单按 retention_days 保留）",
+    )
     fsync: bool = Field(  # true: fsync every journal write (power-loss durable, slower)
         False, description="true：每次写日志库都落盘（fsync），断电也不丢，但更慢"
     )
@@ -456,6 +463,11 @@ class EventsSection(Section):
     keep: int = Field(
         100_000, ge=100, description="事件库（events.db）最多保留的条数；断线重连只能补发保留范围内的事件"
     )
+    max_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=1024 * 1024,
+        description="事件库（events.db）最多占用的字节数（与 keep 同时生效，先到先删最旧的事件）",
+    )
     batch_window_ms: float = Field(
         5.0,
         ge=0,
@@ -643,6 +655,8 @@ operation_timeout = 60
 on_restart = "resume"
 # 已结束操作在日志库中保留的天数
 retention_days = 30
+# 已结束的查询（只读操作）保留的秒数，供客户端取回结果；下单、撤单与条件单按 retention_days 保留
+query_retention_seconds = 600
 # true：每次状态变更都落盘（fsync），断电也不丢，但更慢
 fsync = false
 # 结果未知（unknown）的委托在这些秒数后依次与当日委托核对
@@ -753,6 +767,8 @@ allow_orders = false
 heartbeat = 15
 # 事件库 events.db 最多保留的条数（断线重连按 Last-Event-ID 补发）
 keep = 100000
+# 事件库 events.db 最多占用的字节数（64 MiB），与 keep 同时生效
+max_bytes = 67108864
 # 事件写入攒批窗口（毫秒）：一次提交写入窗口内到达的全部事件，实时推送相应延后
 batch_window_ms = 5
 
