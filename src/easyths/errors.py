@@ -191,6 +191,27 @@ class OrderVoided(BrokerRejected):
     any other error while settling an `unknown` means "cannot tell yet", never `failed`."""
 
 
+class OrderNotCancellable(BrokerRejected):
+    """One order named by 合同编号 could not be cancelled because it is not open: filled,
+    already cancelled, a 废单, or not on today's book. The user asked "is it cancelled?" and the
+    answer is no: `failed`, with the order's state in `details` (合同编号, 状态). Its own class,
+    like `OrderVoided`, because reconciliation may answer it too."""
+
+    error_code = "ORDER_NOT_CANCELLABLE"
+
+
+NOT_ON_TODAYS_BOOK = "当日无此委托"
+
+
+def not_cancellable(contract_no: str, state: str | None) -> OrderNotCancellable:
+    """The refusal for a 合同编号 whose row says `state` (None: no such row today)."""
+    state = state or NOT_ON_TODAYS_BOOK
+    why = NOT_ON_TODAYS_BOOK if state == NOT_ON_TODAYS_BOOK else f"委托{state}，没有可撤销的数量"
+    return OrderNotCancellable(
+        f"合同编号 {contract_no} 无法撤单：{why}", details={"合同编号": contract_no, "状态": state}
+    )
+
+
 class BrokerUnavailable(BrokerError):
     error_code = "BROKER_UNAVAILABLE"
 

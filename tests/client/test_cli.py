@@ -109,6 +109,19 @@ def test_cancel_one_or_all_and_refuse_neither(cli: Any) -> None:
     cli("cancel", "--all", "--contract-no", "1", code=2)
 
 
+def test_cancelling_a_filled_order_is_a_failure_that_says_it_was_filled(cli: Any) -> None:
+    """It answered success ("没有可撤销的委托", exit 0) for an order that had already filled."""
+    filled = json.loads(cli("buy", "600000", "10.50", "100", "--json").output)["合同编号"]
+    body = json.loads(cli("cancel", "--contract-no", filled, "--json", code=1).stdout)
+    assert body["error_code"] == "ORDER_NOT_CANCELLABLE" and "已成" in body["message"]
+    result = cli("cancel", "--contract-no", "999999999", code=1)
+    assert "当日无此委托" in result.output
+    [op] = [o for o in cli.client.recent_operations(None, 5) if o.name == "order_cancel"][:1]
+    assert op.status == "failed", op.result
+    assert {"合同编号": "999999999", "状态": "当日无此委托"}.items() <= op.result["data"].items()
+    assert "没有可撤销的委托" in cli("cancel", "--all").output  # by "all" with nothing open: still exit 0
+
+
 def test_ops_shows_queue_and_recent_operations(cli: Any) -> None:
     cli("buy", "600000", "10.50", "100")
     cli("sell", "600000", "10.50", "100", code=1)

@@ -10,7 +10,7 @@ import pytest
 
 from easyths.brokers.base import Broker, Evidence, MarketStrategy, Side
 from easyths.domain.commands import CommandKind, OrderCommand
-from easyths.errors import BrokerRejected
+from easyths.errors import BrokerRejected, OrderNotCancellable
 from tests.ths.support import D, Harness
 
 
@@ -110,6 +110,19 @@ def test_cancel_one_order_by_contract_number(h: Harness) -> None:
     assert h.broker.cancel_orders(contract_no=ids["buy_b"]) == [ids["buy_b"]]
     remarks = {r["合同编号"]: r["备注"] for r in h.broker.today_orders()}
     assert remarks == {ids["buy_a"]: "未成交", ids["buy_b"]: "已撤", ids["sell"]: "未成交"}
+
+
+def test_cancelling_an_order_that_is_not_open_says_what_it_is(h: Harness) -> None:
+    """It used to answer success ("没有可撤销的委托") for a filled, cancelled or unknown number."""
+    ids = _book(h)
+    filled = h.broker.place_order(Side.BUY, "600000", D("10.00"), 100).contract_no
+    h.broker.cancel_orders(contract_no=ids["buy_a"])
+    for number, state in ((filled, "已成"), (ids["buy_a"], "已撤"), ("999999999", "当日无此委托")):
+        with pytest.raises(OrderNotCancellable) as info:
+            h.broker.cancel_orders(contract_no=number)
+        assert info.value.error_code == "ORDER_NOT_CANCELLABLE"
+        assert info.value.details == {"合同编号": number, "状态": state}, info.value.details
+    assert h.broker.cancel_orders(stock_code="600000") == []  # by code, nothing open: still 0, no error
 
 
 @pytest.mark.parametrize(("side", "expected"), [("buy", {"buy_a", "buy_b"}), ("sell", {"sell"})])

@@ -128,3 +128,20 @@ def test_the_pages_own_order_is_listed_first_among_recent_operations(sized: tupl
     _shot(page, "recent-ops", size)
     first = page.locator("#ops tbody tr").first.text_content() or ""
     assert contract and contract in first, first
+
+
+def test_cancelling_a_filled_order_from_the_ticket_shows_a_failure(sized: tuple[str, Any], sim: LiveServer) -> None:
+    """The page showed "撤单 成功" for an order that had already filled."""
+    size, page = sized
+    _open(page, sim.url)
+    with httpx.Client(base_url=sim.url, timeout=20) as c:
+        body = {"params": {"stock_code": "600000", "price": 10.5, "quantity": 100}}
+        filled = c.post("/api/v1/operations/buy?wait=10", json=body).json()["data"]["result"]["data"]["合同编号"]
+    page.click("#ticket-tabs [data-kind='cancel']")
+    page.fill("#t-contract", filled)
+    page.click("#t-submit")
+    page.click("#modal-ok")
+    page.wait_for_selector("#verdict.fail")
+    _shot(page, "cancel-filled", size)
+    text = page.text_content("#verdict") or ""
+    assert "未撤单" in text and "已成" in text and "成功" not in text

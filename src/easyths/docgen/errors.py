@@ -34,6 +34,10 @@ MEANINGS_ZH = {
     "BrokerError": "券商（模拟券商或同花顺客户端）执行操作时出错；出现在操作结果中，而不是提交的 HTTP 响应中",
     "BrokerRejected": "券商拒绝，message 为其原文（如 可用股份不足、超出涨跌停）→ 操作状态 failed",
     "OrderVoided": "委托在当日委托中为废单：没有有效委托，details 带合同编号 → 操作状态 failed（下单与事后核对一致）",
+    "OrderNotCancellable": (
+        "按合同编号撤单，但该委托不在可撤状态：已成、已撤、部撤、废单或当日无此委托 → 操作状态 failed，"
+        "结果 data 带合同编号与状态；按股票代码或全部撤单时没有可撤委托仍是 success（撤销 0 笔）"
+    ),
     "BrokerUnavailable": "无法与客户端交互：未启动、未登录、窗口消失 → 操作状态 failed",
     "OutcomeUnknown": "没有看到确定的结论，可能已下单 → 操作状态 unknown，之后与当日委托核对，绝不自动重下",
     "Abandoned": "看门狗已放弃这个操作：它的线程必须立即停止操作界面",

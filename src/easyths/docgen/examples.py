@@ -258,7 +258,12 @@ OPERATIONS: dict[str, OpDoc] = {
             "timestamp": "撤单时间",
         },
         examples=(Example("撤销 600000 的买入挂单", {"stock_code": "600000", "cancel_type": "buy"}, RESTING),),
-        notes="只撤可撤的委托（未成交、部分成交）；没有可撤的委托时也是成功，`cancelled_count` 为 0。",
+        notes=(
+            "只撤可撤的委托（未成交、部分成交，部分成交的撤单后为「部撤」）。按股票代码、买卖方向或全部撤单时，"
+            "没有可撤的委托也是成功，`cancelled_count` 为 0。按 `contract_no` 撤一笔而该委托不在可撤状态时"
+            "（已成、已撤、部撤、废单，或当日没有这笔委托），操作为 **failed**，错误码 `ORDER_NOT_CANCELLABLE`，"
+            "结果的 data 带 `合同编号` 与 `状态`：撤单没有发生，委托的实际状态就是答案。"
+        ),
     ),
     "historical_commission_query": OpDoc(
         fields={"historical_commissions": "历史委托行", "time_range": "查询的时间范围", "timestamp": "查询时间"},

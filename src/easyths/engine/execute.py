@@ -13,7 +13,7 @@ from typing import Any
 
 from easyths.brokers.base import Ack, Broker, Evidence
 from easyths.engine.records import OperationRecord, OpStatus
-from easyths.errors import EasyTHSError, OrderVoided, OutcomeUnknown, SeamError
+from easyths.errors import EasyTHSError, OrderNotCancellable, OrderVoided, OutcomeUnknown, SeamError
 from easyths.operations.base import Operation, Params
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,8 @@ def execute(op_cls: type[Operation], broker: Broker, rec: OperationRecord, model
         return Outcome(OpStatus.UNKNOWN, None, exc.message, evidence=evidence_of(exc), error_code=exc.error_code)
     except SeamError as exc:  # a GUI error the driver did not map: like any unexpected exception
         return unexpected(op_cls, rec, exc)
+    except OrderNotCancellable as exc:  # the order's state is the answer the user asked for
+        return Outcome(OpStatus.FAILED, dict(exc.details or {}), exc.message, error_code=exc.error_code)
     except EasyTHSError as exc:
         return Outcome(OpStatus.FAILED, None, _named(exc), error_code=exc.error_code)
     except Exception as exc:

@@ -19,7 +19,7 @@ from dataclasses import replace
 from easyths.brokers.base import Broker
 from easyths.engine.execute import Outcome
 from easyths.engine.records import OperationRecord, OpStatus
-from easyths.errors import OrderVoided, OutcomeUnknown
+from easyths.errors import OrderNotCancellable, OrderVoided, OutcomeUnknown
 from easyths.operations.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ class Reconciler:
             if command is None:
                 return
             ack = self._broker.reconcile(command, rec.evidence)
-        except OrderVoided as exc:  # on the book as 废单: refused, nothing live
+        except (OrderVoided, OrderNotCancellable) as exc:  # a 废单, or the cancel's order was not open
             data = exc.details if isinstance(exc.details, dict) else None
             self._done(rec, Outcome(OpStatus.FAILED, data, exc.message, error_code=exc.error_code))
             return

@@ -618,8 +618,8 @@ async function submitOrder(order) {
       showVerdict("pending", `已进入队列（${esc(STATUS_LABELS[d.status])}），结果将显示在“最近操作”中。操作编号 <span class="num">${esc(d.operation_id)}</span>`);
     } else if (d.status === "unknown") {
       showVerdict("fail", `⚠ 结果未知：${esc(res.message)}。请以当日委托为准，服务会自动核对。`);
-    } else {
-      showVerdict("fail", `✘ 未下单：${esc(res.message)}`);
+    } else {  // a cancel of an order that is not open is a failure too: it says what the order is
+      showVerdict("fail", `✘ ${order.op === "order_cancel" ? "未撤单" : "未下单"}：${esc(res.message)}`);
     }
   } catch (err) {
     if (err.status === 0) {

@@ -51,7 +51,7 @@ from easyths.domain.codes import REPO_CODES, Exchange, Kind, classify
 from easyths.domain.commands import CommandKind, OrderCommand
 from easyths.domain.orders import Order
 from easyths.domain.rules import AFTER_HOURS_END, CLOSE, Phase, accepts_cancels
-from easyths.errors import BrokerRejected, ConfigError, InvalidParams, OrderVoided
+from easyths.errors import BrokerRejected, ConfigError, InvalidParams, OrderVoided, not_cancellable
 from easyths.settings import Settings, SimSection
 
 log = logging.getLogger(__name__)
@@ -261,6 +261,11 @@ class SimBroker(SimControl):
                 side=None if side == "all" else side,
                 contract_no=int(contract_no) if contract_no else None,
             )
+            if contract_no and not orders:  # named one order, and it is not open: say what it is
+                named = self.ctx.ledger.get(int(contract_no))
+                today = self.ctx.today().isoformat()
+                mine = named is not None and named.trade_date == today and named.account == self._account()
+                raise not_cancellable(contract_no, named.status.value if mine and named else None)
             if orders and not accepts_cancels(self.ctx.phase()):
                 raise BrokerRejected(f"提交失败：当前时间不允许撤单（{self.ctx.phase().value}）")
             for order in orders:

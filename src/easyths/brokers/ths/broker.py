@@ -34,7 +34,14 @@ from easyths.brokers.ths.grid import CaptchaRecogniser, load_recogniser
 from easyths.brokers.ths.seam import GuiSeam, Locator
 from easyths.brokers.ths.session import TREE, ClientSession
 from easyths.domain.commands import CommandKind, OrderCommand
-from easyths.errors import BrokerError, BrokerRejected, BrokerUnavailable, ConfigError, OutcomeUnknown
+from easyths.errors import (
+    BrokerError,
+    BrokerRejected,
+    BrokerUnavailable,
+    ConfigError,
+    OutcomeUnknown,
+    not_cancellable,
+)
 from easyths.settings import BrokerSection
 
 if TYPE_CHECKING:
@@ -259,7 +266,10 @@ class ThsBroker:
     def cancel_orders(
         self, *, stock_code: str | None = None, side: CancelSide = "all", contract_no: str | None = None
     ) -> list[str]:
-        return orders.cancel(self.session, code=stock_code, side=side, contract_no=contract_no)
+        done = orders.cancel(self.session, code=stock_code, side=side, contract_no=contract_no)
+        if contract_no and not done:  # not among the cancellable rows: what is it?
+            raise not_cancellable(contract_no, self._order_state(contract_no))
+        return done
 
     def submit(self, command: OrderCommand) -> Ack:
         """The port: each kind to its flow. The client stores nothing of ours, so the operation id
@@ -352,6 +362,14 @@ class ThsBroker:
                         row[name] = _money(text)
             return row
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _order_state(self, contract_no: str) -> str | None:
+        """备注 of one 合同编号 in 当日委托 (None: not there). A failed read raises, never None:
+        "not on the book" must be something we read, not something we could not read."""
+        for row in self.today_orders():
+            if str(row.get("合同编号")) == contract_no:
+                return str(row.get("备注") or "未知")
+        return None
 
     def today_orders(self, stock_code: str | None = None) -> list[Row]:
         with self.session.boundary("查询当日委托"):
