@@ -10,7 +10,7 @@ import pytest
 from easyths.brokers.base import MarketStrategy, Side
 from easyths.brokers.ths.emulator import Faults
 from easyths.brokers.ths.seam import Locator
-from easyths.errors import BrokerRejected, BrokerUnavailable
+from easyths.errors import BrokerRejected, BrokerUnavailable, OrderNotCancellable
 from tests.ths.support import D, Harness, ths_harness
 
 
@@ -80,7 +80,8 @@ def test_cancel_one_order_by_contract_ticks_that_row_only(tmp_path: Path, popups
     states = {r["合同编号"]: r["备注"] for r in h.sim.today_orders()}
     assert states[second] == "已撤" and states[first] == "未成交" and states[other] == "未成交"
     assert h.broker.cancel_orders(stock_code="600000") == [first]
-    assert h.broker.cancel_orders(contract_no=second) == []
+    with pytest.raises(OrderNotCancellable, match="已撤"):  # not open any more: said, not "nothing"
+        h.broker.cancel_orders(contract_no=second)
 
 
 def test_the_cancel_button_stays_disabled_until_a_row_is_ticked(h: Harness) -> None:
