@@ -62,7 +62,31 @@ def test_operations_fills_and_triggers_arrive_in_order_with_increasing_ids(serve
     fills = [e for e in events if e.type == "fill"]
     assert fills[0]["contract_no"] == order.contract_no and fills[0]["stock_code"] == "600000"
     trigger = next(e for e in events if e.type == "condition_triggered")
-    assert trigger.operation_id is None and trigger.at and trigger["stock_code"] == "600000"
+    armed = next(e for e in events if e.name == "condition_buy")
+    assert trigger.operation_id == armed.operation_id and trigger.operation == "condition_buy"
+    assert trigger.at and trigger["stock_code"] == "600000"
+
+
+def test_every_event_names_its_operation_and_numbers_are_numbers(server: LoopbackServer) -> None:
+    """Fills came with `operation_id: null`, `name` meaning the stock there and the operation
+    elsewhere, and the price as a string where order_query gives a number."""
+    with Client(server.url) as client:
+        client.sim.set_quote("600000", 10.5, 10.4, name="浦发银行")
+        order = client.buy("600000", 10.5, 100)
+        client.condition_buy("600000", 10.0, 100)
+        client.sim.set_quote("600000", 10.0)  # triggers: the condition's order fills at 10.00
+        events = take(client.events(last_event_id=0), 9)
+    assert {e.v for e in events} == {2}
+    for e in events:
+        if e.type == "operation":
+            assert e.operation == e.name and e.operation_id
+    own, triggered = [e for e in events if e.type == "fill"]
+    assert own.operation_id == order.operation_id and own.operation == "buy"
+    assert own.stock_name == "浦发银行" and own["price"] == 10.5 and own["amount"] == 1050
+    assert isinstance(own["price"], float) and isinstance(own["quantity"], int)
+    armed = next(e for e in events if e.operation == "condition_buy")
+    assert triggered.operation_id == armed.operation_id and triggered.operation == "condition_buy"
+    assert triggered["price"] == 10.0
 
 
 def test_a_client_that_reconnects_with_last_event_id_gets_exactly_what_it_missed(server: LoopbackServer) -> None:

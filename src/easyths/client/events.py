@@ -26,8 +26,11 @@ class Event(Model):
 
     id: int
     type: str
+    v: int | None = None  # the event shape's version (2 since `operation` and `stock_name`)
     operation_id: str | None = None
-    name: str | None = None
+    operation: str | None = None  # the operation's name (buy …), on every event that has one
+    stock_name: str | None = None  # on events about a stock (fills, triggers, expiries)
+    name: str | None = None  # deprecated: the operation's name, or the stock's on broker events
     status: str | None = None
     at: str | None = None
 

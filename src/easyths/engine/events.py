@@ -25,6 +25,7 @@ import queue
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,11 +52,20 @@ SUBSCRIBER_BACKLOG = 10_000
 ACTIVE = 1.0  # a client this far behind is dropped; it reconnects and replays
 
 
+# Version of the events' shape (docs/events.md). 2: every event has `v`, `operation` (the
+# operation's name) and `operation_id` where one caused it, `stock_name` where a stock is named;
+# numbers are numbers. `name` keeps its 1.x meaning (operation name, or stock name on broker
+# events) and is deprecated.
+EVENT_SCHEMA_VERSION = 2
+
+
 def operation_event(rec: OperationRecord) -> dict[str, Any]:
     """An operation's state change as an event (the `operation` type)."""
     event: dict[str, Any] = {
+        "v": EVENT_SCHEMA_VERSION,
         "type": "operation",
         "operation_id": rec.id,
+        "operation": rec.name,
         "name": rec.name,
         "status": rec.status.value,
         "at": rec.updated_at.isoformat(),
@@ -68,9 +78,14 @@ def operation_event(rec: OperationRecord) -> dict[str, Any]:
     return event
 
 
-def broker_event(event: dict[str, Any]) -> dict[str, Any]:
-    """A broker's event (fill, condition_triggered, order_expired …) in the common shape."""
-    return {"operation_id": None, "name": None, "status": None, "at": now().isoformat(), **event}
+def broker_event(event: dict[str, Any], operation_name: Callable[[str], str | None] | None = None) -> dict[str, Any]:
+    """A broker's event (fill, condition_triggered, order_expired …) in the common shape, named
+    after the operation it belongs to when the broker said which (`operation_id`)."""
+    shaped = {"v": EVENT_SCHEMA_VERSION, "operation_id": None, "operation": None, "name": None, "status": None}
+    shaped |= {"at": now().isoformat(), **event}
+    if shaped["operation_id"] and operation_name is not None and shaped["operation"] is None:
+        shaped["operation"] = operation_name(shaped["operation_id"])
+    return shaped
 
 
 @dataclass(eq=False)
@@ -99,6 +114,8 @@ class EventLog:
         its events move here once, keeping their ids, so a client's `Last-Event-ID` stays valid."""
         self.keep = keep
         self.window = window
+        # the operation's name for a broker event that names its operation id (set by the app)
+        self.operation_name: Callable[[str], str | None] | None = None
         self._db = self._connect(path)
         self._db.executescript(SCHEMA)
         if legacy is not None and legacy.exists():
@@ -131,7 +148,7 @@ class EventLog:
 
     def on_broker_event(self, event: dict[str, Any]) -> None:
         """`broker.add_event_sink(log.on_broker_event)`."""
-        self.append(broker_event(event))
+        self.append(broker_event(event, self.operation_name))
 
     # consumers --------------------------------------------------------------------------------------
     def subscribe(self) -> Subscription:

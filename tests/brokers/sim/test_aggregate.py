@@ -43,7 +43,7 @@ def test_every_fill_reaches_the_event_sinks_after_commit(sim: SimBroker) -> None
         "buy",
         100,
     )
-    assert first["price"] == "10.00" and first["name"] == "浦发银行" and first["at"].startswith("2026-11-25T09:30")
+    assert first["price"] == 10.0 and first["stock_name"] == first["name"] == "浦发银行" and first["at"].startswith("2026-11-25T09:30")
 
 
 def test_a_query_does_not_write_the_clock(db: Path) -> None:
@@ -80,7 +80,23 @@ def test_lending_through_repo_is_a_fill_for_the_sinks(db: Path) -> None:
         "fill",
         "131810",
         ack.contract_no,
-        "1.85",
+        1.85,
     )
-    assert event["quantity"] == 100 and event["amount"] == "10000" and event["name"] == "R-001"
+    assert event["quantity"] == 100 and event["amount"] == 10000 and event["stock_name"] == "R-001"
     sim.close()
+
+
+def test_fills_of_a_triggered_order_name_the_operation_that_armed_the_condition(sim: SimBroker) -> None:
+    """While it fires and later: the order itself carries no operation (reconciliation must not
+    take it for the running operation's), its events do."""
+    events: list[dict[str, Any]] = []
+    sim.add_event_sink(events.append)
+    sim.set_quote("600000", D("10.50"), D("10.50"), name="浦发银行")
+    sim.place_condition_order(Side.BUY, "600000", D("10.00"), 200, 5, ref="op-armed")
+    sim.set_quote("600000", D("9.98"), bid=D("9.97"), ask=D("9.99"), volume=100)  # fires: 100 of 200 fill
+    sim.set_quote("600000", D("9.98"), bid=D("9.97"), ask=D("9.99"), volume=100)  # the rest, later
+    fills = [e for e in events if e["type"] == "fill"]
+    assert [f["quantity"] for f in fills] == [100, 100]
+    assert {f["operation_id"] for f in fills} == {"op-armed"}
+    [trigger] = [e for e in events if e["type"] == "condition_triggered"]
+    assert trigger["operation_id"] == "op-armed" and trigger["price"] == 9.99

@@ -170,6 +170,7 @@ def _fire(ctx: SimContext, cond: sqlite3.Row, quote: sqlite3.Row) -> None:
         qty = pos["available"] if pos else 0
     ctx.store.run("UPDATE conditions SET status = '已触发' WHERE id = ?", cond["id"])
     mark = len(ctx.outbox)  # the trigger is told before the fills of the order it sends
+    ctx.firing = cond["op_ref"]
     try:  # no `ref`: not the running operation's order (see the module docstring)
         if qty <= 0:
             raise BrokerRejected(f"可用余额不足：{cond['code']}可用0股")
@@ -180,17 +181,21 @@ def _fire(ctx: SimContext, cond: sqlite3.Row, quote: sqlite3.Row) -> None:
     except BrokerRejected as exc:
         no = entry.record_rejected(ctx, cond["account"], side, cond["code"], price, max(qty, 0), exc.message)
         message = exc.message
+    finally:
+        ctx.firing = None
     ctx.store.run("UPDATE conditions SET contract_no = ?, message = ? WHERE id = ?", str(no), message, cond["id"])
     ctx.emit(
         "condition_triggered",
+        operation_id=cond["op_ref"],
         stock_code=cond["code"],
+        stock_name=cond["name"],
         name=cond["name"],
         condition_id=str(cond["id"]),
         contract_no=str(no),
         side=side.value,
-        price=str(price),
+        price=float(price),
         quantity=qty,
-        trigger_price=str(quote["price"]),
+        trigger_price=float(quote["price"]),
         message=message,
         account=cond["account"],
     )

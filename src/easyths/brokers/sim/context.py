@@ -33,6 +33,7 @@ class SimContext:
     clock: Clock
     outbox: list[dict[str, Any]] = field(default_factory=list)
     _ledger: Ledger | None = None
+    firing: str | None = None  # while a condition fires: the operation that armed it (its events name it)
     _at: datetime | None = None  # while a past instant (09:25, 15:00…) is processed, it is "now"
     reference_dir: Path | None = None  # `easyths refresh-data` output, over the shipped data
     trigger_check: TriggerCheck | None = None  # risk's check of the order a condition sends

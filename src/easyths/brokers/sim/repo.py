@@ -75,14 +75,16 @@ def lend(
     no = saved.contract_no
     ctx.emit(
         "fill",
+        operation_id=saved.op_ref,
         stock_code=code,
+        stock_name=saved.name,
         name=saved.name,
         contract_no=str(no),
         fill_no=str(saved.fills[-1].fill_no),
         side="sell",
-        price=str(rate),  # the annual rate in %: repo's price
+        price=float(rate),  # the annual rate in %: repo's price
         quantity=qty,
-        amount=str(principal),
+        amount=float(principal),
         status=saved.status.value,
         account=acct,
     )

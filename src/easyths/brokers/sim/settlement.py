@@ -31,17 +31,31 @@ def fill(ctx: SimContext, order: Order, qty: int, price: Decimal) -> Order:
     saved = ctx.ledger.save(after)
     ctx.emit(
         "fill",
+        operation_id=operation_of(ctx, order),
         stock_code=order.code,
+        stock_name=order.name,
         name=order.name,
         contract_no=str(order.contract_no),
         fill_no=str(saved.fills[-1].fill_no),
         side=order.side,
-        price=str(price),
+        price=float(price),
         quantity=qty,
+        amount=float(amount),
         status=saved.status.value,
         account=order.account,
     )
     return saved
+
+
+def operation_of(ctx: SimContext, order: Order) -> str | None:
+    """The operation an order's event belongs to: the one that placed it, else the one that armed
+    the condition that sent it (while it fires, then by its 合同编号 in the conditions table)."""
+    if order.op_ref:
+        return order.op_ref
+    if ctx.firing is not None:
+        return ctx.firing
+    row = ctx.store.one("SELECT op_ref FROM conditions WHERE contract_no = ?", str(order.contract_no))
+    return row["op_ref"] if row is not None else None
 
 
 def cancel(ctx: SimContext, order: Order, *, expired: bool = False) -> Order:
@@ -55,11 +69,13 @@ def cancel(ctx: SimContext, order: Order, *, expired: bool = False) -> Order:
     if expired:
         ctx.emit(
             "order_expired",
+            operation_id=operation_of(ctx, order),
             stock_code=order.code,
+            stock_name=order.name,
             name=order.name,
             contract_no=str(order.contract_no),
             side=order.side,
-            price=str(order.price),
+            price=float(order.price),
             quantity=order.remaining,
             status=saved.status.value,
             account=order.account,
@@ -67,4 +83,4 @@ def cancel(ctx: SimContext, order: Order, *, expired: bool = False) -> Order:
     return saved
 
 
-__all__ = ["cancel", "fill"]
+__all__ = ["cancel", "fill", "operation_of"]
