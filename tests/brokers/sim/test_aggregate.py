@@ -43,7 +43,8 @@ def test_every_fill_reaches_the_event_sinks_after_commit(sim: SimBroker) -> None
         "buy",
         100,
     )
-    assert first["price"] == 10.0 and first["stock_name"] == first["name"] == "浦发银行" and first["at"].startswith("2026-11-25T09:30")
+    assert first["price"] == 10.0 and first["stock_name"] == first["name"] == "浦发银行"
+    assert first["at"].startswith("2026-11-25T09:30")
 
 
 def test_a_query_does_not_write_the_clock(db: Path) -> None:
