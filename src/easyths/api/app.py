@@ -23,7 +23,7 @@ from easyths.api.metrics import router as metrics_router
 from easyths.api.middleware import SafeServing
 from easyths.api.routes import events as events_routes
 from easyths.api.routes import operations, queue, risk, system
-from easyths.brokers.abilities import ChecksTriggers, EmitsEvents, HasClock, ValuesOrders
+from easyths.brokers.abilities import ChecksTriggers, EmitsEvents, HasClock, HoldsConditions, ValuesOrders
 from easyths.brokers.base import Broker
 from easyths.engine.engine import Engine
 from easyths.engine.events import EventLog
@@ -139,6 +139,10 @@ def _guard_orders(app: FastAPI, settings: Settings, engine: Engine, journal: Jou
     guard = RiskGuard(settings, journal, clock, marks)
     if isinstance(broker, ChecksTriggers):
         broker.set_trigger_check(guard.trigger_check)
+    holder = broker if isinstance(broker, HoldsConditions) else None
+    if holder is not None and switch.state.paused:
+        holder.hold_conditions(True)  # paused before the restart: the sim's conditions stay held
+    app.state.condition_holder = holder  # None: the backend's conditions cannot be held (THS)
     engine.add_admission(Admission(switch, guard))
     engine.add_listener(guard.on_record)
     app.state.kill_switch = switch

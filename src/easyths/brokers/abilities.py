@@ -96,6 +96,15 @@ class BacksOntoSim(Protocol):
     sim: SimBroker
 
 
+@runtime_checkable
+class HoldsConditions(Protocol):
+    """Monitors condition orders itself (the sim), so the kill switch can hold them: while held
+    none fires; released, those whose condition still holds fire against the standing quote.
+    A backend without it (THS: its conditions live in the client) cannot be held, and says so."""
+
+    def hold_conditions(self, held: bool) -> int: ...
+
+
 __all__ = [
     "Abandons",
     "BacksOntoSim",
@@ -103,6 +112,7 @@ __all__ = [
     "EmitsEvents",
     "EventSink",
     "HasClock",
+    "HoldsConditions",
     "Marks",
     "ReconcilesByReference",
     "RemembersClaims",

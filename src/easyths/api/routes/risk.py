@@ -3,6 +3,11 @@
 Pause refuses new orders (503 TRADING_PAUSED) and lets queries and cancels run; it can also
 cancel the orders still waiting in the queue, so a runaway strategy's backlog never reaches the
 broker. The state is kept in the data folder and survives a restart.
+
+Condition orders armed before the pause would otherwise still send orders during it. The sim
+monitors its own, so it holds them (`HoldsConditions`) and fires at resume those still met; the
+THS client monitors its own where we cannot reach, so the answer says so, and
+`cancel_conditions: true` queues a `condition_order_cancel` (all of them) at top priority.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from easyths.api.deps import EngineDep, SettingsDep
 from easyths.api.envelope import ok
+from easyths.brokers.abilities import HoldsConditions
 from easyths.engine.records import OpStatus
 from easyths.errors import Conflict
 from easyths.risk.guard import KillSwitch, RiskGuard
@@ -28,6 +35,11 @@ class PauseRequest(BaseModel):
     reason: str | None = Field(None, max_length=200, description="暂停原因（显示在拒绝信息与健康检查中）")
     cancel_queued: bool | None = Field(
         None, description="是否同时取消排队中的委托；不传时按 [risk].cancel_queued_on_pause"
+    )
+    cancel_conditions: bool = Field(
+        False,
+        description="是否同时删除全部条件单（以最高优先级排入 condition_order_cancel）；同花顺的条件单保存在客户端，"
+        "暂停本身挡不住它们",
     )
 
 
@@ -65,9 +77,35 @@ async def pause(
     message = "交易已暂停：新委托将被拒绝，查询与撤单照常"
     if cancel:
         message += f"；已取消排队中的委托 {len(cancelled)} 笔"
-    return ok({**state.view(), "cancelled": cancelled}, message)
+    holder = _holder(request)
+    if holder is not None:
+        await run_in_threadpool(holder.hold_conditions, True)
+        message += "；已设置的条件单暂停期间不触发，恢复时仍满足条件的立即触发"
+    else:
+        message += "；注意：同花顺的条件单保存在客户端，暂停无法阻止它们触发"
+    condition_cancel = None
+    if body.cancel_conditions:
+        condition_cancel = engine.submit("condition_order_cancel", {}, priority=10).record.id
+        message += f"，已排入删除全部条件单的操作 {condition_cancel}"
+    elif holder is None:
+        message += "，如需停止请带 cancel_conditions: true 暂停，或在客户端中删除"
+    data = {
+        **state.view(),
+        "cancelled": cancelled,
+        "conditions_held": holder is not None,
+        "condition_cancel_operation_id": condition_cancel,
+    }
+    return ok(data, message)
 
 
 @router.post("/resume", summary="恢复交易")
 async def resume(request: Request) -> dict[str, Any]:
-    return ok(_switch(request).resume().view(), "交易已恢复")
+    state = _switch(request).resume()
+    holder = _holder(request)
+    fired = await run_in_threadpool(holder.hold_conditions, False) if holder is not None else 0
+    message = "交易已恢复" + (f"；仍满足条件的 {fired} 个条件单已触发" if fired else "")
+    return ok({**state.view(), "conditions_fired": fired}, message)
+
+
+def _holder(request: Request) -> HoldsConditions | None:
+    return getattr(request.app.state, "condition_holder", None)

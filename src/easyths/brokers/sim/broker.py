@@ -147,6 +147,20 @@ class SimBroker(SimControl):
         """`ChecksTriggers`: risk's check of the orders conditions send when they trigger."""
         self.ctx.trigger_check = check
 
+    def hold_conditions(self, held: bool) -> int:
+        """`HoldsConditions`: the kill switch's pause holds armed conditions; its resume releases
+        them, and a condition that still holds then fires against the standing quote (one that
+        held only during the pause does not). Returns how many fired on release."""
+        with self._lock, self.store.tx():
+            self._sync()  # what happened before this instant happened under the previous state
+            self.ctx.conditions_held = held
+            if held:
+                return 0
+            waiting = "SELECT count(*) FROM conditions WHERE status = ?"
+            before = self.store.all(waiting, conditions.WAITING)[0][0]
+            conditions.check_all(self.ctx)
+            return int(before - self.store.all(waiting, conditions.WAITING)[0][0])
+
     def submit(self, command: OrderCommand) -> Ack:
         """The port: each kind to its method below, the operation id passed on to be stored with
         what it creates (orders, conditions, cancel receipts), so a crash is settled by lookup."""

@@ -133,8 +133,9 @@ def _triggered(cond: sqlite3.Row, price: Decimal) -> bool:
 
 
 def check(ctx: SimContext, code: str) -> None:
-    """Evaluate the waiting conditions of one code against its latest quote."""
-    if ctx.phase() is not Phase.CONTINUOUS:
+    """Evaluate the waiting conditions of one code against its latest quote (none while the
+    service is paused: they are evaluated again at resume)."""
+    if ctx.conditions_held or ctx.phase() is not Phase.CONTINUOUS:
         return
     quote = get_quote(ctx.store, code)
     if quote is None:

@@ -37,6 +37,7 @@ class SimContext:
     _at: datetime | None = None  # while a past instant (09:25, 15:00…) is processed, it is "now"
     reference_dir: Path | None = None  # `easyths refresh-data` output, over the shipped data
     trigger_check: TriggerCheck | None = None  # risk's check of the order a condition sends
+    conditions_held: bool = False  # the service is paused: armed conditions wait (HoldsConditions)
 
     @property
     def fees(self) -> FeeSchedule:

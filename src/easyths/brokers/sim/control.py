@@ -33,6 +33,18 @@ from easyths.domain.rules import DAY_MARKS, OPEN, Mark, Phase, money
 from easyths.errors import InvalidParams
 from easyths.settings import SimSection
 
+# How far one advance may move the virtual clock: every trading day on the way is processed one
+# by one (rollover, expiry, settlement), and 9999-12-31 took minutes of CPU and then failed.
+MAX_ADVANCE_YEARS = 2
+
+
+def _years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 MOVING_PHASES = frozenset({Phase.OPENING_CALL, Phase.OPENING_CALL_LOCKED, Phase.CONTINUOUS, Phase.CLOSING_CALL})
 
 
@@ -116,25 +128,42 @@ class SimControl:
             raise InvalidParams("days 和 to 必须且只能提供一个")
         if not isinstance(self.clock, VirtualClock):
             raise InvalidParams("当前为真实时钟（[sim].clock = wall），不能推进")
-        with self._lock, self.store.tx():
+        with self._lock:
             now = self.clock.now()
+            limit = _years_later(now.date(), MAX_ADVANCE_YEARS)
+            beyond = InvalidParams(
+                f"最多只能把时钟推进到 {MAX_ADVANCE_YEARS} 年后（{limit.isoformat()}，当前 {now.date().isoformat()}）："
+                "每个交易日的日切都要逐日处理，更远的目标只会长时间占用服务",
+                details=[{"field": "days" if days is not None else "to", "message": f"不能晚于 {limit.isoformat()}"}],
+            )
             if days is not None:
                 if days < 1:
                     raise InvalidParams("days 必须大于0")
                 target = now.date()
                 for _ in range(days):
                     target = calendar.next_session(target)
+                    if target > limit:
+                        raise beyond
                 when = datetime.combine(target, OPEN, tzinfo=now.tzinfo)
             else:
                 assert to is not None
                 when = as_shanghai(to)
                 if when < now:
                     raise InvalidParams(f"不能把时钟拨回过去（当前 {now.isoformat()}）")
-            self.clock.set(when)
-            self._sync()
-            if self.quotes.kind in ("random", "live"):
-                self._refresh(self._book_codes())
-            return self._state()
+                if when.date() > limit:
+                    raise beyond
+            memo = (self._expired_on, self._written_clock)
+            try:  # the store's transaction undoes the days processed; the clock is put back by hand
+                with self.store.tx():
+                    self.clock.set(when)
+                    self._sync()
+                    if self.quotes.kind in ("random", "live"):
+                        self._refresh(self._book_codes())
+                    return self._state()
+            except BaseException:
+                self.clock.set(now)
+                self._expired_on, self._written_clock = memo
+                raise
 
     def replay_step(self) -> int | None:
         """Consume the next timestamp of the replay file: move the clock there, apply its quotes.
