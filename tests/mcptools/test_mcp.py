@@ -98,10 +98,38 @@ def test_a_query_tool_answers_from_the_account(readonly: LiveServer) -> None:
 
 
 def test_an_order_tool_is_refused_when_orders_are_not_allowed(readonly: LiveServer) -> None:
+    """The refusal used to be the library's "Unknown tool: buy": now Chinese, naming the setting."""
     args = {"stock_code": "600000", "price": 10.5, "quantity": 100}
-    _, (result,) = run(readonly.url, ("buy", args))
+    _, (result, other) = run(readonly.url, ("buy", args), ("no_such_tool", {}))
     assert result.is_error
+    text = result.content[0].text
+    assert "allow_orders = true" in text and "Unknown tool" not in text, text
+    assert other.is_error and "没有名为 no_such_tool 的工具" in other.content[0].text
     assert _orders_placed(readonly) == []
+
+
+def test_bad_arguments_are_described_as_the_http_api_describes_them(trading: LiveServer) -> None:
+    """A bad price gave pydantic's raw English ("1 validation error for buyArguments …")."""
+    before = len(_orders_placed(trading))
+    _, (result,) = run(trading.url, ("buy", {"stock_code": "600000", "price": "abc", "quantity": 100}))
+    assert result.is_error
+    text = result.content[0].text
+    assert text.startswith("参数无效: price") and "validation error" not in text, text
+    assert len(_orders_placed(trading)) == before
+
+
+def test_stdio_logs_only_warnings_unless_asked() -> None:
+    """Every HTTP request was logged at INFO to the assistant's stderr."""
+    import logging
+
+    from easyths.mcptools.stdio import quiet_logs
+
+    quiet_logs(False)
+    assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING
+    assert logging.getLogger("mcp").getEffectiveLevel() == logging.WARNING
+    quiet_logs(True)
+    assert logging.getLogger("httpx").getEffectiveLevel() == logging.INFO
+    quiet_logs(False)
 
 
 def test_an_order_tool_places_through_the_queue_when_allowed_and_says_so(trading: LiveServer) -> None:

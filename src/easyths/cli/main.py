@@ -218,6 +218,7 @@ def doctor_command(
 @app.command("mcp")
 def mcp_command(
     config: Annotated[Path | None, typer.Option("--config", help="配置文件路径（默认 ./config.toml）")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", help="在 stderr 记录每个请求（默认只记录警告和错误）")] = False,
 ) -> None:
     """以 stdio 提供 MCP 工具（供桌面 AI 助手使用），连接正在运行的 EasyTHS 服务；需在 mcp 节设 enabled = true。"""
     try:
@@ -234,7 +235,7 @@ def mcp_command(
 
     mode = "可下单" if settings.mcp.allow_orders else "只读"
     console.print(f"EasyTHS MCP（stdio，{mode}）→ {service_url(settings)}")
-    serve_stdio(settings)
+    serve_stdio(settings, verbose=verbose)
 
 
 @app.command("refresh-data")

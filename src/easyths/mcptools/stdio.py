@@ -7,6 +7,8 @@ address and key come from the same configuration (`[mcp].url`, else `[api].host`
 
 from __future__ import annotations
 
+import logging
+
 import anyio
 import httpx
 
@@ -37,7 +39,17 @@ def service_client(settings: Settings) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=url, headers=headers, timeout=60, trust_env=not is_loopback_url(url))
 
 
-def serve_stdio(settings: Settings) -> None:
+def quiet_logs(verbose: bool) -> None:
+    """stderr is the assistant's log pane: a line per HTTP request (httpx at INFO) and the MCP
+    library's per-message INFO drowned what matters. WARNING unless asked (`--verbose`)."""
+    level = logging.INFO if verbose else logging.WARNING
+    for name in ("httpx", "httpcore", "mcp", "easyths"):
+        logging.getLogger(name).setLevel(level)
+
+
+def serve_stdio(settings: Settings, *, verbose: bool = False) -> None:
+    quiet_logs(verbose)
+
     async def main() -> None:
         async with service_client(settings) as client:
             server = build_server(client, Registry(), allow_orders=settings.mcp.allow_orders)
@@ -46,4 +58,4 @@ def serve_stdio(settings: Settings) -> None:
     anyio.run(main)
 
 
-__all__ = ["serve_stdio", "service_client", "service_url"]
+__all__ = ["quiet_logs", "serve_stdio", "service_client", "service_url"]

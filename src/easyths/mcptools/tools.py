@@ -15,13 +15,14 @@ from typing import Annotated, Any
 
 import httpx
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import ToolAnnotations
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from easyths import __version__
 from easyths.engine.records import jsonable
 from easyths.operations.base import Operation
-from easyths.operations.registry import Registry
+from easyths.operations.registry import Registry, describe_invalid
 
 WAIT_SECONDS = 30.0  # a tool call waits this long for the verdict, then reports the operation as pending
 CANCELS = {"order_cancel", "condition_order_cancel"}
@@ -163,14 +164,44 @@ def _tool(op: type[Operation], api: Api, *, may_switch: bool) -> Callable[..., A
     return tool
 
 
+class EasyTHSServer(MCPServer):
+    """The MCP server whose refusals a Chinese user can act on: a tool hidden because orders are
+    not allowed says which setting opens it (the library answered "Unknown tool: buy"), and bad
+    arguments read as the HTTP API's 422 does (the library passed pydantic's English on)."""
+
+    def __init__(self, *args: Any, hidden: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hidden = hidden
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        if name in self.hidden:
+            raise ToolError(
+                f"工具 {name} 会下单或切换账户，当前未开启：在 config.toml 的 [mcp] 节设置 allow_orders = true "
+                "（或环境变量 EASYTHS_MCP__ALLOW_ORDERS=true）并重启后可用"
+            )
+        if self._tool_manager.get_tool(name) is None:
+            raise ToolError(f"没有名为 {name} 的工具；可用的工具见工具列表")
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if isinstance(exc.__cause__, ValidationError):
+                raise ToolError(describe_invalid(exc.__cause__)) from exc.__cause__
+            raise
+
+
 def build_server(client: httpx.AsyncClient, registry: Registry, *, allow_orders: bool) -> MCPServer:
     """The tools: every query operation, order operations only when allowed, and a few lookups."""
     api = Api(client)
-    server: MCPServer = MCPServer(name="easyths", version=__version__, instructions=INSTRUCTIONS)
+    hidden = frozenset(
+        name
+        for name in registry.names()
+        if not allow_orders and (registry.get(name).places_order or name in SWITCHES_ACCOUNT)
+    )
+    server = EasyTHSServer(name="easyths", version=__version__, instructions=INSTRUCTIONS, hidden=hidden)
     for name in registry.names():
         op = registry.get(name)
         changes = op.places_order or name in SWITCHES_ACCOUNT
-        if changes and not allow_orders:
+        if name in hidden:
             continue
         note = ORDER_NOTE if op.places_order else SWITCH_NOTE if changes else READ_NOTE
         hints = ToolAnnotations(

@@ -112,9 +112,14 @@ def _msg(err: Any) -> str:
     return chinese_message(err)
 
 
+def describe_invalid(exc: ValidationError) -> str:
+    """The one Chinese wording of invalid parameters, for HTTP's 422 and MCP's tool errors alike."""
+    return _describe(exc)
+
+
 def _describe(exc: ValidationError) -> str:
     parts = [f"{d['field']}: {d['message']}" for d in _details(exc)]
     return "参数无效: " + "; ".join(parts)
 
 
-__all__ = ["BUILTIN", "Registry"]
+__all__ = ["BUILTIN", "Registry", "describe_invalid"]
