@@ -103,12 +103,14 @@ _ENVELOPE_SCHEMA = {
     },
 }
 _ERRORS = {
-    400: "请求无法解析",
+    400: "请求无法解析，或带了两个 Authorization 请求头",
     401: "缺少或错误的 API Key",
-    403: "地址不在允许列表、未配置 API Key 的远程访问，或风控拒绝（RISK_LIMIT）",
+    403: "地址不在允许列表、未配置 API Key 的远程访问、其他网站发起的修改请求（CROSS_SITE_FORBIDDEN），"
+    "或风控拒绝（RISK_LIMIT）",
     404: "接口、操作名称或操作 ID 不存在",
     405: "该路径不支持此方法",
     413: "请求体超过 [api].max_body_bytes",
+    421: "Host 请求头不是本机名称或 [api].allowed_hosts 中的名称（HOST_FORBIDDEN，防 DNS 重绑定）",
     422: "参数无效（指出字段）",
     429: "超过 [api].rate_limit",
     500: "未预期的错误（INTERNAL，带 request_id）",
