@@ -69,6 +69,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
         events = EventLog(
             settings.home / "events.db",
             keep=settings.events.keep,
+            max_bytes=settings.events.max_bytes,
             window=settings.events.batch_window_ms / 1000,
             legacy=journal.path,
         )

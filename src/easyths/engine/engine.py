@@ -21,10 +21,12 @@ import asyncio
 import logging
 import random
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from easyths.brokers.base import Broker, BrokerHealth
@@ -72,6 +74,8 @@ class Engine:
         self._listeners: list[Listener] = []
         self._admissions: list[Admission] = []
         self._finished_since_purge = 0
+        self._reads = [n for n in registry.names() if registry.get(n).read_only]  # queries
+        self._next_read_purge = time.monotonic() + settings.query_retention_seconds / 2
         self._pending: list[tuple[OperationRecord, OpStatus]] = []  # finished, awaiting a group commit
         self.reader = Reader(self._sched, journal, self._cond)
         self._worker = Worker(
@@ -334,12 +338,19 @@ class Engine:
         if done.status is OpStatus.UNKNOWN and done.evidence is not None:
             self._reconciler.schedule(done.id)
         self._finished_since_purge += 1
-        if self._finished_since_purge >= 1000:
+        if self._finished_since_purge >= 1000 or time.monotonic() >= self._next_read_purge:
             self._purge()
 
     def _purge(self) -> None:
+        """Orders, cancels and conditions are kept `retention_days`; a query's result only while a
+        client may still fetch it (`query_retention_seconds`): a strategy polling its orders all
+        day must not write its tables to the user's disk for a month."""
         self._finished_since_purge = 0
-        if self.journal.purge_older_than(self.settings.retention_days):
+        keep = self.settings.query_retention_seconds
+        self._next_read_purge = time.monotonic() + keep / 2
+        gone = self.journal.purge_older_than(self.settings.retention_days)
+        gone += self.journal.purge_named_before(self._reads, now() - timedelta(seconds=keep))
+        if gone:
             with self._cond:
                 self._sched.counts = self.journal.counts()
                 self._sched.forget()

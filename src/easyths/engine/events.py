@@ -44,6 +44,8 @@ CREATE TABLE IF NOT EXISTS events (
 );
 """
 BATCH = 500
+SUMMARY_TEXT = 200  # a read's text longer than this is a table: an event gives its length
+PRUNE_EVERY = 1000  # events between two prunes (count and bytes)
 SUBSCRIBER_BACKLOG = 10_000
 # Seconds after the last event during which the writer polls every `window` instead of blocking on
 # its queue: waking a blocked thread costs the producer (the event loop, the worker) a cross-CPU
@@ -75,7 +77,24 @@ def operation_event(rec: OperationRecord) -> dict[str, Any]:
         event["error"] = rec.error
         if rec.result is not None:
             event["result"] = {k: rec.result.get(k) for k in ("success", "data", "message", "error_code")}
+            if rec.command is None and isinstance(rec.result.get("data"), dict):
+                event["result"]["data"] = summary(rec.result["data"])
     return event
+
+
+def summary(data: dict[str, Any]) -> dict[str, Any]:
+    """A read's result in an event: its tables by their size, not copied into every event (the
+    dashboard's shared account read alone wrote 98 MB of events in a 12-minute soak). The rows
+    stay fetchable at `/result` for `[queue].query_retention_seconds`."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, list):
+            out[key] = {"rows": len(value)}
+        elif isinstance(value, str) and len(value) > SUMMARY_TEXT:
+            out[key] = {"chars": len(value)}  # a table shaped as text (return_type str/markdown)
+        else:
+            out[key] = value
+    return out
 
 
 def broker_event(event: dict[str, Any], operation_name: Callable[[str], str | None] | None = None) -> dict[str, Any]:
@@ -109,10 +128,20 @@ class Subscription:
 
 
 class EventLog:
-    def __init__(self, path: Path, *, keep: int = 100_000, window: float = 0.005, legacy: Path | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        keep: int = 100_000,
+        window: float = 0.005,
+        legacy: Path | None = None,
+        max_bytes: int = 64 * 1024 * 1024,
+    ) -> None:
         """`legacy`: the journal database that held the `events` table before it had its own file;
-        its events move here once, keeping their ids, so a client's `Last-Event-ID` stays valid."""
+        its events move here once, keeping their ids, so a client's `Last-Event-ID` stays valid.
+        `keep` and `max_bytes` bound the table by count and by the pages it uses, whichever first."""
         self.keep = keep
+        self.max_bytes = max_bytes
         self.window = window
         # the operation's name for a broker event that names its operation id (set by the app)
         self.operation_name: Callable[[str], str | None] | None = None
@@ -258,14 +287,33 @@ class EventLog:
                 )
                 stored.append({"id": cur.lastrowid, **data})
             self._since_prune += len(batch)
-            if self._since_prune >= 1000:
+            if self._since_prune >= PRUNE_EVERY:
                 self._since_prune = 0
                 self._db.execute("DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?", (self.keep,))
+                self._prune_bytes()
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
         return stored
+
+    def used_bytes(self) -> int:
+        """Bytes in pages the database uses (freed pages are reused, so the file stays about this)."""
+        pages = self._db.execute("PRAGMA page_count").fetchone()[0]
+        free = self._db.execute("PRAGMA freelist_count").fetchone()[0]
+        size = self._db.execute("PRAGMA page_size").fetchone()[0]
+        return int((pages - free) * size)
+
+    def _prune_bytes(self) -> None:
+        """Over `max_bytes`: drop the oldest tenth of the events, until under (inside the batch's
+        transaction). A reconnecting client can then replay less, never more than is stored."""
+        for _ in range(10):
+            if self.used_bytes() <= self.max_bytes:
+                return
+            low, high = self._db.execute("SELECT MIN(id), MAX(id) FROM events").fetchone()
+            if low is None or low >= high:
+                return
+            self._db.execute("DELETE FROM events WHERE id < ?", (low + max(1, (high - low) // 10),))
 
     def _publish(self, events: list[dict[str, Any]]) -> None:
         with self._subs_lock:

@@ -182,6 +182,19 @@ class Journal:
             )
             return cur.rowcount
 
+    def purge_named_before(self, names: Sequence[str], cutoff: datetime) -> int:
+        """Delete the finished operations of these names created before `cutoff` (the queries,
+        whose results are kept only while a client may fetch them); by the (name, created_at) index."""
+        if not names:
+            return 0
+        marks = ",".join("?" * len(names))
+        with self._lock, _mapped("清理"):
+            cur = self._db.execute(
+                f"DELETE FROM operations WHERE name IN ({marks}) AND created_at < ? AND finished_at IS NOT NULL",
+                [*names, cutoff.isoformat()],
+            )
+            return cur.rowcount
+
     def meta(self, key: str) -> str | None:
         """A fact about the journal itself (e.g. the backend that last ran its operations)."""
         with self._lock, _mapped("读取"):

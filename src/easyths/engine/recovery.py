@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from easyths.brokers.abilities import ReconcilesByReference, RemembersClaims
 from easyths.brokers.base import Ack, Broker, Evidence
@@ -50,6 +51,8 @@ def recover(
 ) -> Recovered:
     """Settle the journal after a restart; `save` journals a transition and tells the listeners."""
     journal.purge_older_than(settings.retention_days)
+    reads = [name for name in registry.names() if registry.get(name).read_only]
+    journal.purge_named_before(reads, now() - timedelta(seconds=settings.query_retention_seconds))
     backend = broker.backend
     before = journal.meta("backend") or backend  # a journal from before this was recorded: the same
     switched = before != backend
