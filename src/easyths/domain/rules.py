@@ -34,7 +34,7 @@ def money(value: Decimal) -> Decimal:
 
 def is_st(name: str | None) -> bool:
     """ST / *ST is only visible in the security's name, as in the client."""
-    return bool(name) and "ST" in name.upper()
+    return name is not None and "ST" in name.upper()
 
 
 def limit_rate(

@@ -272,7 +272,12 @@ class Engine:
     def _take(self) -> Job | None:
         if self._internal:
             job = self._internal.popleft()
-            return Job(INTERNAL, _internal(lambda: (self._flush(), job())))
+
+            def flush_then_run() -> None:
+                self._flush()
+                job()
+
+            return Job(INTERNAL, _internal(flush_then_run))
         taken = self._sched.take()
         if taken is not None:
             return Job(taken.record.id, lambda release: self._run(taken, release))

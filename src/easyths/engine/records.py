@@ -59,7 +59,9 @@ def now() -> datetime:
 def jsonable(value: Any) -> Any:
     """Decimals become JSON numbers only here, at the edge (money stays Decimal inside)."""
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
+        exponent = value.as_tuple().exponent  # 'n'/'N'/'F' for NaN and infinity, which stay floats
+        whole = isinstance(exponent, int) and exponent >= 0 and value == value.to_integral_value()
+        return int(value) if whole else float(value)
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
