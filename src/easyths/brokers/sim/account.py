@@ -16,6 +16,7 @@ from typing import Any
 from easyths.brokers.base import Row
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.quotes import get_quote
+from easyths.brokers.sim.store import dec
 from easyths.domain.codes import classify
 from easyths.domain.rules import is_t_plus_zero, money
 from easyths.errors import BrokerRejected
@@ -44,7 +45,7 @@ def cash(ctx: SimContext, account: str) -> sqlite3.Row:
 
 def available_cash(ctx: SimContext, account: str) -> Decimal:
     row = cash(ctx, account)
-    return row["balance"] - row["frozen"]
+    return dec(row["balance"]) - dec(row["frozen"])
 
 
 def change_cash(

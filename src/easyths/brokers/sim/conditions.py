@@ -22,6 +22,7 @@ from easyths.brokers.base import Row, Side
 from easyths.brokers.sim import account, entry
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.quotes import ask_of, bid_of, get_quote
+from easyths.brokers.sim.store import dec
 from easyths.domain.codes import classify
 from easyths.domain.rules import Phase, round_half_up
 from easyths.errors import BrokerRejected
@@ -128,8 +129,8 @@ def _insert(
 
 def _triggered(cond: sqlite3.Row, price: Decimal) -> bool:
     if cond["kind"] == PRICE_KIND:
-        return price <= cond["target"] if cond["side"] == "buy" else price >= cond["target"]
-    return price <= cond["loss_price"] or price >= cond["profit_price"]
+        return price <= dec(cond["target"]) if cond["side"] == "buy" else price >= dec(cond["target"])
+    return price <= dec(cond["loss_price"]) or price >= dec(cond["profit_price"])
 
 
 def check(ctx: SimContext, code: str) -> None:

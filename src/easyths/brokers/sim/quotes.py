@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from easyths.brokers.sim.store import Store
+from easyths.brokers.sim.store import Store, dec
 from easyths.domain.clock import as_shanghai
 from easyths.domain.codes import Exchange, classify
 from easyths.domain.rules import round_half_up
@@ -272,11 +272,11 @@ def upsert_quote(store: Store, quote: Quote, now: datetime, default_name: str = 
 
 
 def ask_of(row: sqlite3.Row) -> Decimal:
-    return row["ask"] if row["ask"] is not None else row["price"]
+    return dec(row["ask"] if row["ask"] is not None else row["price"])
 
 
 def bid_of(row: sqlite3.Row) -> Decimal:
-    return row["bid"] if row["bid"] is not None else row["price"]
+    return dec(row["bid"] if row["bid"] is not None else row["price"])
 
 
 def quote_dict(row: sqlite3.Row) -> dict[str, Any]:

@@ -85,6 +85,14 @@ CREATE TABLE IF NOT EXISTS repos (
 CREATE INDEX IF NOT EXISTS repos_status_maturity ON repos (status, maturity);
 """
 
+def dec(value: object) -> Decimal:
+    """A DECTEXT column as the type checker should see it: the converter above made it a Decimal, so
+    anything else means the file was written by something other than this store."""
+    if not isinstance(value, Decimal):
+        raise TypeError(f"expected a Decimal column, got {type(value).__name__}")
+    return value
+
+
 FIRST_CONTRACT_NO = 100000001  # 合同编号 look like the venue's: numeric, increasing, never reused
 
 
@@ -138,7 +146,7 @@ class Store:
                     " WHERE status IN ('未成交', '部分成交')"
                 ).fetchall():
                     initial = Decimal(str(frozen)) * qty / (qty - filled) if qty > filled else Decimal(0)
-                    self.conn.execute("UPDATE orders SET frozen_initial = ? WHERE contract_no = ?", initial, no)
+                    self.conn.execute("UPDATE orders SET frozen_initial = ? WHERE contract_no = ?", (initial, no))
 
     @contextmanager
     def tx(self) -> Iterator[None]:
@@ -173,7 +181,8 @@ class Store:
         return self.conn.execute(sql, args)
 
     def one(self, sql: str, *args: Any) -> sqlite3.Row | None:
-        return self.conn.execute(sql, args).fetchone()
+        row: sqlite3.Row | None = self.conn.execute(sql, args).fetchone()  # row_factory is sqlite3.Row
+        return row
 
     def all(self, sql: str, *args: Any) -> list[sqlite3.Row]:
         return self.conn.execute(sql, args).fetchall()
