@@ -194,10 +194,10 @@ class Operation:
 
 def _json_type(prop: dict[str, Any]) -> str:
     if "type" in prop:
-        return "number" if prop["type"] in ("number",) else prop["type"]
+        return str(prop["type"])  # pydantic writes one JSON type name here, never a list
     for option in prop.get("anyOf", []):
         if option.get("type") not in (None, "null"):
-            return option["type"]
+            return str(option["type"])
         if "enum" in option:
             return "string" if isinstance(option["enum"][0], str) else "integer"
     if "enum" in prop:
