@@ -19,9 +19,19 @@ import os
 import posixpath
 import sys
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Protocol
 from urllib.parse import quote
 
 ON_WINDOWS = sys.platform == "win32"
+
+
+class _Flavour(Protocol):
+    """What absolute_path uses of ntpath / posixpath (a module picked at run time is otherwise Any)."""
+
+    def expanduser(self, path: str) -> str: ...
+    def abspath(self, path: str) -> str: ...
+    def normpath(self, path: str) -> str: ...
+    def join(self, a: str, /, *paths: str) -> str: ...
 
 
 def absolute_path(raw: str | os.PathLike[str], *, cwd: str | None = None, windows: bool = ON_WINDOWS) -> str:
@@ -31,7 +41,7 @@ def absolute_path(raw: str | os.PathLike[str], *, cwd: str | None = None, window
     a UNC path is kept as it is. Symlinks and mapped drives are not resolved: the user's spelling
     of the folder is what they see in messages.
     """
-    flavour = ntpath if windows else posixpath
+    flavour: _Flavour = ntpath if windows else posixpath
     text = flavour.expanduser(os.fspath(raw))
     if cwd is None and windows == ON_WINDOWS:
         return flavour.abspath(text)  # on Windows this asks the OS, which knows each drive's current folder

@@ -8,7 +8,7 @@ Unknown error types keep pydantic's text rather than guessing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -20,7 +20,7 @@ def _choices(err: Mapping[str, Any]) -> str:
     return _ctx(err, "expected").replace(" or ", ", ")
 
 
-_TEXT: dict[str, Any] = {
+_TEXT: dict[str, str | Callable[[Mapping[str, Any]], str]] = {
     "missing": "必填",
     "extra_forbidden": "不支持的参数",
     "int_parsing": "必须是整数",
