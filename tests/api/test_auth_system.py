@@ -77,10 +77,10 @@ def test_health_status_info(client: TestClient) -> None:
     data = health["data"]
     assert data["status"] == "healthy"
     assert data["components"]["automator"] == "connected" and data["components"]["logged_in"] is True
-    assert data["components"]["plugins"]["loaded"] == 18
+    assert data["components"]["plugins"]["loaded"] == 21
     status = client.get("/api/v1/system/status").json()["data"]
     assert status["automator"]["backend"] == "fake"
-    assert status["plugins"]["plugin_count"] == 18 and "buy" in status["plugins"]["loaded_plugins"]
+    assert status["plugins"]["plugin_count"] == 21 and "buy" in status["plugins"]["loaded_plugins"]
     info = client.get("/api/v1/system/info").json()["data"]
     assert info["name"] == "同花顺交易自动化系统" and "优先级队列" in info["features"]
     stats = client.get("/api/v1/queue/stats").json()

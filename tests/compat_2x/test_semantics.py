@@ -151,7 +151,7 @@ def test_openapi_shows_the_result_schemas_of_the_configured_contract(
         doc = http.get("/openapi.json").json()
     assert doc["x-easyths-contract"] == contract
     per_op = doc["x-result-schemas"]
-    assert len(per_op) == 18
+    assert len(per_op) == 21
     schemas = doc["components"]["schemas"]
     buy = schemas[per_op["buy"]["$ref"].rsplit("/", 1)[1]]
     holdings = schemas[per_op["holding_query"]["$ref"].rsplit("/", 1)[1]]

@@ -52,6 +52,9 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "condition_order_cancel": {"stock_code": "600000"},
     "account_query": {},
     "account_switch": {"account_name": "模拟账户"},
+    "ipo_query": {"return_type": "json"},
+    "ipo_subscribe": {"stock_code": "732777"},
+    "ipo_allotment_query": {"return_type": "json"},
 }
 
 

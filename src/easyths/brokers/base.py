@@ -187,6 +187,20 @@ class Broker(Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
+class SubscribesIpo(Protocol):
+    """A backend that can list today's new shares and bonds and the account's 配号/中签 (打新,
+    `docs/rules.md#ipo`). Subscribing itself is a command (`CommandKind.IPO`)."""
+
+    def ipo_issues(self) -> list[Row]:
+        """Today's issues: 申购代码, 证券代码, 证券名称, 类型, 发行价格, 申购上限, 可申购数量, 已申购 …"""
+        ...
+
+    def ipo_allotments(self) -> list[Row]:
+        """One row per subscription: 状态, 起始配号, 配号数量, 中签数量, 应缴金额, 缴款日期 …"""
+        ...
+
+
 __all__ = [
     "Ack",
     "Broker",
@@ -202,5 +216,6 @@ __all__ = [
     "RepoAck",
     "Row",
     "Side",
+    "SubscribesIpo",
     "TimeRange",
 ]

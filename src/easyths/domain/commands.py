@@ -47,6 +47,7 @@ class CommandKind(StrEnum):
     LIMIT = "limit"  # 限价委托: one order in 当日委托
     MARKET = "market"  # 市价委托: one order in 当日委托, priced by the exchange
     REPO = "repo"  # 国债逆回购出借: one order in 当日委托, priced by its annual rate
+    IPO = "ipo"  # 新股/新债申购: one 配售申购 row in 当日委托, nothing frozen on T
     CONDITION = "condition"  # 股价条件单: one row in 条件单监控
     STOP_LOSS_PROFIT = "stop_loss_profit"  # 止盈止损: one row in 条件单监控
     CANCEL_ORDERS = "cancel_orders"  # 撤单: what it cancelled, from the orders it named
@@ -56,6 +57,12 @@ class CommandKind(StrEnum):
     def places(self) -> bool:
         """Puts money at stake (an order or an armed condition): risk and the kill switch apply."""
         return self not in (CommandKind.CANCEL_ORDERS, CommandKind.CANCEL_CONDITIONS)
+
+    @property
+    def capped(self) -> bool:
+        """Counts against the value cap: a subscription freezes nothing when it is placed (its
+        amount is due only on a win, two days later), so the cap does not apply to it."""
+        return self.places and self is not CommandKind.IPO
 
     @property
     def arms_condition(self) -> bool:
@@ -72,6 +79,7 @@ _NOT_DONE = {
     CommandKind.LIMIT: "核对当日委托：未找到该委托，确认未下单",
     CommandKind.MARKET: "核对当日委托：未找到该委托，确认未下单",
     CommandKind.REPO: "核对当日委托：未找到该逆回购委托，确认未出借",
+    CommandKind.IPO: "核对当日委托：未找到该申购委托，确认未申购",
     CommandKind.CONDITION: "核对条件单：未找到该条件单，确认未设置",
     CommandKind.STOP_LOSS_PROFIT: "核对条件单：未找到该条件单，确认未设置",
     CommandKind.CANCEL_ORDERS: "核对撤单记录：该撤单未执行，委托保持原状",

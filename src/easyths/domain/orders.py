@@ -33,6 +33,8 @@ class OrderStatus(StrEnum):
     CANCELLED = "已撤"  # cancelled or expired with nothing filled (terminal)
     PARTIAL_CANCELLED = "部撤"  # cancelled or expired after a partial fill (terminal)
     REJECTED = "废单"  # refused by the exchange, e.g. outside the price limits (terminal)
+    REPORTED = "已报"  # a new-share/bond subscription (配售申购): on the exchange's list, never matched
+    # or cancelled; its outcome is its 配号 and 中签 (`docs/rules.md#ipo`), not a fill (terminal)
 
     @property
     def is_open(self) -> bool:
@@ -43,6 +45,7 @@ class OrderKind(StrEnum):
     LIMIT = "limit"  # 限价委托 (also a market order's remainder turned limit)
     MARKET = "market"  # 市价委托, never rests: filled at once or its remainder is cancelled
     FIXED = "fixed"  # 盘后固定价格交易: trades 15:05–15:30 at the day's closing price
+    SUBSCRIPTION = "subscription"  # 新股/新债申购 (配售申购): never in the matching book
 
 
 class OrderEvent(StrEnum):
@@ -55,6 +58,7 @@ class OrderEvent(StrEnum):
     EXPIRED = "expired"  # the day (or the after-hours session) closed with the order open
     REJECTED = "rejected"
     RELEASED = "released"  # held outside the price cage, now inside it: enters the book
+    SUBSCRIBED = "subscribed"  # a subscription the exchange took (新股/新债申购)
 
 
 # --- events (past tense) -------------------------------------------------------------------------
@@ -95,11 +99,17 @@ class OrderReleased:
     pass
 
 
-Event = OrderAccepted | OrderRejected | OrderFilled | OrderCancelled | OrderExpired | OrderReleased
+@dataclass(frozen=True, slots=True)
+class OrderSubscribed:
+    pass
+
+
+Event = OrderAccepted | OrderRejected | OrderFilled | OrderCancelled | OrderExpired | OrderReleased | OrderSubscribed
 
 TRANSITIONS: dict[tuple[OrderStatus, OrderEvent], OrderStatus] = {
     (OrderStatus.PENDING, OrderEvent.ACCEPTED): OrderStatus.NEW,
     (OrderStatus.PENDING, OrderEvent.REJECTED): OrderStatus.REJECTED,
+    (OrderStatus.PENDING, OrderEvent.SUBSCRIBED): OrderStatus.REPORTED,
     (OrderStatus.NEW, OrderEvent.RELEASED): OrderStatus.NEW,
     (OrderStatus.NEW, OrderEvent.PARTIALLY_FILLED): OrderStatus.PARTIAL,
     (OrderStatus.NEW, OrderEvent.FILLED): OrderStatus.FILLED,
@@ -228,6 +238,8 @@ class Order:
             return replace(self, status=status, message=event.reason)
         if isinstance(event, OrderReleased):
             return replace(self, held=False)
+        if isinstance(event, OrderSubscribed):
+            return replace(self, status=status)
         if isinstance(event, OrderFilled):
             amount = event.amount if event.amount is not None else event.price * event.quantity
             fill = Fill(event.quantity, event.price, amount, event.fee, event.at)
@@ -241,6 +253,7 @@ _NAMES: dict[type, OrderEvent] = {
     OrderCancelled: OrderEvent.CANCELLED,
     OrderExpired: OrderEvent.EXPIRED,
     OrderReleased: OrderEvent.RELEASED,
+    OrderSubscribed: OrderEvent.SUBSCRIBED,
 }
 
 
@@ -260,6 +273,7 @@ __all__ = [
     "OrderRejected",
     "OrderReleased",
     "OrderStatus",
+    "OrderSubscribed",
     "apply",
     "fill_event",
 ]

@@ -39,6 +39,9 @@ BUILTIN = (
     "condition_order_cancel",
     "account_query",
     "account_switch",
+    "ipo_query",
+    "ipo_subscribe",
+    "ipo_allotment_query",
 )
 
 

@@ -6,7 +6,8 @@ the time. A denial is a `RiskDenied` naming the rule and the values in Chinese, 
 an HTTP 403 knows which setting stopped the order and by how much.
 
 Which operations are orders: every one whose command places something at the broker (limit,
-market, condition, stop-loss/profit, reverse repo: `CommandKind.places`), built-in or plugin.
+market, condition, stop-loss/profit, reverse repo, new-share subscription: `CommandKind.places`),
+built-in or plugin.
 Cancels and queries are not orders.
 """
 
@@ -148,7 +149,8 @@ def check(
             value=intent.quantity,
             limit=limits.max_order_quantity,
         )
-    if max_order_value and intent.value is None and value_required:
+    capped = CommandKind(intent.kind).capped
+    if max_order_value and intent.value is None and value_required and capped:
         raise _deny("max_order_value", _unvalued(intent, max_order_value), limit=max_order_value)
     if max_order_value and intent.value is not None and intent.value > max_order_value:
         raise _deny(

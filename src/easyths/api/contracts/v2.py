@@ -34,6 +34,7 @@ class Kind(StrEnum):
     NUM = "num"  # float: prices, money, percentages as percent values (2.5 means 2.5%)
     MARKET = "market"  # 上海市场/深圳市场 → 上海/深圳 (2.x's Market literal)
     ORDINAL = "ordinal"  # our 0-based list index → 2.x's 1-based 客户端列表序号
+    BOOL = "bool"  # true/false (是/否 from a client grid)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +211,50 @@ REPO_BUY_ACK: Table = (
     col("contract_no", "合同编号", T, "合同编号（EasyTHS 补充：委托存在的凭据）", nullable=False),
 )
 
+# 打新 (added by EasyTHS; 2.x has no subscription operations)
+IPO_ISSUE: Table = (
+    col("subscribe_code", "申购代码", T, "申购代码"),
+    col("stock_code", "证券代码", T, "证券代码（上市后的代码）"),
+    col("stock_name", "证券名称", T, "名称"),
+    col("kind", "类型", T, "类型：股票 / 可转债"),
+    col("market", "市场", T, "交易市场（上海/深圳）"),
+    col("board", "板块", T, "板块：主板 / 科创板 / 创业板 / 可转债"),
+    col("price", "发行价格", N, "发行价（元；新债为面值100元）", v1_type="string"),
+    col("cap", "申购上限", INT, "申购上限（股；新债为张）"),
+    col("unit", "申购单位", INT, "申购单位（股；新债为张）"),
+    col("allowed", "可申购数量", INT, "本账户可申购数量（无额度为0）"),
+    col("subscribed", "已申购", Kind.BOOL, "今日是否已申购"),
+    col("subscribe_date", "申购日期", T, "申购日（T日）"),
+    col("listing_date", "上市日期", T, "上市日期"),
+)
+
+IPO_ALLOTMENT: Table = (
+    col("subscribe_date", "申购日期", T, "申购日（T日）"),
+    col("stock_code", "证券代码", T, "证券代码"),
+    col("subscribe_code", "申购代码", T, "申购代码"),
+    col("stock_name", "证券名称", T, "名称"),
+    col("kind", "类型", T, "类型：股票 / 可转债"),
+    col("quantity", "申购数量", INT, "申购数量（股/张）"),
+    col("price", "发行价格", N, "发行价（元）", v1_type="string"),
+    col("status", "状态", T, "已申报 / 已配号 / 中签 / 未中签 / 已缴款 / 放弃认购 / 已上市"),
+    col("first_number", "起始配号", T, "起始配号（T+1日起）"),
+    col("numbers", "配号数量", INT, "配号数量（每个申购单位一个号）"),
+    col("number_date", "配号日期", T, "配号日（T+1）"),
+    col("won", "中签数量", INT, "中签数量（股/张，T+2日起）"),
+    col("due", "应缴金额", N, "应缴金额（元）", v1_type="string"),
+    col("pay_date", "缴款日期", T, "缴款日（T+2，收市时从资金扣缴）"),
+    col("paid", "已缴数量", INT, "已缴款数量（股/张）"),
+    col("abandoned", "放弃数量", INT, "资金不足放弃认购的数量（股/张）"),
+    col("listing_date", "上市日期", T, "上市日期"),
+    col("contract_no", "合同编号", T, "申购委托的合同编号"),
+)
+
+IPO_SUBSCRIBE_ACK: Table = (
+    col("stock_code", "stock_code", T, "请求的申购代码或证券代码", nullable=False),
+    col("quantity", "quantity", INT, "实际申购数量（股/张）"),
+    col("contract_no", "合同编号", T, "合同编号（委托存在的凭据）", nullable=False),
+)
+
 ACCOUNT_SWITCH_ACK: Table = (
     col("previous_used_account", "previous_used_account", T, "切换前使用的账户（此前未确认过为 null）"),
 )
@@ -256,6 +301,9 @@ RESULTS: dict[str, ResultSpec] = {
     ),
     "condition_order_cancel": ResultSpec("record", CONDITION_CANCEL_ACK, title="ConditionOrderCancelResult"),
     "reverse_repo_buy": ResultSpec("record", REPO_BUY_ACK, title="ReverseRepoBuyResult"),
+    "ipo_query": ResultSpec("rows", IPO_ISSUE, "ipo_list", "IpoIssueRow"),
+    "ipo_allotment_query": ResultSpec("rows", IPO_ALLOTMENT, "allotments", "IpoAllotmentRow"),
+    "ipo_subscribe": ResultSpec("record", IPO_SUBSCRIBE_ACK, title="IpoSubscribeResult"),
 }
 
 
@@ -302,6 +350,13 @@ def to_text(value: Any) -> str | None:
     return None if text in PLACEHOLDERS else text
 
 
+def _bool(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    text = to_text(value)
+    return None if text is None else text in ("是", "true", "True", "1")
+
+
 def _market(value: Any) -> str | None:
     text = to_text(value)
     return None if text is None else text.removesuffix("市场")
@@ -318,6 +373,7 @@ CONVERT = {
     Kind.NUM: to_number,
     Kind.MARKET: _market,
     Kind.ORDINAL: _ordinal,
+    Kind.BOOL: _bool,
 }
 
 
@@ -386,6 +442,7 @@ _PY_TYPES: dict[Kind, type] = {
     Kind.NUM: float,
     Kind.MARKET: str,
     Kind.ORDINAL: int,
+    Kind.BOOL: bool,
 }
 
 
@@ -443,7 +500,14 @@ def v1_result_schema(operation: str) -> dict[str, Any] | None:
         return None
     props: dict[str, Any] = {}
     for c in spec.table:
-        kind = {"text": "string", "int": "integer", "num": "number", "market": "string", "ordinal": "integer"}
+        kind = {
+            "text": "string",
+            "int": "integer",
+            "num": "number",
+            "market": "string",
+            "ordinal": "integer",
+            "bool": "boolean",
+        }
         props[c.v1] = {"type": c.v1_type or kind[c.kind.value], "description": c.description}
     row = {"type": "object", "properties": props}
     if spec.shape in ("rows", "accounts"):

@@ -8,9 +8,9 @@ which the worker thread may hold for a moment, and must never block the event lo
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -81,6 +81,24 @@ class ResetBody(BaseModel):
         return value
 
 
+class IpoBody(BaseModel):
+    """One issue of the sim's calendar (`docs/rules.md#ipo-calendar`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stock_code: str = Field(min_length=6, max_length=6, description="证券代码（上市后的代码）")
+    subscribe_code: str = Field(min_length=6, max_length=6, description="申购代码（深市新股与证券代码相同）")
+    name: str = Field(min_length=1, max_length=32, description="名称")
+    kind: Literal["stock", "bond"] = Field(description="stock 新股 / bond 新债（可转债）")
+    price: Money = Field(description="发行价（元；新债为面值 100）")
+    cap: int = Field(gt=0, le=10_000_000, description="申购上限（股/张，申购单位的整数倍）")
+    subscribe_date: date = Field(description="申购日（T 日，交易日）")
+    winning_rate: Annotated[Decimal, BeforeValidator(_decimal), Field(gt=0, le=1)] = Field(
+        description="中签率（小数，如 0.00035 即 0.035%）"
+    )
+    listing_date: date = Field(description="上市日（T+2 之后的交易日）")
+
+
 def get_sim(request: Request) -> SimBroker:
     broker = getattr(request.app.state, "broker", None)
     if isinstance(broker, BacksOntoSim):  # `--backend emulator`: the sim behind the emulated client
@@ -131,6 +149,17 @@ def reset(sim: Sim, body: ResetBody | None = None) -> dict[str, Any]:
     cash = body.cash if body and body.cash is not None else None
     state = sim.reset(cash)
     return ok(state, RESET_MESSAGE.format(cash=cash if cash is not None else sim.settings.initial_cash))
+
+
+@router.post("/ipos", summary="加入或替换一只新股/新债（打新演练的发行日历）")
+def add_ipo(body: IpoBody, sim: Sim) -> dict[str, Any]:
+    issue = sim.add_ipo(body.model_dump(mode="json"))
+    return ok(issue, f"已加入发行 {issue['name']}（{issue['stock_code']}）")
+
+
+@router.get("/ipos", summary="发行日历：内置示例、ipos.csv 与 API 加入的全部发行")
+def list_ipos(sim: Sim) -> dict[str, Any]:
+    return ok(sim.list_ipos(), "查询成功")
 
 
 @router.get("/state", summary="时钟、交易时段与行情")

@@ -155,6 +155,11 @@ def _valuation(ctx: SimContext, pos: sqlite3.Row) -> tuple[Decimal, Decimal]:
     return quote["price"], quote["prev_close"]
 
 
+def valuation_price(ctx: SimContext, pos: sqlite3.Row) -> Decimal:
+    """市价 of a position as the grids value it (the market value that counts for 打新 too)."""
+    return _valuation(ctx, pos)[0]
+
+
 def holdings_rows(ctx: SimContext, account: str) -> list[Row]:
     positions = ctx.store.all("SELECT * FROM positions WHERE account = ? ORDER BY code", account)
     funds = funds_row(ctx, account)
@@ -249,4 +254,5 @@ __all__ = [
     "holdings_rows",
     "position",
     "settle_day",
+    "valuation_price",
 ]

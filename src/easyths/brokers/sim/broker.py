@@ -31,7 +31,7 @@ from easyths.brokers.base import (
     Side,
     TimeRange,
 )
-from easyths.brokers.sim import account, conditions, entry, reconcile, repo, settlement
+from easyths.brokers.sim import account, conditions, entry, reconcile, repo, settlement, subscriptions
 from easyths.brokers.sim import marks as sim_marks
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.control import SimControl
@@ -177,6 +177,8 @@ class SimBroker(SimControl):
             market: MarketName = "深圳" if command.market == "深圳" else "上海"
             repo_ack = self.lend_repo(market, command.term_days or 1, command.amount or 0, ref=ref)
             return Ack(repo_ack.message, contract_no=repo_ack.contract_no, repo_code=repo_ack.code, rate=repo_ack.rate)
+        if kind is CommandKind.IPO:
+            return self.subscribe_ipo(code, command.quantity, ref=ref)
         if kind is CommandKind.CONDITION:
             assert command.price is not None
             cond = self.place_condition_order(side, code, command.price, qty, command.expire_days or 30, ref=ref)
@@ -347,6 +349,35 @@ class SimBroker(SimControl):
             self._sync()
             no, code, rate = repo.lend(self.ctx, self._account(), market, term_days, amount, ref=ref)
             return RepoAck(str(no), code, rate, f"国债逆回购操作成功，成功出借:{amount} 元，年化利率为：{rate:.2f}%")
+
+    # --- 打新 (docs/rules.md#ipo) -----------------------------------------------------------------
+
+    def subscribe_ipo(self, code: str, quantity: int | None, *, ref: str | None = None) -> Ack:
+        with self._lock, self.store.tx():
+            self._sync()
+            issue, qty, no = subscriptions.subscribe(self.ctx, self._account(), code, quantity, ref)
+        unit = "张" if issue.kind == "bond" else "股"
+        return Ack(
+            f"申购委托已提交：{issue.name}（{issue.subscribe_code}）{qty}{unit}，合同编号：{no}",
+            contract_no=str(no),
+            quantity=qty,
+        )
+
+    def ipo_issues(self) -> list[Row]:
+        with self._lock, self.store.tx():
+            self._sync()
+            return subscriptions.issue_rows(self.ctx, self._account())
+
+    def ipo_market_values(self) -> Row:
+        """The averages the quota comes from, per market (the sim knows them; THS shows only quota)."""
+        with self._lock, self.store.tx():
+            self._sync()
+            return subscriptions.quota_row(self.ctx, self._account())
+
+    def ipo_allotments(self) -> list[Row]:
+        with self._lock, self.store.tx():
+            self._sync()
+            return subscriptions.allotment_rows(self.ctx, self._account())
 
     # --- condition orders -------------------------------------------------------------------------
 

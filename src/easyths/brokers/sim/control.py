@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from easyths.brokers.sim import account, book, conditions, repo
+from easyths.brokers.sim import account, book, conditions, ipo_calendar, repo, subscriptions
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.quotes import (
     Quote,
@@ -86,6 +86,8 @@ class SimControl:
                 break
             account.settle_day(self.ctx)
             repo.mature(self.ctx, nxt)
+            with self.ctx.at(datetime.combine(nxt, time(9, 0), tzinfo=now.tzinfo)):
+                subscriptions.open_day(self.ctx, nxt)
             roll_quotes(self.store)
             day, done = nxt, datetime.combine(nxt, time(0), tzinfo=now.tzinfo)
             self.store.set_meta("trading_day", day.isoformat())
@@ -118,6 +120,7 @@ class SimControl:
             book.after_hours(self.ctx)
         else:
             book.after_hours_end(self.ctx)
+            subscriptions.close_day(self.ctx, self.ctx.today())  # the day's trading is over
 
     def advance(self, *, days: int | None = None, to: datetime | None = None) -> dict[str, Any]:
         """Move the virtual clock: `days=n` to 09:30 of the n-th next trading day, `to` to a time.
@@ -282,8 +285,22 @@ class SimControl:
             self.ctx.ledger.reset()
             for table in ("positions", "conditions", "repos"):
                 self.store.run(f"DELETE FROM {table}")
+            subscriptions.reset(self.ctx)
             self.store.run("UPDATE accounts SET balance = ?, frozen = '0', unsettled = '0'", amount)
             return self._state()
+
+    # --- the issue calendar (打新) ----------------------------------------------------------------
+
+    def add_ipo(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """Add or replace an issue (`POST /api/v1/sim/ipos`); `InvalidParams` names the field."""
+        with self._lock, self.store.tx():
+            self._sync()
+            return ipo_calendar.add(self.ctx, ipo_calendar.parse(raw, source="api")).view()
+
+    def list_ipos(self) -> list[dict[str, Any]]:
+        with self._lock, self.store.tx():
+            self._sync()
+            return [issue.view() for issue in ipo_calendar.all_issues(self.ctx)]
 
     def state(self) -> dict[str, Any]:
         with self._lock, self.store.tx():

@@ -92,6 +92,8 @@ def new_order(
         op = f"五档{side.label[-2:]}"
     elif kind is OrderKind.FIXED:
         op = f"盘后{side.label[-2:]}"
+    elif kind is OrderKind.SUBSCRIPTION:
+        op = "配售申购"  # as 当日委托 names a new-share subscription (`docs/rules.md#ipo`)
     else:
         op = side.label
     return Order(

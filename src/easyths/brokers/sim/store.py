@@ -83,6 +83,27 @@ CREATE TABLE IF NOT EXISTS repos (
     status TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS repos_status_maturity ON repos (status, maturity);
+-- 打新 (docs/rules.md#ipo): issues added through the API (the shipped examples and the reference
+-- folder's ipos.csv are read, not stored), each account's subscriptions with the issue's terms
+-- copied at subscription, and the daily market values the quota is averaged from
+CREATE TABLE IF NOT EXISTS ipo_issues (
+    stock_code TEXT PRIMARY KEY, subscribe_code TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
+    price DECTEXT NOT NULL, cap INTEGER NOT NULL, subscribe_date TEXT NOT NULL, winning_rate DECTEXT NOT NULL,
+    listing_date TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ipo_subs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, stock_code TEXT NOT NULL,
+    subscribe_code TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, price DECTEXT NOT NULL,
+    unit INTEGER NOT NULL, winning_rate DECTEXT NOT NULL, trade_date TEXT NOT NULL, listing_date TEXT NOT NULL,
+    contract_no INTEGER NOT NULL, quantity INTEGER NOT NULL, status TEXT NOT NULL,
+    first_no INTEGER, won INTEGER NOT NULL DEFAULT 0, frozen DECTEXT NOT NULL DEFAULT '0',
+    paid INTEGER NOT NULL DEFAULT 0, abandoned INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (account, stock_code)
+);
+CREATE TABLE IF NOT EXISTS market_values (
+    account TEXT NOT NULL, day TEXT NOT NULL, exchange TEXT NOT NULL, value DECTEXT NOT NULL,
+    PRIMARY KEY (account, day, exchange)
+);
 """
 
 def dec(value: object) -> Decimal:

@@ -49,6 +49,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("easyths.ths")
 
+# The client's 新股申购 pages are known only from peers' code (docs/ths-client.md); until the driver
+# is built and checked against them, 打新 is the sim's alone, and says so.
+IPO_NOT_SUPPORTED = "同花顺后端暂不支持新股/新债申购（打新）：未向客户端发送任何委托；可在模拟券商（sim）中演练"
+
 ACCOUNT_COMBO = Locator(class_name="ComboBox", index=0)
 # Steps written from the peers' code and screenshots but never run against a real client here;
 # health and `easyths doctor` list them so nobody mistakes the emulator for proof.
@@ -285,6 +289,8 @@ class ThsBroker:
     def _dispatch(self, command: OrderCommand) -> Ack:
         kind = command.kind
         code, side, qty = command.code or "", command.side or Side.BUY, command.quantity or 0
+        if kind is CommandKind.IPO:  # nothing is sent: refused before the client is touched
+            raise BrokerRejected(IPO_NOT_SUPPORTED)
         if kind is CommandKind.LIMIT or kind is CommandKind.MARKET:
             price = command.price if kind is CommandKind.LIMIT else None
             strategy = (command.strategy or MarketStrategy.FIVE_LEVEL_CANCEL) if kind is CommandKind.MARKET else None
@@ -318,8 +324,10 @@ class ThsBroker:
     def reconcile(self, command: OrderCommand, evidence: Evidence) -> Ack | None:
         """Settle from what the flow saw: the command says what to look for, the evidence which
         rows were already there (`before`) or what a cancel aimed at (`targets`)."""
-        hint = _driver_hint(command, evidence)
         kind = command.kind
+        if kind is CommandKind.IPO:  # never sent to the client (`_dispatch`): nothing to find
+            return None
+        hint = _driver_hint(command, evidence)
         if kind is CommandKind.CANCEL_ORDERS:
             ack = orders.reconcile_cancel(self.session, hint)
             return Ack(ack.message, cancelled=tuple(c for c in ack.contract_no.split(",") if c))
