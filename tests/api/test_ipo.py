@@ -124,3 +124,11 @@ def test_on_a_backend_without_ipo_the_query_fails_rather_than_listing_nothing(tm
     with TestClient(create_app(make_settings(tmp_path), broker=FakeBroker()), base_url="http://127.0.0.1") as c:
         result = run(c, "ipo_query")
     assert result["success"] is False and "不支持" in result["message"]
+
+
+def test_the_value_cap_does_not_apply_to_a_subscription(tmp_path: Path, sim: SimBroker) -> None:
+    """Nothing is frozen on T: with a 1,000-yuan cap a 100,000-yuan bond subscription still goes."""
+    with _client(tmp_path, sim, risk={"max_order_value": 1000}) as client:
+        client.post("/api/v1/sim/ipos", json=BOND)
+        done = run(client, "ipo_subscribe", stock_code="754999")
+        assert done["success"] is True and done["data"]["quantity"] == 1000, done

@@ -84,10 +84,25 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 400 and message == "There was an error parsing the body":
             # FastAPI's own wording when the JSON parser gives up (e.g. nesting too deep): same as invalid JSON.
             return error_response(422, "请求体不是合法的 JSON", "INVALID_JSON", [{"field": "body", "message": message}])
+        headers = getattr(exc, "headers", None)
         if exc.status_code == 405 and message == "Method Not Allowed":
             message = f"接口不支持 {request.method} 方法: {request.url.path}"
+            headers = _allow(request, headers)
         code = _HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
-        return error_response(exc.status_code, message, code, headers=getattr(exc, "headers", None))
+        return error_response(exc.status_code, message, code, headers=headers)
+
+
+def _allow(request: Request, headers: dict[str, str] | None) -> dict[str, str]:
+    """Starlette's `Allow` names only the first matching route's methods, so a fixed path served by
+    two routes (GET and POST /api/v1/sim/ipos) announced half of what it accepts: add the methods
+    the app's own OpenAPI document gives that exact path."""
+    methods = {m.strip() for m in (headers or {}).get("Allow", "").split(",") if m.strip()}
+    ops = request.app.openapi().get("paths", {}).get(request.url.path, {})
+    methods |= {m.upper() for m in ops if m in _VERBS}
+    return {**(headers or {}), "Allow": ", ".join(sorted(methods))} if methods else dict(headers or {})
+
+
+_VERBS = frozenset({"get", "put", "post", "delete", "patch", "head", "options"})
 
 
 _ENVELOPE_SCHEMA = {

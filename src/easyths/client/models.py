@@ -250,6 +250,74 @@ class RepoRate(Row):
     stock_code: Text = Field(None, alias="证券代码")
 
 
+class IpoIssue(Row):
+    """A new share or bond on offer today (`ipo_query`): `allowed` is this account's 可申购数量."""
+
+    subscribe_code: Text = Field(None, alias="申购代码")
+    stock_code: Text = Field(None, alias="证券代码")
+    name: Text = Field(None, alias="证券名称")
+    kind_label: Text = Field(None, alias="类型")  # 股票 / 可转债
+    market: Text = Field(None, alias="市场")
+    board: Text = Field(None, alias="板块")
+    price: Num = Field(None, alias="发行价格")
+    cap: Int = Field(None, alias="申购上限")
+    unit: Int = Field(None, alias="申购单位")
+    allowed: Int = Field(None, alias="可申购数量")
+    subscribed: bool | None = Field(None, alias="已申购")
+    subscribe_date: Text = Field(None, alias="申购日期")
+    listing_date: Text = Field(None, alias="上市日期")
+
+    @property
+    def kind(self) -> str | None:
+        """`stock` or `bond`, from 类型 (股票 / 可转债)."""
+        return {"股票": "stock", "可转债": "bond"}.get(self.kind_label or "")
+
+
+class IpoSubscription(Model):
+    """A subscription on the book (`ipo_subscribe`): `contract_no` is its 合同编号."""
+
+    operation_id: str
+    client_order_id: str | None = None
+    stock_code: str
+    quantity: Int = None
+    contract_no: str = Field(alias="合同编号")
+    message: str | None = None
+
+
+class IpoAllotment(Row):
+    """One subscription's 配号 (T+1), 中签 (T+2), amount due and payment (`ipo_allotment_query`)."""
+
+    subscribe_date: Text = Field(None, alias="申购日期")
+    stock_code: Text = Field(None, alias="证券代码")
+    subscribe_code: Text = Field(None, alias="申购代码")
+    name: Text = Field(None, alias="证券名称")
+    kind_label: Text = Field(None, alias="类型")
+    quantity: Int = Field(None, alias="申购数量")
+    price: Num = Field(None, alias="发行价格")
+    status: Text = Field(None, alias="状态")
+    first_number: Text = Field(None, alias="起始配号")
+    numbers: Int = Field(None, alias="配号数量")
+    won: Int = Field(None, alias="中签数量")
+    due: Num = Field(None, alias="应缴金额")
+    pay_date: Text = Field(None, alias="缴款日期")
+    paid: Int = Field(None, alias="已缴数量")
+    abandoned: Int = Field(None, alias="放弃数量")
+    listing_date: Text = Field(None, alias="上市日期")
+    contract_no: Text = Field(None, alias="合同编号")
+
+
+class IpoOutcome(Model):
+    """What `subscribe_all_ipos` did for one issue: `status` success / failed / unknown / skipped."""
+
+    stock_code: str
+    name: str | None = None
+    status: str
+    quantity: int | None = None
+    contract_no: str | None = None
+    operation_id: str | None = None
+    message: str | None = None
+
+
 class Account(Row):
     account_name: str
     account_index: int | None = None
@@ -320,6 +388,10 @@ __all__ = [
     "Funds",
     "Health",
     "Holding",
+    "IpoAllotment",
+    "IpoIssue",
+    "IpoOutcome",
+    "IpoSubscription",
     "OperationInfo",
     "OperationResult",
     "Order",
