@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 
+from easyths.brokers.abilities import CountsGuiActions
 from easyths.engine.records import OperationRecord
 
 if TYPE_CHECKING:
@@ -53,6 +54,18 @@ class _Live(Collector):
             if key.endswith("_count") and key != "total_count":
                 ops.add_metric([key.removesuffix("_count")], value)
         yield ops
+        gui = CounterMetricFamily(
+            "easyths_ths_gui_actions",
+            "同花顺客户端界面动作数（按操作 operation 与动作 action：menu 菜单切换、key 按键、type 输入、click 点击、"
+            "select 选择、dialog 应答弹窗、popup_check 查看弹窗、popup_wait 等待弹窗、wait 等待页面或字段、"
+            "copy 复制表格、export 导出表格、read 读控件；仅 ths / emulator 后端）",
+            labels=["operation", "action"],
+        )
+        broker = self.engine.broker
+        if isinstance(broker, CountsGuiActions):
+            for (operation, action), count in sorted(broker.gui_action_counts().items()):
+                gui.add_metric([operation, action], count)
+        yield gui
 
 
 def _size(path: Path) -> int:

@@ -8,6 +8,7 @@ caller that needs it asks `isinstance(broker, ValuesOrders)`, which a type check
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -105,10 +106,21 @@ class HoldsConditions(Protocol):
     def hold_conditions(self, held: bool) -> int: ...
 
 
+@runtime_checkable
+class CountsGuiActions(Protocol):
+    """Drives a GUI (the THS client) and counts its actions per operation: the engine names the
+    operation it runs, `/metrics` reads the counts (`easyths_ths_gui_actions_total`)."""
+
+    def operation_scope(self, name: str) -> AbstractContextManager[None]: ...
+    def gui_action_counts(self) -> dict[tuple[str, str], int]: ...
+
+
+
 __all__ = [
     "Abandons",
     "BacksOntoSim",
     "ChecksTriggers",
+    "CountsGuiActions",
     "EmitsEvents",
     "EventSink",
     "HasClock",

@@ -8,9 +8,11 @@ script buys again). It is decided from the exception type alone, in one place.
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
+from easyths.brokers.abilities import CountsGuiActions
 from easyths.brokers.base import Ack, Broker, Evidence
 from easyths.engine.records import OperationRecord, OpStatus
 from easyths.errors import EasyTHSError, OrderNotCancellable, OrderVoided, OutcomeUnknown, SeamError
@@ -36,13 +38,14 @@ def execute(op_cls: type[Operation], broker: Broker, rec: OperationRecord, model
     op = op_cls()
     report: Ack | None = None
     try:
-        op.prepare(broker, model)
-        command = rec.command or op.command(model, rec.id)
-        if command is None:
-            data = op.run(broker, model)
-        else:
-            report = broker.submit(command)
-            data = op.acked(model, report)
+        with scope(broker, rec.name):
+            op.prepare(broker, model)
+            command = rec.command or op.command(model, rec.id)
+            if command is None:
+                data = op.run(broker, model)
+            else:
+                report = broker.submit(command)
+                data = op.acked(model, report)
     except OutcomeUnknown as exc:
         return Outcome(OpStatus.UNKNOWN, None, exc.message, evidence=evidence_of(exc), error_code=exc.error_code)
     except SeamError as exc:  # a GUI error the driver did not map: like any unexpected exception
@@ -54,6 +57,11 @@ def execute(op_cls: type[Operation], broker: Broker, rec: OperationRecord, model
     except Exception as exc:
         return unexpected(op_cls, rec, exc)
     return Outcome(OpStatus.SUCCESS, data, data.get("message"), report=report)
+
+
+def scope(broker: Broker, operation: str) -> AbstractContextManager[None]:
+    """A GUI backend counts its actions under the operation's name (`/metrics`); others need not."""
+    return broker.operation_scope(operation) if isinstance(broker, CountsGuiActions) else nullcontext()
 
 
 def evidence_of(exc: OutcomeUnknown) -> Evidence | None:

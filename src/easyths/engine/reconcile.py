@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from easyths.brokers.base import Broker
-from easyths.engine.execute import Outcome
+from easyths.engine.execute import Outcome, scope
 from easyths.engine.records import OperationRecord, OpStatus
 from easyths.errors import OrderNotCancellable, OrderVoided, OutcomeUnknown
 from easyths.operations.registry import Registry
@@ -76,7 +76,8 @@ class Reconciler:
             command = rec.command or op.command(model, rec.id)
             if command is None:
                 return
-            ack = self._broker.reconcile(command, rec.evidence)
+            with scope(self._broker, "reconcile"):
+                ack = self._broker.reconcile(command, rec.evidence)
         except (OrderVoided, OrderNotCancellable) as exc:  # a 废单, or the cancel's order was not open
             data = exc.details if isinstance(exc.details, dict) else None
             self._done(rec, Outcome(OpStatus.FAILED, data, exc.message, error_code=exc.error_code))

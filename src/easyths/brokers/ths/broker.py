@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ from easyths.brokers.base import (
 )
 from easyths.brokers.ths import orders, panels
 from easyths.brokers.ths.columns import FUNDS_STATICS, menu_path
+from easyths.brokers.ths.counting import CountingSeam, GuiActions
 from easyths.brokers.ths.grid import CaptchaRecogniser, load_recogniser
 from easyths.brokers.ths.seam import GuiSeam, Locator
 from easyths.brokers.ths.session import TREE, ClientSession
@@ -86,7 +88,9 @@ class ThsBroker:
     ) -> None:
         self.config = config
         self.app_path = app_path
-        self.session = ClientSession(seam, config, recogniser or load_recogniser(config.captcha_recogniser))
+        self.gui_actions = GuiActions()  # what each operation costs on the client (/metrics, bench)
+        counted = CountingSeam(seam, self.gui_actions)
+        self.session = ClientSession(counted, config, recogniser or load_recogniser(config.captcha_recogniser))
         self.problems: list[str] = []
         self.notes: list[str] = []  # advice that is not a fault (settings that could not be read)
         self.client_settings: dict[str, str] | None = None
@@ -147,6 +151,14 @@ class ThsBroker:
         for problem in problems:
             log.warning("客户端检查: %s", problem)
         return problems
+
+    def operation_scope(self, name: str) -> AbstractContextManager[None]:
+        """`CountsGuiActions`: the GUI actions made inside are counted under operation `name`."""
+        return self.gui_actions.operation(name)
+
+    def gui_action_counts(self) -> dict[tuple[str, str], int]:
+        """`CountsGuiActions`: (operation, action) -> how many, since this broker was made."""
+        return self.gui_actions.snapshot()
 
     def remember_claims(self, contract_nos: Iterable[str] = (), condition_ids: Iterable[str] = ()) -> None:
         """After a restart: the 合同编号 and condition ids the journal says today's operations
