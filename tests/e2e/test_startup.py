@@ -101,6 +101,7 @@ def test_a_database_with_damaged_pages_is_refused(tmp_path: Path) -> None:
     assert info.value.exit_code == EXIT_DATABASE and "journal.db.broken" in info.value.message
 
 
+@pytest.mark.posix_only
 def test_an_unreadable_database_is_named(tmp_path: Path) -> None:
     if os.geteuid() == 0:
         path = tmp_path / "journal.db"
@@ -142,3 +143,11 @@ def test_a_database_another_program_holds_locked_is_not_called_corrupt(tmp_path:
     message = info.value.message
     assert info.value.exit_code == EXIT_DATABASE
     assert "无法读写" in message and "请勿删除" in message and "损坏或不是" not in message and ".broken" not in message
+
+
+def test_python_dash_m_easyths_is_the_easyths_command() -> None:
+    """On Windows the Scripts folder is often not on PATH; `py -m easyths` must work without it."""
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "easyths", "--version"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("easyths "), done.stderr
