@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,16 @@ from fastapi.testclient import TestClient
 from easyths.api.app import create_app
 from easyths.settings import Settings, load_settings
 from tests.fakes import FakeBroker
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`posix_only` tests (signals, file modes, euid) are skipped on Windows; the rest run there."""
+    if sys.platform != "win32":
+        return
+    skip = pytest.mark.skip(reason="POSIX only")
+    for item in items:
+        if item.get_closest_marker("posix_only"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

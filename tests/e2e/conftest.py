@@ -15,6 +15,11 @@ import httpx
 import pytest
 
 EASYTHS = str(Path(sys.executable).parent / "easyths")
+# Windows delivers Ctrl+Break to a process group, so each server gets its own; uvicorn stops on SIGBREAK.
+NEW_GROUP = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+STOP_SIGNAL = getattr(signal, "CTRL_BREAK_EVENT", signal.SIGINT)
+# A hand-built environment still needs these on Windows: without SYSTEMROOT Python cannot start.
+WINDOWS_ESSENTIALS = {name: os.environ[name] for name in ("SYSTEMROOT",) if name in os.environ}
 
 
 def free_port() -> int:
@@ -46,6 +51,7 @@ class Server:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 cwd=self.home,
+                creationflags=NEW_GROUP,
             )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -70,14 +76,16 @@ class Server:
         return httpx.Client(base_url=self.url, headers=self.headers, timeout=30)
 
     def kill(self) -> None:
+        """SIGKILL on POSIX, TerminateProcess on Windows: no handler runs, nothing is drained."""
         assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
+        self.proc.kill()
         self.proc.wait(10)
 
     def stop(self) -> int:
+        """Ctrl+C as a user gives it (Ctrl+Break to the process group on Windows, which has no SIGINT to send)."""
         assert self.proc is not None
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
+            self.proc.send_signal(STOP_SIGNAL)
             try:
                 self.proc.wait(20)
             except subprocess.TimeoutExpired:

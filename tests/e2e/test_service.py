@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import EASYTHS, Server, backend_args
+from tests.e2e.conftest import EASYTHS, WINDOWS_ESSENTIALS, Server, backend_args
 
 
 def result(c: httpx.Client, op_id: str, timeout: float = 10) -> dict:
@@ -57,7 +57,7 @@ def test_cli_flags(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         cwd=tmp_path / "..",
-        env={"PATH": "/usr/bin:/bin", "EASYTHS_HOME": str(tmp_path / "h")},
+        env={"PATH": "/usr/bin:/bin", "EASYTHS_HOME": str(tmp_path / "h"), **WINDOWS_ESSENTIALS},
     )
     assert remote.returncode != 0 and "API_KEY" in remote.stderr
 

@@ -43,6 +43,7 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+@pytest.mark.posix_only  # file modes; Windows keeps the ACL the folder inherits (docs/security.md)
 def test_the_data_folder_is_private_and_the_access_log_works_redacted(
     tmp_path: Path, server_factory: type[Server]
 ) -> None:
