@@ -17,7 +17,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 # Top to bottom: a package may import its own layer's packages and any layer below, never above.
 LAYERS: list[tuple[str, ...]] = [
-    ("easyths.cli", "easyths.docgen"),  # entry points and build-time docs
+    ("easyths.cli", "easyths.docgen", "easyths.__main__"),  # entry points and build-time docs
     ("easyths.api", "easyths.web"),  # HTTP: routes, auth, the /mcp mount; the dashboard's files
     ("easyths.mcptools",),  # the MCP tools (they call the API over an in-process transport)
     ("easyths.risk",),  # admission: risk rules and the kill switch
@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("easyths.logs",),
     ("easyths.settings",),
     ("easyths.client",),  # the SDK: speaks HTTP only
-    ("easyths.domain", "easyths.paths", "easyths.textfiles", "easyths.validation_text"),
+    ("easyths.domain", "easyths.paths", "easyths.textfiles", "easyths.validation_text", "easyths.winenv"),
     ("easyths.errors",),
 ]
 
