@@ -106,4 +106,4 @@ def test_the_built_site_references_no_outside_host(site: Path) -> None:
 
 def test_the_readme_points_to_the_site() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "mkdocs serve" in readme and "docs/" in readme
+    assert "easyths docs" in readme and "docs/" in readme

@@ -17,6 +17,7 @@ from rich.console import Console
 
 from easyths import __version__
 from easyths.cli import client_commands, streams
+from easyths.cli.docs_command import docs_command
 from easyths.cli.startup import EXIT_BACKEND, EXIT_CONFIG, EXIT_UNEXPECTED
 from easyths.errors import ConfigError, EasyTHSError, StartupError
 from easyths.settings import EXAMPLE_CONFIG, Settings, load_settings
@@ -257,6 +258,7 @@ def refresh_data_command(
 
 
 client_commands.register(app)  # buy, sell, funds, holdings, orders, cancel, ops (on the SDK)
+app.command("docs")(docs_command)
 
 
 def run() -> None:
