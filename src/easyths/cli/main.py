@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from easyths import __version__
-from easyths.cli import client_commands, streams
+from easyths.cli import client_commands, ipo_command, streams
 from easyths.cli.docs_command import docs_command
 from easyths.cli.startup import EXIT_BACKEND, EXIT_CONFIG, EXIT_UNEXPECTED
 from easyths.errors import ConfigError, EasyTHSError, StartupError
@@ -259,6 +259,7 @@ def refresh_data_command(
 
 client_commands.register(app)  # buy, sell, funds, holdings, orders, cancel, ops (on the SDK)
 app.command("docs")(docs_command)
+app.command("ipo")(ipo_command.ipo)  # 打新: list, --subscribe-all, --allotments (on the SDK)
 
 
 def run() -> None:
