@@ -216,6 +216,29 @@ def doctor_command(
     raise typer.Exit(doctor(output))
 
 
+@app.command("trial")
+def trial_command(
+    code: Annotated[str, typer.Option("--code", help="一只流动性好的股票或基金代码，如 600000")],
+    price: Annotated[str, typer.Option("--price", help="限价：在今天的涨跌停范围内、远离市价（不会成交）")],
+    backend: Annotated[
+        str | None, typer.Option("--backend", help="ths（真实客户端，默认取配置）或 emulator（模拟客户端演练）")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="试运行报告文件（JSON）")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="不再询问确认（用于演练与自动化）")] = False,
+    config: Annotated[Path | None, typer.Option("--config", help="配置文件路径（默认 ./config.toml）")] = None,
+) -> None:
+    """在真实客户端上试运行：读取各页面，再以远离市价的限价买入 1 手、按合同编号撤单，写出报告（仅交易时段）。"""
+    from easyths.cli.trial import trial
+
+    try:
+        base = load_settings(config)
+        settings = load_settings(config, broker={**base.broker.model_dump(), "backend": backend}) if backend else base
+    except ConfigError as exc:
+        console.print(f"启动失败: {exc.message}", style="red", markup=False)
+        raise typer.Exit(2) from None
+    raise typer.Exit(trial(settings, code, price, output, assume_yes=yes))
+
+
 @app.command("mcp")
 def mcp_command(
     config: Annotated[Path | None, typer.Option("--config", help="配置文件路径（默认 ./config.toml）")] = None,

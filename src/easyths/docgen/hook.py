@@ -45,7 +45,7 @@ BENCH_ZH = {
     "bench_api.py": "服务开销：HTTP 上提交→结果 与同一服务器上空 GET 的对比，负载下的延迟分位数与吞吐",
     "bench_engine.py": "引擎成本（同一次运行中交替测量的比值）：对比最简 FastAPI、原版 2.0.7、10^6 条历史",
     "bench_sim.py": "模拟券商在大量挂单下每秒处理的行情数，并证明一次行情只触及它自己的代码",
-    "bench_ths.py": "驱动在模拟客户端上每个操作的耗时，与其他项目公布的耗时并列",
+    "bench_ths.py": "每个同花顺操作的界面动作次数与按每动作耗时换算的模型耗时，与 easytrader、原版的流程并列",
     "bench_contract.py": "v2 契约的转换成本：每行与每 100 行查询",
     "bench_sdk.py": "SDK 调用与它所代表的原始 POST ?wait 的对比，以及提交到 /events 收到成功事件的延迟",
     "fuzz.py": "更大规模的 schemathesis 模糊测试：按服务的 OpenAPI 对每个接口生成大量请求，检查错误都在信封中",
@@ -80,6 +80,14 @@ def data_sources() -> str:
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"^# .*\n", "", text, count=1)
     return demote_headings(text, 2)
+
+
+def trial_steps_markdown() -> str:
+    """The steps of `easyths trial`, in the order it runs them (from `brokers/ths/trial.py`)."""
+    from easyths.brokers.ths.trial import STEPS
+
+    rows = [f"| {i} | {title} | `{name}` |" for i, (name, title) in enumerate(STEPS, 1)]
+    return "\n".join(["| # | 步骤 | 报告中的名称 |", "|---:|---|---|", *rows]) + "\n"
 
 
 def _routes() -> str:
@@ -139,6 +147,7 @@ def _generators(config: Any) -> dict[str, Callable[[], str]]:
         "sim-marks": marks_markdown,
         "readme-benchmarks": lambda: readme_benchmarks(root / "README.md"),
         "bench-scripts": lambda: bench_markdown(root / "bench"),
+        "trial-steps": trial_steps_markdown,
     }
 
 
