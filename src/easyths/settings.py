@@ -70,7 +70,7 @@ class QueueSection(Section):
         30, ge=1, description="已结束的操作在日志库中保留的天数，过期后清除"
     )
     query_retention_seconds: float = Field(  # a finished query's result: kept while a client may fetch it
-        600.0,
+        60.0,
         ge=10,
         le=30 * 86400,
         description="已结束的查询（只读操作）在日志库中保留的秒数，供客户端取回结果；过期后整条清除"
@@ -656,7 +656,7 @@ on_restart = "resume"
 # 已结束操作在日志库中保留的天数
 retention_days = 30
 # 已结束的查询（只读操作）保留的秒数，供客户端取回结果；下单、撤单与条件单按 retention_days 保留
-query_retention_seconds = 600
+query_retention_seconds = 60
 # true：每次状态变更都落盘（fsync），断电也不丢，但更慢
 fsync = false
 # 结果未知（unknown）的委托在这些秒数后依次与当日委托核对
