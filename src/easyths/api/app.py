@@ -18,6 +18,7 @@ from easyths.api.contracts import openapi as contract_openapi
 from easyths.api.contracts.v2_api import AccountTracker
 from easyths.api.docs import install_docs
 from easyths.api.envelope import COMMON_ERROR_RESPONSES, install_error_handlers
+from easyths.api.head import HeadAsGet
 from easyths.api.metrics import Metrics
 from easyths.api.metrics import router as metrics_router
 from easyths.api.middleware import SafeServing
@@ -111,6 +112,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
         origins = [o.strip() for o in settings.api.cors_origins.split(",") if o.strip()]
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
     app.add_middleware(SafeServing, settings=settings.api)  # also sets the request's contract (v1/v2)
+    app.add_middleware(HeadAsGet)  # outermost: HEAD is a GET without its body, for every layer
     app.state.metrics = Metrics()
     # No auth dependency on these routers: SafeServing checks the key for every /api/... and /metrics.
     for router in (system.router, risk.router, operations.router, queue.router, events_routes.router, metrics_router):

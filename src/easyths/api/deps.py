@@ -46,9 +46,13 @@ def auth_refusal(key: str | None, host: str | None, authorization: str) -> tuple
     with a key configured a Bearer token (constant-time compare), with none loopback only."""
     if key is None:
         return None if is_loopback(host) else (403, "未配置 API Key 时只允许本机访问")
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    if not authorization.strip():
         return 401, "缺少认证信息，请在请求头中添加 Authorization: Bearer <API Key>"
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return 401, "Authorization 请求头的格式应为 Bearer <API Key>（缺少 Bearer，或用了别的认证方式）"
+    if not token.strip():
+        return 401, "Authorization 请求头缺少 API Key：应为 Bearer <API Key>"
     if not hmac.compare_digest(token.strip().encode(), key.encode()):
         return 401, "API Key 无效"
     return None

@@ -33,8 +33,11 @@ def error_response(
     error_code: str,
     details: Any = None,
     headers: dict[str, str] | None = None,
+    request: Request | None = None,
     **extra: Any,
 ) -> JSONResponse:
+    """The one error body: the keys of `middleware.envelope_bytes` (the refusals made before
+    routing), with the request id the serving layer gave this request."""
     if is_v2():
         status = extra.get("status")
         body_v2 = v2_api.envelope(
@@ -53,6 +56,9 @@ def error_response(
         "timestamp": now().isoformat(),
         **extra,
     }
+    request_id = request.scope.get("state", {}).get("request_id") if request is not None else None
+    if request_id is not None:
+        body["request_id"] = request_id
     return JSONResponse(body, status_code=http_status, headers=headers)
 
 
@@ -63,18 +69,23 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(EasyTHSError)
     async def _ours(request: Request, exc: EasyTHSError) -> JSONResponse:
         extra = {"status": exc.details["status"]} if isinstance(exc.details, dict) and "status" in exc.details else {}
-        return error_response(exc.http_status, exc.message, exc.error_code, exc.details, **extra)
+        return error_response(exc.http_status, exc.message, exc.error_code, exc.details, request=request, **extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         details = []
         for err in exc.errors():
+            if err.get("type") == "json_invalid":  # its loc is the character position, not a field
+                where = next((p for p in err.get("loc", ()) if isinstance(p, int)), None)
+                at = f"（第 {where} 个字符附近）" if where is not None else ""
+                details.append({"field": "body", "message": f"不是合法的 JSON{at}"})
+                continue
             loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
             details.append({"field": ".".join(loc) or "body", "message": chinese_message(err)})
         if any(err.get("type") == "json_invalid" for err in exc.errors()):
-            return error_response(422, "请求体不是合法的 JSON", "INVALID_JSON", details)
+            return error_response(422, "请求体不是合法的 JSON", "INVALID_JSON", details, request=request)
         text = "; ".join(f"{d['field']}: {d['message']}" for d in details)
-        return error_response(422, f"参数无效: {text}", "INVALID_PARAMS", details)
+        return error_response(422, f"参数无效: {text}", "INVALID_PARAMS", details, request=request)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -83,13 +94,14 @@ def install_error_handlers(app: FastAPI) -> None:
             message = f"接口不存在: {request.url.path}"
         if exc.status_code == 400 and message == "There was an error parsing the body":
             # FastAPI's own wording when the JSON parser gives up (e.g. nesting too deep): same as invalid JSON.
-            return error_response(422, "请求体不是合法的 JSON", "INVALID_JSON", [{"field": "body", "message": message}])
+            why = [{"field": "body", "message": "无法解析（例如嵌套过深）"}]
+            return error_response(422, "请求体不是合法的 JSON", "INVALID_JSON", why, request=request)
         headers = getattr(exc, "headers", None)
         if exc.status_code == 405 and message == "Method Not Allowed":
             message = f"接口不支持 {request.method} 方法: {request.url.path}"
             headers = _allow(request, headers)
         code = _HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
-        return error_response(exc.status_code, message, code, headers=headers)
+        return error_response(exc.status_code, message, code, headers=headers, request=request)
 
 
 def _allow(request: Request, headers: dict[str, str] | None) -> dict[str, str]:

@@ -43,7 +43,7 @@ class _Guarded:
             await require_auth(request)
         except HTTPException as exc:
             code = "UNAUTHORIZED" if exc.status_code == 401 else "FORBIDDEN"
-            response = error_response(exc.status_code, str(exc.detail), code, headers=exc.headers)
+            response = error_response(exc.status_code, str(exc.detail), code, headers=exc.headers, request=request)
             await response(scope, receive, send)
             return
         await self.manager.handle_request(scope, receive, send)

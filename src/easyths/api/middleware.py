@@ -61,6 +61,7 @@ def envelope_bytes(message: str, error_code: str, **extra: Any) -> bytes:
     if is_v2():  # the 2.x envelope and code; the request id stays in the X-Request-ID header
         v2_body = v2_api.envelope(success=False, message=message, error_code=v2_api.error_code(error_code))
         return json.dumps(v2_body, ensure_ascii=False).encode()
+    # the same keys, order and compact form as the app's own errors (envelope.error_response)
     body = {
         "success": False,
         "message": message,
@@ -70,7 +71,7 @@ def envelope_bytes(message: str, error_code: str, **extra: Any) -> bytes:
         "timestamp": now().isoformat(),
         **extra,
     }
-    return json.dumps(body, ensure_ascii=False).encode()
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class RateLimiter:

@@ -50,14 +50,15 @@ def _health_v2(healthy: bool, components: dict[str, Any], problems: list[str]) -
 
 
 @router.post("/reconnect", response_model=None, summary="报告交易后端当前是否可用（断开后自动重连）")
-async def reconnect(source: HealthDep) -> Any:
+async def reconnect(source: HealthDep, request: Request) -> Any:
     """The 2.x client's reconnect. Our broker re-attaches to the client by itself when it comes
     back (the worker refreshes health after every job); this reports whether it is usable now."""
     h = source.health()
     if h is not None and h.connected:
         return ok(None, "同花顺重连成功", status="completed")
     problems = "；".join(h.problems) if h and h.problems else "交易后端未连接"
-    return error_response(503, f"同花顺重连失败，请检查客户端是否已启动: {problems}", "BROKER_UNAVAILABLE")
+    message = f"同花顺重连失败，请检查客户端是否已启动: {problems}"
+    return error_response(503, message, "BROKER_UNAVAILABLE", request=request)
 
 
 @router.get("/status", summary="系统状态：后端、客户端路径、已加载的操作、队列")
