@@ -85,6 +85,7 @@ def test_every_client_command_fits_80_columns_and_never_splits_a_contract_number
         "orders": cli("orders").output,
         "cancel": cli("cancel", "--contract-no", numbers[1]).output,
         "ops": cli("ops").output,
+        "ipo": cli("ipo").output,
     }
     for command, out in outputs.items():
         for line in out.splitlines():

@@ -20,7 +20,7 @@ from easyths.domain.codes import classify
 
 # Prices at the instrument's tick (10.50 for a stock, 100.123 for a bond); money and ratios at
 # two decimals; quantities as integers.
-PRICE_COLUMNS = frozenset({"委托价格", "成交均价", "成本价", "市价", "成交价格", "价格"})
+PRICE_COLUMNS = frozenset({"委托价格", "成交均价", "成本价", "市价", "成交价格", "价格", "发行价格", "发行价"})
 MONEY_COLUMNS = frozenset(
     {"盈亏", "市值", "成交金额", "盈亏比(%)", "资金余额", "冻结金额", "可用金额", "可取金额", "股票市值", "总资产",
      "持仓盈亏", "当日盈亏", "金额（元）"}
@@ -36,7 +36,9 @@ def money(value: Any) -> str:
 def cell(column: str, value: Any, code: str | None = None) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if not isinstance(value, int | float | Decimal):
         return str(value)
     number = Decimal(str(value))
     if column in PRICE_COLUMNS:
