@@ -100,7 +100,13 @@ def summary(data: dict[str, Any]) -> dict[str, Any]:
 def broker_event(event: dict[str, Any], operation_name: Callable[[str], str | None] | None = None) -> dict[str, Any]:
     """A broker's event (fill, condition_triggered, order_expired …) in the common shape, named
     after the operation it belongs to when the broker said which (`operation_id`)."""
-    shaped = {"v": EVENT_SCHEMA_VERSION, "operation_id": None, "operation": None, "name": None, "status": None}
+    shaped: dict[str, Any] = {
+        "v": EVENT_SCHEMA_VERSION,
+        "operation_id": None,
+        "operation": None,
+        "name": None,
+        "status": None,
+    }
     shaped |= {"at": now().isoformat(), **event}
     if shaped["operation_id"] and operation_name is not None and shaped["operation"] is None:
         shaped["operation"] = operation_name(shaped["operation_id"])
