@@ -107,7 +107,9 @@ class AccountFeed:
                 if mine:
                     del self._open[rec.name]
                 if rec.status is OpStatus.SUCCESS:
-                    started = current.generation if mine and current.generation is not None else -1
+                    started = (
+                        current.generation if mine and current is not None and current.generation is not None else -1
+                    )
                     self._done[rec.name] = _Done(rec, started, self._clock())
 
     # the read ----------------------------------------------------------------------------------------

@@ -73,15 +73,18 @@ def engine_of(request: Request) -> Engine:
     """The engine, read from the app without FastAPI's dependency machinery: the hot routes
     (submit, result, status, queue stats) use these accessors because resolving one dependency
     costs FastAPI about as much as such a route's own work; the others keep the injected form."""
-    return request.app.state.engine
+    engine: Engine = request.app.state.engine  # Starlette's State is untyped
+    return engine
 
 
 def registry_of(request: Request) -> Registry:
-    return request.app.state.registry
+    registry: Registry = request.app.state.registry  # Starlette's State is untyped
+    return registry
 
 
 def reader_of(request: Request) -> JournalReader:
-    return request.app.state.reader
+    reader: JournalReader = request.app.state.reader  # Starlette's State is untyped
+    return reader
 
 
 async def get_engine(request: Request) -> Engine:
@@ -89,19 +92,23 @@ async def get_engine(request: Request) -> Engine:
 
 
 async def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings  # Starlette's State is untyped
+    return settings
 
 
 async def get_reader(request: Request) -> JournalReader:
-    return request.app.state.reader
+    reader: JournalReader = request.app.state.reader  # Starlette's State is untyped
+    return reader
 
 
 async def get_health(request: Request) -> HealthSource:
-    return request.app.state.health
+    health: HealthSource = request.app.state.health  # Starlette's State is untyped
+    return health
 
 
 async def get_registry(request: Request) -> Registry:
-    return request.app.state.registry
+    registry: Registry = request.app.state.registry  # Starlette's State is untyped
+    return registry
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]

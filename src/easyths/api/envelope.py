@@ -7,6 +7,7 @@ too, so a client always gets the same envelope, never FastAPI's bare `{"detail":
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -32,7 +33,7 @@ def error_response(
     message: str,
     error_code: str,
     details: Any = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
     request: Request | None = None,
     **extra: Any,
 ) -> JSONResponse:

@@ -146,7 +146,7 @@ def typed_paths(registry: Registry) -> tuple[dict[str, Any], dict[str, Any]]:
 def install(app: FastAPI, registry: Registry) -> None:
     """Wrap `app.openapi` (after any other wrapper) to add the per-operation paths."""
     original: Callable[[], dict[str, Any]] = app.openapi
-    done: dict[str, Any] = {}
+    done: dict[str, dict[str, Any]] = {}
 
     def openapi() -> dict[str, Any]:
         if "schema" in done:

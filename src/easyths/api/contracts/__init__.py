@@ -40,7 +40,7 @@ def parse(raw: bytes | None, default: Contract) -> Contract | None:
     if raw is None:
         return default
     asked = raw.decode("latin-1").strip().lower()
-    return asked if asked in CONTRACTS else None  # type: ignore[return-value]
+    return asked if asked in CONTRACTS else None
 
 
 def use(contract: Contract) -> Token[Contract]:

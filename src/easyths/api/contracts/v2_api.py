@@ -115,10 +115,11 @@ def timestamp(value: datetime | str | None = None) -> str:
     if value is None:
         value = datetime.now(BEIJING)
     elif isinstance(value, str):
+        text = value
         try:
-            value = datetime.fromisoformat(value)
+            value = datetime.fromisoformat(text)
         except ValueError:
-            return value
+            return text
     if value.tzinfo is None:
         value = value.replace(tzinfo=BEIJING)
     return value.astimezone(BEIJING).strftime(TIMESTAMP_FORMAT)
@@ -188,7 +189,7 @@ class AccountTracker:
         if confirmed:
             return confirmed
         asked = rec.params.get("account_name") if isinstance(rec.params, dict) else None
-        if asked and rec.status is OpStatus.SUCCESS:
+        if isinstance(asked, str) and asked and rec.status is OpStatus.SUCCESS:
             return asked  # the engine switched to it before running the operation
         with self._lock:
             if rec.id in self._by_op:

@@ -54,13 +54,14 @@ async def stream(request: Request, log: EventLog, cursor: int | None, heartbeat:
     try:
         yield f"retry: 2000\n: EasyTHS 事件流，从 {cursor if cursor is not None else '最新'} 之后开始\n\n"
         if cursor is not None:
-            notice, cursor = await asyncio.to_thread(_continuity, log, cursor)
+            notice, replay_from = await asyncio.to_thread(_continuity, log, cursor)
+            cursor = replay_from
             if notice is not None:
                 yield notice
             while True:
                 page = await asyncio.to_thread(log.since, cursor, REPLAY_PAGE)
                 for event in page:
-                    cursor = event["id"]
+                    cursor = int(event["id"])
                     yield frame(event)
                 if len(page) < REPLAY_PAGE:
                     break

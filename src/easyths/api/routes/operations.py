@@ -40,7 +40,7 @@ class _ItemRoute(APIRoute):
         registry = getattr(scope["app"].state, "registry", None) if "app" in scope else None
         if match is Match.PARTIAL and registry is not None:
             segment = next(iter(child["path_params"].values()), None)
-            if (segment in registry) != ("POST" in self.methods):
+            if (segment in registry) != ("POST" in (self.methods or ())):
                 return Match.NONE, {}
         return match, child
 

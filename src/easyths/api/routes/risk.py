@@ -44,11 +44,13 @@ class PauseRequest(BaseModel):
 
 
 def _switch(request: Request) -> KillSwitch:
-    return request.app.state.kill_switch
+    kill_switch: KillSwitch = request.app.state.kill_switch  # Starlette's State is untyped
+    return kill_switch
 
 
 def _guard(request: Request) -> RiskGuard:
-    return request.app.state.risk
+    risk: RiskGuard = request.app.state.risk  # Starlette's State is untyped
+    return risk
 
 
 @router.get("/risk", summary="风控限额与今日计数")
