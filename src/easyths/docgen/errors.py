@@ -171,16 +171,15 @@ def errors_markdown() -> str:
     out += ["", "### 接口层的错误码", "", "| 错误码 | HTTP 状态 | 含义 |", "|---|---|---|"]
     for code, (status, meaning) in ENVELOPE_CODES.items():
         out.append(f"| `{code}` | {status} | {_cell(meaning)} |")
-    statuses = {code: status for status, code in envelope._HTTP_CODES.items()}
+    statuses = {code: http for http, code in envelope._HTTP_CODES.items()}
     for code in [*envelope._HTTP_CODES.values(), "HTTP_ERROR"]:
-        status = statuses.get(code, "其他")
-        out.append(f"| `{code}` | {status} | {_cell(_HTTP_MEANINGS.get(code, ''))} |")
+        out.append(f"| `{code}` | {statuses.get(code, '其他')} | {_cell(_HTTP_MEANINGS.get(code, ''))} |")
     out += ["", "### 操作结果的错误码（`/result` 的 `error_code`）", ""]
     out += ["| error_code | 状态 | 含义 |", "|---|---|---|"]
-    for status in OpStatus:
-        if status is OpStatus.SUCCESS:
+    for outcome in OpStatus:
+        if outcome is OpStatus.SUCCESS:
             continue
-        out.append(f"| `OPERATION_{status.value.upper()}` | `{status.value}` | {_cell(_OUTCOMES.get(status, ''))} |")
+        out.append(f"| `OPERATION_{outcome.value.upper()}` | `{outcome.value}` | {_cell(_OUTCOMES.get(outcome, ''))} |")
     out += ["", "### 操作结果中的原因码（结果对象的 `error_code`）", ""]
     out += ["失败或结果未知的操作，其结果对象（`?wait` 响应的 `data.result`）带有原因码：", ""]
     out += ["| 原因码 | 含义 |", "|---|---|"]

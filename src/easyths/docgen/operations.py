@@ -296,7 +296,9 @@ def routes_markdown() -> str:
     """Every HTTP route of the app on the sim, from its OpenAPI document; per-operation submit
     paths are summarised in one row (they are the sections of this page)."""
     with sim_client() as client:
-        spec = client.app.openapi()
+        app = client.app  # TestClient types it as any ASGI app; here it is the one create_app built
+        assert isinstance(app, FastAPI)
+        spec = app.openapi()
     out = ["| 方法 | 路径 | 作用 |", "|---|---|---|"]
     per_operation = 0
     for path, methods in spec.get("paths", {}).items():
