@@ -22,6 +22,7 @@ from rich.table import Table
 
 from easyths.cli import streams
 from easyths.cli.tables import cell, dropped_note, fitted, key_values
+from easyths.domain.money import json_number
 from easyths.errors import ApiError
 
 T = TypeVar("T")
@@ -99,7 +100,7 @@ def _dump(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_dump(v) for v in value]
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
+        return json_number(value)
     if isinstance(value, datetime):
         return value.isoformat()
     return value

@@ -15,16 +15,12 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from easyths.domain.money import decimal_from_json
+
 
 def _decimal(value: Any) -> Any:
     """Numbers go through str so 10.1 stays 10.1; blanks and '--' (a client's empty cell) are None;
     a trailing '%' (年化利率 "2.500%") is dropped."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    if isinstance(value, bool):
-        raise ValueError("not a number")
-    if isinstance(value, int | float):
-        return Decimal(str(value))
     if isinstance(value, str):
         text = value.strip().rstrip("%").replace(",", "")
         if text in ("", "--", "-"):
@@ -33,7 +29,7 @@ def _decimal(value: Any) -> Any:
             return Decimal(text)
         except InvalidOperation:
             raise ValueError(f"not a number: {value!r}") from None
-    return value
+    return decimal_from_json(value)
 
 
 def _int(value: Any) -> Any:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from easyths.brokers.base import Ack, Evidence
 from easyths.domain.commands import OrderCommand
+from easyths.domain.money import json_number
 from easyths.errors import IllegalTransition
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -59,9 +60,7 @@ def now() -> datetime:
 def jsonable(value: Any) -> Any:
     """Decimals become JSON numbers only here, at the edge (money stays Decimal inside)."""
     if isinstance(value, Decimal):
-        exponent = value.as_tuple().exponent  # 'n'/'N'/'F' for NaN and infinity, which stay floats
-        whole = isinstance(exponent, int) and exponent >= 0 and value == value.to_integral_value()
-        return int(value) if whole else float(value)
+        return json_number(value)
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

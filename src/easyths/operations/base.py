@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 from easyths.brokers.base import Ack, Broker, Row
 from easyths.domain.codes import classify
 from easyths.domain.commands import OrderCommand
+from easyths.domain.money import decimal_from_json
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -35,25 +36,16 @@ def _code(value: Any) -> Any:
     return value
 
 
-def _decimal(value: Any) -> Any:
-    """Prices arrive as JSON numbers; go through str so 10.1 stays 10.1, not 10.0999…"""
-    if isinstance(value, bool):
-        raise ValueError("必须是数字")
-    if isinstance(value, float | int):
-        return Decimal(str(value))
-    return value
-
-
 StockCode = Annotated[str, BeforeValidator(_code), Field(description="股票代码（6位数字）")]
 Price = Annotated[
     Decimal,
-    BeforeValidator(_decimal),
+    BeforeValidator(decimal_from_json),
     Field(gt=0, le=100000, description="价格"),
     PlainSerializer(float, return_type=float, when_used="json"),
 ]
 Percent = Annotated[
     Decimal,
-    BeforeValidator(_decimal),
+    BeforeValidator(decimal_from_json),
     Field(gt=0, le=100),
     PlainSerializer(float, return_type=float, when_used="json"),
 ]

@@ -19,21 +19,13 @@ from easyths.api.envelope import ok
 from easyths.brokers.abilities import BacksOntoSim
 from easyths.brokers.sim import SimBroker
 from easyths.domain.codes import classify
+from easyths.domain.money import decimal_from_json
 from easyths.errors import InvalidParams, NotFound
 
 router = APIRouter(prefix="/api/v1/sim", tags=["模拟券商"])
 
 
-def _decimal(value: Any) -> Any:
-    """JSON numbers go through str so 10.1 stays 10.1, not 10.0999…"""
-    if isinstance(value, bool):
-        raise ValueError("必须是数字")
-    if isinstance(value, float | int):
-        return Decimal(str(value))
-    return value
-
-
-Money = Annotated[Decimal, BeforeValidator(_decimal), Field(gt=0, le=1_000_000)]
+Money = Annotated[Decimal, BeforeValidator(decimal_from_json), Field(gt=0, le=1_000_000)]
 
 
 class QuoteBody(BaseModel):
@@ -69,7 +61,7 @@ class AdvanceBody(BaseModel):
 class ResetBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    cash: Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0, le=10**12)] | None = Field(
+    cash: Annotated[Decimal, BeforeValidator(decimal_from_json), Field(ge=0, le=10**12)] | None = Field(
         None, description="初始资金（元），不填用 [sim].initial_cash"
     )
 
