@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 import h11
 import uvicorn
+from h11._connection import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE  # where uvicorn's h11 protocol takes it from
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from easyths.api.trust import host_name
@@ -67,10 +68,11 @@ class BoundedH11Protocol(H11Protocol):
 
     header_timeout: ClassVar[float] = 10.0
     max_connections: ClassVar[int] = 512
+    conn: _Connection  # uvicorn's h11.Connection, replaced in __init__ by the one that remembers its error
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.conn = _Connection(self.config.h11_max_incomplete_event_size or h11.DEFAULT_MAX_INCOMPLETE_EVENT_SIZE)
+        self.conn = _Connection(self.config.h11_max_incomplete_event_size or DEFAULT_MAX_INCOMPLETE_EVENT_SIZE)
         self._header_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]

@@ -15,10 +15,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
+
 from easyths.client import models as m
+from easyths.domain.money import json_number
 from easyths.errors import ApiError, OperationFailed, OperationTimeout, ServiceUnreachable
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 FINISHED = frozenset({"success", "failed", "cancelled", "unknown"})
 SUBMIT_WAIT = 30.0  # ?wait on submit: most operations finish within it, saving the /result round trip
@@ -65,9 +69,7 @@ def advance(plan: Plan[Any], outcome: Outcome) -> Request | Sleep:
 def jsonable(value: Any) -> Any:
     """Decimals leave as JSON numbers; float's repr round-trips, so Decimal('10.13') arrives as 10.13."""
     if isinstance(value, Decimal):
-        exponent = value.as_tuple().exponent  # an int: `num` lets only finite numbers through
-        whole = isinstance(exponent, int) and exponent >= 0 and value == value.to_integral_value()
-        return int(value) if whole else float(value)
+        return json_number(value)
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items() if v is not None}
     if isinstance(value, list | tuple):
@@ -248,12 +250,12 @@ def repo_loan(verdict: m.OperationResult, key: str | None) -> m.RepoLoan:
     )
 
 
-def rows(verdict: m.OperationResult, key: str, model: type[T]) -> list[T]:
-    return [model.model_validate(r) for r in (verdict.data or {}).get(key) or []]  # type: ignore[attr-defined]
+def rows(verdict: m.OperationResult, key: str, model: type[M]) -> list[M]:
+    return [model.model_validate(r) for r in (verdict.data or {}).get(key) or []]
 
 
-def with_id(verdict: m.OperationResult, model: type[T]) -> T:
-    return model.model_validate({**(verdict.data or {}), "operation_id": verdict.operation_id})  # type: ignore[attr-defined]
+def with_id(verdict: m.OperationResult, model: type[M]) -> M:
+    return model.model_validate({**(verdict.data or {}), "operation_id": verdict.operation_id})
 
 
 __all__ = ["Outcome", "Plan", "Reply", "Request", "Sleep", "advance"]
