@@ -85,7 +85,8 @@ def _signature(op: type[Operation], *, may_switch: bool) -> inspect.Signature:
     for name, field in op.Params.model_fields.items():
         if name == ACCOUNT_ARGUMENT and not may_switch:
             continue
-        annotation = Annotated[(field.annotation, *field.metadata, Field(description=field.description or name))]
+        # Built at run time from the model's field for pydantic to read; no static type can be written for it.
+        annotation = Annotated[(field.annotation, *field.metadata, Field(description=field.description or name))]  # type: ignore[name-defined]
         default = inspect.Parameter.empty if field.is_required() else field.get_default(call_default_factory=True)
         params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default))
     return inspect.Signature(params, return_annotation=dict[str, Any])
@@ -206,15 +207,15 @@ def build_server(client: httpx.AsyncClient, registry: Registry, *, allow_orders:
         note = ORDER_NOTE if op.places_order else SWITCH_NOTE if changes else READ_NOTE
         hints = ToolAnnotations(
             title=op.description,
-            readOnlyHint=not changes,
-            destructiveHint=op.places_order,
-            idempotentHint=not op.places_order,
-            openWorldHint=False,
+            read_only_hint=not changes,
+            destructive_hint=op.places_order,
+            idempotent_hint=not op.places_order,
+            open_world_hint=False,
         )
         tool = _tool(op, api, may_switch=allow_orders)
         server.add_tool(tool, name=name, description=f"{op.description}。{note}", annotations=hints)
 
-    read = ToolAnnotations(readOnlyHint=True, openWorldHint=False)
+    read = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 
     @server.tool(description="查询一个操作（含委托）的状态与结果。" + READ_NOTE, annotations=read)
     async def operation_status(
