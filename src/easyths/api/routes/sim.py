@@ -85,7 +85,7 @@ class IpoBody(BaseModel):
     price: Money = Field(description="发行价（元；新债为面值 100）")
     cap: int = Field(gt=0, le=10_000_000, description="申购上限（股/张，申购单位的整数倍）")
     subscribe_date: date = Field(description="申购日（T 日，交易日）")
-    winning_rate: Annotated[Decimal, BeforeValidator(_decimal), Field(gt=0, le=1)] = Field(
+    winning_rate: Annotated[Decimal, BeforeValidator(decimal_from_json), Field(gt=0, le=1)] = Field(
         description="中签率（小数，如 0.00035 即 0.035%）"
     )
     listing_date: date = Field(description="上市日（T+2 之后的交易日）")
