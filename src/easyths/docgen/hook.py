@@ -90,6 +90,28 @@ def trial_steps_markdown() -> str:
     return "\n".join(["| # | 步骤 | 报告中的名称 |", "|---:|---|---|", *rows]) + "\n"
 
 
+def readiness_markdown() -> str:
+    """The readiness tables: per operation its weakest evidence, per step its evidence, public
+    sources and emulator tests (from `brokers/ths/readiness.py`, which health's `unverified` reads)."""
+    from easyths.brokers.ths.readiness import OPERATIONS, STEPS, level_of, steps_of
+
+    out = ["| 操作 | 就绪程度（最弱一步） | 它自己的步骤 | 模拟客户端上的测试 |", "|---|---|---|---|"]
+    for op in OPERATIONS:
+        own = steps_of(op)
+        steps = "；".join(f"{s.step}（{s.level.value}）" for s in own)
+        tests = "、".join(f"`{t}`" for t in dict.fromkeys(t for s in own for t in s.emulator))
+        out.append(f"| `{op}` | {level_of(op).value} | {steps} | {tests} |")
+    out += ["", "每一步（「所有操作」是每个流程前后共用的步骤）：", ""]
+    out += ["| 步骤 | 用于 | 证据 | 公开出处 | 模拟客户端上的测试 |", "|---|---|---|---|---|"]
+    for s in STEPS:
+        used = "所有操作" if "*" in s.operations else "、".join(f"`{o}`" for o in s.operations)
+        sources = "；".join(s.sources) or "无"
+        tests = "、".join(f"`{t}`" for t in s.emulator)
+        step = f"{s.step}（[事实](ths-facts.md#{s.facts})）"
+        out.append(f"| {step} | {used} | {s.level.value} | {sources} | {tests} |")
+    return "\n".join(out) + "\n"
+
+
 def _routes() -> str:
     from easyths.docgen.operations import routes_markdown
 
@@ -148,6 +170,7 @@ def _generators(config: Any) -> dict[str, Callable[[], str]]:
         "readme-benchmarks": lambda: readme_benchmarks(root / "README.md"),
         "bench-scripts": lambda: bench_markdown(root / "bench"),
         "trial-steps": trial_steps_markdown,
+        "ths-readiness": readiness_markdown,
     }
 
 

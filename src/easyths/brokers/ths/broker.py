@@ -33,6 +33,7 @@ from easyths.brokers.ths import orders, panels
 from easyths.brokers.ths.columns import FUNDS_STATICS, menu_path
 from easyths.brokers.ths.counting import CountingSeam, GuiActions
 from easyths.brokers.ths.grid import CaptchaRecogniser, load_recogniser
+from easyths.brokers.ths.readiness import unverified
 from easyths.brokers.ths.seam import GuiSeam, Locator
 from easyths.brokers.ths.session import TREE, ClientSession
 from easyths.domain.commands import CommandKind, OrderCommand
@@ -56,18 +57,9 @@ log = logging.getLogger("easyths.ths")
 IPO_NOT_SUPPORTED = "同花顺后端暂不支持新股/新债申购（打新）：未向客户端发送任何委托；可在模拟券商（sim）中演练"
 
 ACCOUNT_COMBO = Locator(class_name="ComboBox", index=0)
-# Steps written from the peers' code and screenshots but never run against a real client here;
-# health and `easyths doctor` list them so nobody mistakes the emulator for proof.
-UNVERIFIED: tuple[str, ...] = (
-    "条件单面板（股价条件/止盈止损/条件单监控）的控件名称与提交确认流程",
-    "国债逆回购出借弹窗（金额输入框 shuru、出借 文本按钮）",
-    "历史委托的日期控件（5315、5308–5311）与查询按钮 2449",
-    "撤单表格的复选框勾选方式",
-    "桌面锁定检测（OpenInputDesktop）",
-    "读取客户端设置（系统设置 → 快速交易）",
-    "非 #32770 弹窗（成交回报等）的识别方式",
-    "弹窗关闭时以证券名称（1036）清空作为委托已发出的信号",
-)
+# Steps short of public code on real clients (`readiness.py`, the docs' readiness table): health
+# and `easyths doctor` list them so nobody mistakes the emulator for proof.
+UNVERIFIED: tuple[str, ...] = unverified()
 HISTORY_RANGES = ("当日", "近一周", "近一月", "近三月", "近一年")
 HISTORY_BUTTONS = {"当日": 5315, "近一周": 5308, "近一月": 5309, "近三月": 5310, "近一年": 5311}
 HISTORY_QUERY = 2449
