@@ -257,6 +257,12 @@ def main() -> None:
     print(f"\nGUI actions per operation (ours)\n{header}\n{'-' * len(header)}")
     for name, (_, counts, _) in driver.items():
         print(f"{name:<28}" + "".join(f"{counts.get(a, 0):>{len(a) + 2}}" for a in ACTIONS))
+    for name in PEERS:
+        print(f"\nGUI actions per operation ({name}, counted from its flows as docs/ths-facts.md describes them)")
+        print(f"{header}\n{'-' * len(header)}")
+        for op in PEERS[name]:
+            counts = peer(name, op, args.popups) or {}
+            print(f"{op:<28}" + "".join(f"{counts.get(a, 0):>{len(a) + 2}}" for a in ACTIONS))
     print(f"\n{'operation':<28}{'p50 ms':>9}{'p95 ms':>9}{'sim p50':>9}{'client wait s':>15}")
     for name, (times, _, waited) in driver.items():
         sim_p50 = statistics.median(bare[name][0])
