@@ -637,6 +637,75 @@ async function submitOrder(order) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 打新: listed on demand (a query through the queue, so an idle tab submits none); 一键申购 sends
+// one ipo_subscribe per issue with quota, keyed ipo-<申购日期>-<证券代码> as the SDK and the CLI do,
+// so the page, a morning script and a second tab never subscribe the same issue twice.
+
+async function refreshIpos() {
+  state.ipos = [];
+  $("#ipo-all").disabled = true;
+  try {
+    const res = await runOp("ipo_query", { return_type: "json" }, { wait: 20 });
+    const d = res.data;
+    if (d.status !== "success") {
+      fillTable("ipos", [], `未能查询（不是“今日无新股”）：${esc(res.message)}`, 6);
+      return;
+    }
+    state.ipos = d.result?.data?.ipo_list || [];
+  } catch (err) {
+    fillTable("ipos", [], `未能查询（不是“今日无新股”）：${esc(err.message)}`, 6);
+    return;
+  }
+  $("#ipo-count").textContent = `（${state.ipos.length}）`;
+  fillTable("ipos", state.ipos.map((r) => `<tr data-ipo="${esc(r["证券代码"])}">${cell(esc(r["申购代码"]), "num")}` +
+    `${cell(esc(r["证券名称"]))}${cell(esc(r["类型"]))}${cell(price(r["发行价格"]), "num")}` +
+    `${cell(qty(r["可申购数量"]), "num")}${cell(r["已申购"] ? "已申购" : "—")}</tr>`), "今日无新股/新债", 6);
+  $("#ipo-all").disabled = !ipoTodo().length;
+}
+
+function ipoTodo() { return (state.ipos || []).filter((r) => !r["已申购"] && Number(r["可申购数量"]) > 0); }
+
+async function subscribeAllIpos() {
+  const todo = ipoTodo();
+  if (!todo.length) return;
+  const rows = todo.map((r) => `<tr><td class="label">${esc(r["证券名称"])}（${esc(r["申购代码"])}）</td>` +
+    `<td class="num">${qty(r["可申购数量"])}${r["类型"] === "可转债" ? " 张" : " 股"}</td></tr>`).join("");
+  const note = "<p>每只一笔申购委托，不可撤单；申购当天不冻结资金，中签后 T+2 日从可用资金缴款。</p>";
+  if (!(await confirmDialog(`确认申购 ${todo.length} 只？`, `<table class="confirm-table">${rows}</table>${note}`))) return;
+  $("#ipo-all").disabled = true;
+  const el = $("#ipo-verdict");
+  el.className = "verdict pending";
+  el.textContent = "申购中…";
+  const lines = [];
+  let failed = false;
+  for (const r of todo) {
+    const code = r["证券代码"];
+    const who = `${esc(r["证券名称"])}（${esc(code)}）`;
+    try {
+      const res = await runOp("ipo_subscribe", { stock_code: code }, { wait: 20, idempotencyKey: `ipo-${r["申购日期"]}-${code}` });
+      const d = res.data;
+      if (d.status === "success") {
+        lines.push(`✔ ${who} 合同编号 <span class="num">${esc(d.result?.data?.["合同编号"])}</span>`);
+      } else if (d.status === "unknown") {
+        failed = true;
+        lines.push(`⚠ ${who} 结果未知：${esc(res.message)}。请以当日委托的「配售申购」为准`);
+      } else {
+        failed = true;
+        lines.push(`✘ ${who} 未申购：${esc(res.message)}`);
+      }
+    } catch (err) {
+      failed = true;
+      lines.push(`✘ ${who} 未申购：${esc(err.message)}`);
+    }
+  }
+  el.className = `verdict ${failed ? "fail" : "ok"}`;
+  el.innerHTML = lines.map((l) => `<div>${l}</div>`).join("");
+  refreshAccountSoon();
+  refreshQueueStatsSoon();
+  await refreshIpos();
+}
+
+// ---------------------------------------------------------------------------------------------
 // Live events: SSE read with fetch (EventSource cannot send the Authorization header).
 // On any failure the page polls, and retries the stream later.
 
@@ -828,6 +897,8 @@ function wire() {
     refreshOps().catch(() => {});
   });
   $("#show-queries").onchange = renderOps;
+  $("#ipo-load").onclick = () => refreshIpos();
+  $("#ipo-all").onclick = () => subscribeAllIpos();
   $("#pause-toggle").onclick = togglePause;
   $("#key-form").onsubmit = onKeySubmit; // also answers later 401s: a changed key re-prompts in place
   $("#refresh").onclick = () => refreshAll(true);
