@@ -170,8 +170,10 @@ def prefill(journal: Path, count: int) -> None:
             (str(uuid.uuid4()), seq, "noop", "{}", 0, "success", result, None, iso, iso, iso, iso, None, None, None)
             for seq in range(first, min(first + batch, start + count + 1))
         ]
+        columns = "id, seq, name, params, priority, status, result, error, created_at, updated_at, started_at, "
+        columns += "finished_at, idempotency_key, body_hash, hint"  # command and report stay NULL: a read
         db.execute("BEGIN")
-        db.executemany("INSERT INTO operations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        db.executemany(f"INSERT INTO operations ({columns}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         db.execute("COMMIT")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()

@@ -3,6 +3,7 @@ while a client may fetch it, a query's event as a summary, and events.db bounded
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from datetime import timedelta
@@ -24,6 +25,7 @@ def finished(journal: Journal, name: str, params: dict[str, object], age: timede
     stamp = now() - age
     rec = journal.insert(OperationRecord(id=f"{name}-old", name=name, params=params, priority=0, created_at=stamp))
     done = apply(apply(rec, OpStatus.RUNNING), OpStatus.SUCCESS, data={"message": "ok"})
+    done = dataclasses.replace(done, started_at=stamp, finished_at=stamp, updated_at=stamp)
     journal.save(done)
     return done
 
@@ -93,3 +95,34 @@ def test_events_db_stays_within_its_byte_bound(tmp_path: Path) -> None:
     conn.close()
     assert pages * size < 3 * 1024 * 1024  # the bound plus one prune interval, not 6 MB
     assert json.loads(stored)["n"] == 5999
+
+
+def test_the_cache_of_finished_records_is_bounded_by_the_rows_it_holds() -> None:
+    from easyths.engine.scheduler import RECENT_ROWS, Scheduler
+
+    sched = Scheduler(max_size=10)
+    rows = [{"合同编号": str(i)} for i in range(RECENT_ROWS // 4)]
+    for i in range(10):
+        rec = OperationRecord(id=f"q{i}", name="order_query", params={}, priority=0)
+        sched.remember(apply(apply(rec, OpStatus.RUNNING), OpStatus.SUCCESS, data={"orders": rows}))
+    assert sched.get("q9") is not None and sched.get("q0") is None  # the newest stay, the oldest went
+    assert sum(1 for i in range(10) if sched.get(f"q{i}") is not None) <= 4
+
+
+def test_a_wal_past_its_limit_is_emptied_by_the_next_checkpoint(tmp_path: Path) -> None:
+    from easyths.engine.checkpoint import Checkpointer
+
+    journal = Journal(tmp_path / "journal.db", checkpoint_interval=None)
+    journal._db.execute("PRAGMA wal_autocheckpoint=0")  # as with the background checkpointer
+    for i in range(300):
+        journal.insert(OperationRecord(id=f"q{i}", name="holding_query", params={"pad": "x" * 2000}, priority=0))
+    wal = tmp_path / "journal.db-wal"
+    assert wal.stat().st_size > 256 * 1024
+    checkpointer = Checkpointer(tmp_path / "journal.db", interval=60, wal_limit=256 * 1024)
+    conn = sqlite3.connect(tmp_path / "journal.db", isolation_level=None)
+    try:
+        checkpointer.checkpoint(conn)
+    finally:
+        conn.close()
+    assert wal.stat().st_size == 0 and journal.get("q299") is not None
+    journal.close()

@@ -183,15 +183,16 @@ class Journal:
             return cur.rowcount
 
     def purge_named_before(self, names: Sequence[str], cutoff: datetime) -> int:
-        """Delete the finished operations of these names created before `cutoff` (the queries,
-        whose results are kept only while a client may fetch them); by the (name, created_at) index."""
+        """Delete the operations of these names finished before `cutoff` (the queries, whose results
+        are kept only while a client may fetch them); the (name, created_at) index narrows the scan,
+        since an operation is created before it finishes."""
         if not names:
             return 0
         marks = ",".join("?" * len(names))
         with self._lock, _mapped("清理"):
             cur = self._db.execute(
-                f"DELETE FROM operations WHERE name IN ({marks}) AND created_at < ? AND finished_at IS NOT NULL",
-                [*names, cutoff.isoformat()],
+                f"DELETE FROM operations WHERE name IN ({marks}) AND created_at < ? AND finished_at < ?",
+                [*names, cutoff.isoformat(), cutoff.isoformat()],
             )
             return cur.rowcount
 

@@ -74,6 +74,23 @@ class Taken:
     model: Params
 
 
+RECENT_ROWS = 20_000  # result rows the cache of finished records may hold (about 6 MB of order rows)
+
+
+def weight(rec: OperationRecord) -> int:
+    """What a cached record costs, in result rows (a text table counts a row per 100 characters)."""
+    data = (rec.result or {}).get("data")
+    if not isinstance(data, dict):
+        return 1
+    rows = 1
+    for value in data.values():
+        if isinstance(value, list):
+            rows += len(value)
+        elif isinstance(value, str):
+            rows += len(value) // 100
+    return rows
+
+
 class Scheduler:
     def __init__(self, max_size: int, recent_size: int = 1024) -> None:
         self.max_size = max_size
@@ -85,6 +102,7 @@ class Scheduler:
         self._waiters: dict[str, list[Waiter]] = {}
         self._recent: OrderedDict[str, OperationRecord] = OrderedDict()
         self._recent_size = recent_size
+        self._recent_weight = 0  # rows held by the cached results (`weight`)
         self.counts: dict[OpStatus, int] = dict.fromkeys(OpStatus, 0)
 
     # admission -------------------------------------------------------------------------------------
@@ -148,19 +166,30 @@ class Scheduler:
         return self._waiters.pop(rec.id, [])
 
     def remember(self, rec: OperationRecord) -> None:
-        """Keep a finished record for a while: `/result` right after the run reads no SQLite."""
+        """Keep a finished record for a while: `/result` right after the run reads no SQLite.
+
+        Bounded by count and by the rows the cached results hold: 1,024 results of a day's order
+        table (thousands of rows each) held the server at 370 MB in a soak; now the oldest go
+        first once `RECENT_ROWS` are held, and a reader finds them in the journal instead."""
+        old = self._recent.pop(rec.id, None)
+        if old is not None:
+            self._recent_weight -= weight(old)
         self._recent[rec.id] = rec
-        self._recent.move_to_end(rec.id)
-        while len(self._recent) > self._recent_size:
-            self._recent.popitem(last=False)
+        self._recent_weight += weight(rec)
+        while len(self._recent) > 1 and (len(self._recent) > self._recent_size or self._recent_weight > RECENT_ROWS):
+            _, gone = self._recent.popitem(last=False)
+            self._recent_weight -= weight(gone)
 
     def forget(self, op_ids: set[str] | None = None) -> None:
         """Drop cached finished records (after a purge), all of them when `op_ids` is None."""
         if op_ids is None:
             self._recent.clear()
+            self._recent_weight = 0
             return
         for op_id in op_ids:
-            self._recent.pop(op_id, None)
+            gone = self._recent.pop(op_id, None)
+            if gone is not None:
+                self._recent_weight -= weight(gone)
 
     # readers ----------------------------------------------------------------------------------------
     def get(self, op_id: str) -> OperationRecord | None:
