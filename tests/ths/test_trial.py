@@ -75,9 +75,12 @@ def test_under_each_fault_it_passes_or_stops_at_a_named_step_and_says_whether_an
 )
 def test_it_stops_at_the_step_the_fault_surprised(tmp_path: Path, fault: str, popups: bool, step: str) -> None:
     h = ths_harness(tmp_path / "sim.db", popups=popups, faults=Faults(rates={fault: 1.0}))
-    trial = run(h)["trial"]
+    report = run(h)
+    trial = report["trial"]
     assert (trial["verdict"], trial["stopped_at"]) == ("stopped", step)
     assert trial["order_may_be_open"] is (step in ("buy", "confirm_on_book"))
+    if step == "client_check":  # stopped before its recording step: the report still has the recording
+        assert report["menu"]["buy"] == ["买入[F1]"]
 
 
 def test_the_report_holds_no_account_number_name_or_balance(tmp_path: Path) -> None:

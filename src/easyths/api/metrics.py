@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 BROKER_CODES = frozenset(
     {"BROKER_ERROR", "BROKER_REJECTED", "BROKER_UNAVAILABLE", "OUTCOME_UNKNOWN", "WATCHDOG_TIMEOUT"}
 )
+# Series a backend may have none of (the sim drives no GUI): their labels, for the docs' table.
+GUI_ACTION_LABELS = ("operation", "action")
+DECLARED_LABELS: dict[str, tuple[str, ...]] = {"easyths_ths_gui_actions_total": GUI_ACTION_LABELS}
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
 
 
@@ -59,7 +62,7 @@ class _Live(Collector):
             "同花顺客户端界面动作数（按操作 operation 与动作 action：menu 菜单切换、key 按键、type 输入、click 点击、"
             "select 选择、dialog 应答弹窗、popup_check 查看弹窗、popup_wait 等待弹窗、wait 等待页面或字段、"
             "copy 复制表格、export 导出表格、read 读控件；仅 ths / emulator 后端）",
-            labels=["operation", "action"],
+            labels=list(GUI_ACTION_LABELS),
         )
         broker = self.engine.broker
         if isinstance(broker, CountsGuiActions):
@@ -137,4 +140,4 @@ async def metrics(request: Request) -> Response:
     return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
 
-__all__ = ["Metrics", "router"]
+__all__ = ["DECLARED_LABELS", "Metrics", "router"]

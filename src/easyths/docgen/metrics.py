@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from easyths.api.metrics import DECLARED_LABELS
 from easyths.docgen.operations import sim_client
 
 _LINE = re.compile(r"^# (HELP|TYPE) (\S+) (.*)$")
@@ -35,7 +36,7 @@ def metrics_markdown() -> str:
         if name.endswith("_created"):
             continue  # prometheus-client's creation timestamps of each series
         series = [n for n in labels if n == name or n.startswith(name + "_")]
-        found = sorted({lab for n in series for lab in labels[n]} - {"le"})
+        found = sorted({lab for n in series for lab in labels[n]} - {"le"}) or list(DECLARED_LABELS.get(name, ()))
         tags = ", ".join(f"`{t}`" for t in found) or "—"
         out.append(f"| `{name}` | {_TYPES.get(kind, kind)} | {tags} | {helps.get(name, '')} |")
     return "\n".join(out) + "\n"

@@ -160,7 +160,18 @@ class Trial:
             step.gui_actions = self.broker.gui_actions.of(f"trial_{name}")
             if step.verdict != "ok":
                 break
+        if not self.recording and self.broker.session.attached:
+            self._record_anyway()
         return self._report()
+
+    def _record_anyway(self) -> None:
+        """Stopped before the recording step (a client check that found problems is the likeliest
+        first-run failure): the recording is what a maintainer needs then, and it only visits
+        pages, so it is still made, outside the steps; a failure to record leaves it out."""
+        try:
+            self.recording = record(self.broker.session.raw_seam, self.broker.config)
+        except Exception:
+            self.recording = {}
 
     # --- steps ------------------------------------------------------------------------------
     def _check(self) -> str:
