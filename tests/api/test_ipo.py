@@ -110,8 +110,9 @@ def test_an_idempotency_key_returns_the_first_subscription(client: TestClient) -
 def test_the_kill_switch_and_the_deny_list_stop_a_subscription(tmp_path: Path, sim: SimBroker) -> None:
     with _client(tmp_path, sim, risk={"deny_codes": ["113999"]}) as client:
         client.post("/api/v1/sim/ipos", json=BOND)
-        denied = submit(client, "ipo_subscribe", stock_code="113999")
-        assert denied.status_code == 403 and "113999" in denied.json()["message"]
+        for code in ("113999", "754999"):  # the list names the 证券代码; its 申购代码 is the same issue
+            denied = submit(client, "ipo_subscribe", stock_code=code)
+            assert denied.status_code == 403 and "113999" in denied.json()["message"], denied.text
         assert client.post("/api/v1/system/pause", json={"reason": "测试"}).status_code == 200
         paused = submit(client, "ipo_subscribe", stock_code="754999")
         assert paused.status_code == 503 and "交易已暂停" in paused.json()["message"]

@@ -24,7 +24,14 @@ from easyths.api.metrics import router as metrics_router
 from easyths.api.middleware import SafeServing
 from easyths.api.routes import events as events_routes
 from easyths.api.routes import operations, queue, risk, system
-from easyths.brokers.abilities import ChecksTriggers, EmitsEvents, HasClock, HoldsConditions, ValuesOrders
+from easyths.brokers.abilities import (
+    ChecksTriggers,
+    EmitsEvents,
+    HasClock,
+    HoldsConditions,
+    NamesIssues,
+    ValuesOrders,
+)
 from easyths.brokers.base import Broker
 from easyths.engine.engine import Engine
 from easyths.engine.events import EventLog
@@ -139,7 +146,8 @@ def _guard_orders(app: FastAPI, settings: Settings, engine: Engine, journal: Jou
     switch = KillSwitch(settings.home)
     clock = broker.clock if isinstance(broker, HasClock) else None
     marks = broker if isinstance(broker, ValuesOrders) else None
-    guard = RiskGuard(settings, journal, clock, marks)
+    issues = broker if isinstance(broker, NamesIssues) else None
+    guard = RiskGuard(settings, journal, clock, marks, issues)
     if isinstance(broker, ChecksTriggers):
         broker.set_trigger_check(guard.trigger_check)
     holder = broker if isinstance(broker, HoldsConditions) else None

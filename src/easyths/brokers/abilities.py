@@ -44,6 +44,15 @@ class ValuesOrders(Protocol):
 
 
 @runtime_checkable
+class NamesIssues(Protocol):
+    """Knows today's new-share and new-bond issues (the sim's calendar): risk reads a subscription's
+    申购代码 as the 证券代码 it names, so the allow/deny lists and the per-code counts see one code
+    whichever of the two the user sent (`docs/rules.md#ipo-subscribe`)."""
+
+    def ipo_security_code(self, code: str) -> str | None: ...
+
+
+@runtime_checkable
 class ChecksTriggers(Protocol):
     """Sends orders on its own when a condition triggers (the sim): risk checks them then too."""
 
@@ -126,6 +135,7 @@ __all__ = [
     "HasClock",
     "HoldsConditions",
     "Marks",
+    "NamesIssues",
     "ReconcilesByReference",
     "RemembersClaims",
     "TriggerCheck",

@@ -25,15 +25,15 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from easyths.brokers.abilities import Marks, ValuesOrders
+from easyths.brokers.abilities import Marks, NamesIssues, ValuesOrders
 from easyths.domain.clock import Clock
-from easyths.domain.commands import OrderCommand, Side
+from easyths.domain.commands import CommandKind, OrderCommand, Side
 from easyths.engine.journal import Journal
 from easyths.engine.records import OperationRecord, OpStatus, now
 from easyths.errors import RiskDenied, TradingPaused
@@ -107,10 +107,16 @@ class RiskGuard:
     """Today's book of orders, seeded from the journal, checked at admission."""
 
     def __init__(
-        self, settings: Settings, journal: Journal, clock: Clock | None = None, marks: ValuesOrders | None = None
+        self,
+        settings: Settings,
+        journal: Journal,
+        clock: Clock | None = None,
+        marks: ValuesOrders | None = None,
+        issues: NamesIssues | None = None,
     ) -> None:
         """`clock`: the broker's (the sim's, possibly virtual); None for the wall clock. `marks`: a
         backend that knows prices and positions (the sim), to value market and stop-loss orders.
+        `issues`: a backend that knows today's new issues (the sim), to read a 申购代码 as its 证券代码.
 
         An order that cannot be valued (a market order on THS without `protect_price`) is refused
         only while the user's own cap `[risk].max_order_value` is on: the cap inherited from
@@ -121,6 +127,7 @@ class RiskGuard:
         self.max_order_value: Decimal | None = settings.trading.max_order_amount if cap is None else cap
         self.value_required = bool(cap)
         self._marks_of = marks
+        self.issues = issues
         self.journal = journal
         self._now: Callable[[], datetime] = clock.now if clock is not None else now
         self._lock = threading.Lock()
@@ -157,7 +164,7 @@ class RiskGuard:
         """The command valued (`risk.valuation`), after the rules passed it; None for a read."""
         if command is None or not command.kind.places:
             return command
-        command = command.with_value(value_of(command, self._marks(command.code)))
+        command = self._named(command).with_value(value_of(command, self._marks(command.code)))
         intent = intent_of(command)
         if intent is None or not self.limits.enabled:
             return command
@@ -174,6 +181,18 @@ class RiskGuard:
                 log.warning("风控拒绝 %s: %s", command.kind.value, exc.message)
                 raise
         return command
+
+    def _named(self, command: OrderCommand) -> OrderCommand:
+        """A subscription by its 申购代码 is judged (and journalled) under the 证券代码 it names,
+        where the backend knows its issues; elsewhere under the code the user sent."""
+        if command.kind is not CommandKind.IPO or self.issues is None or not command.code:
+            return command
+        try:
+            named = self.issues.ipo_security_code(command.code)
+        except Exception:  # not found is the broker's to say (it refuses the subscription)
+            log.exception("读取 %s 对应的证券代码失败，按提交的代码核对风控", command.code)
+            return command
+        return command if not named else replace(command, code=named)
 
     def _marks(self, code: str | None) -> Marks | None:
         if self._marks_of is None or not code:

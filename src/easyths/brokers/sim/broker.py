@@ -31,7 +31,7 @@ from easyths.brokers.base import (
     Side,
     TimeRange,
 )
-from easyths.brokers.sim import account, conditions, entry, reconcile, repo, settlement, subscriptions
+from easyths.brokers.sim import account, conditions, entry, ipo_calendar, reconcile, repo, settlement, subscriptions
 from easyths.brokers.sim import marks as sim_marks
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.control import SimControl
@@ -362,6 +362,12 @@ class SimBroker(SimControl):
             contract_no=str(no),
             quantity=qty,
         )
+
+    def ipo_security_code(self, code: str) -> str | None:
+        """`NamesIssues`: the 证券代码 of today's issue that `code` names (申购代码 or 证券代码)."""
+        with self._lock, self.store.tx():
+            issue, _ = ipo_calendar.find(self.ctx, code, self.ctx.today())
+            return None if issue is None else issue.stock_code
 
     def ipo_issues(self) -> list[Row]:
         with self._lock, self.store.tx():
