@@ -58,7 +58,7 @@ class WinOSError(OSError):
 
 
 def test_winerror_10013_names_the_reserved_port_ranges_and_how_to_see_them() -> None:
-    error = bind_error(WinOSError(errno.EACCES, 10013), "127.0.0.1", 7648, EXIT_PORT_BUSY)
+    error = bind_error(WinOSError(errno.EACCES, 10013), "127.0.0.1", 7648, EXIT_PORT_BUSY, lambda: None)
     assert error.exit_code == EXIT_PORT_BUSY
     assert "10013" in error.message and "excludedportrange" in error.message and "--port" in error.message
     assert "是否是本机的地址" not in error.message  # the old advice: the address was never the problem
@@ -67,3 +67,10 @@ def test_winerror_10013_names_the_reserved_port_ranges_and_how_to_see_them() -> 
 def test_winerror_10048_is_a_busy_port() -> None:
     error = bind_error(WinOSError(errno.EADDRINUSE, 10048), "127.0.0.1", 7648, EXIT_PORT_BUSY)
     assert "端口 7648 已被占用" in error.message
+
+
+def test_winerror_10013_inside_a_reserved_range_names_the_range() -> None:
+    error = bind_error(
+        WinOSError(errno.EACCES, 10013), "127.0.0.1", 7648, EXIT_PORT_BUSY, lambda: [(5357, 5357), (7601, 7700)]
+    )
+    assert "7601–7700" in error.message and "--port" in error.message

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from easyths.brokers.ths.recording import record, suggest_config
 from easyths.brokers.ths.seam import GuiSeam
 from easyths.errors import EasyTHSError
 from easyths.settings import BrokerSection
+from easyths.winenv import excluded_port_ranges, port_problem
 
 
 def doctor(output: Path | None = None, *, console: Console | None = None) -> int:
@@ -42,7 +44,10 @@ def doctor(output: Path | None = None, *, console: Console | None = None) -> int
     except (EasyTHSError, ImportError, RuntimeError) as exc:
         console.print(f"[red]无法启动检查[/red]：{exc}")
         return 2
-    return run_doctor(seam, settings.broker, output, console=console, app_path=settings.exe_path)
+    reserved = port_problem(settings.api.port, excluded_port_ranges())  # before the service is started
+    return run_doctor(
+        seam, settings.broker, output, console=console, app_path=settings.exe_path, extra=[reserved] if reserved else []
+    )
 
 
 def run_doctor(
@@ -52,11 +57,13 @@ def run_doctor(
     *,
     console: Console | None = None,
     app_path: str | None = None,
+    extra: Sequence[str] = (),
 ) -> int:
-    """The checks and the recording against any seam (the emulator in tests)."""
+    """The checks and the recording against any seam (the emulator in tests); `extra`: problems
+    found outside the client (a reserved port)."""
     console = console or Console(soft_wrap=True)
     broker = ThsBroker(seam, config, app_path=app_path)
-    problems = broker.startup_check()
+    problems = [*broker.startup_check(), *extra]
     table = Table(title="同花顺客户端检查")
     table.add_column("检查项")
     table.add_column("结果")

@@ -17,9 +17,11 @@ from __future__ import annotations
 import errno
 import socket
 import sys
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from easyths.errors import StartupError
+from easyths.winenv import PortRange, excluded_port_ranges, port_problem
 
 ON_WINDOWS = sys.platform == "win32"
 # ws2def.h: SO_EXCLUSIVEADDRUSE is ~SO_REUSEADDR with Windows' SO_REUSEADDR of 4 (Python exposes it on Windows).
@@ -45,8 +47,15 @@ def prepare_listener(sock: Settable, host: str, *, windows: bool = ON_WINDOWS) -
         sock.setsockopt(IPPROTO_IPV6, IPV6_V6ONLY, 0)
 
 
-def bind_error(exc: OSError, host: str, port: int, exit_code: int) -> StartupError:
-    """The Chinese explanation of a failed bind, with what to do."""
+def bind_error(
+    exc: OSError,
+    host: str,
+    port: int,
+    exit_code: int,
+    reserved: Callable[[], Sequence[PortRange] | None] = excluded_port_ranges,
+) -> StartupError:
+    """The Chinese explanation of a failed bind, with what to do; `reserved` reads Windows'
+    reserved port ranges, asked only after a WinError 10013."""
     details = {"host": host, "port": port}
     winerror = getattr(exc, "winerror", None)
     if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)) or winerror == WSAEADDRINUSE:
@@ -57,6 +66,13 @@ def bind_error(exc: OSError, host: str, port: int, exit_code: int) -> StartupErr
             details=details,
         )
     if winerror == WSAEACCES:
+        in_range = port_problem(port, reserved())
+        if in_range:
+            return StartupError(
+                f"无法监听 {host}:{port}（WinError 10013）：{in_range}。",
+                exit_code=exit_code,
+                details={**details, "winerror": WSAEACCES},
+            )
         return StartupError(
             f"无法监听 {host}:{port}：Windows 拒绝使用这个端口（WinError 10013）。常见原因有两个：端口落在 Windows "
             f"保留的端口范围内（Hyper-V、WSL2、Docker 会成段保留端口，每次开机可能不同），或另一个程序独占了它。"

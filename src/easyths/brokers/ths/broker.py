@@ -46,6 +46,7 @@ from easyths.errors import (
     not_cancellable,
 )
 from easyths.settings import BrokerSection
+from easyths.winenv import windows_problems
 
 if TYPE_CHECKING:
     from easyths.settings import Settings
@@ -120,6 +121,7 @@ class ThsBroker:
                 problems.append("同花顺客户端尚未登录：请先在客户端中登录资金账号")
             if state.get("minimized"):
                 problems.append("下单窗口处于最小化状态：请还原窗口（最小化时部分控件无法操作）")
+            problems += windows_problems(state.get("elevated"))
             if not seam.exists(TREE):
                 problems.append("找不到左侧功能菜单（控件 129）：请在 系统设置 中启用新版界面")
             else:

@@ -32,6 +32,7 @@ from easyths.brokers.ths.seam import (
     SeamError,
     WindowGone,
 )
+from easyths.winenv import process_elevated
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -172,6 +173,7 @@ class PywinautoSeam:
             "title": main.window_text(),
             "login_window": login,
             "locked": _desktop_locked(),
+            "elevated": process_elevated(self._app.process),  # compared with ours: winenv.py
         }
 
     # --- controls --------------------------------------------------------------------------
