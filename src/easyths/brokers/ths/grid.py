@@ -176,15 +176,21 @@ class GridReader:
                 if outcome is None:
                     raise GridUnavailable("导出文件未生成")
                 if outcome is True:
-                    return decode_export(path.read_bytes())
+                    data = self._seam.wait_for(lambda: _readable(path), self._timeout)
+                    if data is None:
+                        raise GridUnavailable("导出文件一直被占用（客户端仍在写入或杀毒软件在扫描），无法读取")
+                    return decode_export(data)
                 self._solve(outcome)  # "检测到您正在保存数据…请先输入验证码": answer, save again
             raise GridUnavailable("导出验证码多次识别失败")
         finally:
-            path.unlink(missing_ok=True)
+            _discard(path)
 
     def _saved_or_captcha(self, path: Path) -> bool | DialogInfo | None:
-        if path.is_file() and path.stat().st_size > 0:
-            return True
+        try:
+            if path.is_file() and path.stat().st_size > 0:
+                return True
+        except OSError:  # Windows: the client holds it without sharing (WinError 32): not yet
+            pass
         for info in self._seam.dialogs():
             if dialogs.classify(info).kind is dialogs.DialogKind.CAPTCHA:
                 return info
@@ -227,6 +233,24 @@ class GridReader:
         log.info("表格复制验证码已识别")
         self._seam.set_text(self._seam.find(CAPTCHA_INPUT, info.handle, self._timeout), answer)
         self._seam.press(info.handle, dialogs.OK)
+
+
+def _readable(path: Path) -> bytes | None:
+    """The export's bytes, or None while Windows refuses the read: a sharing violation
+    (WinError 32) while the client or an antivirus scan still holds the file is "not yet"."""
+    try:
+        return path.read_bytes() or None
+    except PermissionError:
+        return None
+
+
+def _discard(path: Path) -> None:
+    """Delete the export; a file still held open cannot be deleted on Windows, and that must
+    not turn a table already read into an error (an exception here would replace the return)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("导出的临时文件 %s 暂时无法删除（可能仍被占用），下次导出会换一个文件名: %s", path, exc)
 
 
 def default_export_dir() -> Path:
