@@ -220,3 +220,47 @@ def test_cancels_in_the_no_cancel_auction_window_are_refused(h: Harness) -> None
     with pytest.raises(BrokerRejected, match="不允许撤单"):
         h.broker.cancel_orders(contract_no=ack.contract_no)
     assert h.broker.today_orders()[0]["备注"] == "未成交"
+
+
+# --- the port: every kind of command through `submit`, on every backend ---------------------------
+def cmd(kind: CommandKind, **fields: object) -> OrderCommand:
+    return OrderCommand("op-contract", kind, **fields)  # type: ignore[arg-type]
+
+
+def test_every_command_kind_through_submit_answers_with_the_venues_ids(h: Harness) -> None:
+    h.quote("600000", "10.00", name="浦发银行")
+    h.quote("204001", "2.500")
+    bought = h.broker.submit(cmd(CommandKind.LIMIT, code="600000", side=Side.BUY, price=D("10.00"), quantity=300))
+    assert bought.contract_no is not None and bought.condition_id is None
+    resting = h.broker.submit(cmd(CommandKind.LIMIT, code="600000", side=Side.BUY, price=D("9.50"), quantity=100))
+    market = h.broker.submit(
+        cmd(CommandKind.MARKET, code="600000", side=Side.BUY, quantity=100, strategy=MarketStrategy.FIVE_LEVEL_CANCEL)
+    )
+    lent = h.broker.submit(cmd(CommandKind.REPO, side=Side.SELL, market="上海", term_days=1, amount=10_000))
+    assert (lent.repo_code, lent.rate) == ("204001", D("2.5"))
+    numbers = [r["合同编号"] for r in h.broker.today_orders()]
+    assert {bought.contract_no, resting.contract_no, market.contract_no, lent.contract_no} <= set(numbers)
+    cancelled = h.broker.submit(cmd(CommandKind.CANCEL_ORDERS, contract_no=resting.contract_no))
+    assert cancelled.cancelled == (resting.contract_no,) and cancelled.contract_no is None
+    h.sim.advance(days=1)
+    h.quote("600000", "10.00", "10.00")
+    armed = h.broker.submit(
+        cmd(CommandKind.CONDITION, code="600000", side=Side.BUY, price=D("9.00"), quantity=100, expire_days=5)
+    )
+    stop = h.broker.submit(
+        cmd(
+            CommandKind.STOP_LOSS_PROFIT,
+            code="600000",
+            side=Side.SELL,
+            stop_loss_percent=D("3"),
+            stop_profit_percent=D("5"),
+            expire_days=10,
+        )
+    )
+    assert armed.condition_id and stop.condition_id and armed.contract_no is None  # ids in their own field
+    assert stop.quantity == 400  # none given: all that is sellable
+    listed = [r["条件单编号"] for r in h.broker.condition_orders()]
+    assert listed == [armed.condition_id, stop.condition_id]
+    deleted = h.broker.submit(cmd(CommandKind.CANCEL_CONDITIONS, code="600000", side=Side.BUY))
+    assert deleted.cancelled == (armed.condition_id,)
+    assert [r["条件单编号"] for r in h.broker.condition_orders()] == [stop.condition_id]
