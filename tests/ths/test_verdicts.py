@@ -53,10 +53,12 @@ def user_status(h: Harness, place: Callable[[], OrderAck]) -> tuple[str, str | N
     return "unknown", None
 
 
-def agrees(h: Harness, status: tuple[str, str | None], before: list[str]) -> None:
+def agrees(h: Harness, status: tuple[str, str | None], before: list[str], quantity: int = 100) -> None:
     book = [str(r["合同编号"]) for r in h.sim.today_orders()]
     new = [c for c in book if c not in before]
     assert len(new) <= 1, f"placed twice: {new}"
+    asked = [r["委托数量"] for r in h.sim.today_orders() if str(r["合同编号"]) in new]
+    assert asked in ([], [quantity]), f"another quantity reached the book: {asked}"
     kind, contract = status
     if kind == "success":
         assert new == [contract], (status, new)
@@ -177,7 +179,7 @@ def test_a_late_success_dialog_of_an_earlier_order_is_not_credited_to_the_next(t
     before = [str(r["合同编号"]) for r in h.sim.today_orders()]
     status = user_status(h, lambda: h.broker.place_order(Side.BUY, "600000", D("9.70"), 200))
     assert status[1] != "99999"
-    agrees(h, status, before)
+    agrees(h, status, before, quantity=200)
     assert h.broker.settle_hint(first.value.details) is None  # its late confirmation was closed, not answered
 
 

@@ -128,11 +128,11 @@ class ThsBroker:
                 tree = seam.find(TREE, timeout=self.config.step_timeout)
                 for page in ("buy", "sell", "cancel", "orders", "funds"):
                     try:
-                        seam.select_path(tree, menu_path(page, self.config.menu))
+                        seam.select_path(tree, menu_path(page, self.config.menu), exact=True)
                     except Exception:
                         path = " → ".join(menu_path(page, self.config.menu))
                         problems.append(f"菜单中找不到「{path}」：请在 [broker.menu] 中配置 {page} 的菜单路径")
-                seam.select_path(tree, menu_path("buy", self.config.menu))
+                seam.select_path(tree, menu_path("buy", self.config.menu), exact=True)
                 for cid, label in ((1032, "证券代码"), (1033, "价格"), (1034, "数量"), (1006, "下单按钮")):
                     if not seam.exists(Locator(control_id=cid)):
                         problems.append(f"买入页面缺少{label}输入框（控件 {cid}）：客户端版本可能不受支持")
@@ -367,6 +367,8 @@ class ThsBroker:
         with self.session.boundary("查询资金"):
             s = self.session
             s.goto("funds")
+            # the statics keep their last values until refreshed (`docs/ths-facts.md#refresh`)
+            s.seam.press_keys(s.seam.main_window(), "{F5}")
             s.wait_text(Locator(control_id=1016))
             row: Row = {}
             for cid, name in FUNDS_STATICS.items():

@@ -18,7 +18,7 @@ from easyths.brokers.base import CancelSide, MarketStrategy, OrderAck, Row, Side
 from easyths.brokers.ths.seam import Locator
 from easyths.brokers.ths.session import Attempt, ClientSession, Verdict
 from easyths.domain.codes import classify
-from easyths.errors import BrokerRejected, OrderVoided, OutcomeUnknown
+from easyths.errors import BrokerRejected, BrokerUnavailable, OrderVoided, OutcomeUnknown
 
 log = logging.getLogger("easyths.ths")
 
@@ -118,10 +118,12 @@ def place(
         if market:
             assert strategy is not None
             combo = s.find(Locator(control_id=MARKET_TYPE))
-            s.seam.select_item(combo, market_item(s.seam.items(combo), strategy, s.config.market_aliases))
+            item = market_item(s.seam.items(combo), strategy, s.config.market_aliases)
+            s.seam.select_item(combo, item)
         else:
             s.type_into(PRICE, hint["price"])
         s.type_into(QTY, str(quantity))
+        read_back(s, code, None if market else hint["price"], quantity, item if market else None)
         button = s.find(Locator(control_id=SUBMIT))
         name = s.find(Locator(control_id=NAME))
         named = bool(s.seam.text(name).strip())  # only a name that was shown can clear itself
@@ -140,6 +142,34 @@ def place(
             return OrderAck(s.claim(contract), verdict.text)
         return _snapshot_verdict(s, attempt)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def read_back(s: ClientSession, code: str, price: str | None, quantity: int, item: str | None) -> None:
+    """Every field as the form now shows it must be what was asked, before anything is sent: a
+    pre-filled default the typing appended to, or keys that never arrived, would otherwise send
+    another order (`docs/ths-facts.md#prefill`). A mismatch fails the operation, nothing sent."""
+    fields = {"证券代码": CODE, "数量": QTY, **({"价格": PRICE} if price is not None else {})}
+    shown = {label: s.seam.text(s.find(Locator(control_id=cid))).strip() for label, cid in fields.items()}
+    wrong: list[str] = []
+    if shown["证券代码"] != code:
+        wrong.append(f"证券代码「{shown['证券代码']}」≠「{code}」")
+    if price is not None and not _same_number(shown["价格"], price):
+        wrong.append(f"价格「{shown['价格']}」≠「{price}」")
+    if not _same_number(shown["数量"], str(quantity)):
+        wrong.append(f"数量「{shown['数量']}」≠「{quantity}」")
+    if item is not None:
+        selected = s.seam.selected_item(s.find(Locator(control_id=MARKET_TYPE))).strip()
+        if selected != item:
+            wrong.append(f"市价委托类型「{selected}」≠「{item}」")
+    if wrong:
+        raise BrokerUnavailable(f"填写后回读与请求不符（{'；'.join(wrong)}），委托未提交")
+
+
+def _same_number(shown: str, wanted: str) -> bool:
+    try:
+        return Decimal(shown.replace(",", "")) == Decimal(wanted)
+    except ArithmeticError:
+        return False
 
 
 # How builds abbreviate the 1541 items (original easyths #21); `[broker].market_aliases` adds more.

@@ -283,11 +283,17 @@ class PywinautoSeam:
         return [str(t) for t in handle.item_texts()]
 
     @_guard
-    def select_path(self, tree: Any, path: Sequence[str]) -> None:
+    def select_path(self, tree: Any, path: Sequence[str], *, exact: bool = False) -> None:
+        """`TreeViewWrapper.select(path)` is always fuzzy (it calls `get_item(path)` without
+        `exact`), so the item is found with `get_item(path, exact=exact)` and then selected
+        (`docs/ths-facts.md#fuzzy-menu`)."""
         try:
-            tree.select("\\" + "\\".join(path))
-        except (IndexError, RuntimeError) as exc:
+            item = tree.get_item(list(path), exact=exact)
+        except IndexError as exc:
             raise SeamError(f"菜单中没有 {' → '.join(path)}") from exc
+        if item is None:  # the tree reported no items at all
+            raise SeamError("左侧菜单为空")
+        item.select()
 
     @_guard
     def press_keys(self, handle: Any, keys: str) -> None:

@@ -114,7 +114,7 @@ def record(seam: GuiSeam, config: BrokerSection) -> dict[str, Any]:
     for page, path in menu.items():
         started = time.perf_counter()
         try:
-            seam.select_path(tree, path)
+            seam.select_path(tree, path, exact=True)
             snap = seam.snapshot_tree()
             pages[page] = [sanitize(c) for c in snap.children if c.control_id != 129]  # menu recorded once
             if page in PANEL_PAGES and callable(getattr(seam, "snapshot_uia", None)):

@@ -110,8 +110,10 @@ class GuiSeam(Protocol):
 
     def selected_item(self, handle: Any) -> str: ...
     def items(self, handle: Any) -> list[str]: ...
-    def select_path(self, tree: Any, path: Sequence[str]) -> None:
-        """Select a tree item by its labels from the root, e.g. ["查询[F4]", "资金股票"]."""
+    def select_path(self, tree: Any, path: Sequence[str], *, exact: bool = False) -> None:
+        """Select a tree item by its labels from the root, e.g. ["查询[F4]", "资金股票"]; raises
+        when a label is not there. As pywinauto's tree: `exact=False` takes the most similar label
+        (ratio >= 0.6, `docs/ths-facts.md#fuzzy-menu`), so the driver always passes `exact=True`."""
         ...
 
     def press_keys(self, handle: Any, keys: str) -> None:

@@ -26,7 +26,10 @@ log = logging.getLogger("easyths.ths")
 TREE = Locator(control_id=129, class_name="SysTreeView32")
 GRID = Locator(control_id=1047)
 GRID_CTRL = Locator(class_name="CVirtualGridCtrl")
-# A control only that page has: proof the menu click landed where the driver thinks.
+ORDER_FILTER = Locator(control_id=2410, class_name="ComboBox")
+# A control only that page has: proof the menu click landed where the driver thinks. Every page
+# has one: a fuzzy or stale selection must never act on the wrong page (a sell run as a buy,
+# easytrader #281; `docs/ths-facts.md#menu-captions`).
 ARRIVAL: dict[str, tuple[Locator, ...]] = {
     "buy": (Locator(control_id=1006, title="买入"), Locator(control_id=1033)),
     "sell": (Locator(control_id=1006, title="卖出"), Locator(control_id=1033)),
@@ -36,6 +39,13 @@ ARRIVAL: dict[str, tuple[Locator, ...]] = {
     "funds": (Locator(control_id=1016),),
     "holdings": (Locator(control_id=1016),),
     "history": (Locator(control_id=2449),),
+    # query grids: the grid is there; its header, checked on every read, says which grid it is
+    "orders": (Locator(class_name="CVirtualGridCtrl"),),
+    "fills": (Locator(class_name="CVirtualGridCtrl"),),
+    "condition_price": (Locator(role="Button", title="下一步"), Locator(role="RadioButton", title="买入")),
+    "stop_loss_profit": (Locator(role="Button", title="下一步"), Locator(role="Edit", title="止盈比例")),
+    "condition_monitor": (Locator(role="TabItem", title="未触发"),),
+    "repo": (Locator(role="HeaderItem", title="年化利率"),),
 }
 MAX_DIALOGS = 8  # dialogs handled in one flow before the driver gives up on a verdict
 MAX_CLOSE = 12  # leftover dialogs closed before a step before the driver gives up on the window
@@ -284,10 +294,10 @@ class ClientSession:
         tree = self.seam.find(TREE, timeout=self.timeout)
         if fresh:
             other = "cancel" if page != "cancel" else "buy"
-            self.seam.select_path(tree, menu_path(other, self.config.menu))
-        self.seam.select_path(tree, menu_path(page, self.config.menu))
-        marks = ARRIVAL.get(page, ())
-        if marks and not self.seam.wait_for(lambda: all(self.seam.exists(m) for m in marks), self.timeout):
+            self.seam.select_path(tree, menu_path(other, self.config.menu), exact=True)
+        self.seam.select_path(tree, menu_path(page, self.config.menu), exact=True)
+        marks = ARRIVAL[page]
+        if not self.seam.wait_for(lambda: all(self.seam.exists(m) for m in marks), self.timeout):
             path = " → ".join(menu_path(page, self.config.menu))
             raise BrokerUnavailable(f"选择菜单「{path}」后未进入该页面（找不到该页特有的控件），请检查 [broker.menu]")
 
@@ -310,9 +320,22 @@ class ClientSession:
 
     def read_grid(self, page: str) -> Table:
         self.goto(page)
+        if page == "orders":
+            self.show_all_orders()
         grid = self.grid()
         self.seam.press_keys(grid, "{F5}")  # refresh: the grid may still show the last visit
         return self.read_page_grid(page, grid)
+
+    def show_all_orders(self) -> None:
+        """当日委托's filter (ComboBox 2410, where the build has it) must read 全部: filtered to
+        可撤, a filled order would look absent and a sent order `failed` (`docs/ths-facts.md#order-filter`)."""
+        if not self.seam.exists(ORDER_FILTER):
+            return
+        combo = self.find(ORDER_FILTER)
+        if self.seam.selected_item(combo).strip() != "全部":
+            self.seam.select_item(combo, "全部")
+            if self.seam.selected_item(combo).strip() != "全部":
+                raise BrokerUnavailable("当日委托的筛选无法设为「全部」，不能据此判断委托")
 
     def read_page_grid(self, page: str, grid: Any) -> Table:
         """A read of `page`'s grid that proves itself by the page's columns, or `GridUnavailable`."""

@@ -14,6 +14,7 @@ paths, grid headers) makes it emulate another client build.
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 import time
@@ -114,6 +115,10 @@ class ThsEmulator:
             }
 
     def _build(self) -> None:
+        if self.faults.fire("renamed_menu"):  # this build has no 市价委托, only 盘后定价委托
+            for side, label in (("buy", "买入"), ("sell", "卖出")):
+                self.menu.pop(f"market_{side}", None)
+                self.menu[f"after_hours_{side}"] = ["盘后定价委托", label]
         self.generation += 1
         self.main = Node("Afx:400000:8:10003:0:0", self.window_title, generation=self.generation)
         self.page = Node("#32770", "", 59649, role="Pane")
@@ -277,9 +282,10 @@ class ThsEmulator:
 
     def set_text(self, handle: Any, text: str) -> None:
         node = self._check(handle)
-        if self.locked:
-            return  # a locked desktop swallows keystrokes silently
-        node.text = text
+        if self.locked or self.faults.fire("keystrokes_lost"):
+            return  # keys that never arrive leave the field as it was, silently
+        # a pre-filled default the select-all did not catch: the typed digits append to it
+        node.text = node.text + text if node.data.get("prefilled") else text
         if node.on_text is not None:
             node.on_text(text)
 
@@ -310,9 +316,11 @@ class ThsEmulator:
         node = self._check(handle)
         return node.items() if node.items is not None else []
 
-    def select_path(self, tree: Any, path: Sequence[str]) -> None:
+    def select_path(self, tree: Any, path: Sequence[str], *, exact: bool = False) -> None:
+        """As pywinauto's tree: each level's most similar caption (difflib ratio, rejected only
+        below 0.6) unless `exact` (`docs/ths-facts.md#fuzzy-menu`)."""
         self._check(tree)
-        page = next((key for key, p in self.menu.items() if list(p) == list(path)), None)
+        page = _resolve(self.menu, list(path), exact)
         if page is None:
             raise SeamError(f"菜单中没有 {' → '.join(path)}")
         if self.faults.die == "on_navigate" and page in ("buy", "sell", "market_buy", "market_sell"):
@@ -326,6 +334,8 @@ class ThsEmulator:
             return
         if "{ENTER}" in keys and node.data.get("on_enter") is not None:
             node.data["on_enter"]()
+        if "{F5}" in keys and self.page.data.get("refresh") is not None:
+            self.page.data["refresh"]()
 
     # --- GuiSeam: grids ----------------------------------------------------------------------
     def render(self, grid: Node) -> str:
@@ -472,6 +482,23 @@ class ThsEmulator:
 
     def client_version(self) -> str:
         return str((self.recording or {}).get("client_version", "emulator"))
+
+
+def _resolve(menu: dict[str, list[str]], path: list[str], exact: bool) -> str | None:
+    """The page a tree path selects, level by level, as `TreeViewWrapper.get_item` finds it."""
+    chosen: list[str] = []
+    for depth, want in enumerate(path):
+        level = list(dict.fromkeys(p[depth] for p in menu.values() if len(p) > depth and p[:depth] == chosen))
+        if exact:
+            hit = want if want in level else None
+        else:
+            scored = [(difflib.SequenceMatcher(None, want, caption).ratio(), caption) for caption in level]
+            best = max(scored, default=(0.0, ""))
+            hit = best[1] if best[0] >= 0.6 else None
+        if hit is None:
+            return None
+        chosen.append(hit)
+    return next((page for page, p in menu.items() if p == chosen), None)
 
 
 def _info(node: Node) -> ControlInfo:

@@ -27,6 +27,10 @@ FAULT_NAMES: dict[str, str] = {
     "stale_clipboard": "复制没有完成，剪贴板里仍是上一次复制的表格",
     "headerless_grid": "读到的表格没有表头行（表格未绘制完成）",
     "copy_captcha_late": "复制表格的验证码在复制调用返回之后才弹出",
+    "renamed_menu": "此版本的菜单文字不同（没有「市价委托」，只有「盘后定价委托」），模糊选择会落到最相近的页面",
+    "prefilled_fields": "下单页预填了默认数量，输入的数字接在后面",
+    "keystrokes_lost": "按键没有送达（输入框里什么也没有）",
+    "stale_funds": "资金页的数字停留在上次显示的值，按 F5 刷新后才更新",
 }
 
 

@@ -43,6 +43,9 @@ MARKET_ITEMS = {  # how this build abbreviates the 1541 items (they differ by bu
 }
 ORDER_PAGES = {"buy": (Side.BUY, False), "sell": (Side.SELL, False), "market_buy": (Side.BUY, True)}
 ORDER_PAGES["market_sell"] = (Side.SELL, True)
+# 盘后定价委托 (a renamed build's nearest caption to 市价委托): a priced form, no strategy combo
+ORDER_PAGES["after_hours_buy"] = (Side.BUY, False)
+ORDER_PAGES["after_hours_sell"] = (Side.SELL, False)
 
 
 def _noop() -> None:
@@ -100,13 +103,14 @@ def open_page(emu: Screen, page: str) -> None:
     if page == emu.current_page or (emu.current_page in SHARED and SHARED[emu.current_page] == SHARED.get(page)):
         return
     emu.page.children.clear()
+    emu.page.data.pop("refresh", None)
     emu.current_page = page
     emu.maybe_stray_popup()
     builders: dict[str, Callable[[Screen], list[Node]]] = {
         "cancel": cancel_page,
         "funds": funds_page,
         "holdings": funds_page,
-        "orders": lambda e: [grid(e, "orders", e.broker.today_orders)],
+        "orders": orders_page,
         "fills": lambda e: [grid(e, "fills", e.broker.today_fills)],
         "history": history_page,
         "condition_price": panels.condition_page,
@@ -134,6 +138,9 @@ def order_page(emu: Screen, side: Side, market: bool) -> list[Node]:
     else:
         nodes.append(price)
     nodes += [qty, button(None, "重填")]
+    if emu.faults.fire("prefilled_fields"):  # 默认买入数量 not 空 (`docs/ths-facts.md#prefill`)
+        qty.text = "1"
+        qty.data["prefilled"] = True
 
     def click() -> None:
         if not emu.faults.fire("lost_click"):  # a click that does not register does nothing
@@ -357,10 +364,53 @@ def _cancel(emu: Screen, **kwargs: Any) -> None:
         emu.show("提示", f"撤单委托已成功提交，共{len(done)}笔。")
 
 
+ORDER_FILTERS = ("全部", "可撤", "已成交", "已撤")
+
+
+def orders_page(emu: Screen) -> list[Node]:
+    """当日委托 with its filter combo 2410 (`docs/ths-facts.md#order-filter`); the page opens on
+    whatever the user left it on."""
+    state = {"filter": emu.page.data.get("order_filter", "全部")}
+    combo = Node("ComboBox", "", 2410, role="ComboBox")
+    combo.items = lambda: list(ORDER_FILTERS)
+    combo.selected = lambda: state["filter"]
+
+    def choose(item: str) -> None:
+        state["filter"] = item
+        emu.page.data["order_filter"] = item
+
+    combo.on_select = choose
+
+    def rows() -> list[Row]:
+        shown = emu.broker.today_orders()
+        if state["filter"] == "可撤":
+            return [r for r in shown if r.get("备注") in CANCELLABLE]
+        if state["filter"] != "全部":
+            return [r for r in shown if r.get("备注") == state["filter"]]
+        return shown
+
+    return [combo, button(2449, "过滤"), grid(emu, "orders", rows)]
+
+
 def funds_page(emu: Screen) -> list[Node]:
-    funds = emu.broker.funds()
-    statics = [static(cid, cell(funds.get(name)) if name in funds else "") for cid, name in FUNDS_STATICS.items()]
-    return [*statics, grid(emu, "holdings", emu.broker.holdings)]
+    """The 资金股票 statics. With stale_funds they show what they showed last time until F5
+    (funds did not refresh after fills on 通用, easytrader #288; `docs/ths-facts.md#refresh`)."""
+    statics = {cid: static(cid) for cid in FUNDS_STATICS}
+
+    def refresh() -> None:
+        funds = emu.broker.funds()
+        for cid, name in FUNDS_STATICS.items():
+            statics[cid].text = cell(funds.get(name)) if name in funds else ""
+        emu.page.data["funds_shown"] = {cid: n.text for cid, n in statics.items()}
+
+    shown = emu.page.data.get("funds_shown")
+    if shown and emu.faults.fire("stale_funds"):
+        for cid, text in shown.items():
+            statics[cid].text = text
+    else:
+        refresh()
+    emu.page.data["refresh"] = refresh
+    return [*statics.values(), grid(emu, "holdings", emu.broker.holdings)]
 
 
 HISTORY_BUTTONS = {"当日": 5315, "近一周": 5308, "近一月": 5309, "近三月": 5310, "近一年": 5311}
