@@ -25,6 +25,7 @@
     │                          carries the process exit code documented in the README
     └── BrokerError            raised by a broker while running an operation
         ├── BrokerRejected     the broker/client refused, with its own wording → status failed
+        │   ├── CancelAmbiguous the client cannot be told which order to cancel (nothing touched) → failed
         │   └── OrderVoided    the order is on the book as 废单 (details carry its 合同编号) → failed
         ├── BrokerUnavailable  client not reachable, not logged in, died → status failed
         └── OutcomeUnknown     no conclusive sign either way → status unknown, reconcile later
@@ -185,6 +186,13 @@ class BrokerRejected(BrokerError):
     error_code = "BROKER_REJECTED"
 
 
+class CancelAmbiguous(BrokerRejected):
+    """The client cannot be told which order to cancel (it filters by code only, and nothing on
+    screen tells several open orders of that code apart): refused, nothing was touched."""
+
+    error_code = "CANCEL_AMBIGUOUS"
+
+
 class OrderVoided(BrokerRejected):
     """The order reached the book and stands there as 废单: refused, nothing live, but it has a
     合同编号 (in `details`). Its own class because it is the one refusal `reconcile` may answer:
@@ -286,6 +294,7 @@ __all__ = [
     "BrokerError",
     "BrokerRejected",
     "BrokerUnavailable",
+    "CancelAmbiguous",
     "ClientForbidden",
     "ConfigError",
     "Conflict",

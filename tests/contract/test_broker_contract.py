@@ -10,7 +10,7 @@ import pytest
 
 from easyths.brokers.base import Broker, Evidence, MarketStrategy, Side
 from easyths.domain.commands import CommandKind, OrderCommand
-from easyths.errors import BrokerRejected, OrderNotCancellable
+from easyths.errors import BrokerRejected, CancelAmbiguous, OrderNotCancellable
 from tests.ths.support import D, Harness
 
 
@@ -107,6 +107,13 @@ def _book(h: Harness) -> dict[str, str]:
 
 def test_cancel_one_order_by_contract_number(h: Harness) -> None:
     ids = _book(h)
+    if not h.tells_orders_apart:  # 000001 has two open orders: refused, nothing touched
+        with pytest.raises(CancelAmbiguous) as refused:
+            h.broker.cancel_orders(contract_no=ids["buy_b"])
+        assert refused.value.error_code == "CANCEL_AMBIGUOUS"
+        assert {r["备注"] for r in h.broker.today_orders()} == {"未成交"}
+        assert h.broker.cancel_orders(contract_no=ids["buy_a"]) == [ids["buy_a"]]  # the sole 600000
+        return
     assert h.broker.cancel_orders(contract_no=ids["buy_b"]) == [ids["buy_b"]]
     remarks = {r["合同编号"]: r["备注"] for r in h.broker.today_orders()}
     assert remarks == {ids["buy_a"]: "未成交", ids["buy_b"]: "已撤", ids["sell"]: "未成交"}

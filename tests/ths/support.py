@@ -39,6 +39,9 @@ class Harness:
     broker: Broker
     sim: SimBroker
     emu: ThsEmulator | None = None
+    # can it cancel one of several open orders of a code? The client filters by code only and
+    # tells them apart only in its 撤单确认 dialog (`docs/ths-facts.md#cancel`)
+    tells_orders_apart: bool = True
 
     def quote(self, code: str, price: str | float, prev_close: str | float | None = None, **kw: Any) -> None:
         self.sim.set_quote(code, D(price), D(prev_close if prev_close is not None else price), **kw)
@@ -57,9 +60,11 @@ def ths_harness(
 ) -> Harness:
     sim = open_sim(path)
     emu = ThsEmulator(sim, faults=faults, recording=recording, **emu_kw)
-    settings = BrokerSection(backend="ths", step_timeout=2.0, **(config or {}))
+    # [broker].popups states what the emulated client's settings are, as a user states theirs
+    config = {"popups": "on" if emu_kw.get("popups") else "off", **(config or {})}
+    settings = BrokerSection(backend="ths", step_timeout=2.0, **config)
     broker = ThsBroker(emu, settings, recogniser=recogniser)
-    return Harness(broker, sim, emu)
+    return Harness(broker, sim, emu, tells_orders_apart=bool(emu_kw.get("popups")))
 
 
 def sim_harness(path: Path) -> Harness:

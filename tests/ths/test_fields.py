@@ -20,11 +20,26 @@ def harness(tmp_path: Path, **rates: float) -> Harness:
     return h
 
 
-def test_a_prefilled_quantity_the_typing_appended_to_is_never_sent(tmp_path: Path) -> None:
+def test_a_prefilled_quantity_is_erased_and_the_order_is_exactly_what_was_asked(tmp_path: Path) -> None:
     h = harness(tmp_path, prefilled_fields=1.0)
+    contract = h.broker.place_order(Side.BUY, "600000", D("9.90"), 100).contract_no
+    assert [(r["合同编号"], r["委托数量"]) for r in h.sim.today_orders()] == [(contract, 100)]  # not 1 + 100
+
+
+def test_a_field_that_never_reads_back_as_asked_sends_nothing(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    assert h.emu is not None
+    set_text = h.emu.set_text
+
+    def appends_whatever(handle: object, text: str) -> None:
+        set_text(handle, text)
+        if getattr(handle, "control_id", None) == 1034:
+            handle.text = "1" + text  # type: ignore[attr-defined]  # a default nothing erases
+
+    h.emu.set_text = appends_whatever  # type: ignore[method-assign]
     with pytest.raises(BrokerUnavailable, match="数量「1100」"):
         h.broker.place_order(Side.BUY, "600000", D("9.90"), 100)
-    assert h.orders_in_sim() == 0  # not 1,100 shares
+    assert h.orders_in_sim() == 0
 
 
 def test_keystrokes_that_never_arrived_send_nothing(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from easyths.brokers.base import MarketStrategy, Side
 from easyths.brokers.ths.emulator import Faults
 from easyths.brokers.ths.seam import Locator
-from easyths.errors import BrokerRejected, BrokerUnavailable, OrderNotCancellable
+from easyths.errors import BrokerRejected, BrokerUnavailable, CancelAmbiguous, OrderNotCancellable
 from tests.ths.support import D, Harness, ths_harness
 
 
@@ -70,12 +70,18 @@ def test_a_build_with_its_own_market_labels_is_configured_by_alias(tmp_path: Pat
 
 @pytest.mark.parametrize("popups", [False, True])
 def test_cancel_one_order_by_contract_ticks_that_row_only(tmp_path: Path, popups: bool) -> None:
-    h = ths_harness(tmp_path / "sim.db", popups=popups)
+    h = ths_harness(tmp_path / "sim.db", popups=popups, config={"popups": "on" if popups else "off"})
     h.quote("600000", "10.00", name="浦发银行")
     h.quote("000001", "12.00", name="平安银行")
     first = h.broker.place_order(Side.BUY, "600000", D("9.80"), 100).contract_no
     other = h.broker.place_order(Side.BUY, "000001", D("11.80"), 100).contract_no
     second = h.broker.place_order(Side.BUY, "600000", D("9.70"), 200).contract_no
+    if not popups:  # two open orders of 600000 and no 撤单确认 to tell them apart: refused
+        with pytest.raises(CancelAmbiguous, match="撤单前是否需要确认"):
+            h.broker.cancel_orders(contract_no=second)
+        assert {r["备注"] for r in h.sim.today_orders()} == {"未成交"}
+        assert h.broker.cancel_orders(contract_no=other) == [other]  # the sole open order of its code
+        return
     assert h.broker.cancel_orders(contract_no=second) == [second]
     states = {r["合同编号"]: r["备注"] for r in h.sim.today_orders()}
     assert states[second] == "已撤" and states[first] == "未成交" and states[other] == "未成交"
@@ -88,7 +94,7 @@ def test_the_cancel_button_stays_disabled_until_a_row_is_ticked(h: Harness) -> N
     assert h.emu is not None
     h.broker.place_order(Side.BUY, "600000", D("9.80"), 100)
     h.broker.session.goto("cancel")
-    button = h.emu.find(Locator(title="撤单", class_name="Button"))
+    button = h.emu.find(Locator(title="撤单(Del)", class_name="Button"))
     assert not h.emu.is_enabled(button)
     h.emu.click(button)  # nothing happens
     assert h.sim.today_orders()[0]["备注"] == "未成交"

@@ -372,7 +372,7 @@ def test_a_cancel_cut_off_after_its_click_is_unknown_then_settled_by_the_book(tm
 
     def dies_after_cancel(handle: object) -> None:
         click(handle)  # type: ignore[arg-type]
-        if getattr(handle, "text", None) == "撤单":
+        if getattr(handle, "text", None) == "撤单(Del)":
             emu.kill()
 
     emu.click = dies_after_cancel  # type: ignore[method-assign]

@@ -29,7 +29,7 @@ from easyths.brokers.base import (
     Side,
     TimeRange,
 )
-from easyths.brokers.ths import orders, panels
+from easyths.brokers.ths import cancels, orders, panels
 from easyths.brokers.ths.columns import FUNDS_STATICS, menu_path
 from easyths.brokers.ths.counting import CountingSeam, GuiActions
 from easyths.brokers.ths.grid import CaptchaRecogniser, load_recogniser
@@ -276,9 +276,14 @@ class ThsBroker:
     def cancel_orders(
         self, *, stock_code: str | None = None, side: CancelSide = "all", contract_no: str | None = None
     ) -> list[str]:
-        done = orders.cancel(self.session, code=stock_code, side=side, contract_no=contract_no)
+        done = cancels.cancel(self.session, code=stock_code, side=side, contract_no=contract_no)
         if contract_no and not done:  # not among the cancellable rows: what is it?
-            raise not_cancellable(contract_no, self._order_state(contract_no))
+            state = self._order_state(contract_no)
+            if state is not None and any(s in state for s in cancels.CANCELLABLE):
+                raise BrokerUnavailable(
+                    f"委托 {contract_no}（{state}）还不在撤单列表中（客户端表格尚未刷新），未撤单，请稍后再试"
+                )
+            raise not_cancellable(contract_no, state)
         return done
 
     def submit(self, command: OrderCommand) -> Ack:
@@ -335,7 +340,7 @@ class ThsBroker:
             return None
         hint = _driver_hint(command, evidence)
         if kind is CommandKind.CANCEL_ORDERS:
-            ack = orders.reconcile_cancel(self.session, hint)
+            ack = cancels.reconcile_cancel(self.session, hint)
             return Ack(ack.message, cancelled=tuple(c for c in ack.contract_no.split(",") if c))
         if kind is CommandKind.CANCEL_CONDITIONS:
             ack = panels.reconcile_condition_cancel(self.session, hint)
@@ -389,7 +394,7 @@ class ThsBroker:
 
     def today_orders(self, stock_code: str | None = None) -> list[Row]:
         with self.session.boundary("查询当日委托"):
-            return orders.today_orders(self.session, stock_code)
+            return orders.listed_orders(self.session, stock_code)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def today_fills(self, stock_code: str | None = None) -> list[Row]:
@@ -465,6 +470,7 @@ class ThsBroker:
             if account_name not in seam.items(combo):
                 raise BrokerRejected(f"账户不存在：{account_name}")
             seam.select_item(combo, account_name)
+            self.session.seen()  # another account's 当日委托: this one's orders are not in it
             if not seam.wait_for(lambda: seam.selected_item(self._combo()) == account_name, self.config.step_timeout):
                 raise BrokerUnavailable(f"切换到账户 {account_name} 后客户端未显示该账户")
 

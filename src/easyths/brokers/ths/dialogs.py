@@ -104,6 +104,9 @@ REJECTION_KEYWORDS = (
     "废单",
 )
 ORDER_CONFIRM_KEYWORDS = ("是否确认以上", "确认以上委托")
+# Builds that ask the cancel confirmation as a 提示信息 prompt (`docs/ths-facts.md#cancel-confirm`):
+# a confirmation, answered 是 only inside the cancel flow that caused it and only when it is ours.
+CANCEL_CONFIRM_KEYWORDS = ("您确认要撤销", "您确定要撤销", "您是否确定撤销", "是否确定撤销以上委托")
 PROMPT_TITLES = ("提示", "提示信息", "信息")
 SUCCESS_KEYWORDS = ("成功",)
 
@@ -137,6 +140,8 @@ def classify(info: DialogInfo) -> Classified:
         return Classified(info, DialogKind.CONTINUE)
     if any(k in both for k in NOTICE_KEYWORDS) and "合同编号" not in text:
         return Classified(info, DialogKind.NOTICE)
+    if _asks(info) and any(k in text for k in CANCEL_CONFIRM_KEYWORDS):
+        return Classified(info, DialogKind.CONFIRM)
     if title in PROMPT_TITLES and _asks(info) and not any(k in text for k in ORDER_CONFIRM_KEYWORDS):
         # a 提示 with 是/否 that is not an order's own confirmation ("您确定要委托吗?" after a
         # tick-size warning): 是 would send something the driver did not check

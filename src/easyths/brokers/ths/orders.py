@@ -10,24 +10,21 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from easyths.brokers.base import CancelSide, MarketStrategy, OrderAck, Row, Side
+from easyths.brokers.base import MarketStrategy, OrderAck, Row, Side
 from easyths.brokers.ths.seam import Locator
-from easyths.brokers.ths.session import Attempt, ClientSession, Verdict
+from easyths.brokers.ths.session import Attempt, ClientSession, Verdict, said
 from easyths.domain.codes import classify
 from easyths.errors import BrokerRejected, BrokerUnavailable, OrderVoided, OutcomeUnknown
 
 log = logging.getLogger("easyths.ths")
 
 CODE, PRICE, QTY, SUBMIT, NAME, MARKET_TYPE = 1032, 1033, 1034, 1006, 1036, 1541
-CANCEL_ALL, CANCEL_BUY, CANCEL_SELL = 30001, 30002, 30003
-CANCEL_BUTTONS = {"all": CANCEL_ALL, "buy": CANCEL_BUY, "sell": CANCEL_SELL}
-CANCEL_FILTER, CANCEL_QUERY = 3348, 3349
-CANCELLABLE = ("未成交", "部分成交", "已报", "未报", "部成", "待报", "正报")
 SETTLE_READS = 3  # reads of 当日委托 while a new row may still be on its way
+STALE_PAUSE = 1.0  # seconds between reads of a 当日委托 that has not caught up yet
 _FIELD_RE = {
     "code": re.compile(r"(?:证券代码|股票代码|代码)[:：\s]*(\d{6})"),
     "quantity": re.compile(r"(?:委托数量|数量)[:：\s]*(\d+)"),
@@ -134,7 +131,7 @@ def place(
             s.seam.click(button)
         verdict = s.await_verdict(
             attempt,
-            accept=lambda text: describes(text, code, side, quantity),
+            accept=lambda info: describes(said(info), code, side, quantity),
             quiet=lambda: named and not s.seam.text(name).strip(),  # the form cleared itself: it was sent
         )
         contract = trusted_contract(s, verdict, hint)
@@ -258,117 +255,28 @@ def reconcile(s: ClientSession, hint: dict[str, Any]) -> OrderAck | None:
     raise OutcomeUnknown(f"对账发现 {len(found)} 笔可能的委托，无法确定", details=hint)
 
 
-def reconcile_cancel(s: ClientSession, hint: dict[str, Any]) -> OrderAck:
-    """A cancel cut off after its 撤单: settled (success) once no target is cancellable any more,
-    listing those now 已撤/部撤 in `contract_no`. A target still cancellable stays unknown: the
-    client sends cancels on its own time, so "not yet" is not "never" (only the sim is atomic)."""
-    targets = [str(t) for t in hint.get("targets", [])]
-    if not targets:
-        raise OutcomeUnknown("无法确定撤单的对象，请用 order_query 核对当日委托")
-    with s.boundary("对账"):
-        s.drain_dialogs()
-        s.settled()
-        rows = {str(r.get("合同编号")): r for r in today_orders(s)}
-    live = [t for t in targets if t in rows and _cancellable(rows[t], None, "all", None)]
-    if live:
-        raise OutcomeUnknown(
-            f"委托 {'、'.join(live)} 仍可撤，撤单结果未知，请用 order_query 核对当日委托", details=hint
-        )
-    done = [t for t in targets if t in rows and "撤" in str(rows[t].get("备注", ""))]
-    said = f"已撤 {'、'.join(done)}" if done else "目标委托均已不可撤（已成交或已撤）"
-    return OrderAck(",".join(done), f"对账确认撤单：{said}")
+def listed_orders(s: ClientSession, code: str | None = None) -> list[Row]:
+    """当日委托 for the order query. A read without an order this service saw placed today shows
+    a grid that has not caught up with the exchange: read again after a pause, then fail rather
+    than answer a list that leaves it out."""
+    for attempt in range(SETTLE_READS):
+        if attempt:
+            s.seam.wait_for(lambda: None, STALE_PAUSE)
+        rows = s.read_grid("orders").rows()
+        listed = {str(r.get("合同编号")) for r in rows}
+        s.seen(listed)
+        missing = s.expected_today() - listed
+        if not missing:
+            return [r for r in rows if code is None or r.get("证券代码") == code]
+    s.seen(missing)  # said once; a client switched to another account by hand must not block for good
+    raise BrokerUnavailable(
+        f"当日委托中没有本服务今天已确认的委托 {'、'.join(sorted(missing))}（客户端表格尚未刷新），请稍后再查"
+    )
 
 
 def today_orders(s: ClientSession, code: str | None = None) -> list[Row]:
     rows = s.read_grid("orders").rows()
     return [r for r in rows if code is None or r.get("证券代码") == code]
-
-
-def cancel(s: ClientSession, *, code: str | None, side: CancelSide, contract_no: str | None) -> list[str]:
-    """By 合同编号 row by row (filter, tick, 撤单); the side buttons only when nothing narrows the
-    set. 当日委托 read afterwards, not any dialog nor the 撤单 grid, says what was cancelled. Once a 撤单 was
-    pressed, a failure means the cancels may have gone: unknown (`reconcile_cancel`), not failed."""
-    attempt = Attempt({"kind": "order_cancel"})
-    with s.boundary("撤单", attempt):
-        candidates = [r for r in _cancel_rows(s) if _cancellable(r, code, side, contract_no)]
-        if not candidates:
-            return []
-        attempt.hint["targets"] = [str(r["合同编号"]) for r in candidates]
-        refusals: list[str] = []
-        if contract_no is None and code is None:
-            button = s.find(Locator(control_id=CANCEL_BUTTONS[side]))
-            attempt.submitted = True
-            s.seam.click(button)
-            refusals.append(_confirm_cancel(s, accept=None))
-        else:
-            for row in candidates:
-                refusals.append(_cancel_one(s, str(row["合同编号"]), str(row["证券代码"]), attempt))
-        return _cancelled(s, attempt.hint["targets"], [text for text in refusals if text], attempt.hint)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _cancelled(s: ClientSession, targets: list[str], refused: list[str], hint: dict[str, Any]) -> list[str]:
-    """What the book says after the 撤单: a target counts as cancelled only when 当日委托 shows it
-    已撤/部撤, never because it left the 撤单 grid (an unread or re-sorted grid would say so too).
-    A target still cancellable, or not in the read at all, leaves the cancel `unknown`."""
-    rows = {str(r.get("合同编号")): r for r in today_orders(s)}
-    done = [t for t in targets if t in rows and "撤" in str(rows[t].get("备注", ""))]
-    unsettled = [t for t in targets if t not in rows or _cancellable(rows[t], None, "all", None)]
-    if not done and refused and all(t in rows for t in targets):  # nothing went: the refusal is the answer
-        raise BrokerRejected(refused[0])
-    if unsettled:
-        raise OutcomeUnknown(f"撤单后委托 {'、'.join(unsettled)} 未显示为已撤，撤单结果未知，请稍后对账", details=hint)
-    return done
-
-
-def _cancel_rows(s: ClientSession, code: str = "") -> list[Row]:
-    """The 撤单 grid, narrowed by code with filter 3348 + 查询 3349 (empty: every row)."""
-    s.goto("cancel")
-    s.type_into(CANCEL_FILTER, code)
-    s.seam.click(s.find(Locator(control_id=CANCEL_QUERY)))
-    grid = s.grid()
-    s.seam.press_keys(grid, "{F5}")
-    return s.read_page_grid("cancel", grid).rows()
-
-
-def _cancellable(row: Row, code: str | None, side: CancelSide, contract_no: str | None) -> bool:
-    if contract_no is not None and str(row.get("合同编号")) != contract_no:
-        return False
-    if code is not None and row.get("证券代码") != code:
-        return False
-    if side != "all" and Side(side).label not in str(row.get("操作", "")):
-        return False
-    return any(state in str(row.get("备注", "")) for state in CANCELLABLE)
-
-
-def _cancel_one(s: ClientSession, contract_no: str, code: str, attempt: Attempt) -> str:
-    """Narrow the grid to the code, tick the row whose 合同编号 matches (by index in that fresh
-    read, never by pixels), press 撤单 once it is enabled, and confirm only a confirmation that
-    names this 合同编号 (or this code)."""
-    numbers = contract_numbers(_cancel_rows(s, code))
-    if contract_no not in numbers:
-        return ""  # filled or cancelled meanwhile
-    grid = s.grid()
-    s.seam.tick_grid_row(grid, numbers.index(contract_no))
-    button = s.find(Locator(title="撤单", class_name="Button"))
-    if not s.seam.wait_for(lambda: s.seam.is_enabled(button), s.timeout):
-        return f"勾选委托 {contract_no} 后撤单按钮仍不可用"
-    attempt.submitted = True
-    s.seam.click(button)
-    return _confirm_cancel(s, accept=lambda text: contract_no in text or ("合同编号" not in text and code in text))
-
-
-def _confirm_cancel(s: ClientSession, accept: Callable[[str], bool] | None) -> str:
-    """Confirm, read the verdict; returns the client's refusal text, "" when none. The grid
-    re-read afterwards, not this dialog, decides what was cancelled."""
-    try:
-        s.await_verdict(Attempt({"kind": "cancel"}), accept=accept, timeout=s.dialog_wait)
-    except BrokerRejected as exc:
-        log.warning("撤单被拒绝: %s", exc.message)
-        return exc.message
-    except OutcomeUnknown:
-        return ""  # the grid read afterwards decides
-    return ""
 
 
 def _int(value: Any) -> int | None:
@@ -379,13 +287,11 @@ def _int(value: Any) -> int | None:
 
 
 __all__ = [
-    "cancel",
     "contract_numbers",
     "describes",
     "format_price",
     "place",
     "reconcile",
-    "reconcile_cancel",
     "refuse_if_void",
     "settle",
     "today_orders",

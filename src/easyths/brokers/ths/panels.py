@@ -23,7 +23,7 @@ from easyths.brokers.ths.orders import (
     trusted_contract,
 )
 from easyths.brokers.ths.seam import GridUnavailable, Locator
-from easyths.brokers.ths.session import Attempt, ClientSession
+from easyths.brokers.ths.session import Attempt, ClientSession, said
 from easyths.domain.codes import REPO_CODES, Exchange, repo_code
 from easyths.errors import BrokerError, BrokerUnavailable, OutcomeUnknown
 
@@ -163,7 +163,7 @@ def place_condition(
         attempt.submitted = True
         _press(s, "提交确认")
         _acknowledge_in_page(s)  # 温馨提示: the panel's own confirmation of this order
-        verdict = s.await_verdict(attempt, accept=lambda text: code in text)
+        verdict = s.await_verdict(attempt, accept=lambda info: code in said(info))
         return _new_condition(s, attempt, verdict.text, quantity)
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -187,7 +187,7 @@ def place_stop_loss_profit(
         attempt.submitted = True
         _press(s, "提交确认")
         _acknowledge_in_page(s)
-        verdict = s.await_verdict(attempt, accept=lambda text: code in text)
+        verdict = s.await_verdict(attempt, accept=lambda info: code in said(info))
         return _new_condition(s, attempt, verdict.text, quantity)
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -284,7 +284,7 @@ def lend_repo(s: ClientSession, market: MarketName, term_days: int, amount: int)
         attempt.submitted = True
         s.seam.click(s.find(REPO_LEND, form))  # 出借 is a Text element in this form
         # with the client's popups off only a failure comes as a dialog: a short wait, then the book
-        verdict = s.await_verdict(attempt, accept=lambda text: code in text, timeout=s.dialog_wait)
+        verdict = s.await_verdict(attempt, accept=lambda info: code in said(info), timeout=s.dialog_wait)
         contract = trusted_contract(s, verdict, {**attempt.hint, "quantity": None})
         if not contract:
             found = settle(today_orders(s), {**attempt.hint, "quantity": None, "price": None}, s.claimed)

@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -252,6 +253,11 @@ class PywinautoSeam:
         handle.type_keys("^a{BACKSPACE}" + _escape(text), with_spaces=True, set_foreground=False, pause=0)
 
     @_guard
+    def erase(self, handle: Any) -> None:
+        count = max(len(handle.window_text()), 1)
+        handle.type_keys(f"{{END}}{{BACKSPACE {count}}}", set_foreground=False)
+
+    @_guard
     def click(self, handle: Any) -> None:
         kind = getattr(handle.element_info, "control_type", None)
         if kind == "CheckBox":
@@ -383,16 +389,20 @@ class PywinautoSeam:
                 if any(k in caption for k in POPUP_TITLES):
                     out.append(DialogInfo(window, caption, caption, (), window.class_name()))
                 continue
-            statics = {c.control_id(): c.window_text() for c in window.children() if c.class_name() == "Static"}
+            # hidden controls (立即重启, 前往普通下单 …) are not part of what the dialog says
+            shown = [c for c in window.children() if c.is_visible()]
+            statics = {c.control_id(): c.window_text() for c in shown if c.class_name() == "Static"}
             title = statics.get(1365) or window.window_text()
             body = statics.get(1004) or statics.get(1040) or "\n".join(t for t in statics.values() if t)
-            buttons = tuple(c.window_text() for c in window.children() if c.class_name() == "Button")
-            out.append(DialogInfo(window, title, body, buttons))
+            buttons = tuple(c.window_text() for c in shown if c.class_name() == "Button")
+            out.append(DialogInfo(window, title, body, buttons, fields=statics))
         return out
 
     @_guard
     def press(self, dialog: Any, labels: Sequence[str]) -> str:
-        buttons = [c for c in dialog.children() if c.class_name() == "Button"]
+        """A visible button by caption, never by id: ids mean different things in different
+        dialogs, and 撤单确认's 改单 sits beside 是 (`docs/ths-facts.md#dialog-button-ids`)."""
+        buttons = [c for c in dialog.children() if c.class_name() == "Button" and c.is_visible()]
         for want in labels:
             for button in buttons:
                 if button.window_text().startswith(want):
@@ -412,6 +422,9 @@ class PywinautoSeam:
             if result or time.monotonic() >= deadline:
                 return result or None
             time.sleep(self._poll)
+
+    def today(self) -> date:
+        return date.today()
 
     @_guard
     def snapshot_tree(self) -> ControlInfo:

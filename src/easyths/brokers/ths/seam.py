@@ -13,7 +13,8 @@ every call, because pywinauto and COM raise whatever they like.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -61,6 +62,9 @@ class DialogInfo:
     text: str
     buttons: tuple[str, ...] = ()
     class_name: str = "#32770"  # popups such as 成交回报 are other window classes
+    # visible statics by control id: 撤单确认 names the order in 1042 (code) 1043 (price) 1044
+    # (volume), `docs/ths-facts.md#cancel-confirm`
+    fields: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +104,11 @@ class GuiSeam(Protocol):
     def text(self, handle: Any) -> str: ...
     def set_text(self, handle: Any, text: str) -> None:
         """Select all and type: newer builds ignore WM_SETTEXT on the order edits."""
+        ...
+
+    def erase(self, handle: Any) -> None:
+        """Delete a field's text key by key (End, then one Backspace per character): for a field
+        whose select-all did not select (easyths sends {BACKSPACE 6}, `docs/ths-facts.md#prefill`)."""
         ...
 
     def click(self, handle: Any) -> None: ...
@@ -164,6 +173,10 @@ class GuiSeam(Protocol):
     # waiting and recording
     def wait_for(self, condition: Callable[[], T | None], timeout: float) -> T | None:
         """Poll `condition` until it returns a truthy value or `timeout` passes (then None)."""
+        ...
+
+    def today(self) -> date:
+        """The client's calendar day (its 当日委托 is that day's): the machine's date."""
         ...
 
     def snapshot_tree(self) -> ControlInfo:

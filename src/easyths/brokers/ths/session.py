@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from easyths.brokers.ths import dialogs
@@ -47,6 +48,7 @@ ARRIVAL: dict[str, tuple[Locator, ...]] = {
     "condition_monitor": (Locator(role="TabItem", title="未触发"),),
     "repo": (Locator(role="HeaderItem", title="年化利率"),),
 }
+FILL_TRIES = 2  # a field that does not read back as typed is erased and typed once more
 MAX_DIALOGS = 8  # dialogs handled in one flow before the driver gives up on a verdict
 MAX_CLOSE = 12  # leftover dialogs closed before a step before the driver gives up on the window
 OUTSTANDING = 16  # earlier flows remembered as "may still send dialogs"
@@ -73,6 +75,7 @@ class Attempt:
     confirmed: bool = False  # our own 委托确认 answered 是
     continued: bool = False
     declined: list[str] = field(default_factory=list)  # prompts answered 否 (order likely not sent)
+    refused: list[str] = field(default_factory=list)  # confirmations answered 否: not this flow's
     seen: list[str] = field(default_factory=list)  # dialog texts met, for the logs and the hint
 
 
@@ -138,6 +141,9 @@ class ClientSession:
         # settles a later question only with rows nobody has claimed, so an identical order placed
         # after an unknown one is never credited to both (`orders.settle`).
         self.claimed: dict[str, None] = {}
+        # 合同编号 this service saw placed, not yet seen in a read of 当日委托, with their day:
+        # a read without them shows a grid that has not caught up (`orders.listed_orders`)
+        self.expected: dict[str, date] = {}
         self.abandoned = 0
         self._gui = threading.Lock()
         self._holder: _Token | None = None
@@ -259,9 +265,23 @@ class ClientSession:
     def claim(self, contract_no: str) -> str:
         """Remember a 合同编号 as some flow's own (bounded: the oldest are forgotten first)."""
         self.claimed[contract_no] = None
+        if not contract_no.startswith("条件单:"):
+            self.expected[contract_no] = self.raw_seam.today()
+            while len(self.expected) > OUTSTANDING:
+                del self.expected[next(iter(self.expected))]
         while len(self.claimed) > CLAIMED:
             del self.claimed[next(iter(self.claimed))]
         return contract_no
+
+    def expected_today(self) -> set[str]:
+        """The 合同编号 placed today that no read of 当日委托 has shown yet."""
+        today = self.raw_seam.today()
+        return {c for c, day in self.expected.items() if day == today}
+
+    def seen(self, contract_nos: set[str] | None = None) -> None:
+        """A read of 当日委托 showed these (None: forget them all, e.g. another account)."""
+        for contract_no in list(self.expected) if contract_nos is None else contract_nos:
+            self.expected.pop(contract_no, None)
 
     def settled(self) -> None:
         """Late dialogs have been waited for and closed: earlier flows can send no more."""
@@ -311,7 +331,16 @@ class ClientSession:
         return self.seam.find(locator, parent, self.timeout)
 
     def type_into(self, control_id: int, text: str) -> None:
-        self.seam.set_text(self.find(Locator(control_id=control_id)), text)
+        """Type, read back; when the field shows something else (keys lost, or a pre-filled
+        default the select-all missed, `docs/ths-facts.md#prefill`), erase it key by key and type
+        again, `FILL_TRIES` times at most. The order flow reads every field back once more."""
+        handle = self.find(Locator(control_id=control_id))
+        for attempt in range(FILL_TRIES):
+            if attempt:
+                self.seam.erase(handle)
+            self.seam.set_text(handle, text)
+            if self.seam.text(handle).strip() == text:
+                return
 
     def wait_text(self, locator: Locator, parent: Any = None) -> str:
         """Wait until a static has text (e.g. 1036 证券名称 after the code is typed)."""
@@ -416,14 +445,14 @@ class ClientSession:
     def await_verdict(
         self,
         attempt: Attempt,
-        accept: Callable[[str], bool] | None = None,
+        accept: Callable[[DialogInfo], bool] | None = None,
         *,
         quiet: Callable[[], bool] | None = None,
         timeout: float | None = None,
     ) -> Verdict:
         """Walk the dialogs that follow a submit, by the table, until a verdict or silence.
 
-        `accept`: whether a confirmation's text describes this flow (it names the code or the
+        `accept`: whether a confirmation describes this flow (it names the code or the
         合同编号); a confirmation about something else is declined, never answered 是.
 
         The rules that keep the user's status in line with the order book:
@@ -445,10 +474,11 @@ class ClientSession:
             attempt.seen.append(f"{c.kind}: {text}")
             match c.action:
                 case dialogs.Action.CONFIRM:
-                    if accept is not None and not accept(f"{info.title}\n{info.text}"):
+                    if accept is not None and not accept(info):
                         # not ours (a late one from an earlier flow): decline, keep waiting for ours
                         log.warning("确认框内容与本次操作不符，已拒绝: %s", text)
                         self.seam.press(info.handle, dialogs.NO)
+                        attempt.refused.append(text)
                         continue
                     self.seam.press(info.handle, dialogs.YES)
                     attempt.confirmed = True
@@ -483,6 +513,11 @@ class ClientSession:
                 case _:
                     self.dismiss(info)
         return Verdict(None)
+
+
+def said(info: DialogInfo) -> str:
+    """A dialog's title and text, as one string for the keyword tests."""
+    return f"{info.title}\n{info.text}"
 
 
 def _describe(exc: BaseException) -> str:

@@ -19,6 +19,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -82,6 +83,7 @@ class ThsEmulator:
         self.market_items: dict[Any, str] | None = None  # 1541 labels of this build (None: abbreviated)
         self.clear_on_switch = True  # 切换页面是否清空代码
         self.blind_confirms = 0
+        self.blind_modifies = 0  # 改单 pressed on a 撤单确认: a new order the driver never asked for
         self.clipboard = ""
         self.steps = 0  # seam calls made, for the benchmark
         self._dialogs: list[Dialog] = []
@@ -289,6 +291,13 @@ class ThsEmulator:
         if node.on_text is not None:
             node.on_text(text)
 
+    def erase(self, handle: Any) -> None:
+        node = self._check(handle)
+        if self.locked or self.faults.fire("keystrokes_lost"):
+            return
+        node.text = ""
+        node.data.pop("prefilled", None)  # key by key, whatever select-all does on this build
+
     def click(self, handle: Any) -> None:
         node = self._check(handle)
         if not node.enabled or self.locked:
@@ -406,7 +415,10 @@ class ThsEmulator:
         self.steps += 1
         if not self.alive:
             return []
-        return [DialogInfo(d.node, d.title, d.text, d.buttons, d.class_name) for d in self.dialogs_open]
+        return [
+            DialogInfo(d.node, d.title, d.text, d.buttons, d.class_name, fields=_statics(d.node))
+            for d in self.dialogs_open
+        ]
 
     def _dialog(self, handle: Any) -> Dialog:
         self._check(handle)
@@ -458,6 +470,11 @@ class ThsEmulator:
                 return condition() or None
             self.now = min(pending)
 
+    def today(self) -> date:
+        """The day of the exchange behind it (a virtual clock in tests)."""
+        clock = getattr(self.broker, "clock", None)
+        return clock.now().date() if clock is not None else date.today()
+
     def snapshot_tree(self) -> ControlInfo:
         return _info(self._check(self.main))
 
@@ -482,6 +499,10 @@ class ThsEmulator:
 
     def client_version(self) -> str:
         return str((self.recording or {}).get("client_version", "emulator"))
+
+
+def _statics(node: Node) -> dict[int, str]:
+    return {n.control_id: n.text for n in node.walk() if n.class_name == "Static" and n.control_id is not None}
 
 
 def _resolve(menu: dict[str, list[str]], path: list[str], exact: bool) -> str | None:

@@ -31,6 +31,9 @@ FAULT_NAMES: dict[str, str] = {
     "prefilled_fields": "下单页预填了默认数量，输入的数字接在后面",
     "keystrokes_lost": "按键没有送达（输入框里什么也没有）",
     "stale_funds": "资金页的数字停留在上次显示的值，按 F5 刷新后才更新",
+    "confirm_as_prompt": "撤单确认以「提示信息」提问框的形式出现",
+    "resorted_grid": "撤单表格在读取与勾选之间重新排序",
+    "modify_button": "撤单确认框在「是」旁边还有「改单」（撤单并以新价格重新委托），按钮顺序与 id 打乱",
 }
 
 

@@ -115,6 +115,7 @@ class Screen(Protocol):
     headers: dict[str, list[str]]
     recording: dict[str, Any] | None
     row_visible_at: dict[str, float]
+    blind_modifies: int
     market_items: dict[Any, str] | None
 
     @property
