@@ -153,3 +153,10 @@ def test_trusted_proxies_must_be_addresses(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="trusted_proxies"):
         load_settings(write(tmp_path, '[api]\ntrusted_proxies = ["proxy.lan"]\n'))
     assert load_settings(write(tmp_path, '[api]\ntrusted_proxies = ["10.0.0.0/8"]\n')).api.trusted_networks()
+
+
+def test_broker_popups_is_stated_by_the_user_and_the_old_auto_loads_as_off(tmp_path: Path) -> None:
+    """`auto` meant "read the client's settings", which the driver cannot do on a real client."""
+    assert load_settings(None).broker.popups == "off"
+    assert load_settings(write(tmp_path, '[broker]\npopups = "auto"\n')).broker.popups == "off"
+    assert load_settings(write(tmp_path, '[broker]\npopups = "on"\n')).broker.popups == "on"

@@ -269,10 +269,23 @@ class BrokerSection(Section):
         "click",
         description="下单提交方式：click（点击下单按钮）或 enter（在数量框按回车，适用于点击偶尔无效的客户端）",
     )
-    popups: Literal["auto", "on", "off"] = Field(
-        "auto",
-        description="客户端的委托确认与成功提示弹窗：on 开启，off 关闭（快速交易设置），auto 由启动检查判断",
+    popups: Literal["on", "off"] = Field(
+        "off",
+        description=(
+            "客户端「快速交易」中的确认与提示弹窗（委托确认、委托成功后的提示、撤单前确认）是否开启：on / off，"
+            "按你的客户端设置填写，驱动不读取客户端设置。建议 on：成功提示带合同编号，"
+            "撤单确认让驱动能在同一代码的多笔委托中按合同编号撤单；off 时这类撤单会被拒绝（CANCEL_AMBIGUOUS）。"
+            "旧的 auto 按 off 处理"
+        ),
     )
+
+    @field_validator("popups", mode="before")
+    @classmethod
+    def _popups_auto_is_off(cls, value: object) -> object:
+        """`auto` read the client's settings, which the driver cannot do on a real client: it meant
+        waiting out every dialog. Kept loadable as the safe choice, off."""
+        return "off" if value == "auto" else value
+
     dialog_grace: float = Field(0.5, gt=0, description="弹窗关闭时等待失败提示的秒数（只有失败才会弹窗）")
     market_aliases: dict[str, list[str]] = Field(
         default_factory=dict,
