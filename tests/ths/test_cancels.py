@@ -13,7 +13,7 @@ from easyths.brokers.base import Side
 from easyths.brokers.ths.dialogs import DialogKind, classify
 from easyths.brokers.ths.emulator import Faults
 from easyths.brokers.ths.seam import DialogInfo
-from easyths.errors import BrokerRejected, CancelAmbiguous
+from easyths.errors import BrokerRejected, CancelAmbiguous, OutcomeUnknown
 from tests.ths.support import D, Harness, ths_harness
 
 
@@ -100,3 +100,12 @@ def test_cancel_by_code_cancels_that_codes_orders_only(tmp_path: Path) -> None:
 def test_a_cancel_prompt_is_a_confirmation_not_a_continue_question() -> None:
     prompt = DialogInfo(None, "提示信息", "您确认要撤销该委托吗？", ("是(&Y)", "否(&N)"))
     assert classify(prompt).kind is DialogKind.CONFIRM
+
+
+def test_popups_stated_on_while_the_client_asks_nothing_leave_a_several_row_cancel_unknown(tmp_path: Path) -> None:
+    h = ths_harness(tmp_path / "sim.db", popups=False, config={"popups": "on"})  # the statement is wrong
+    h.quote("600000", "10.00", name="浦发银行")
+    buy(h, "600000", "9.80")
+    second = buy(h, "600000", "9.70", 200)
+    with pytest.raises(OutcomeUnknown, match="没有出现撤单确认框"):
+        h.broker.cancel_orders(contract_no=second)

@@ -74,6 +74,8 @@ def test_doctor_writes_the_recording_and_reports_problems(tmp_path: Path, h: Har
     saved = json.loads((tmp_path / "doc.json").read_text("utf-8"))
     assert saved["problems"] == [] and "holdings" in saved["grid_headers"]
     assert "未发现问题" in out.getvalue()
+    for need in ("撤单前是否需要确认", "委托成功后是否弹出提示对话框", "切换页面是否清空代码", "[broker].popups = off"):
+        assert need in out.getvalue()  # the settings the driver cannot read, for the user to confirm
     h.emu.logged_in = False
     assert run_doctor(h.emu, BrokerSection(), tmp_path / "doc2.json", console=console) == 1
     h.emu.kill()
@@ -107,11 +109,15 @@ def test_a_recording_carries_settings_version_dialogs_panels_and_timings_without
     again = ThsEmulator(open_sim(tmp_path / "b.db"), recording=recording)
     assert again.popups is True and again.market_items == source.market_items
     harness = Harness(
-        ThsBroker(again, BrokerSection(step_timeout=2.0)),
+        ThsBroker(again, BrokerSection(step_timeout=2.0, popups="on")),
         again.broker,  # type: ignore[arg-type]
         again,
     )
     harness.quote("600000", "10.00", name="浦发银行")
     ack = harness.broker.place_market_order(Side.BUY, "600000", 100, MarketStrategy.FIVE_LEVEL_CANCEL)
     assert ack.contract_no == harness.sim.today_orders()[0]["合同编号"]
-    assert harness.broker.health().extra["popups"] is True
+    health = harness.broker.health()
+    assert health.extra["popups"] is True and not any("popups" in p for p in health.problems)
+    # the recorded client shows its popups: a config that says off is named as the problem
+    stated_off = ThsBroker(again, BrokerSection(step_timeout=2.0, popups="off")).health().problems
+    assert any("[broker].popups = off 不一致，请改为 on" in p for p in stated_off)

@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from easyths.brokers.ths.broker import UNVERIFIED, ThsBroker
 from easyths.brokers.ths.recording import record, suggest_config
+from easyths.brokers.ths.requirements import REQUIRED
 from easyths.brokers.ths.seam import GuiSeam
 from easyths.errors import EasyTHSError
 from easyths.settings import BrokerSection
@@ -74,6 +76,13 @@ def run_doctor(
     if not problems:
         table.add_row("结果", "[green]未发现问题[/green]")
     console.print(table)
+    settings = Table(title="请在客户端「系统设置」中逐项确认（驱动无法读取这些设置）")
+    for column in ("位置", "设置项", "要求", "原因"):
+        settings.add_column(column)
+    for need in REQUIRED:
+        settings.add_row(*(escape(text) for text in (need.tab, need.item, need.value, need.why)))
+    console.print(settings)
+    console.print(escape(f"当前 [broker].popups = {config.popups}"))
     if not found:
         console.print("请先启动并登录同花顺下单程序，再运行 easyths doctor")
         return 1

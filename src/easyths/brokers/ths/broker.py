@@ -168,15 +168,17 @@ class ThsBroker:
         self.session.abandon()
 
     def _check_client_settings(self) -> list[str]:
-        """The client's settings the driver depends on (系统设置 → 快速交易), and what to change.
-        When they can be read, they also tell the driver whether popups come at all."""
+        """The client's settings the driver depends on (`requirements.REQUIRED`). A real client's
+        cannot be read, so the user confirms them (`easyths doctor` lists them) and states the
+        popups in [broker].popups; a seam that can read them (a recorded or emulated client) is
+        checked against that statement."""
         reader = getattr(self.session.raw_seam, "client_settings", None)
         values = reader() if callable(reader) else None
         self.client_settings = values
         if not values:
             self.notes = [
-                "无法自动读取客户端设置：请确认 系统设置 → 快速交易 中「切换页面是否清空代码」为 是，"
-                "并在 [broker].popups 中注明委托确认/成功提示弹窗是否开启"
+                "驱动无法读取客户端设置：请按 easyths doctor 列出的设置逐项确认，"
+                f"并确认 [broker].popups = {self.config.popups} 与客户端的确认/成功提示弹窗设置一致"
             ]
             return []
         self.notes = []
@@ -189,9 +191,7 @@ class ThsBroker:
         success = values.get("委托成功后是否弹出提示对话框") == "是"
         shown = confirm or success
         configured = self.config.popups
-        if configured == "auto":
-            self.session.popups = shown
-        elif (configured == "on") != shown:
+        if (configured == "on") != shown:
             state = "开启" if shown else "关闭"
             want = "on" if shown else "off"
             problems.append(

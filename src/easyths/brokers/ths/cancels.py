@@ -54,7 +54,7 @@ def cancel(s: ClientSession, *, code: str | None, side: CancelSide, contract_no:
             button = s.find(Locator(control_id=CANCEL_BUTTONS[side]))
             attempt.submitted = True
             s.seam.click(button)
-            refusal = _confirm(s, accept=lambda info: code is None or _names(info, code))
+            refusal, _ = _confirm(s, accept=lambda info: code is None or _names(info, code))
         if not attempt.submitted:  # nothing was pressed, so nothing changed
             if refusal:
                 raise BrokerUnavailable(refusal)
@@ -92,7 +92,13 @@ def _cancel_one(s: ClientSession, target: Row, attempt: Attempt) -> str:
             return f"勾选委托 {contract_no} 后撤单按钮仍不可用"
         attempt.submitted = True
         s.seam.click(button)
-        refusal = _confirm(s, accept=partial(_shows, row=mine, sole=len(rows) == 1), attempt=attempt)
+        refusal, confirmed = _confirm(s, accept=partial(_shows, row=mine, sole=len(rows) == 1), attempt=attempt)
+        if len(rows) > 1 and not confirmed and not attempt.refused and not refusal:
+            raise OutcomeUnknown(
+                f"撤单后没有出现撤单确认框（[broker].popups = on 与客户端设置不符？），无法确认撤掉的是 {contract_no}，"
+                "请用 order_query 核对当日委托",
+                details=attempt.hint,
+            )
         if not attempt.refused:
             return refusal
         log.warning("撤单确认框显示的不是委托 %s（表格可能已重新排序），已回答“否”，重新读取后再试", contract_no)
@@ -143,20 +149,23 @@ def _single_cancel_button(s: ClientSession) -> Any:
     return s.find(Locator(class_name="Button", title=SINGLE_CANCEL[0]))  # raises: names what is missing
 
 
-def _confirm(s: ClientSession, accept: Callable[[DialogInfo], bool], attempt: Attempt | None = None) -> str:
-    """Walk the dialogs after a 撤单; returns the client's refusal text, "" when none."""
+def _confirm(
+    s: ClientSession, accept: Callable[[DialogInfo], bool], attempt: Attempt | None = None
+) -> tuple[str, bool]:
+    """Walk the dialogs after a 撤单: the client's refusal text ("" when none), and whether a
+    confirmation of ours was answered 是."""
     walk = attempt if attempt is not None else Attempt({"kind": "cancel"})
     flow = Attempt({"kind": "cancel"})
     try:
         s.await_verdict(flow, accept=accept, timeout=s.dialog_wait)
     except BrokerRejected as exc:
         log.warning("撤单被拒绝: %s", exc.message)
-        return exc.message
+        return exc.message, flow.confirmed
     except OutcomeUnknown:
-        return ""  # 当日委托 read afterwards decides
+        return "", flow.confirmed  # 当日委托 read afterwards decides
     finally:
         walk.refused.extend(flow.refused)
-    return ""
+    return "", flow.confirmed
 
 
 def _cancelled(s: ClientSession, targets: list[str], refused: list[str], hint: dict[str, Any]) -> list[str]:

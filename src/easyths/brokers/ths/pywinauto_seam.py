@@ -449,8 +449,8 @@ class PywinautoSeam:
         return ControlInfo(cid, info.class_name or "", info.name or "", info.control_type, children)
 
     def client_settings(self) -> dict[str, str] | None:
-        """UNCERTAIN: reading 系统设置 → 快速交易 needs opening the client's settings dialog, whose
-        grid control has not been verified; the start-up check then asks the user instead."""
+        """None: no public driver reads the 系统设置 dialog, so the user confirms the settings
+        (`requirements.REQUIRED`, printed by `easyths doctor`) and states [broker].popups."""
         return None
 
     def client_version(self) -> str:
