@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from easyths.brokers.base import MarketStrategy, Side
+from easyths.brokers.ths import repo
 from easyths.brokers.ths.emulator import Faults
 from easyths.brokers.ths.seam import Locator
 from easyths.errors import BrokerRejected, BrokerUnavailable, CancelAmbiguous, OrderNotCancellable
@@ -116,6 +117,21 @@ def test_repo_lending_goes_through_the_popup_form(h: Harness) -> None:
     h.quote("204001", "2.500")
     ack = h.broker.lend_repo("上海", 1, 10_000)
     assert ack.code == "204001" and ack.contract_no in [r["合同编号"] for r in h.sim.today_orders()]
+    assert h.emu.dialogs_open == []
+
+
+def test_repo_products_are_read_by_name_from_the_popup_and_an_unreadable_popup_is_an_error(
+    h: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert h.emu is not None
+    h.quote("204001", "2.500")
+    h.quote("131810", "2.350")
+    rates = {r["证券代码"]: r["年化利率"] for r in h.broker.repo_rates()}
+    assert rates == {"204001": "2.500%", "131810": "2.350%"}  # shown as GC001 / R-001
+    assert h.emu.dialogs_open == []  # the popup is closed again
+    monkeypatch.setattr(repo, "BY_NAME", {})  # a build that names its products otherwise
+    with pytest.raises(BrokerUnavailable, match="没有读到任何品种"):
+        h.broker.repo_rates()
     assert h.emu.dialogs_open == []
 
 

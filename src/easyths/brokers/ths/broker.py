@@ -29,7 +29,7 @@ from easyths.brokers.base import (
     Side,
     TimeRange,
 )
-from easyths.brokers.ths import cancels, orders, panels
+from easyths.brokers.ths import cancels, orders, panels, repo
 from easyths.brokers.ths.columns import FUNDS_STATICS, menu_path
 from easyths.brokers.ths.counting import CountingSeam, GuiActions
 from easyths.brokers.ths.grid import CaptchaRecogniser, load_recogniser
@@ -416,10 +416,10 @@ class ThsBroker:
 
     # --- reverse repo and condition orders ------------------------------------------------------
     def repo_rates(self) -> list[Row]:
-        return panels.repo_rates(self.session)
+        return repo.repo_rates(self.session)
 
     def lend_repo(self, market: MarketName, term_days: int, amount: int) -> RepoAck:
-        return panels.lend_repo(self.session, market, term_days, amount)
+        return repo.lend_repo(self.session, market, term_days, amount)
 
     def place_condition_order(
         self, side: Side, stock_code: str, target_price: Decimal, quantity: int, expire_days: int

@@ -12,20 +12,14 @@ import logging
 from decimal import Decimal
 from typing import Any
 
-from easyths.brokers.base import ConditionAck, MarketName, OrderAck, RepoAck, Row, Side
+from easyths.brokers.base import ConditionAck, OrderAck, Row, Side
 from easyths.brokers.ths.columns import canonical_header, coerce
 from easyths.brokers.ths.orders import (
-    contract_numbers,
     format_price,
-    refuse_if_void,
-    settle,
-    today_orders,
-    trusted_contract,
 )
 from easyths.brokers.ths.seam import GridUnavailable, Locator
 from easyths.brokers.ths.session import Attempt, ClientSession, said
-from easyths.domain.codes import REPO_CODES, Exchange, repo_code
-from easyths.errors import BrokerError, BrokerUnavailable, OutcomeUnknown
+from easyths.errors import BrokerError, OutcomeUnknown
 
 log = logging.getLogger("easyths.ths")
 
@@ -237,89 +231,12 @@ def reconcile_condition_cancel(s: ClientSession, hint: dict[str, Any]) -> OrderA
     return OrderAck(",".join(targets), f"对账确认条件单已删除：{'、'.join(targets)}")
 
 
-# --- reverse repo --------------------------------------------------------------------------
-MARKETS = {"上海": Exchange.SH, "深圳": Exchange.SZ}
-
-
-def repo_rates(s: ClientSession) -> list[Row]:
-    with s.boundary("查询逆回购利率"):
-        s.goto("repo", fresh=True)
-        rows: list[Row] = []
-        for raw in read_table(s, REPO_COLUMNS, "逆回购利率"):
-            code = str(raw.get("证券代码", ""))
-            if code not in REPO_CODES:
-                continue
-            exchange, days, _ = REPO_CODES[code]
-            rate = Decimal(str(raw.get("年化利率", "0")).rstrip("%"))
-            rows.append(
-                {
-                    "市场类型": "上海市场" if exchange is Exchange.SH else "深圳市场",
-                    "时间类型": f"{days}天期",
-                    "年化利率": f"{rate:.3f}%",
-                    "证券代码": code,
-                }
-            )
-        return rows
-
-
-def lend_repo(s: ClientSession, market: MarketName, term_days: int, amount: int) -> RepoAck:
-    code = repo_code(MARKETS[market], term_days)
-    attempt = Attempt({"kind": "repo", "side": Side.SELL.value, "stock_code": code, "amount": amount})
-    with s.boundary("国债逆回购", attempt):
-        attempt.hint["before"] = _contracts(s)
-        s.goto("repo", fresh=True)
-        rate = next(
-            (
-                Decimal(str(r["年化利率"]).rstrip("%"))
-                for r in read_table(s, REPO_COLUMNS, "逆回购利率")
-                if str(r.get("证券代码")) == code
-            ),
-            None,
-        )
-        s.seam.click(s.find(Locator(role="DataItem", title=code)))
-        form = s.seam.wait_for(lambda: _repo_form(s), s.timeout)
-        if form is None:
-            raise BrokerUnavailable(f"点击逆回购品种 {code} 后没有出现出借窗口")
-        s.seam.set_text(s.find(REPO_AMOUNT, form), str(amount))
-        attempt.submitted = True
-        s.seam.click(s.find(REPO_LEND, form))  # 出借 is a Text element in this form
-        # with the client's popups off only a failure comes as a dialog: a short wait, then the book
-        verdict = s.await_verdict(attempt, accept=lambda info: code in said(info), timeout=s.dialog_wait)
-        contract = trusted_contract(s, verdict, {**attempt.hint, "quantity": None})
-        if not contract:
-            found = settle(today_orders(s), {**attempt.hint, "quantity": None, "price": None}, s.claimed)
-            if len(found) != 1:
-                raise OutcomeUnknown("逆回购提交后未能确认，请稍后对账", details=attempt.hint)
-            refuse_if_void(found[0], "逆回购")
-            contract = str(found[0]["合同编号"])
-        return RepoAck(s.claim(contract), code, rate if rate is not None else Decimal("0"), verdict.text)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-REPO_AMOUNT = Locator(role="Edit", auto_id="shuru")
-REPO_LEND = Locator(role="Text", title="出借")
-
-
-def _repo_form(s: ClientSession) -> Any:
-    """The lending form: the top-level popup holding the `shuru` edit."""
-    for info in s.seam.dialogs():
-        if s.seam.exists(REPO_AMOUNT, info.handle):
-            return info.handle
-    return None
-
-
-def _contracts(s: ClientSession) -> list[str]:
-    return contract_numbers(today_orders(s))
-
-
 __all__ = [
     "cancel_conditions",
     "condition_id",
     "condition_orders",
-    "lend_repo",
     "place_condition",
     "place_stop_loss_profit",
     "read_table",
-    "repo_rates",
     "target",
 ]

@@ -110,6 +110,7 @@ def record(seam: GuiSeam, config: BrokerSection) -> dict[str, Any]:
     timings: dict[str, float] = {}
     market_items: list[str] = []
     dialogs = [_dialog_record(d) for d in seam.dialogs()]  # whatever is open now: win32 and popups
+    known = [d.handle for d in seam.dialogs()]
     tree = seam.find(TREE, timeout=config.step_timeout)
     for page, path in menu.items():
         started = time.perf_counter()
@@ -120,6 +121,10 @@ def record(seam: GuiSeam, config: BrokerSection) -> dict[str, Any]:
             if page in PANEL_PAGES and callable(getattr(seam, "snapshot_uia", None)):
                 uia = seam.snapshot_uia()  # type: ignore[attr-defined]
                 panels[page] = [sanitize(c) for c in uia.children if c.control_id != 129]
+            for opened in [d for d in seam.dialogs() if all(d.handle is not k for k in known)]:
+                # the page's own popup (国债逆回购 opens one): recorded, and closed again by its opener
+                dialogs.append(_dialog_record(opened))
+                seam.close(opened.handle)
             if page.startswith("market_") and seam.exists(Locator(control_id=1541)):
                 market_items = market_items or seam.items(seam.find(Locator(control_id=1541)))
             if page in GRID_PAGES and seam.exists(GRID):

@@ -169,9 +169,16 @@ class ThsEmulator:
     ) -> Dialog:
         node = Node(class_name, title, generation=self.generation)
         node.add(static(1365, title), static(body_id, text), *extra)
-        for label in answers or {"确定": _noop}:
+        for label in answers if answers is not None else {"确定": _noop}:
             node.add(Node("Button", label, role="Button"))
-        dialog = Dialog(node, title, text, self.now + self.faults.latency, dict(answers or {"确定": _noop}), on_close)
+        dialog = Dialog(
+            node,
+            title,
+            text,
+            self.now + self.faults.latency,
+            dict(answers if answers is not None else {"确定": _noop}),
+            on_close,
+        )
         dialog.kind = kind
         dialog.class_name = class_name
         dialog.resist_close = self.faults.fire("resist_close")

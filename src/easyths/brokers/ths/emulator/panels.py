@@ -191,33 +191,45 @@ def monitor_page(emu: Screen) -> list[Node]:
 
 
 def repo_page(emu: Screen) -> list[Node]:
-    """国债逆回购: a table of terms; clicking a row opens the lending form, a #32770 popup whose
-    amount edit has auto_id `shuru` and whose 出借 is a Text element, not a Button."""
-    rates: list[Row] = emu.broker.repo_rates()
-    cells = [[r["时间类型"], str(r["证券代码"]), REPO_CODES[str(r["证券代码"])][2], str(r["年化利率"])] for r in rates]
-    return _table(emu, ["期限", "证券代码", "名称", "年化利率"], cells, lambda i: lambda: _repo_form(emu, rates[i]))
-
-
-def _repo_form(emu: Screen, row: Row) -> None:
-    code = str(row["证券代码"])
-    exchange, days, name = REPO_CODES[code]
-    market = "上海" if exchange is Exchange.SH else "深圳"
+    """国债逆回购 as the evidence shows it (`docs/ths-facts.md#repo-popup`): selecting the item opens
+    a #32770 popup (not an embedded page) holding a web document; each product is a row (Custom)
+    of Text cells [term, product name, rate] with names GC001… / R-001…, no header; a click on a
+    row chooses it, the amount goes into Edit `shuru`, 出借 is a Text, an in-page 您是否确认以上…
+    asks, its Text 确定 lends; Button 1008 closes the popup. The page behind it stays as it was."""
+    quoted = {str(r["证券代码"]): r for r in emu.broker.repo_rates()}
+    rates: list[Row] = [  # every product is listed; one without a quote shows its rate as --
+        quoted.get(code) or {"证券代码": code, "时间类型": f"{days}天期", "年化利率": "--"}
+        for code, (_, days, _) in REPO_CODES.items()
+        if days <= 7
+    ]
+    state: dict[str, Any] = {"row": None}
     amount = edit(None, "出借金额")
     amount.data["auto_id"] = "shuru"
     lend_text = _ui("Text", "出借")
-    form = emu.show(
-        "国债逆回购",
-        f"{name}（{code}） 年化利率 {row['年化利率']}",
-        {"取消": _noop},
-        kind="form",
-        extra=[amount, lend_text],
-    )
+    body = Node("Chrome_RenderWidgetHostHWND", "", None, role="Document")
+    for row in rates:
+        code = str(row["证券代码"])
+        cells = [str(row["时间类型"]), REPO_CODES[code][2], str(row["年化利率"])]
+        line = _ui("Custom", "", lambda row=row: state.update(row=row))
+        line.add(*(_ui("DataItem", text, lambda row=row: state.update(row=row)) for text in cells))
+        body.add(_ui("Table", "").add(line))
+    close = Node("Button", "", 1008, role="Button")
+    body.add(amount, lend_text)
+    popup = emu.show("", "国债逆回购", {}, kind="form", extra=[body, close])
+    close.on_click = lambda: emu.dismiss(popup)
 
     def lend() -> None:
-        emu.dismiss(form)
-        value = int(amount.text or 0)
+        chosen = state["row"]
+        if chosen is None or not amount.text.strip():
+            return  # 出借 does nothing until a product and an amount are there
+        code = str(chosen["证券代码"])
+        exchange, days, name = REPO_CODES[code]
+        value = int(amount.text)
 
         def confirmed() -> None:
+            for node in asked:
+                body.children.remove(node)
+            market = "上海" if exchange is Exchange.SH else "深圳"
             try:
                 ack = emu.broker.lend_repo(market, days, value)  # type: ignore[arg-type]
             except BrokerError as exc:
@@ -226,13 +238,12 @@ def _repo_form(emu: Screen, row: Row) -> None:
             if emu.popups:
                 emu.show("提示", f"您的出借委托已成功提交，合同编号：{ack.contract_no}。")
 
-        if not emu.popups:
-            confirmed()
-            return
-        text = f"品种：{name}（{code}）\n出借金额：{value}元\n您是否确认以上出借委托？"
-        emu.show("委托确认", text, {"是(Y)": confirmed, "否(N)": _noop}, kind="confirm", body_id=1040)
+        question = f"您是否确认以上出借委托？{name} 出借金额 {value} 元 年化利率\xa0{chosen['年化利率']}"
+        asked = [_ui("Text", question), _ui("Text", "确定", confirmed)]
+        body.add(*asked)
 
     lend_text.on_click = lend
+    return []
 
 
 __all__ = ["condition_page", "monitor_page", "repo_page", "stop_page"]
