@@ -75,13 +75,16 @@ def _press(s: ClientSession, label: str) -> None:
 
 
 def _finish_form(s: ClientSession, expire_days: int) -> None:
-    """全自动委托, then the validity drop-down (请选择): open it, pick N天."""
+    """全自动委托 (which may raise an in-page 温馨提示, answered 我知道了), then the validity
+    drop-down (请选择): open it, pick N天 (`docs/ths-facts.md#condition-create`)."""
     s.seam.click(s.find(Locator(role="RadioButton", title="全自动委托")))
+    if s.seam.wait_for(lambda: s.seam.exists(button("我知道了")), min(s.config.dialog_grace, s.timeout)):
+        s.seam.click(s.find(button("我知道了")))
     s.seam.click(s.find(Locator(role="ComboBox", title="请选择")))
     s.seam.click(s.find(Locator(role="ListItem", title=f"{expire_days}天")))
 
 
-def _acknowledge_in_page(s: ClientSession, label: str = "确定") -> bool:
+def _acknowledge_in_page(s: ClientSession, label: str) -> bool:
     """An in-page (CEF) prompt such as 温馨提示 or the delete 提示: not a window, so the dialog
     table never sees it; its button is pressed here, inside the flow that caused it."""
     found = s.seam.wait_for(lambda: s.seam.exists(button(label)), s.timeout)
@@ -156,7 +159,6 @@ def place_condition(
         _finish_form(s, expire_days)
         attempt.submitted = True
         _press(s, "提交确认")
-        _acknowledge_in_page(s)  # 温馨提示: the panel's own confirmation of this order
         verdict = s.await_verdict(attempt, accept=lambda info: code in said(info))
         return _new_condition(s, attempt, verdict.text, quantity)
     raise AssertionError("unreachable")  # pragma: no cover
@@ -180,7 +182,6 @@ def place_stop_loss_profit(
         _finish_form(s, expire_days)
         attempt.submitted = True
         _press(s, "提交确认")
-        _acknowledge_in_page(s)
         verdict = s.await_verdict(attempt, accept=lambda info: code in said(info))
         return _new_condition(s, attempt, verdict.text, quantity)
     raise AssertionError("unreachable")  # pragma: no cover
@@ -205,7 +206,7 @@ def cancel_conditions(s: ClientSession, code: str | None, side: Side | None) -> 
         attempt.hint["targets"] = [condition_id(row) for row, _ in chosen]
         attempt.submitted = True
         _press(s, "删除")
-        _acknowledge_in_page(s)  # the in-page 提示 确定删除…
+        _acknowledge_in_page(s, "确认")  # the in-page 提示 asks; its button is 确认
         try:
             s.await_verdict(Attempt({"kind": "condition_cancel"}))
         except BrokerError as exc:

@@ -30,7 +30,7 @@ def _form(fields: list[str]) -> dict[str, Node]:
     return {label: edit(None, label) for label in fields}
 
 
-def _choices(state: dict[str, Any]) -> list[Node]:
+def _choices(emu: Screen, state: dict[str, Any]) -> list[Node]:
     """全自动委托 and the validity drop-down: a 请选择 combo whose items show once it is opened."""
     combo = _ui("ComboBox", "请选择")
     items = [_ui("ListItem", f"{d}天") for d in DAYS]
@@ -48,23 +48,36 @@ def _choices(state: dict[str, Any]) -> list[Node]:
     for d, item in zip(DAYS, items, strict=True):
         item.on_click = choose(d, item)
     combo.on_click = lambda: state.update(open=True)
-    return [_ui("RadioButton", "全自动委托", lambda: state.update(auto=True)), combo, *items]
+
+    def automatic() -> None:
+        state.update(auto=True)
+        if not state.get("told"):  # the first time: a 温馨提示 with 不再提醒 and 我知道了
+            state["told"] = True
+            page = emu.page.children
+            _in_page_notice(page, "温馨提示", "全自动委托在条件触发后自动下单……", _noop, ok="我知道了", cancel=None)
+            page[-1].add(_ui("CheckBox", "不再提醒"))
+            page[-1].parent = emu.page
+
+    return [_ui("RadioButton", "全自动委托", automatic), combo, *items]
 
 
-def _in_page_notice(page: list[Node], title: str, text: str, on_ok: Callable[[], None]) -> None:
-    """An in-page (CEF) prompt: not a window, just elements added to the panel."""
-    box = _ui("Pane", title)
+def _in_page_notice(
+    page: list[Node], title: str, text: str, on_ok: Callable[[], None], ok: str = "确认", cancel: str | None = "取消"
+) -> None:
+    """An in-page (CEF) prompt (a Custom named `title`): not a window, just elements added to the
+    panel; the delete 提示 answers 确认/取消, the 温馨提示 我知道了 (`docs/ths-facts.md#conditions`)."""
+    box = _ui("Custom", title)
     box.data["in_page"] = True
 
-    def ok() -> None:
+    def answered() -> None:
         if box.parent is not None:
             box.parent.children.remove(box)
             box.parent = None
         on_ok()
 
-    box.add(
-        _ui("Text", title), _ui("Text", text), _ui("Button", "确定", ok), _ui("Button", "取消", lambda: ok_cancel(box))
-    )
+    box.add(_ui("Text", title), _ui("Text", text), _ui("Button", ok, answered))
+    if cancel is not None:
+        box.add(_ui("Button", cancel, lambda: ok_cancel(box)))
     page.append(box)
 
 
@@ -95,13 +108,7 @@ def condition_page(emu: Screen) -> list[Node]:
                 state["side"], code, Decimal(fields["目标价格"].text), int(fields["委托数量"].text), state["days"]
             )
 
-        _in_page_notice(
-            emu.page.children,
-            "温馨提示",
-            "条件单在客户端关闭时仍由服务器监控……",
-            lambda: _outcome(emu, place, f"条件单提交成功：{code}"),
-        )
-        emu.page.children[-1].parent = emu.page
+        _outcome(emu, place, f"条件单提交成功：{code}")
 
     return [
         _ui("RadioButton", "买入", lambda: state.update(side=Side.BUY)),
@@ -110,7 +117,7 @@ def condition_page(emu: Screen) -> list[Node]:
         fields["目标价格"],
         _ui("Button", "下一步"),
         fields["委托数量"],
-        *_choices(state),
+        *_choices(emu, state),
         _ui("Button", "提交确认", submit),
     ]
 
@@ -135,13 +142,7 @@ def stop_page(emu: Screen) -> list[Node]:
                 code, Decimal(fields["止损比例"].text), Decimal(fields["止盈比例"].text), quantity, state["days"]
             )
 
-        _in_page_notice(
-            emu.page.children,
-            "温馨提示",
-            "止盈止损单触发后按设定委托……",
-            lambda: _outcome(emu, place, f"止盈止损单提交成功：{code}"),
-        )
-        emu.page.children[-1].parent = emu.page
+        _outcome(emu, place, f"止盈止损单提交成功：{code}")
 
     return [
         fields["代码"],
@@ -149,7 +150,7 @@ def stop_page(emu: Screen) -> list[Node]:
         fields["止损比例"],
         _ui("Button", "下一步", next_step),
         fields["委托数量"],
-        *_choices(state),
+        *_choices(emu, state),
         _ui("Button", "提交确认", submit),
     ]
 
