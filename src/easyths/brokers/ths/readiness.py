@@ -48,7 +48,18 @@ STEPS: tuple[Readiness, ...] = (
         Level.PUBLIC,
         ("shidenggui/easytrader easytrader/clienttrader.py", "noimank/easyths easyths/core/base_operation.py"),
         "navigation",
-        (CONTRACT, "tests/ths/test_structure.py"),
+        (CONTRACT, "tests/ths/test_structure.py", "tests/ths/test_fields.py"),
+    ),
+    Readiness(
+        "填写后回读代码、价格、数量（不符时逐键删除重输，仍不符则不发出委托）",
+        (*ORDERS, *MARKET),
+        Level.PARTIAL,
+        (
+            "Raytone-D/puppet puppet/util.py（check_input_mode 回读长度）",
+            "noimank/easyths easyths/operations/market_buy.py",
+        ),
+        "prefill",
+        ("tests/ths/test_fields.py", "tests/ths/test_chaos.py"),
     ),
     Readiness(
         "限价委托：在 1032/1033/1034 输入代码、价格、数量后提交（1006）",
@@ -94,7 +105,7 @@ STEPS: tuple[Readiness, ...] = (
         Level.PUBLIC,
         ("shidenggui/easytrader easytrader/grid_strategies.py",),
         "grids",
-        (CONTRACT, TRIAL, "tests/ths/test_grid.py"),
+        (CONTRACT, TRIAL, "tests/ths/test_grid.py", "tests/ths/test_reads.py", "tests/ths/test_pywinauto_seam.py"),
     ),
     Readiness(
         "复制 / 导出表格时的验证码：识别图片 2405，逐键输入 2404",
@@ -128,12 +139,13 @@ STEPS: tuple[Readiness, ...] = (
         "cancel-filter",
     ),
     Readiness(
-        "按合同编号撤一笔：在撤单表格中用键盘选中并勾选那一行",
+        "按合同编号撤一笔：按代码过滤后用键盘勾选那一行；同一代码多行时以撤单确认框（1042–1044）核对，"
+        "未开启撤单确认则拒绝（CANCEL_AMBIGUOUS）",
         ("order_cancel",),
         Level.PARTIAL,
-        ("〔THSTraderServer〕（未具名的公开代码）",),
+        ("〔THSTraderServer〕（未具名的公开代码）", "〔严格驱动〕（未具名的公开代码）"),
         "cancel-by-contract",
-        (CONTRACT, TRIAL),
+        (CONTRACT, TRIAL, "tests/ths/test_cancels.py", "tests/ths/test_chaos.py"),
     ),
     Readiness(
         "撤单确认弹窗（撤单确认 / 您确认要撤销…）",
@@ -141,22 +153,23 @@ STEPS: tuple[Readiness, ...] = (
         Level.PARTIAL,
         ("noimank/easyths src/automation/operations/order_cancel_operation.py（提交 9a15c7c）", "〔QBG 实测〕"),
         "cancel-confirm",
-        (CONTRACT, TRIAL),
+        (CONTRACT, TRIAL, "tests/ths/test_cancels.py"),
     ),
     Readiness(
-        "国债逆回购出借弹窗（金额输入框 shuru、出借 文本按钮）",
+        "国债逆回购出借弹窗（金额输入框 shuru、出借 文本、页内确认的 确定、按钮 1008 关闭）",
         ("reverse_repo_buy",),
         Level.PARTIAL,
         ("noimank/easyths easyths/operations/reverse_repo_buy.py",),
-        "repo",
+        "repo-popup",
+        (CONTRACT, "tests/ths/test_structure.py"),
     ),
     Readiness(
-        "逆回购利率页的读取",
+        "逆回购弹窗中按品种名（GC001、R-001）读出各品种的利率",
         ("reverse_repo_query",),
         Level.PARTIAL,
         ("noimank/easyths easyths/operations/reverse_repo_query.py",),
-        "repo",
-        (CONTRACT, TRIAL),
+        "repo-popup",
+        (CONTRACT, TRIAL, "tests/ths/test_structure.py"),
     ),
     Readiness(
         "条件单面板（股价条件 / 止盈止损）的控件名称与提交确认流程",
@@ -200,12 +213,12 @@ STEPS: tuple[Readiness, ...] = (
         ("tests/ths/test_faults.py",),
     ),
     Readiness(
-        "读取客户端设置（系统设置 → 快速交易）",
+        "客户端设置与 [broker].popups 的说明一致（驱动无法读取设置，由用户按 easyths doctor 列出的清单确认）",
         ("*",),
         Level.UNPROVEN,
         (),
         "client-settings",
-        ("tests/ths/test_structure.py",),
+        ("tests/ths/test_recording.py", "tests/ths/test_cancels.py"),
     ),
 )
 
