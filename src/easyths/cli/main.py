@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -138,6 +139,7 @@ def serve(settings: Settings) -> None:
     (ths off Windows, a client not found) stops with its own message instead of a traceback."""
     from easyths.api.app import create_app
     from easyths.brokers.factory import create_broker
+    from easyths.cli.console_close import ConsoleCloseGuard
     from easyths.cli.serving import server_config
     from easyths.cli.startup import DataFolderLock, bind_port, check_database, private_data_folder
     from easyths.logs import queue_access_log, redact_console, setup_logging
@@ -158,6 +160,7 @@ def serve(settings: Settings) -> None:
                 raise StartupError(
                     f"交易后端 {settings.broker.backend} 无法启动: {exc.message}", exit_code=EXIT_BACKEND
                 ) from exc
+            guard: ConsoleCloseGuard | None = None
             try:
                 application = create_app(settings, broker=broker)
                 console.print(
@@ -165,6 +168,8 @@ def serve(settings: Settings) -> None:
                     f"http://{settings.api.host}:{settings.api.port}/docs · 数据目录 {settings.home} · 日志 {log_file}"
                 )
                 server = _server(server_config(settings, application))  # bounded when bound wide
+                # Closing the console window stops like Ctrl+C (Windows; cli/console_close.py).
+                guard = ConsoleCloseGuard(lambda: signal.raise_signal(signal.SIGINT)).install()
                 redact_console(settings)  # uvicorn's console handlers exist once its Config is built
                 listener = queue_access_log() if settings.api.access_log else None
                 sys.setswitchinterval(GIL_SWITCH_INTERVAL)
@@ -178,6 +183,8 @@ def serve(settings: Settings) -> None:
                     raise StartupError("服务启动失败，原因见上方输出与日志", exit_code=EXIT_UNEXPECTED)
             finally:
                 broker.close()
+                if guard is not None:
+                    guard.finished()
         finally:
             sock.close()
     finally:
