@@ -54,6 +54,7 @@ PROFILE: dict[str, float] = {
     "wait": 0.10,  # waiting for a page or a field to show
     "copy": 0.50,  # Ctrl+A, 0.2 s, Ctrl+C, the clipboard read
     "export": 0.70,  # Ctrl+S, the save dialog, the file written and read
+    "captcha": 0.30,  # a captcha image read and its answer typed (#timings: recognition about 0.3 s)
     "read": 0.01,  # one control found or its text read
     "attach": 0.05,
 }

@@ -150,3 +150,13 @@ def test_it_will_not_buy_a_code_that_already_has_an_open_order(tmp_path: Path) -
     trial = run(h)["trial"]
     assert trial["stopped_at"] == "order_query" and "笔未完结的委托" in trial["steps"][-1]["detail"]
     assert len(h.sim.today_orders()) == 1 and trial["order_may_be_open"] is False
+
+
+def test_what_the_driver_coped_with_is_in_the_report_without_its_values(tmp_path: Path) -> None:
+    h = ths_harness(tmp_path / "sim.db", faults=Faults(rates={"save_captcha": 1.0}))
+    trial = run(h)["trial"]
+    assert trial["verdict"] == "passed"  # the captcha is answered, and the report says it came
+    assert sum(s["gui_actions"].get("captcha", 0) for s in trial["steps"]) >= 1
+    h = ths_harness(tmp_path / "other.db", faults=Faults(rates={"continue_prompt": 1.0}))
+    buy = run(h)["trial"]["steps"][-1]
+    assert buy["name"] == "buy" and buy["notes"] == ["未识别的“是否继续”提示，已回答“否”"]  # its text stays out

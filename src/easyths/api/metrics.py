@@ -61,7 +61,7 @@ class _Live(Collector):
             "easyths_ths_gui_actions",
             "同花顺客户端界面动作数（按操作 operation 与动作 action：menu 菜单切换、key 按键、type 输入、click 点击、"
             "select 选择、dialog 应答弹窗、popup_check 查看弹窗、popup_wait 等待弹窗、wait 等待页面或字段、"
-            "copy 复制表格、export 导出表格、read 读控件；仅 ths / emulator 后端）",
+            "copy 复制表格、export 导出表格、captcha 识别验证码、read 读控件；仅 ths / emulator 后端）",
             labels=list(GUI_ACTION_LABELS),
         )
         broker = self.engine.broker

@@ -41,10 +41,11 @@ ACTION_OF: dict[str, str] = {
     "copy_grid": "copy",
     "export_grid": "export",
     "attach": "attach",
+    "capture_image": "captcha",  # a copy/export captcha's image taken to be read (docs/ths-facts.md#captcha)
 }
 ACTIONS: tuple[str, ...] = (
     "menu", "key", "type", "click", "select", "dialog", "popup_check", "popup_wait", "wait",
-    "copy", "export", "read", "attach",
+    "copy", "export", "captcha", "read", "attach",
 )  # fmt: skip
 BACKGROUND = "background"  # start-up check and health: no operation asked for them
 

@@ -14,6 +14,7 @@ Never a market order; never a retry: a step that fails is the end of the trial.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -67,6 +68,24 @@ class Step:
     seconds: float = 0.0
     detail: str = ""  # counts and column names only, never values
     gui_actions: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the driver warned of, templates only
+
+
+class _Warnings(logging.Handler):
+    """The driver's warnings during a step, as their message templates: what it coped with
+    (a retried read, an export that fell back to a copy, a prompt answered 否) is a finding of the
+    trial, while the values a message carries (a dialog's text, a name) stay out of the report."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith("easyths.brokers.ths.emulator"):
+            return  # the emulated client's own log is not the driver's finding
+        template = mask(str(record.msg).split("%", 1)[0].rstrip(" :：[（("))
+        if template and template not in self.seen:
+            self.seen.append(template)
 
 
 def refusal(code: str, price: Decimal, now: datetime) -> str | None:
@@ -139,10 +158,14 @@ class Trial:
             "order_cancel": self._cancel,
             "confirm_cancelled": self._cancelled,
         }
+        drivers = (logging.getLogger("easyths.ths"), logging.getLogger("easyths.brokers.ths"))
         for name, title in STEPS:
             step = Step(name, title)
             self.steps.append(step)
             closed = len(self.broker.session.closed_dialogs)
+            warnings = _Warnings()
+            for log in drivers:
+                log.addHandler(warnings)
             started = time.perf_counter()
             try:
                 with self.broker.operation_scope(f"trial_{name}"):
@@ -156,6 +179,10 @@ class Trial:
             except Exception as exc:
                 step.verdict = "failed"
                 step.detail = mask(f"{type(exc).__name__}: {getattr(exc, 'message', None) or exc}")
+            finally:
+                for log in drivers:
+                    log.removeHandler(warnings)
+            step.notes = warnings.seen
             step.seconds = round(time.perf_counter() - started, 3)
             step.gui_actions = self.broker.gui_actions.of(f"trial_{name}")
             if step.verdict != "ok":
