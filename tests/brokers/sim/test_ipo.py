@@ -258,3 +258,13 @@ def test_the_reference_folder_file_is_read_and_a_bad_row_is_an_error(tmp_path: P
     (ref / "ipos.csv").write_text(header + good + f"113997,754997,坏,bond,100,15,{T},0.001,{T}\n", encoding="utf-8")
     with pytest.raises(Exception, match="第3行"):
         sim.ipo_issues()
+
+
+def test_a_listed_new_share_trades_without_a_limit_in_its_first_days(held: SimBroker) -> None:
+    held.add_ipo(issue("603777", "732777", rate="1", price="10.00"))
+    subscribe(held, "732777")
+    held.advance(to=at(nth_session(T, 5)))
+    held.set_quote("603777", D("14.40"), D("10.00"), name="新603777")  # +44%: no band on day 1
+    ack = held.place_order(Side.SELL, "603777", D("14.40"), 1000)
+    [order] = [o for o in held.today_orders() if o["合同编号"] == ack.contract_no]
+    assert order["备注"] != "废单"

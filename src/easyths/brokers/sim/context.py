@@ -65,11 +65,17 @@ class SimContext:
         """Today's band: the 20% fund list and the first days after listing from the reference."""
         day = self.today()
         limit20 = inst.code in self.reference.limit20 or inst.code in self.settings.limit20_codes
-        listed = self.reference.listing_date(inst.code)
+        listed = self.ipo_listing_date(inst.code) or self.reference.listing_date(inst.code)
         nth = trading_day_of_listing(listed, day) if listed else None
         free = ipo_free_days(inst, self.settings.ipo_free_days, self.settings.bse_ipo_free_days)
         first_days = nth is not None and nth <= free
         return price_limits(inst, prev_close, day, name, limit20=limit20, first_days=first_days)
+
+    def ipo_listing_date(self, code: str) -> date | None:
+        """A new issue the sim listed itself (打新) has its first days without a limit too
+        (`docs/rules.md#price-limits`): its listing day is the one its subscriptions carry."""
+        row = self.store.one("SELECT listing_date FROM ipo_subs WHERE stock_code = ? LIMIT 1", code)
+        return None if row is None else date.fromisoformat(row[0])
 
     def now(self) -> datetime:
         return self._at if self._at is not None else self.clock.now()

@@ -100,6 +100,7 @@ CREATE TABLE IF NOT EXISTS ipo_subs (
     paid INTEGER NOT NULL DEFAULT 0, abandoned INTEGER NOT NULL DEFAULT 0,
     UNIQUE (account, stock_code)
 );
+CREATE INDEX IF NOT EXISTS ipo_subs_code ON ipo_subs (stock_code);
 CREATE TABLE IF NOT EXISTS market_values (
     account TEXT NOT NULL, day TEXT NOT NULL, exchange TEXT NOT NULL, value DECTEXT NOT NULL,
     PRIMARY KEY (account, day, exchange)
