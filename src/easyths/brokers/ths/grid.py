@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 from easyths.brokers.base import Row
 from easyths.brokers.ths import dialogs
@@ -172,7 +172,9 @@ class GridReader:
             path.unlink()  # the client's save dialog must create it; its appearance is the signal
             for _ in range(CAPTCHA_TRIES + 1):
                 self._seam.export_grid(grid, path, self._timeout)
-                outcome = self._seam.wait_for(lambda: self._saved_or_captcha(path), self._timeout)
+                # cast: mypy infers wait_for's T as the join of the union (object), not the union itself
+                found = self._seam.wait_for(lambda: self._saved_or_captcha(path), self._timeout)
+                outcome = cast("Literal[True] | DialogInfo | None", found)
                 if outcome is None:
                     raise GridUnavailable("导出文件未生成")
                 if outcome is True:
@@ -185,7 +187,7 @@ class GridReader:
         finally:
             _discard(path)
 
-    def _saved_or_captcha(self, path: Path) -> bool | DialogInfo | None:
+    def _saved_or_captcha(self, path: Path) -> Literal[True] | DialogInfo | None:
         try:
             if path.is_file() and path.stat().st_size > 0:
                 return True
@@ -201,7 +203,8 @@ class GridReader:
         self._seam.clear_clipboard()
         self._seam.copy_grid(grid)
         for _ in range(CAPTCHA_TRIES + 1):
-            outcome = self._seam.wait_for(self._copied_or_captcha, self._timeout)
+            # cast: as in _export, mypy would infer object for the predicate's union
+            outcome = cast("str | DialogInfo | None", self._seam.wait_for(self._copied_or_captcha, self._timeout))
             if outcome is None:  # an empty grid still copies its header: nothing means no copy
                 raise GridUnavailable("复制表格后剪贴板仍为空（复制没有完成），不能当作空表")
             if isinstance(outcome, str):

@@ -183,7 +183,7 @@ MARKET_ALIASES: dict[str, tuple[str, ...]] = {
 def market_item(items: list[str], strategy: MarketStrategy, extra: dict[str, list[str]]) -> str:
     """The combo item meaning `strategy`: exact alias first, never a fuzzy guess. A strategy the
     build does not offer is a rejection naming what it does offer."""
-    aliases = (*extra.get(str(strategy), ()), *MARKET_ALIASES[strategy])
+    aliases: tuple[str, ...] = (*extra.get(str(strategy), ()), *MARKET_ALIASES[strategy])
     for alias in aliases:
         if alias in items:
             return alias

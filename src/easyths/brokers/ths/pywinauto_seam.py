@@ -129,12 +129,13 @@ class PywinautoSeam:
         import pywinauto  # noqa: F401  (fail early with a clear ImportError when missing)
         from pywinauto import Application, findwindows, handleprops, timings
 
-        self._Application = Application
-        self._findwindows = findwindows
-        self._handleprops = handleprops
-        self._timings = timings
-        self._exe_path = exe_path
-        self._poll = poll
+        # Typed here because on any other platform a type checker sees this method stop at the raise above.
+        self._Application: Any = Application
+        self._findwindows: Any = findwindows
+        self._handleprops: Any = handleprops
+        self._timings: Any = timings
+        self._exe_path: str | None = exe_path
+        self._poll: float = poll
         self._app: Any = None
         self._uia: Any = None
         self._main: Any = None

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from easyths.brokers.ths import dialogs
 from easyths.brokers.ths.columns import EXPECTED_COLUMNS, PAGE_NAMES, menu_path
@@ -125,7 +125,7 @@ class GuardedSeam:
 class ClientSession:
     def __init__(self, seam: GuiSeam, config: BrokerSection, recogniser: CaptchaRecogniser | None = None) -> None:
         self.raw_seam = seam
-        self.seam: Any = GuardedSeam(seam, self)
+        self.seam: GuiSeam = cast(GuiSeam, GuardedSeam(seam, self))
         self.config = config
         self.timeout = config.step_timeout
         self.attached = False

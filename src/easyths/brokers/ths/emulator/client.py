@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from easyths.brokers.base import Broker
+from easyths.brokers.sim.broker import SimBroker
 from easyths.brokers.ths.columns import DEFAULT_MENU
 from easyths.brokers.ths.emulator import pages
 from easyths.brokers.ths.emulator.faults import Faults
@@ -48,7 +48,7 @@ class ThsEmulator:
 
     def __init__(
         self,
-        broker: Broker,
+        broker: SimBroker,  # its pages place and cancel through the sim's own verbs, not the Broker port
         *,
         window_title: str = "网上股票交易系统5.0",
         recording: dict[str, Any] | Path | None = None,

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from easyths.brokers.base import Broker
+    from easyths.brokers.sim.broker import SimBroker
     from easyths.brokers.ths.emulator.faults import Faults
 
 
@@ -104,7 +104,7 @@ def cell(value: Any) -> str:
 class Screen(Protocol):
     """What a page builder may use of the emulated client: its state and its dialogs."""
 
-    broker: Broker
+    broker: SimBroker
     faults: Faults
     page: Node
     popups: bool

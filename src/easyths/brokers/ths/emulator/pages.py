@@ -11,9 +11,10 @@ import contextlib
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
-from easyths.brokers.base import MarketStrategy, Row, Side
+from easyths.brokers.base import MarketStrategy, Row, Side, TimeRange
 from easyths.brokers.ths.columns import FUNDS_STATICS, KNOWN_VARIANTS
 from easyths.brokers.ths.emulator import panels
 from easyths.brokers.ths.emulator.nodes import Node, Screen, button, cell, edit, static
@@ -233,7 +234,7 @@ def submit(emu: Screen, side: Side, market: bool, nodes: list[Node]) -> None:
         emu.show("委托确认", text, {"是(Y)": execute, "否(N)": _noop}, kind="confirm", body_id=1040)
 
     band = None if market or price is None else _band(emu, code)
-    if band is not None and not band[0] <= price <= band[1]:
+    if band is not None and price is not None and not band[0] <= price <= band[1]:
         text = f"您输入的价格已超出涨跌停限制: [{band[0]} - {band[1]}]\n\n是否继续该笔委托?"
         emu.show("提示信息", text, {"是(Y)": confirm, "否(N)": _noop}, kind="price_limit", body_id=1040)
         return
@@ -444,15 +445,15 @@ def funds_page(emu: Screen) -> list[Node]:
     return [*statics.values(), grid(emu, "holdings", emu.broker.holdings)]
 
 
-HISTORY_BUTTONS = {"当日": 5315, "近一周": 5308, "近一月": 5309, "近三月": 5310, "近一年": 5311}
+HISTORY_BUTTONS: dict[TimeRange, int] = {"当日": 5315, "近一周": 5308, "近一月": 5309, "近三月": 5310, "近一年": 5311}
 
 
 def history_page(emu: Screen) -> list[Node]:
     """历史委托: range buttons 5315/5308–5311 and 查询 2449; the grid shows what the last 查询
     fetched, so choosing a range without 查询 leaves the rows stale."""
-    state = {"range": "当日", "shown": "当日"}
-    table = grid(emu, "history", lambda: emu.broker.order_history(state["shown"]))  # type: ignore[arg-type]
-    buttons = [button(cid, r, lambda r=r: state.update(range=r)) for r, cid in HISTORY_BUTTONS.items()]
+    state: dict[str, TimeRange] = {"range": "当日", "shown": "当日"}
+    table = grid(emu, "history", lambda: emu.broker.order_history(state["shown"]))
+    buttons = [button(cid, r, partial(state.update, range=r)) for r, cid in HISTORY_BUTTONS.items()]
     return [*buttons, edit(1001), button(2449, "查询", lambda: state.update(shown=state["range"])), table]
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from easyths.brokers.base import Row, Side
+from easyths.brokers.base import MarketName, Row, Side
 from easyths.brokers.ths.emulator.nodes import Node, Screen, cell, edit
 from easyths.domain.codes import REPO_CODES, Exchange
 from easyths.errors import BrokerError
@@ -170,7 +171,7 @@ def monitor_page(emu: Screen) -> list[Node]:
     headers = list(rows[0]) if rows else ["条件单编号", "状态", "条件类型", "方向", "监控标的", "证券代码", "触发条件"]
     ticked: set[int] = set()
     nodes = _table(emu, headers, [[cell(r.get(h)) for h in headers] for r in rows], lambda i: _noop)
-    boxes = [_ui("CheckBox", "", lambda i=i: ticked.symmetric_difference_update({i})) for i in range(len(rows))]
+    boxes = [_ui("CheckBox", "", partial(ticked.symmetric_difference_update, {i})) for i in range(len(rows))]
 
     def delete() -> None:
         chosen = [rows[i] for i in sorted(ticked)]
@@ -211,8 +212,8 @@ def repo_page(emu: Screen) -> list[Node]:
     for row in rates:
         code = str(row["证券代码"])
         cells = [str(row["时间类型"]), REPO_CODES[code][2], str(row["年化利率"])]
-        line = _ui("Custom", "", lambda row=row: state.update(row=row))
-        line.add(*(_ui("DataItem", text, lambda row=row: state.update(row=row)) for text in cells))
+        line = _ui("Custom", "", partial(state.update, row=row))
+        line.add(*(_ui("DataItem", text, partial(state.update, row=row)) for text in cells))
         body.add(_ui("Table", "").add(line))
     close = Node("Button", "", 1008, role="Button")
     body.add(amount, lend_text)
@@ -230,9 +231,9 @@ def repo_page(emu: Screen) -> list[Node]:
         def confirmed() -> None:
             for node in asked:
                 body.children.remove(node)
-            market = "上海" if exchange is Exchange.SH else "深圳"
+            market: MarketName = "上海" if exchange is Exchange.SH else "深圳"
             try:
-                ack = emu.broker.lend_repo(market, days, value)  # type: ignore[arg-type]
+                ack = emu.broker.lend_repo(market, days, value)
             except BrokerError as exc:
                 emu.show("提示", exc.message)
                 return
