@@ -28,7 +28,14 @@ LAYERS: list[tuple[str, ...]] = [
     ("easyths.logs",),
     ("easyths.settings",),
     ("easyths.client",),  # the SDK: speaks HTTP only
-    ("easyths.domain", "easyths.paths", "easyths.textfiles", "easyths.validation_text", "easyths.winenv"),
+    (
+        "easyths.domain",
+        "easyths.hosts",
+        "easyths.paths",
+        "easyths.textfiles",
+        "easyths.validation_text",
+        "easyths.winenv",
+    ),
     ("easyths.errors",),
 ]
 

@@ -24,11 +24,10 @@ from starlette.types import Receive, Scope, Send
 from easyths.api.deps import require_auth
 from easyths.api.envelope import error_response
 from easyths.api.middleware import IN_PROCESS
+from easyths.hosts import is_loopback
 from easyths.mcptools.tools import build_server
 from easyths.operations.registry import Registry
 from easyths.settings import Settings
-
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class _Guarded:
@@ -72,7 +71,7 @@ def install(app: FastAPI, settings: Settings, registry: Registry) -> Any:
     )
     server = build_server(client, registry, allow_orders=settings.mcp.allow_orders)
     security = None
-    if settings.api.host not in LOOPBACK:
+    if not is_loopback(settings.api.host):
         # Bound beyond loopback (with a key, or start-up refuses): clients reach it by any name.
         security = TransportSecuritySettings(enable_dns_rebinding_protection=False)
     server.streamable_http_app(json_response=True, transport_security=security, host=settings.api.host)

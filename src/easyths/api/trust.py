@@ -14,12 +14,9 @@ anything else sees the request, and cost a set lookup each.
 
 from __future__ import annotations
 
-import functools
-import ipaddress
-
+from easyths.hosts import is_loopback
 from easyths.settings import ApiSection
 
-LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 HOST_MESSAGE = (
@@ -41,16 +38,6 @@ def host_name(header: str) -> str:
     return name.rstrip(".")
 
 
-@functools.lru_cache(maxsize=256)
-def _is_loopback_name(name: str) -> bool:
-    if name in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
 class HostCheck:
     """With no key only this machine's names (any port) plus `[api].allowed_hosts`; with a key
     anything, unless the user listed hosts (then loopback names and those)."""
@@ -63,7 +50,7 @@ class HostCheck:
         if self.open or header is None:  # no Host at all: HTTP/1.0 from a script, never a browser
             return True
         name = host_name(header.decode("latin-1"))
-        return name in self.names or _is_loopback_name(name)
+        return name in self.names or is_loopback(name)
 
 
 class OriginCheck:

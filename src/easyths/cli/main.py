@@ -7,7 +7,6 @@ and users' start scripts pass them; the dashed forms work too.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import signal
 import sys
 from pathlib import Path
@@ -21,6 +20,7 @@ from easyths.cli import client_commands, ipo_command, streams
 from easyths.cli.docs_command import docs_command
 from easyths.cli.startup import EXIT_BACKEND, EXIT_CONFIG, EXIT_UNEXPECTED
 from easyths.errors import ConfigError, EasyTHSError, StartupError
+from easyths.hosts import is_loopback
 from easyths.settings import EXAMPLE_CONFIG, Settings, load_settings
 
 app = typer.Typer(add_completion=False, help="EasyTHS：同花顺交易客户端的本地 HTTP 服务（默认内置模拟券商）")
@@ -48,15 +48,6 @@ def _write_example(value: bool) -> None:
 MIN_WIDE_KEY = 16
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def build_settings(
     config: Path | None, host: str | None, port: int | None, backend: str | None, exe_path: str | None
 ) -> Settings:
@@ -70,11 +61,11 @@ def build_settings(
         overrides["broker"] = {**base.broker.model_dump(), **broker}
     settings = load_settings(config, **overrides) if overrides else base
     key = settings.api_key
-    if not _is_loopback(settings.api.host) and not key:
+    if not is_loopback(settings.api.host) and not key:
         raise ConfigError(
             f"拒绝在非本机地址 {settings.api.host} 上无认证监听：请设置 API_KEY 环境变量或 [api].key，或改用 127.0.0.1"
         )
-    if not _is_loopback(settings.api.host) and key is not None and len(key) < MIN_WIDE_KEY:
+    if not is_loopback(settings.api.host) and key is not None and len(key) < MIN_WIDE_KEY:
         raise ConfigError(
             f"API Key 太短（{len(key)} 个字符）：监听非本机地址 {settings.api.host} 时，局域网里的任何人都能猜它，"
             f'至少需要 {MIN_WIDE_KEY} 个字符（可用 python -c "import secrets; print(secrets.token_urlsafe(24))" 生成）'

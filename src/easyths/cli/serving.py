@@ -29,6 +29,7 @@ from h11._connection import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE  # where uvicorn's
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from easyths.api.trust import host_name
+from easyths.hosts import is_loopback
 from easyths.settings import ApiSection, Settings
 
 
@@ -141,8 +142,6 @@ def bounded_protocol(api: ApiSection) -> type[BoundedH11Protocol]:
 
 def is_wide(host: str) -> bool:
     """Bound to anything but loopback (0.0.0.0 and :: included)."""
-    from easyths.api.deps import is_loopback
-
     return not is_loopback(host_name(host) if host.startswith("[") else host)
 
 

@@ -4,7 +4,6 @@ client's runner is left with nothing but the blocking or awaited call itself."""
 
 from __future__ import annotations
 
-import ipaddress
 from decimal import Decimal, InvalidOperation
 from types import EllipsisType
 from typing import Any, Literal
@@ -14,6 +13,7 @@ import httpx
 
 from easyths.client._plan import Reply, Request
 from easyths.errors import ServiceUnreachable
+from easyths.hosts import is_loopback
 
 DEFAULT_URL = "http://127.0.0.1:7648"
 DEFAULT = object()  # "use the client's operation_timeout"
@@ -26,13 +26,7 @@ REPO_TERMS = (1, 2, 3, 4, 7, 14, 28, 91, 182)
 
 
 def is_loopback_url(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback(urlsplit(url).hostname)
 
 
 def num(value: Number) -> Decimal:

@@ -1,0 +1,31 @@
+"""Whether a host is this machine: one answer for the service's binding, its clients and its pages.
+
+Why one module: the start-up refusal (no key on a wide address), the allow-list of a keyless
+service, the Host check against DNS rebinding, MCP's own rebinding guard and the SDK's proxy bypass
+all ask the same question; four spellings of it had drifted (one took only three literal names, so
+127.0.0.2 counted as "the network"). Stdlib only, so the SDK can share it.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+
+
+@functools.lru_cache(maxsize=1024)
+def is_loopback(host: str | None) -> bool:
+    """`localhost`, or an address in 127.0.0.0/8 or ::1 (a bracketed IPv6 literal too). None
+    (an unknown peer) and names other than localhost are not: a name may resolve anywhere."""
+    if not host:
+        return False
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+__all__ = ["is_loopback"]
