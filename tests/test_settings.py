@@ -160,3 +160,12 @@ def test_broker_popups_is_stated_by_the_user_and_the_old_auto_loads_as_off(tmp_p
     assert load_settings(None).broker.popups == "off"
     assert load_settings(write(tmp_path, '[broker]\npopups = "auto"\n')).broker.popups == "off"
     assert load_settings(write(tmp_path, '[broker]\npopups = "on"\n')).broker.popups == "on"
+
+
+def test_a_malformed_after_hours_window_is_refused_at_load_naming_it() -> None:
+    # It used to load and fail only when an after-hours order was entered, leaving that order unknown.
+    with pytest.raises(ConfigError, match="9:30-25:00"):
+        load_settings(None, sim={"after_hours_windows": ["9:30-25:00"]})
+    with pytest.raises(ConfigError, match="15:30-13:00"):
+        load_settings(None, sim={"after_hours_windows": ["15:30-13:00"]})
+    assert load_settings(None, sim={"after_hours_windows": ["09:30-11:30"]}).sim.after_hours_windows == ["09:30-11:30"]

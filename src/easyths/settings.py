@@ -408,6 +408,12 @@ class SimSection(Section):
         description="从该交易日起所有沪深 A 股和基金可做盘后固定价格交易（此前仅科创板、创业板）",
     )
 
+    @field_validator("after_hours_windows")
+    @classmethod
+    def _windows(cls, value: list[str]) -> list[str]:
+        parse_hours(value)  # a malformed window is a start-up error, not an order left unknown
+        return value
+
 
 class EmulatorSection(Section):
     """`--backend emulator`: the THS driver against an emulated xiadan.exe backed by the sim."""
