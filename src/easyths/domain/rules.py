@@ -291,15 +291,6 @@ def after_hours_eligible(inst: Instrument, trade_date: date, all_from: date = AF
     return False
 
 
-def parse_windows(windows: Collection[str]) -> tuple[tuple[time, time], ...]:
-    """["09:30-11:30", "13:00-15:30"] → ((09:30, 11:30), (13:00, 15:30))."""
-    out = []
-    for text in windows:
-        start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
-        out.append((start, end))
-    return tuple(out)
-
-
 def in_windows(at: time, windows: Collection[tuple[time, time]]) -> bool:
     return any(start <= at < end for start, end in windows)
 
@@ -398,7 +389,6 @@ __all__ = [
     "limit_message",
     "limit_rate",
     "money",
-    "parse_windows",
     "price_limits",
     "repo_fee",
     "repo_interest",

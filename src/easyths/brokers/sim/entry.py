@@ -21,6 +21,7 @@ from easyths.brokers.sim import account, book, settlement
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.quotes import ask_of, bid_of, get_quote, take_volume
 from easyths.domain.codes import Instrument, classify
+from easyths.domain.hours import parse_hours
 from easyths.domain.orders import Order, OrderAccepted, OrderKind, OrderRejected
 from easyths.domain.rules import (
     AFTER_HOURS_MAX_QTY,
@@ -29,7 +30,6 @@ from easyths.domain.rules import (
     after_hours_eligible,
     in_windows,
     limit_message,
-    parse_windows,
     sell_quantity_error,
     time_rejection,
     trade_fees,
@@ -185,7 +185,7 @@ def place_fixed(
     if not after_hours_eligible(inst, now.date(), ctx.settings.after_hours_all_from):
         raise BrokerRejected(f"{code}不能进行盘后固定价格交易")
     phase = ctx.phase()
-    windows = parse_windows(ctx.settings.after_hours_windows)
+    windows = parse_hours(ctx.settings.after_hours_windows)  # validated at settings load
     if phase is Phase.HOLIDAY or not (phase is Phase.AFTER_HOURS or in_windows(now.time(), windows)):
         raise BrokerRejected(time_rejection(now.time()))
     if error := inst.price_error(price):
