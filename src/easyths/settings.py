@@ -24,6 +24,7 @@ from pydantic_settings import (
 )
 
 from easyths.domain.hours import parse_hours
+from easyths.domain.rules import REPO_FEE_RATES
 from easyths.errors import ConfigError
 from easyths.paths import data_home
 from easyths.textfiles import read_toml
@@ -307,15 +308,7 @@ class SimFees(Section):
     # 逆回购手续费（按期限天数，占出借金额比例）；未列出的期限按 0.0003（§7.4，UNCERTAIN）
     repo_fee_rates: dict[int, Decimal] = Field(
         description="逆回购手续费率：期限天数 → 占出借金额的比例；未列出的期限按 0.0003",
-        default_factory=lambda: {
-            1: Decimal("0.00001"),
-            2: Decimal("0.00002"),
-            3: Decimal("0.00003"),
-            4: Decimal("0.00004"),
-            7: Decimal("0.00005"),
-            14: Decimal("0.0001"),
-            28: Decimal("0.0002"),
-        },
+        default_factory=lambda: dict(REPO_FEE_RATES),  # the table is the domain's, written once
     )
 
 
