@@ -12,6 +12,7 @@ from easyths.brokers.base import Side
 from easyths.engine import Engine
 from easyths.engine.journal import Journal
 from easyths.engine.records import OperationRecord, OpStatus
+from easyths.engine.timers import ManualTimers
 from easyths.operations.registry import Registry
 from easyths.settings import QueueSection
 from tests.brokers.sim.support import D, open_broker
@@ -47,8 +48,11 @@ def old_journal(path: Path, rows: list[tuple[str, str, dict[str, object], dict[s
 
 
 def settled(engine: Engine, op_id: str) -> OperationRecord:
-    engine.wait_until(lambda: engine.get(op_id).status is not OpStatus.UNKNOWN, timeout=5)
+    """Each reconciliation the moment it is asked for, on this thread, until none is left."""
+    assert isinstance(engine.timers, ManualTimers)
     engine.run_until_idle()
+    while engine.timers.fire_next():
+        engine.run_until_idle()
     return engine.get(op_id)
 
 
@@ -71,7 +75,7 @@ def test_old_unknown_orders_with_hint_dicts_reconcile_after_the_upgrade(tmp_path
         ],
     )
     settings = QueueSection(operation_timeout=5, reconcile_delays=[0.01, 0.05])
-    engine = Engine(Journal(tmp_path / "journal.db"), Registry(plugins=False), sim, settings)
+    engine = Engine(Journal(tmp_path / "journal.db"), Registry(plugins=False), sim, settings, timers=ManualTimers())
     engine.start(threads=False)
     try:
         done = settled(engine, "old-ref")

@@ -17,6 +17,7 @@ from easyths.domain.commands import CommandKind, OrderCommand
 from easyths.engine import Engine
 from easyths.engine.journal import Journal
 from easyths.engine.records import OperationRecord, OpStatus, apply
+from easyths.engine.timers import ManualTimers
 from easyths.errors import OrderVoided
 from easyths.operations.registry import Registry
 from easyths.settings import QueueSection
@@ -30,7 +31,8 @@ T = TypeVar("T")
 
 def engine_on(tmp_path: Path, broker: object) -> Engine:
     settings = QueueSection(operation_timeout=5, reconcile_delays=[0.01, 0.05])
-    return Engine(Journal(tmp_path / "journal.db"), Registry(plugins=False), broker, settings)  # type: ignore[arg-type]
+    journal = Journal(tmp_path / "journal.db")
+    return Engine(journal, Registry(plugins=False), broker, settings, timers=ManualTimers())  # type: ignore[arg-type]
 
 
 def crashed_while_running(tmp_path: Path, broker: object, name: str, params: dict[str, object]) -> OperationRecord:
@@ -50,8 +52,11 @@ def restarted(tmp_path: Path, broker: object) -> Engine:
 
 
 def settle(engine: Engine, op_id: str) -> OperationRecord:
-    engine.wait_until(lambda: engine.get(op_id).status is not OpStatus.UNKNOWN, timeout=2)
+    """Each reconciliation the moment it is asked for, on this thread, until none is left."""
+    assert isinstance(engine.timers, ManualTimers)
     engine.run_until_idle()
+    while engine.timers.fire_next():
+        engine.run_until_idle()
     return engine.get(op_id)
 
 

@@ -39,6 +39,7 @@ from easyths.engine.records import OperationRecord, OpStatus, apply, now
 from easyths.engine.recovery import recover
 from easyths.engine.scheduler import Scheduler, Taken, check_duplicate, fingerprint, legacy_fingerprint
 from easyths.engine.scheduler import idempotency_key as one_key
+from easyths.engine.timers import ThreadTimers, Timers
 from easyths.engine.worker import Job, Release, Worker
 from easyths.errors import Conflict, NotFound, QueueFull, ResultTimeout
 from easyths.operations.base import Operation, Params
@@ -61,11 +62,21 @@ class Submitted:
 
 
 class Engine:
-    def __init__(self, journal: Journal, registry: Registry, broker: Broker, settings: QueueSection) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        registry: Registry,
+        broker: Broker,
+        settings: QueueSection,
+        *,
+        timers: Timers | None = None,
+    ) -> None:
+        """`timers`: when reconciliation asks again (real threads unless a test passes `ManualTimers`)."""
         self.journal = journal
         self.registry = registry
         self.broker = broker
         self.settings = settings
+        self.timers: Timers = timers or ThreadTimers()
         lock = threading.RLock()
         self._cond = threading.Condition(lock)  # state changed: for wait_until and run_until_idle
         self._work = threading.Condition(lock)  # a job is ready: wakes the worker, nobody else
@@ -95,6 +106,7 @@ class Engine:
             read=self.journal.get,
             enqueue=self._enqueue_internal,
             settle=self._finish,
+            timers=self.timers,
         )
 
     # hooks -------------------------------------------------------------------------------------------

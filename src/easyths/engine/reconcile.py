@@ -19,6 +19,7 @@ from dataclasses import replace
 from easyths.brokers.base import Broker
 from easyths.engine.execute import Outcome, scope
 from easyths.engine.records import OperationRecord, OpStatus
+from easyths.engine.timers import ThreadTimers, Timer, Timers
 from easyths.errors import OrderNotCancellable, OrderVoided, OutcomeUnknown
 from easyths.operations.registry import Registry
 
@@ -35,15 +36,19 @@ class Reconciler:
         read: Callable[[str], OperationRecord | None],
         enqueue: Callable[[Callable[[], None]], None],
         settle: Callable[[OperationRecord, Outcome], OperationRecord],
+        timers: Timers | None = None,
     ) -> None:
-        """`enqueue` hands a job to the worker slot; `settle` journals the outcome (via `apply`)."""
+        """`enqueue` hands a job to the worker slot; `settle` journals the outcome (via `apply`);
+        `timers` says when to ask again (threads by default; tests pass `ManualTimers`)."""
         self._registry = registry
         self._broker = broker
         self._delays = delays
         self._read = read
         self._enqueue = enqueue
         self._settle = settle
-        self._timers: set[threading.Timer] = set()
+        self._clock: Timers = timers or ThreadTimers()
+        self._timers: set[Timer] = set()
+        self._lock = threading.Lock()  # timers fire on their own threads while schedule/stop run on others
         self._stopped = False
 
     def schedule(self, op_id: str, attempt: int = 0) -> None:
@@ -51,17 +56,19 @@ class Reconciler:
             return
 
         def fire() -> None:
-            self._timers.discard(timer)
+            with self._lock:
+                self._timers.discard(timer)
             self._enqueue(lambda: self.reconcile(op_id, attempt))
 
-        timer = threading.Timer(self._delays[attempt], fire)
-        timer.daemon = True
-        self._timers.add(timer)
-        timer.start()
+        with self._lock:
+            timer = self._clock.call_later(self._delays[attempt], fire)
+            self._timers.add(timer)
 
     def stop(self) -> None:
-        self._stopped = True
-        for timer in list(self._timers):
+        with self._lock:
+            self._stopped = True
+            timers, self._timers = list(self._timers), set()
+        for timer in timers:
             timer.cancel()
 
     def reconcile(self, op_id: str, attempt: int) -> None:
