@@ -76,7 +76,7 @@ class BoundedH11Protocol(H11Protocol):
         self.conn = _Connection(self.config.h11_max_incomplete_event_size or DEFAULT_MAX_INCOMPLETE_EVENT_SIZE)
         self._header_timer: asyncio.TimerHandle | None = None
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn's own
         super().connection_made(transport)
         if len(self.connections) > self.max_connections:
             self.logger.warning("连接数超过上限 %d（[api].max_connections），关闭新连接", self.max_connections)

@@ -55,6 +55,7 @@ class _Bridge(Generic[P, R]):
     def _wrap(self, wrapper: Callable[..., Any], returns: Any) -> Callable[..., Any]:
         """The wrapper with `fn`'s name, docstring and signature, and the type the caller gets back."""
         update_wrapper(wrapper, self._fn)
+        # inspect (and so IDEs and MCP) read __signature__, which functions do not declare
         wrapper.__signature__ = inspect.signature(self._fn).replace(return_annotation=returns)  # type: ignore[attr-defined]
         return wrapper
 
@@ -263,7 +264,8 @@ class Api:
 
     @endpoint
     def list_operations(self) -> p.Plan[dict[str, Any]]:
-        return (yield from self._get("/api/v1/operations/"))["operations"]  # type: ignore[no-any-return]
+        operations: dict[str, Any] = (yield from self._get("/api/v1/operations/"))["operations"]
+        return operations
 
     @endpoint
     def queue_stats(self) -> p.Plan[m.QueueStats]:

@@ -77,7 +77,8 @@ class AsyncClient(Api, AsyncRunner):
                 except httpx.TransportError as exc:
                     outcome = self._cfg.unreachable(exc)
         except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
+            result: T = stop.value  # a Plan[T] returns a T (StopIteration.value is typed Any)
+            return result
 
     async def _stream(self, events: EventStream) -> AsyncIterator[Event]:
         while (pause := events.pause()) is not None:

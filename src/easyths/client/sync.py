@@ -78,7 +78,8 @@ class Client(Api, SyncRunner):
                 except httpx.TransportError as exc:
                     outcome = self._cfg.unreachable(exc)
         except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
+            result: T = stop.value  # a Plan[T] returns a T (StopIteration.value is typed Any)
+            return result
 
     def _stream(self, events: EventStream) -> Iterator[Event]:
         while (pause := events.pause()) is not None:

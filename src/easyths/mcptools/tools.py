@@ -159,7 +159,7 @@ def _tool(op: type[Operation], api: Api, *, may_switch: bool) -> Callable[..., A
         status, body = await api.submit(op.name, params, key)
         return _order_verdict(op, status, body) if op.places_order else _query_result(status, body)
 
-    tool.__signature__ = _signature(op, may_switch=may_switch)  # type: ignore[attr-defined]
+    tool.__signature__ = _signature(op, may_switch=may_switch)  # type: ignore[attr-defined]  # read by inspect
     tool.__name__ = op.name
     tool.__doc__ = op.description
     return tool

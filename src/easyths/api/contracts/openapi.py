@@ -104,7 +104,7 @@ def install(app: FastAPI, contract: Contract) -> None:
         app.openapi_schema = schema
         return schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
 
 
 __all__ = ["install"]

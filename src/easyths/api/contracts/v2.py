@@ -467,13 +467,14 @@ def _build_models() -> dict[str, Any]:
         model = cache.get(spec.title) or table_model(spec.title, spec.table, spec.extra)
         cache[spec.title] = model
         if spec.shape == "rows":
-            models[op] = list[model]  # type: ignore[valid-type]
+            models[op] = list[model]  # type: ignore[valid-type]  # a model class built at run time
         elif spec.shape == "accounts":
             models[op] = cache.setdefault(
                 "AccountsResult",
                 create_model(
                     "AccountsResult",
                     __base__=ResultModel,
+                    # the row model is built at run time, so no static type can name it
                     available_accounts=(list[model], Field(description="客户端全部可用账户记录")),  # type: ignore[valid-type]
                 ),
             )

@@ -107,6 +107,7 @@ CREATE TABLE IF NOT EXISTS market_values (
 );
 """
 
+
 def dec(value: object) -> Decimal:
     """A DECTEXT column as the type checker should see it: the converter above made it a Decimal, so
     anything else means the file was written by something other than this store."""

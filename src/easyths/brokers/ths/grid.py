@@ -280,7 +280,7 @@ def load_recogniser(spec: str | None) -> CaptchaRecogniser | None:
         from easyths.errors import ConfigError
 
         raise ConfigError(f"[broker].captcha_recogniser 无法加载 {spec!r}: {exc}") from exc
-    return target  # type: ignore[no-any-return]
+    return target  # type: ignore[no-any-return]  # whatever the user's config names; called as a recogniser
 
 
 __all__ = [

@@ -51,7 +51,7 @@ def _desktop_locked() -> bool:
     try:
         import ctypes
 
-        user32 = ctypes.windll.user32  # type: ignore[attr-defined]
+        user32 = ctypes.windll.user32  # type: ignore[attr-defined]  # windll exists only on Windows
         handle = user32.OpenInputDesktop(0, False, 0x0100)  # DESKTOP_SWITCHDESKTOP
         if not handle:
             return True
@@ -119,7 +119,7 @@ def _guard(method: F) -> F:
                 raise WindowGone("同花顺窗口已关闭") from exc
             raise SeamError(f"{type(exc).__name__}: {exc}") from exc
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # functools.wraps keeps method's signature; F cannot say so
 
 
 class PywinautoSeam:

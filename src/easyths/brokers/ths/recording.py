@@ -118,8 +118,9 @@ def record(seam: GuiSeam, config: BrokerSection) -> dict[str, Any]:
             seam.select_path(tree, path, exact=True)
             snap = seam.snapshot_tree()
             pages[page] = [sanitize(c) for c in snap.children if c.control_id != 129]  # menu recorded once
-            if page in PANEL_PAGES and callable(getattr(seam, "snapshot_uia", None)):
-                uia = seam.snapshot_uia()  # type: ignore[attr-defined]
+            snapshot_uia = getattr(seam, "snapshot_uia", None)  # PywinautoSeam's only, not the GuiSeam protocol
+            if page in PANEL_PAGES and callable(snapshot_uia):
+                uia = snapshot_uia()
                 panels[page] = [sanitize(c) for c in uia.children if c.control_id != 129]
             for opened in [d for d in seam.dialogs() if all(d.handle is not k for k in known)]:
                 # the page's own popup (国债逆回购 opens one): recorded, and closed again by its opener
