@@ -49,8 +49,8 @@ class ConsoleCloseGuard:
                 return self
             import ctypes
 
-            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-            callback_type = ctypes.WINFUNCTYPE(ctypes.c_int, ctypes.c_uint)  # type: ignore[attr-defined]
+            kernel32 = ctypes.windll.kernel32
+            callback_type = ctypes.WINFUNCTYPE(ctypes.c_int, ctypes.c_uint)
         self._callback = (callback_type or (lambda f: f))(self.handle)
         if not kernel32.SetConsoleCtrlHandler(self._callback, True):
             log.warning("无法注册控制台关闭处理：关闭窗口时服务不会先停下正在执行的操作")
