@@ -9,7 +9,10 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import queue
+import sys
+import time
 from pathlib import Path
+from typing import Any
 
 from easyths.settings import Settings
 
@@ -41,6 +44,37 @@ class RedactFilter(logging.Filter):
         return value.replace(self.secret, "***") if isinstance(value, str) else value
 
 
+class RotatingFile(logging.handlers.RotatingFileHandler):
+    """A rotation that Windows refuses does not lose records.
+
+    Windows cannot rename a file another process holds open (a log viewer, an antivirus scan,
+    a second `tail`): WinError 32. The stock handler then dropped every following record with a
+    traceback on stderr, retrying the rename at each one. Here the current file stays open and
+    keeps growing, and rotation is tried again a minute later (docs/windows.md, "日志")."""
+
+    retry_after = 60.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._blocked_until = 0.0
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:
+        if time.monotonic() < self._blocked_until:
+            return False
+        return bool(super().shouldRollover(record))
+
+    def doRollover(self) -> None:
+        try:
+            super().doRollover()
+        except OSError as exc:
+            self._blocked_until = time.monotonic() + self.retry_after
+            if self.stream is None:  # type: ignore[comparison-overlap]
+                self.stream = self._open()
+            sys.stderr.write(
+                f"日志文件 {self.baseFilename} 暂时无法轮转（可能被其他程序打开）：{exc}；继续写入当前文件\n"
+            )
+
+
 def setup_logging(settings: Settings) -> Path:
     path = Path(settings.logging.file)
     if not path.is_absolute():
@@ -52,7 +86,7 @@ def setup_logging(settings: Settings) -> Path:
         if handler.get_name() == _HANDLER_NAME:
             root.removeHandler(handler)
             handler.close()
-    handler = logging.handlers.RotatingFileHandler(
+    handler = RotatingFile(
         path, maxBytes=settings.logging.max_bytes, backupCount=settings.logging.backup_count, encoding="utf-8"
     )
     handler.set_name(_HANDLER_NAME)
