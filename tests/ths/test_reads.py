@@ -133,3 +133,12 @@ def test_a_cancel_still_live_on_the_book_is_unknown_not_done(tmp_path: Path) -> 
     after_the_client_acts(h, "cancel_orders", then=None, answer=lambda **kw: [kw.get("contract_no")])
     with pytest.raises(OutcomeUnknown, match=contract):
         h.broker.cancel_orders(contract_no=contract)
+
+
+def test_the_export_captcha_in_place_of_save_as_is_answered_and_the_export_completes(tmp_path: Path) -> None:
+    h = harness(tmp_path, read="export")
+    buy(h, "10.00")
+    fault(h, "save_captcha")
+    assert h.broker.holdings() == h.sim.holdings() != []
+    assert h.broker.session.grids.export_works is True  # answered, saved: no fall back to copy
+    assert h.emu is not None and h.emu.dialogs_open == []

@@ -170,29 +170,29 @@ class GridReader:
         path = Path(name)
         try:
             path.unlink()  # the client's save dialog must create it; its appearance is the signal
-            for _ in range(CAPTCHA_TRIES + 1):
-                self._seam.export_grid(grid, path, self._timeout)
-                # cast: mypy infers wait_for's T as the join of the union (object), not the union itself
-                found = self._seam.wait_for(lambda: self._saved_or_captcha(path), self._timeout)
-                outcome = cast("Literal[True] | DialogInfo | None", found)
-                if outcome is None:
-                    raise GridUnavailable("导出文件未生成")
-                if outcome is True:
-                    data = self._seam.wait_for(lambda: _readable(path), self._timeout)
-                    if data is None:
-                        raise GridUnavailable("导出文件一直被占用（客户端仍在写入或杀毒软件在扫描），无法读取")
-                    return decode_export(data)
-                self._solve(outcome)  # "检测到您正在保存数据…请先输入验证码": answer, save again
-            raise GridUnavailable("导出验证码多次识别失败")
+            # The export captcha comes in place of Save-As, and Save-As after the answer
+            # (`docs/ths-facts.md#export`): answer it, then complete the Save-As that follows.
+            saving = self._seam.export_grid(grid, path, self._timeout)
+            for _ in range(CAPTCHA_TRIES):
+                if saving:
+                    break
+                captcha = self._seam.wait_for(self._captcha, self._timeout)
+                if captcha is None:
+                    raise GridUnavailable("按 Ctrl+S 后既没有保存对话框也没有验证码")
+                self._solve(captcha)
+                saving = self._seam.save_as(path, self._timeout)
+            if not saving:
+                raise GridUnavailable("导出验证码多次识别失败")
+            if not self._seam.wait_for(lambda: _saved(path), self._timeout):
+                raise GridUnavailable("导出文件未生成")
+            data = self._seam.wait_for(lambda: _readable(path), self._timeout)
+            if data is None:
+                raise GridUnavailable("导出文件一直被占用（客户端仍在写入或杀毒软件在扫描），无法读取")
+            return decode_export(data)
         finally:
             _discard(path)
 
-    def _saved_or_captcha(self, path: Path) -> Literal[True] | DialogInfo | None:
-        try:
-            if path.is_file() and path.stat().st_size > 0:
-                return True
-        except OSError:  # Windows: the client holds it without sharing (WinError 32): not yet
-            pass
+    def _captcha(self) -> DialogInfo | None:
         for info in self._seam.dialogs():
             if dialogs.classify(info).kind is dialogs.DialogKind.CAPTCHA:
                 return info
@@ -236,6 +236,13 @@ class GridReader:
         log.info("表格复制验证码已识别")
         self._seam.set_text(self._seam.find(CAPTCHA_INPUT, info.handle, self._timeout), answer)
         self._seam.press(info.handle, dialogs.OK)
+
+
+def _saved(path: Path) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size > 0
+    except OSError:  # Windows: the client holds it without sharing (WinError 32): not yet
+        return False
 
 
 def _readable(path: Path) -> bytes | None:

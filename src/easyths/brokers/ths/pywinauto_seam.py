@@ -308,17 +308,32 @@ class PywinautoSeam:
 
     # --- grids -----------------------------------------------------------------------------
     @_guard
-    def export_grid(self, grid: Any, path: Path, timeout: float) -> None:
-        """Ctrl+S on the grid, then the save dialog. UNCERTAIN: dialog title per build."""
+    def export_grid(self, grid: Any, path: Path, timeout: float) -> bool:
+        """Ctrl+S on the grid, then the save dialog (`另存为`, PP and easytrader)."""
         grid.set_focus()
         grid.type_keys("^s", set_foreground=False)
+        if not self.save_as(path, timeout):
+            if not self.dialogs():
+                raise GridUnavailable("按 Ctrl+S 后没有出现保存对话框")
+            return False
+        return True
+
+    @_guard
+    def save_as(self, path: Path, timeout: float) -> bool:
         spec = self._app.window(title_re=SAVE_DIALOG)
-        try:
-            dialog = spec.wait("exists visible", timeout=timeout, retry_interval=self._poll)
-        except self._timings.TimeoutError as exc:
-            raise GridUnavailable("按 Ctrl+S 后没有出现保存对话框") from exc
+
+        def save_or_other() -> str | None:
+            if spec.exists(timeout=0):
+                return "save"
+            others = [d for d in self.dialogs() if not re.match(SAVE_DIALOG, d.title)]
+            return "other" if others else None
+
+        if self.wait_for(save_or_other, timeout) != "save":
+            return False
+        dialog = spec.wrapper_object()
         dialog.child_window(class_name="Edit", found_index=0).set_edit_text(str(path))
         dialog.child_window(title_re="^保存|^Save", class_name="Button").click()
+        return True
 
     @_guard
     def clear_clipboard(self) -> None:

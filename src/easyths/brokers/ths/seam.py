@@ -130,8 +130,15 @@ class GuiSeam(Protocol):
         ...
 
     # grids
-    def export_grid(self, grid: Any, path: Path, timeout: float) -> None:
-        """Ctrl+S the grid into `path` (GBK tab-separated text); `GridUnavailable` if unsupported."""
+    def export_grid(self, grid: Any, path: Path, timeout: float) -> bool:
+        """Ctrl+S the grid and, when the Save-As dialog comes, save into `path` (GBK tab-separated
+        text): True. False when another dialog of the client came instead (the export captcha),
+        left open. `GridUnavailable` when nothing came."""
+        ...
+
+    def save_as(self, path: Path, timeout: float) -> bool:
+        """Complete a Save-As dialog that is open or comes within `timeout` (as after the export
+        captcha's answer); False when another dialog came instead or none."""
         ...
 
     def clear_clipboard(self) -> None:

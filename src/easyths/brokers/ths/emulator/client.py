@@ -85,6 +85,8 @@ class ThsEmulator:
         self.blind_confirms = 0
         self.blind_modifies = 0  # 改单 pressed on a 撤单确认: a new order the driver never asked for
         self.clipboard = ""
+        self.saving: Node | None = None  # the grid whose Save-As comes after an export captcha
+        self.save_dialog: Dialog | None = None
         self.steps = 0  # seam calls made, for the benchmark
         self._dialogs: list[Dialog] = []
         self._captcha_serial = 0
@@ -362,7 +364,7 @@ class ThsEmulator:
         lines = rows if self.faults.fire("headerless_grid") else [headers, *rows]
         return "".join("\t".join(line) + "\t\r\n" for line in lines)
 
-    def export_grid(self, grid: Any, path: Path, timeout: float) -> None:
+    def export_grid(self, grid: Any, path: Path, timeout: float) -> bool:
         node = self._check(grid)
         if self.faults.export_disabled:
             raise GridUnavailable("此版本客户端不支持导出")
@@ -372,12 +374,25 @@ class ThsEmulator:
             raise GridUnavailable("按 Ctrl+S 后没有出现保存对话框")
         if self.now >= self.save_captcha_ok_until and self.faults.fire("save_captcha"):
 
-            def passed() -> None:
+            def passed() -> None:  # the answer lets Save-As come (`docs/ths-facts.md#export`)
                 self.save_captcha_ok_until = self.now + 60.0
+                self.saving = node
+                self.save_dialog = self.show("另存为", "", {"保存(S)": _noop, "取消": _noop}, kind="save")
 
-            pages.captcha(self, passed, text="检测到您正在保存数据，为保护您的账号数据安全，请先输入验证码")
-            return  # the file is not written; the driver answers and saves again
+            pages.captcha(self, passed, text="检测到您正在保存数据，为保障您的账户资金安全，请先输入验证码")
+            return False  # the captcha stands where Save-As would be
         path.write_bytes(self.render(node).encode("gbk"))
+        return True
+
+    def save_as(self, path: Path, timeout: float) -> bool:
+        node, self.saving = self.saving, None
+        if node is None:
+            return False
+        if self.save_dialog is not None:
+            self.dismiss(self.save_dialog)
+            self.save_dialog = None
+        path.write_bytes(self.render(self._check(node)).encode("gbk"))
+        return True
 
     def clear_clipboard(self) -> None:
         self.steps += 1
