@@ -43,6 +43,9 @@ SAVE_DIALOG = r"^(另存为|保存|Save As).*"
 
 
 POPUP_TITLES = ("成交回报", "条件单触发", "触发提醒", "银证转账", "登录", "解锁")
+# Windows that are not #32770 dialogs but popups all the same, by class: 条件单触发提醒 and 银证转账
+# (`docs/ths-facts.md#dialog-identify`); their captions differ by build, their classes do not.
+POPUP_CLASSES = {"CDlgTriggeredConfitionTip": "条件单触发提醒", "TranferAccount": "银证转账"}
 
 
 def _desktop_locked() -> bool:
@@ -401,9 +404,10 @@ class PywinautoSeam:
                 continue
             if window.class_name() != "#32770":
                 # 成交回报, 条件单触发提醒, 银证转账, login windows: other classes, same trouble
-                caption = window.window_text()
-                if any(k in caption for k in POPUP_TITLES):
-                    out.append(DialogInfo(window, caption, caption, (), window.class_name()))
+                caption, kind = window.window_text(), window.class_name()
+                if kind in POPUP_CLASSES or any(k in caption for k in POPUP_TITLES):
+                    title = caption or POPUP_CLASSES[kind]
+                    out.append(DialogInfo(window, title, title, (), kind))
                 continue
             # hidden controls (立即重启, 前往普通下单 …) are not part of what the dialog says
             shown = [c for c in window.children() if c.is_visible()]
