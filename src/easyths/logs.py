@@ -68,7 +68,7 @@ class RotatingFile(logging.handlers.RotatingFileHandler):
             super().doRollover()
         except OSError as exc:
             self._blocked_until = time.monotonic() + self.retry_after
-            if self.stream is None:  # type: ignore[comparison-overlap]
+            if self.stream is None:
                 self.stream = self._open()
             sys.stderr.write(
                 f"日志文件 {self.baseFilename} 暂时无法轮转（可能被其他程序打开）：{exc}；继续写入当前文件\n"
