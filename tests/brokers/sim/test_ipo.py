@@ -268,3 +268,15 @@ def test_a_listed_new_share_trades_without_a_limit_in_its_first_days(held: SimBr
     ack = held.place_order(Side.SELL, "603777", D("14.40"), 1000)
     [order] = [o for o in held.today_orders() if o["合同编号"] == ack.contract_no]
     assert order["备注"] != "废单"
+
+
+def test_each_step_is_an_event_under_the_subscribing_operation(tmp_path: Path) -> None:
+    sim = open_broker(tmp_path / "sim.db", at(T), ipo_examples=False, initial_cash=D(1500))
+    heard: list[dict[str, Any]] = []
+    sim.add_event_sink(heard.append)
+    sim.add_ipo(issue("113999", "754999", "bond", rate="1"))
+    subscribe(sim, "754999", 20, ref="op-evt")
+    sim.advance(to=at(nth_session(T, 5)))
+    steps = [(e["status"], e.get("won"), e.get("paid")) for e in heard if e["type"] == "ipo_allotment"]
+    assert steps == [("已配号", None, None), ("中签", 20, None), ("已缴款", 20, 10), ("已上市", None, 10)]
+    assert {e["operation_id"] for e in heard if e["type"] == "ipo_allotment"} == {"op-evt"}

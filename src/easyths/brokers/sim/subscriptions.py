@@ -157,6 +157,24 @@ def subscribed_today(ctx: SimContext, acct: str) -> set[str]:
 # --- the days after ------------------------------------------------------------------------------
 
 
+def _tell(ctx: SimContext, sub: sqlite3.Row, status: SubStatus, **fields: int | float | str | None) -> None:
+    """An `ipo_allotment` event for each step (配号, 中签 or not, 缴款 or 放弃, 上市), sent when the
+    step's transaction commits, under the operation that subscribed."""
+    row = ctx.store.one("SELECT op_ref FROM orders WHERE contract_no = ?", sub["contract_no"])
+    ctx.emit(
+        "ipo_allotment",
+        operation_id=None if row is None else row[0],
+        stock_code=sub["stock_code"],
+        stock_name=sub["name"],
+        name=sub["name"],
+        contract_no=str(sub["contract_no"]),
+        status=status.value,
+        quantity=sub["quantity"],
+        account=sub["account"],
+        **fields,
+    )
+
+
 def open_day(ctx: SimContext, day: date) -> None:
     """The open of `day`: 配号 for T+1, 中签 for T+2, new shares into 持仓 on the listing day."""
     for sub in ctx.store.all("SELECT * FROM ipo_subs WHERE status = ? ORDER BY id", SubStatus.SUBMITTED.value):
@@ -182,6 +200,7 @@ def _number(ctx: SimContext, sub: sqlite3.Row) -> None:
     ctx.store.run(
         "UPDATE ipo_subs SET first_no = ?, status = ? WHERE id = ?", first, SubStatus.NUMBERED.value, sub["id"]
     )
+    _tell(ctx, sub, SubStatus.NUMBERED, first_number=str(first), numbers=sub["quantity"] // sub["unit"])
 
 
 def _draw(ctx: SimContext, sub: sqlite3.Row) -> None:
@@ -193,6 +212,7 @@ def _draw(ctx: SimContext, sub: sqlite3.Row) -> None:
     won_units = sum(1 for _ in range(units) if rng.random() < float(s["winning_rate"]))
     if not won_units:
         ctx.store.run("UPDATE ipo_subs SET status = ? WHERE id = ?", SubStatus.LOST.value, s["id"])
+        _tell(ctx, s, SubStatus.LOST, won=0)
         return
     won = won_units * s["unit"]
     due = s["price"] * won
@@ -201,6 +221,7 @@ def _draw(ctx: SimContext, sub: sqlite3.Row) -> None:
     ctx.store.run(
         "UPDATE ipo_subs SET status = ?, won = ?, frozen = ? WHERE id = ?", SubStatus.WON.value, won, frozen, s["id"]
     )
+    _tell(ctx, s, SubStatus.WON, won=won, due=float(money(due)))
 
 
 def close_day(ctx: SimContext, day: date) -> None:
@@ -222,6 +243,7 @@ def close_day(ctx: SimContext, day: date) -> None:
             s["won"] - paid,
             s["id"],
         )
+        _tell(ctx, s, status, won=s["won"], paid=paid, abandoned=s["won"] - paid)
 
 
 def _list(ctx: SimContext, s: sqlite3.Row) -> None:
@@ -253,6 +275,7 @@ def _list(ctx: SimContext, s: sqlite3.Row) -> None:
             code,
         )
     ctx.store.run("UPDATE ipo_subs SET status = ? WHERE id = ?", SubStatus.LISTED.value, row["id"])
+    _tell(ctx, row, SubStatus.LISTED, paid=qty)
 
 
 # --- rows ----------------------------------------------------------------------------------------
