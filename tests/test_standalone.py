@@ -27,11 +27,23 @@ FORBIDDEN = [
 SKIP_SUFFIXES = {".png", ".jpg", ".ico", ".woff2", ".lock", ".db"}
 
 
+SKIP_DIRS = {".git", "site", "__pycache__", ".hypothesis", ".pytest_cache", ".ruff_cache", ".mypy_cache", "artifacts"}
+
+
+def _skipped(parts: tuple[str, ...]) -> bool:
+    return any(part in SKIP_DIRS or part.startswith(".venv") for part in parts)
+
+
 def _tracked() -> list[Path]:
-    out = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout
+    """The repository's files: git's list in a checkout; in an exported copy (a zip), the tree
+    without virtual environments and build output."""
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return [p for p in ROOT.rglob("*") if p.is_file() and not _skipped(p.relative_to(ROOT).parts)]
     return [ROOT / p for p in out.splitlines() if p]
 
 
