@@ -329,6 +329,8 @@ class ThsBroker:
             cancel_side: CancelSide = "all" if command.side is None else command.side.value
             done = self.cancel_orders(stock_code=command.code, side=cancel_side, contract_no=command.contract_no)
             return Ack(f"撤单成功，共撤销{len(done)}笔委托" if done else "没有可撤销的委托", cancelled=tuple(done))
+        if kind is not CommandKind.CANCEL_CONDITIONS:  # a kind added later must not fall into a delete
+            raise BrokerRejected(f"此后端不支持这类委托（{kind}），未执行任何操作")
         ids = panels.cancel_conditions(self.session, command.code, command.side)
         return Ack("条件单删除成功" if ids else "没有匹配的条件单", cancelled=tuple(ids))
 
