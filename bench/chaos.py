@@ -294,18 +294,29 @@ def main() -> int:
     result = audit(home, run.acked, run.by_key, statuses)
     by_status = Counter(statuses.values())
     by_name = Counter(name for name, _ in run.acked.values())
-    ok = result["lost"] == 0 and result["doubled"] == 0 and result["book_matches"] and result["cash_ok"] and result[
-        "positions_ok"]
-    print(f"clients {args.clients}, operations {len(run.acked)}, kills {run.kill_count}, "
-          f"lost {result['lost']}, doubled {result['doubled']}")
+    ok = (
+        result["lost"] == 0
+        and result["doubled"] == 0
+        and result["book_matches"]
+        and result["cash_ok"]
+        and result["positions_ok"]
+    )
+    print(
+        f"clients {args.clients}, operations {len(run.acked)}, kills {run.kill_count}, "
+        f"lost {result['lost']}, doubled {result['doubled']}"
+    )
     print(f"  load {elapsed:.1f} s; acknowledged by name {dict(by_name)}; final status {dict(by_status)}")
-    print(f"  refused (not acknowledged) by HTTP status {dict(run.refused)}; dropped connections retried "
-          f"{run.transport_errors}; restart to healthy median "
-          f"{sorted(run.restart_times)[len(run.restart_times) // 2] if run.restart_times else 0:.2f} s")
-    print(f"  sim orders {result['orders_on_book']} == successful order operations {result['successful_order_ops']}: "
-          f"{result['book_matches']}; fills {result['fills']}; cash {result['cash_actual']} (implied "
-          f"{result['cash_expected']}): {result['cash_ok']}; positions as fills imply: {result['positions_ok']}; "
-          f"unknown left {result['unknown_left']}")
+    print(
+        f"  refused (not acknowledged) by HTTP status {dict(run.refused)}; dropped connections retried "
+        f"{run.transport_errors}; restart to healthy median "
+        f"{sorted(run.restart_times)[len(run.restart_times) // 2] if run.restart_times else 0:.2f} s"
+    )
+    print(
+        f"  sim orders {result['orders_on_book']} == successful order operations {result['successful_order_ops']}: "
+        f"{result['book_matches']}; fills {result['fills']}; cash {result['cash_actual']} (implied "
+        f"{result['cash_expected']}): {result['cash_ok']}; positions as fills imply: {result['positions_ok']}; "
+        f"unknown left {result['unknown_left']}"
+    )
     if not ok:
         print(f"  FAILED: {json.dumps(result, ensure_ascii=False, default=str)}")
     if args.keep:

@@ -40,9 +40,7 @@ def _exported() -> dict[str, tuple[str, Marker | None]]:
 def _universal() -> dict[str, str]:
     lock = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
     return {
-        canonicalize_name(p["name"]): p["version"]
-        for p in lock["package"]
-        if p["name"] != "easyths" and "version" in p
+        canonicalize_name(p["name"]): p["version"] for p in lock["package"] if p["name"] != "easyths" and "version" in p
     }
 
 

@@ -51,8 +51,12 @@ if args.gc_trace:
         else:
             dt = (_t.perf_counter() - _gc_t0.get("t", _t.perf_counter())) * 1000
             if dt >= 5 or info["generation"] == 2:
-                print(f"GC gen={info['generation']} pause_ms={dt:.1f} collected={info['collected']} "
-                      f"tracked={len(gc.get_objects())}", file=sys.stderr, flush=True)
+                print(
+                    f"GC gen={info['generation']} pause_ms={dt:.1f} collected={info['collected']} "
+                    f"tracked={len(gc.get_objects())}",
+                    file=sys.stderr,
+                    flush=True,
+                )
 
     gc.callbacks.append(_gc_cb)
 
@@ -62,9 +66,9 @@ log_file = args.log_file or os.path.join(HERE, "logs", f"easyths-{EASYTHS_VERSIO
 os.makedirs(os.path.dirname(log_file), exist_ok=True)
 
 # ---- 1.7.1 reads its config from env vars at class-definition (import) time ----
-os.environ["API_RATE_LIMIT"] = "0"          # 1.7.1: `if rate_limit > 0:` -> limiter not added
+os.environ["API_RATE_LIMIT"] = "0"  # 1.7.1: `if rate_limit > 0:` -> limiter not added
 os.environ["API_HOST"] = "127.0.0.1"
-os.environ.pop("API_KEY", None)             # auth off
+os.environ.pop("API_KEY", None)  # auth off
 os.environ.pop("API_IP_WHITELIST", None)
 os.environ["APP_SAVE_ERROR_CAPTCHA_IMAGE"] = "false"  # avoid mkdir ~/easyths/captcha_error
 os.environ["LOGGING_FILE"] = log_file
@@ -91,8 +95,8 @@ import uvicorn  # noqa: E402
 from easyths.utils import project_config_instance as cfg  # noqa: E402
 
 if MAJOR >= 2:
-    cfg.api_rate_limit = 0       # 2.0.7: 0 means limiter middleware not added
-    cfg.api_key = None           # auth off
+    cfg.api_rate_limit = 0  # 2.0.7: 0 means limiter middleware not added
+    cfg.api_key = None  # auth off
     cfg.api_ip_whitelist = None
     cfg.api_host = "127.0.0.1"
     cfg.logging_level = "INFO"
@@ -238,8 +242,12 @@ async def _startup(sockets=None):
 
 
 server.startup = _startup
-print(f"easyths {EASYTHS_VERSION} log-mode={args.log_mode} on 127.0.0.1:{port} "
-      f"python {sys.version.split()[0]} uvicorn {uvicorn.__version__}", file=sys.stderr, flush=True)
+print(
+    f"easyths {EASYTHS_VERSION} log-mode={args.log_mode} on 127.0.0.1:{port} "
+    f"python {sys.version.split()[0]} uvicorn {uvicorn.__version__}",
+    file=sys.stderr,
+    flush=True,
+)
 try:
     server.run(sockets=[sock])
 finally:

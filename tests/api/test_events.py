@@ -157,8 +157,6 @@ def _lines(response: httpx.Response, n: int, prefix: str, *, keep_comments: bool
     raise AssertionError(f"stream ended after {got}")
 
 
-
-
 def test_events_kept_in_the_journal_by_an_earlier_version_move_to_events_db_with_their_ids(tmp_path: Path) -> None:
     """Before events had their own file they were a table of journal.db; after the upgrade a
     client's Last-Event-ID must still name the same event, and new ids continue after the old."""

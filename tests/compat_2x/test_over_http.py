@@ -10,9 +10,7 @@ import httpx
 from tests.e2e.conftest import Server
 
 
-def test_a_2x_script_runs_unchanged_against_the_service_with_one_setting(
-    published: ModuleType, tmp_path: Path
-) -> None:
+def test_a_2x_script_runs_unchanged_against_the_service_with_one_setting(published: ModuleType, tmp_path: Path) -> None:
     server = Server(tmp_path / "home", extra_env={"EASYTHS_API__CONTRACT": "v2"}).start()
     try:
         quote = {"price": 10.0, "prev_close": 10.0, "name": "浦发银行", "volume": 1000000}

@@ -141,8 +141,6 @@ def test_auth_errors_use_the_2x_codes(tmp_path: Path, fake: FakeBroker, monkeypa
         assert ok.json()["success"] is True
 
 
-
-
 @pytest.mark.parametrize("contract", ["v1", "v2"])
 def test_openapi_shows_the_result_schemas_of_the_configured_contract(
     tmp_path: Path, fake: FakeBroker, contract: str

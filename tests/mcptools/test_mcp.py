@@ -247,9 +247,7 @@ def test_easyths_mcp_over_stdio_talks_to_the_running_service(trading: LiveServer
     assert holdings.structured_content["ok"] is True
 
 
-def test_easyths_mcp_ignores_a_system_proxy_for_the_local_service(
-    trading: LiveServer, tmp_path: Path
-) -> None:
+def test_easyths_mcp_ignores_a_system_proxy_for_the_local_service(trading: LiveServer, tmp_path: Path) -> None:
     """On Windows httpx reads the registry's system proxy; here the environment stands in for it,
     pointing at a port where nothing listens. The service on loopback must be reached directly."""
     dead_proxy = "http://127.0.0.1:9"

@@ -28,8 +28,10 @@ ORDERS = {
 
 @contextmanager
 def service(tmp_path: Path, fake: FakeBroker | None = None, **risk: object) -> Iterator[TestClient]:
-    settings = make_settings(tmp_path, risk=risk, queue={"operation_timeout": 5}) if risk else make_settings(
-        tmp_path, queue={"operation_timeout": 5}
+    settings = (
+        make_settings(tmp_path, risk=risk, queue={"operation_timeout": 5})
+        if risk
+        else make_settings(tmp_path, queue={"operation_timeout": 5})
     )
     with TestClient(create_app(settings, broker=fake or FakeBroker()), base_url="http://127.0.0.1") as c:
         yield c
@@ -63,8 +65,9 @@ def test_every_order_operation_is_checked_and_nothing_is_queued(tmp_path: Path) 
 def test_the_old_max_order_amount_setting_is_honoured(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, trading={"max_order_amount": 5000})
     with TestClient(create_app(settings, broker=FakeBroker()), base_url="http://127.0.0.1") as c:
-        body = assert_risk_denied(post(c, "buy", {"stock_code": "600000", "price": 10.5, "quantity": 500}),
-                                  "max_order_value")
+        body = assert_risk_denied(
+            post(c, "buy", {"stock_code": "600000", "price": 10.5, "quantity": 500}), "max_order_value"
+        )
         assert "5250" in body["message"] and "5000" in body["message"]
         assert post(c, "buy", {"stock_code": "600000", "price": 10.5, "quantity": 400}).status_code == 200
         assert c.get("/api/v1/system/risk").json()["data"]["limits"]["max_order_value"] == 5000
@@ -184,9 +187,7 @@ def test_non_orders_pass_even_when_every_code_is_denied(tmp_path: Path, name: st
 def test_on_the_sim_the_day_limit_and_trading_hours_follow_its_virtual_clock(tmp_path: Path) -> None:
     """A rehearsal moves the sim's clock by days: the daily count starts again on each rehearsed
     day (it used to stay full until the wall-clock midnight), and the allowed hours are the sim's."""
-    settings = make_settings(
-        tmp_path, risk={"max_orders_per_day": 1, "trading_hours": ["09:30-11:30", "13:00-15:00"]}
-    )
+    settings = make_settings(tmp_path, risk={"max_orders_per_day": 1, "trading_hours": ["09:30-11:30", "13:00-15:00"]})
     with TestClient(create_app(settings), base_url="http://127.0.0.1") as c:
         c.put("/api/v1/sim/quotes/600000", json={"price": 10.5, "pre_close": 10.4})
         day1 = c.get("/api/v1/system/risk").json()["data"]["today"]["date"]

@@ -81,7 +81,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
             window=settings.events.batch_window_ms / 1000,
             legacy=journal.path,
         )
-        events.operation_name = lambda op_id: (rec.name if (rec := engine.reader.get(op_id)) else None)
+        events.operation_name = lambda op_id: rec.name if (rec := engine.reader.get(op_id)) else None
         engine.add_listener(events.on_operation)  # before start: recovery transitions are events too
         if isinstance(active, EmitsEvents):
             active.add_event_sink(events.on_broker_event)  # sim fills, condition triggers, expiries

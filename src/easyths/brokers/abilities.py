@@ -124,7 +124,6 @@ class CountsGuiActions(Protocol):
     def gui_action_counts(self) -> dict[tuple[str, str], int]: ...
 
 
-
 __all__ = [
     "Abandons",
     "BacksOntoSim",
