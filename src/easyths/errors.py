@@ -88,6 +88,15 @@ class JournalError(EasyTHSError):
     http_status = 503
 
 
+class ResultExpired(EasyTHSError):
+    """A query's table is kept in memory only, for the clients that fetch it right away; the
+    journal keeps its verdict. Once memory has let it go, asking again is the answer (never an
+    empty or partial table in its place)."""
+
+    error_code = "RESULT_EXPIRED"
+    http_status = 410
+
+
 class ResultTimeout(EasyTHSError):
     """`/result` waited `timeout` seconds; the operation is still queued or running."""
 

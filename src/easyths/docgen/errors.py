@@ -25,6 +25,7 @@ MEANINGS_ZH = {
     "Conflict": "当前状态不允许该请求，例如取消执行中或已结束的操作",
     "QueueFull": "队列已满（[queue].max_size），稍后重试",
     "JournalError": "操作日志库（SQLite）无法读写（磁盘满、被锁、损坏）：拒绝提交，绝不在未写入时确认",
+    "ResultExpired": "查询操作的结果表格只在内存中短暂保留（日志库只记结论）；被淘汰后再取结果返回 410，请重新提交查询",
     "ResultTimeout": "/result 等待了 timeout 秒，操作仍在排队或执行；响应带有当前 status",
     "IllegalTransition": "不允许的状态变化（程序缺陷），会明确报错而不是悄悄继续",
     "SeamError": "界面层（pywinauto 或模拟客户端）的错误，由驱动转换为券商错误",

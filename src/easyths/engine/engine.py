@@ -35,7 +35,7 @@ from easyths.engine.execute import Outcome, execute, interrupted
 from easyths.engine.journal import Journal
 from easyths.engine.reader import Reader
 from easyths.engine.reconcile import Reconciler
-from easyths.engine.records import OperationRecord, OpStatus, apply, now
+from easyths.engine.records import OperationRecord, OpStatus, apply, journalled, now
 from easyths.engine.recovery import recover
 from easyths.engine.scheduler import Scheduler, Taken, check_duplicate, fingerprint, legacy_fingerprint
 from easyths.engine.scheduler import idempotency_key as one_key
@@ -320,7 +320,7 @@ class Engine:
         """Group commit: finished records waiting for the next `running` go to disk in one commit
         with it; only then are they visible and their waiters woken (never acknowledged before)."""
         pending, self._pending = self._pending, []
-        records = [done for done, _ in pending] + ([running] if running is not None else [])
+        records = [self._durable(done) for done, _ in pending] + ([running] if running is not None else [])
         if records:
             self.journal.save_many(records)
         for done, previous in pending:
@@ -346,8 +346,15 @@ class Engine:
         if group and self._next_commits_running():
             self._pending.append((done, rec.status))
             return done
-        self.journal.save(done)
+        self.journal.save(self._durable(done))
         self._finished(done, rec.status)
+        return done
+
+    def _durable(self, done: OperationRecord) -> OperationRecord:
+        """A finished query goes to the journal without its table (`records.journalled`); the
+        engine's memory keeps the whole record, which is what `/result` and `/status` read."""
+        if done.status.finished and self.registry.get(done.name).read_only:
+            return journalled(done)
         return done
 
     def _finished(self, done: OperationRecord, previous: OpStatus) -> None:

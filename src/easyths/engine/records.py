@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -95,6 +95,28 @@ class OperationRecord:
     command: OrderCommand | None = None  # what it asked of the broker (orders, cancels, conditions)
     evidence: Evidence | None = None  # what the broker saw of an `unknown` outcome, for reconciliation
     report: Ack | None = None  # what the broker answered (or reconciliation found), typed
+
+
+EXPIRED = "expired"  # key of a query's journalled result whose table stayed in memory only
+
+
+def journalled(rec: OperationRecord) -> OperationRecord:
+    """What the journal keeps of a finished query: its verdict (success, message, error code, how
+    many rows), not its table. A strategy polling its orders every second wrote each day's order
+    table to disk thousands of times (about 8 MB per 1,000 operations in the soak); the full
+    result stays in the engine's memory for the clients that fetch it at once."""
+    result = rec.result
+    if result is None or result.get(EXPIRED):
+        return rec
+    data = result.get("data")
+    rows = sum(len(v) for v in data.values() if isinstance(v, list)) if isinstance(data, dict) else 0
+    message = data.get("message") if isinstance(data, dict) else None
+    kept = {k: result[k] for k in ("success", "message", "timestamp", "error_code") if k in result}
+    return replace(rec, result={**kept, "data": {"message": message, "rows": rows}, EXPIRED: True})
+
+
+def is_expired(rec: OperationRecord) -> bool:
+    return rec.result is not None and bool(rec.result.get(EXPIRED))
 
 
 def apply(

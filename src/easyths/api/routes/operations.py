@@ -19,8 +19,8 @@ from easyths.api.contracts.v2 import v1_result_schema
 from easyths.api.deps import EngineDep, RegistryDep, engine_of, reader_of, registry_of
 from easyths.api.envelope import ok
 from easyths.api.views import result_body, status_view
-from easyths.engine.records import OpStatus
-from easyths.errors import InvalidParams, NotFound, ResultTimeout
+from easyths.engine.records import OperationRecord, OpStatus, is_expired
+from easyths.errors import InvalidParams, NotFound, ResultExpired, ResultTimeout
 
 router = APIRouter(prefix="/api/v1/operations", tags=["操作"])
 
@@ -122,6 +122,7 @@ async def submit_operation(
             rec = engine.get(rec.id)
         data["status"] = rec.status.value
         if rec.status.finished:
+            _not_expired(rec)  # an old duplicate of a query: its table is gone, never a summary in its place
             data["result"] = rec.result
             message = "操作成功" if rec.status is OpStatus.SUCCESS else (rec.error or "操作未成功")
     return ok(data, message)
@@ -159,9 +160,20 @@ async def operation_status(operation_id: str, request: Request) -> dict[str, Any
     rec = reader_of(request).get(operation_id)
     if rec is None:
         raise NotFound(f"操作 {operation_id} 不存在")
+    _not_expired(rec)
     if is_v2():
         return v2_api.operation_body(rec, request.app.state.accounts)
     return ok(status_view(rec))
+
+
+def _not_expired(rec: OperationRecord) -> None:
+    """A query whose table memory has let go: its journal row holds the verdict only, and a
+    summary in place of the table must never read as the table (nor as an empty one)."""
+    if is_expired(rec):
+        raise ResultExpired(
+            f"操作 {rec.id}（{rec.name}）的查询结果已过期：查询表格只在内存中短暂保留，请重新提交查询",
+            details={"operation_id": rec.id},
+        )
 
 
 @router.get("/{operation_id}/result", summary="等待并返回操作结果（?timeout=秒，超时 408）")
@@ -176,8 +188,10 @@ async def operation_result(
             rec = await engine.wait(operation_id, timeout)
         except ResultTimeout:
             return JSONResponse(v2_api.timeout_body(engine.get(operation_id)), status_code=408)
+        _not_expired(rec)
         return v2_api.operation_body(rec, request.app.state.accounts)
     rec = await engine.wait(operation_id, timeout)
+    _not_expired(rec)
     return JSONResponse(result_body(rec))  # already JSON-safe: skip jsonable_encoder's walk of `-> Any`
 
 
