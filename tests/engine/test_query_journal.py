@@ -37,9 +37,11 @@ def test_a_query_is_journalled_without_its_table_and_expires_honestly(tmp_path: 
     assert _journalled(home, buy["operation_id"])["data"]["合同编号"] == "100000001"  # orders keep theirs
 
     with TestClient(create_app(make_settings(tmp_path)), base_url="http://127.0.0.1") as c:  # memory is gone
-        for path in ("result", "status"):
-            r = c.get(f"/api/v1/operations/{query['operation_id']}/{path}")
-            assert r.status_code == 410 and r.json()["error_code"] == "RESULT_EXPIRED", r.text
-            assert "重新提交查询" in r.json()["message"]
+        r = c.get(f"/api/v1/operations/{query['operation_id']}/result")
+        assert r.status_code == 410 and r.json()["error_code"] == "RESULT_EXPIRED", r.text
+        assert "重新提交查询" in r.json()["message"]
+        status = c.get(f"/api/v1/operations/{query['operation_id']}/status").json()  # the verdict stands
+        assert status["data"]["status"] == "success" and "重新提交查询" in status["message"]
+        assert status["data"]["result"] == {"success": True, "data": None, "expired": True}
         order = c.get(f"/api/v1/operations/{buy['operation_id']}/result").json()
         assert order["data"]["合同编号"] == "100000001"

@@ -160,20 +160,23 @@ async def operation_status(operation_id: str, request: Request) -> dict[str, Any
     rec = reader_of(request).get(operation_id)
     if rec is None:
         raise NotFound(f"操作 {operation_id} 不存在")
-    _not_expired(rec)
+    if is_expired(rec):  # the status stands; the table is gone and said to be, never replaced
+        view = status_view(rec)
+        view["result"] = {"success": rec.result["success"] if rec.result else None, "data": None, "expired": True}
+        return ok(view, EXPIRED_MESSAGE.format(id=rec.id, name=rec.name))
     if is_v2():
         return v2_api.operation_body(rec, request.app.state.accounts)
     return ok(status_view(rec))
+
+
+EXPIRED_MESSAGE = "操作 {id}（{name}）的查询结果已过期：查询表格只在内存中短暂保留，请重新提交查询"
 
 
 def _not_expired(rec: OperationRecord) -> None:
     """A query whose table memory has let go: its journal row holds the verdict only, and a
     summary in place of the table must never read as the table (nor as an empty one)."""
     if is_expired(rec):
-        raise ResultExpired(
-            f"操作 {rec.id}（{rec.name}）的查询结果已过期：查询表格只在内存中短暂保留，请重新提交查询",
-            details={"operation_id": rec.id},
-        )
+        raise ResultExpired(EXPIRED_MESSAGE.format(id=rec.id, name=rec.name), details={"operation_id": rec.id})
 
 
 @router.get("/{operation_id}/result", summary="等待并返回操作结果（?timeout=秒，超时 408）")
