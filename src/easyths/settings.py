@@ -74,8 +74,10 @@ class QueueSection(Section):
         60.0,
         ge=10,
         le=30 * 86400,
-        description="已结束的查询（只读操作）在日志库中保留的秒数，供客户端取回结果；过期后整条清除"
-        "（下单、撤单与条件单按 retention_days 保留）",
+        description=(
+            "已结束的查询（只读操作）的记录在日志库中保留的秒数（日志库只记结论，查询表格只在内存中短暂保留，"
+            "被淘汰后取结果返回 410 RESULT_EXPIRED）；过期后整条清除（下单、撤单与条件单按 retention_days 保留）"
+        ),
     )
     fsync: bool = Field(  # true: fsync every journal write (power-loss durable, slower)
         False, description="true：每次写日志库都落盘（fsync），断电也不丢，但更慢"
