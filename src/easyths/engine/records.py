@@ -111,7 +111,7 @@ def journalled(rec: OperationRecord) -> OperationRecord:
     data = result.get("data")
     rows = sum(len(v) for v in data.values() if isinstance(v, list)) if isinstance(data, dict) else 0
     message = data.get("message") if isinstance(data, dict) else None
-    kept = {k: result[k] for k in ("success", "message", "timestamp", "error_code") if k in result}
+    kept: dict[str, Any] = {k: result[k] for k in ("success", "message", "timestamp", "error_code") if k in result}
     return replace(rec, result={**kept, "data": {"message": message, "rows": rows}, EXPIRED: True})
 
 
