@@ -165,3 +165,12 @@ def test_every_command_help_renders_whole(monkeypatch: pytest.MonkeyPatch) -> No
         text = " ".join((cmd.help or "").split())
         out = " ".join(CliRunner().invoke(app, [name, "--help"]).output.replace("│", " ").split())
         assert text[:60] in out, (name, text, out[:400])
+
+
+def test_a_partly_filled_order_cancelled_by_contract_says_how_much_traded(cli: Any) -> None:
+    """部撤 is a success that says what was filled and what was withdrawn."""
+    cli.client.sim.set_quote("000001", 12.0, 12.0, name="平安银行", volume=300)
+    number = json.loads(cli("buy", "000001", "12.00", "500", "--json").output)["合同编号"]
+    body = json.loads(cli("cancel", "--contract-no", number, "--json").output)
+    assert body["cancelled"] == [number] and "部撤" in body["message"]
+    assert (body["filled_quantity"], body["cancelled_quantity"]) == (300, 200)

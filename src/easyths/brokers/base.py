@@ -37,6 +37,10 @@ class Ack:
     contract_no: str | None = None
     condition_id: str | None = None
     cancelled: tuple[str, ...] = ()  # what a cancel cancelled (合同编号 or 条件单编号)
+    # one order cancelled by 合同编号: its 成交数量 and 撤消数量 once cancelled (部撤 when both > 0);
+    # None where the backend did not read them back
+    filled: int | None = None
+    withdrawn: int | None = None
     quantity: int | None = None  # the quantity the broker used (a stop-loss given none: all held)
     repo_code: str | None = None  # REPO: the instrument lent through (204001 …)
     rate: Decimal | None = None  # REPO: annual rate in percent

@@ -283,7 +283,9 @@ OPERATIONS: dict[str, OpDoc] = {
             "只撤可撤的委托（未成交、部分成交，部分成交的撤单后为「部撤」）。按股票代码、买卖方向或全部撤单时，"
             "没有可撤的委托也是成功，`cancelled_count` 为 0。按 `contract_no` 撤一笔而该委托不在可撤状态时"
             "（已成、已撤、部撤、废单，或当日没有这笔委托），操作为 **failed**，错误码 `ORDER_NOT_CANCELLABLE`，"
-            "结果的 data 带 `合同编号` 与 `状态`：撤单没有发生，委托的实际状态就是答案。"
+            "结果的 data 带 `合同编号` 与 `状态`：撤单没有发生，委托的实际状态就是答案。按 `contract_no` 撤单成功时，"
+            "结果另有 `filled_quantity` 与 `cancelled_quantity`（该委托的成交数量与撤消数量，两者都大于 0 即「部撤」；"
+            "同花顺后端暂为 null）。"
         ),
     ),
     "historical_commission_query": OpDoc(

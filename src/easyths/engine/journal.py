@@ -321,6 +321,8 @@ def _report(raw: dict[str, Any]) -> Ack:
         repo_code=raw.get("repo_code"),
         rate=None if raw.get("rate") is None else Decimal(str(raw["rate"])),
         reconciled=bool(raw.get("reconciled")),
+        filled=raw.get("filled"),
+        withdrawn=raw.get("withdrawn"),
     )
 
 

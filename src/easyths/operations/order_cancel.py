@@ -36,7 +36,10 @@ class OrderCancelOperation(Operation):
         )
 
     def acked(self, params: Any, ack: Ack) -> dict[str, Any]:
-        return self._result(params, list(ack.cancelled), ack.message)
+        result = self._result(params, list(ack.cancelled), ack.message)
+        if params.contract_no and ack.cancelled:  # one order: 部撤 says how much had traded
+            result |= {"filled_quantity": ack.filled, "cancelled_quantity": ack.withdrawn}
+        return result
 
     @staticmethod
     def _result(params: Any, cancelled: list[str], message: str) -> dict[str, Any]:

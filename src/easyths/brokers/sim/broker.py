@@ -199,7 +199,14 @@ class SimBroker(SimControl):
             done = self.cancel_orders(
                 stock_code=command.code, side=side_filter, contract_no=command.contract_no, ref=ref
             )
-            return Ack(f"撤单成功，共撤销{len(done)}笔委托" if done else "没有可撤销的委托", cancelled=tuple(done))
+            message = f"撤单成功，共撤销{len(done)}笔委托" if done else "没有可撤销的委托"
+            if command.contract_no and done:  # one order: how much of it traded, how much was withdrawn
+                row = next(r for r in self.today_orders() if r["合同编号"] == command.contract_no)
+                filled, withdrawn = int(row["成交数量"]), int(row["撤消数量"])
+                if filled:
+                    message = f"撤单成功：合同编号 {command.contract_no} 部撤，已成交 {filled}，撤销 {withdrawn}"
+                return Ack(message, cancelled=tuple(done), filled=filled, withdrawn=withdrawn)
+            return Ack(message, cancelled=tuple(done))
         if kind is not CommandKind.CANCEL_CONDITIONS:  # a kind added later must not fall into a delete
             raise BrokerRejected(f"此后端不支持这类委托（{kind}），未执行任何操作")
         ids = self._cancel_conditions(command.code, command.side, ref)
