@@ -43,5 +43,7 @@ def test_a_query_is_journalled_without_its_table_and_expires_honestly(tmp_path: 
         status = c.get(f"/api/v1/operations/{query['operation_id']}/status").json()  # the verdict stands
         assert status["data"]["status"] == "success" and "重新提交查询" in status["message"]
         assert status["data"]["result"] == {"success": True, "data": None, "expired": True}
+        v2 = c.get(f"/api/v1/operations/{query['operation_id']}/status", headers={"X-EasyTHS-Contract": "v2"})
+        assert v2.status_code == 410 and "重新提交查询" in v2.json()["message"]
         order = c.get(f"/api/v1/operations/{buy['operation_id']}/result").json()
         assert order["data"]["合同编号"] == "100000001"

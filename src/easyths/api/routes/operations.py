@@ -160,6 +160,8 @@ async def operation_status(operation_id: str, request: Request) -> dict[str, Any
     rec = reader_of(request).get(operation_id)
     if rec is None:
         raise NotFound(f"操作 {operation_id} 不存在")
+    if is_expired(rec) and is_v2():  # the 2.x body carries the result itself: say it is gone
+        _not_expired(rec)
     if is_expired(rec):  # the status stands; the table is gone and said to be, never replaced
         view = status_view(rec)
         view["result"] = {"success": rec.result["success"] if rec.result else None, "data": None, "expired": True}
