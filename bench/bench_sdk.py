@@ -23,9 +23,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-from bench.bench_api import free_port, line
 
 from easyths import AsyncClient, Client
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script: bench/ is not a package on the path
+from bench_api import free_port, line
 
 _VERDICT = {"success": True, "data": {"合同编号": "1", "stock_code": "600000", "price": 10.5, "quantity": 100}}
 _DONE = {"operation_id": "op", "status": "success", "result": _VERDICT}

@@ -201,8 +201,10 @@ class SimBroker(SimControl):
             )
             message = f"撤单成功，共撤销{len(done)}笔委托" if done else "没有可撤销的委托"
             if command.contract_no and done:  # one order: how much of it traded, how much was withdrawn
-                row = next(r for r in self.today_orders() if r["合同编号"] == command.contract_no)
-                filled, withdrawn = int(row["成交数量"]), int(row["撤消数量"])
+                with self._lock, self.store.tx():  # the one order, not the day's whole table
+                    order = self.ctx.ledger.get(int(command.contract_no))
+                assert order is not None  # it was just cancelled
+                filled, withdrawn = order.filled, order.cancelled
                 if filled:
                     message = f"撤单成功：合同编号 {command.contract_no} 部撤，已成交 {filled}，撤销 {withdrawn}"
                 return Ack(message, cancelled=tuple(done), filled=filled, withdrawn=withdrawn)
