@@ -28,4 +28,14 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
-__all__ = ["is_loopback"]
+def local_url(host: str, port: int) -> str:
+    """The URL a client on this machine uses for a service bound to `host:port`: a wildcard bind
+    (0.0.0.0, ::, empty) is reached on 127.0.0.1, an IPv6 literal goes in brackets."""
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+__all__ = ["is_loopback", "local_url"]

@@ -24,6 +24,7 @@ from easyths.cli import streams
 from easyths.cli.tables import cell, dropped_note, fitted, key_values
 from easyths.domain.money import json_number
 from easyths.errors import ApiError
+from easyths.hosts import local_url
 
 T = TypeVar("T")
 
@@ -51,12 +52,7 @@ def _default_url_and_key() -> tuple[str, str | None]:
         settings = load_settings(None)
     except Exception:  # a broken config must not stop a client command; the defaults apply
         return "http://127.0.0.1:7648", None
-    host = settings.api.host
-    if host in ("0.0.0.0", "::", ""):
-        host = "127.0.0.1"
-    if ":" in host:
-        host = f"[{host}]"
-    return f"http://{host}:{settings.api.port}", settings.api_key
+    return local_url(settings.api.host, settings.api.port), settings.api_key
 
 
 @contextmanager

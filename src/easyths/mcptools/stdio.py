@@ -13,6 +13,7 @@ import anyio
 import httpx
 
 from easyths.client._base import is_loopback_url
+from easyths.hosts import local_url
 from easyths.mcptools.tools import build_server
 from easyths.operations.registry import Registry
 from easyths.settings import Settings
@@ -21,12 +22,7 @@ from easyths.settings import Settings
 def service_url(settings: Settings) -> str:
     if settings.mcp.url:
         return settings.mcp.url.rstrip("/")
-    host = settings.api.host
-    if host in ("0.0.0.0", "::", ""):
-        host = "127.0.0.1"
-    if ":" in host and not host.startswith("["):
-        host = f"[{host}]"
-    return f"http://{host}:{settings.api.port}"
+    return local_url(settings.api.host, settings.api.port)
 
 
 def service_client(settings: Settings) -> httpx.AsyncClient:
