@@ -23,8 +23,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from easyths.domain.fees import REPO_FEE_RATES
 from easyths.domain.hours import parse_hours
-from easyths.domain.rules import REPO_FEE_RATES
 from easyths.errors import ConfigError
 from easyths.paths import data_home
 from easyths.textfiles import read_toml

@@ -47,3 +47,14 @@ def test_bounds_follow_the_librarys_defaults() -> None:
     assert s.last == date(2026, 12, 31)  # the library's last holiday year
     assert calendar._add_years(date(2028, 2, 29), -20) == date(2008, 2, 29)
     assert calendar._add_years(date(2028, 2, 29), 1) == date(2029, 2, 28)
+
+
+def test_calendar_knows_holidays_and_falls_back_to_weekdays_beyond_its_range() -> None:
+    assert not calendar.is_session(date(2026, 10, 1))  # National Day
+    assert calendar.is_session(date(2026, 11, 27))
+    assert calendar.next_session(date(2026, 11, 27)) == date(2026, 11, 30)  # Friday → Monday
+    assert calendar.is_session(date(2027, 3, 3))  # beyond the library: a Wednesday
+    assert not calendar.is_session(date(2027, 3, 6))  # a Saturday
+    # statutory holidays are known beyond the library too: 元旦, 春节 (除夕 on 2027-02-05), 劳动节, 国庆
+    assert not any(calendar.is_session(date(2027, m, d)) for m, d in ((1, 1), (2, 5), (2, 8), (5, 1), (10, 1)))
+    assert calendar.next_session(date(2026, 12, 31)) == date(2027, 1, 4)  # GC001 on the last day earns 4 days

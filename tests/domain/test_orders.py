@@ -6,18 +6,20 @@ from decimal import Decimal
 
 import pytest
 
+from easyths.domain.fees import FeeSchedule
 from easyths.domain.orders import (
     IllegalTransition,
     Order,
     OrderAccepted,
     OrderCancelled,
+    OrderEvent,
     OrderExpired,
     OrderFilled,
     OrderKind,
     OrderRejected,
     OrderStatus,
+    apply,
 )
-from easyths.domain.rules import FeeSchedule
 
 D = Decimal
 FEES = FeeSchedule()
@@ -85,3 +87,15 @@ def test_illegal_moves_fail_at_the_spot() -> None:
         _buy().apply(OrderFilled(1100, D("10"), "09:31:00"))  # more than remains
     pending = Order(2, "a", "2026-11-25", "09:30:00", "600000", "", "buy", "买入", OrderKind.LIMIT, D(10), 100)
     assert pending.apply(OrderRejected("超出涨跌停")).status is OrderStatus.REJECTED
+
+
+def test_order_state_machine() -> None:
+    assert apply(OrderStatus.NEW, OrderEvent.PARTIALLY_FILLED) is OrderStatus.PARTIAL
+    assert apply(OrderStatus.PARTIAL, OrderEvent.FILLED) is OrderStatus.FILLED
+    assert apply(OrderStatus.PARTIAL, OrderEvent.CANCELLED) is OrderStatus.PARTIAL_CANCELLED
+    assert apply(OrderStatus.NEW, OrderEvent.CANCELLED) is OrderStatus.CANCELLED
+    assert apply(OrderStatus.NEW, OrderEvent.REJECTED) is OrderStatus.REJECTED
+    with pytest.raises(IllegalTransition):
+        apply(OrderStatus.CANCELLED, OrderEvent.FILLED)
+    with pytest.raises(IllegalTransition):
+        apply(OrderStatus.FILLED, OrderEvent.CANCELLED)

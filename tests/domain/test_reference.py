@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from easyths.domain import reference
 from easyths.domain.codes import classify
-from easyths.domain.rules import price_limits
+from easyths.domain.prices import price_limits
 
 
 def test_every_shipped_file_names_its_source_and_its_date() -> None:

@@ -1,1 +1,1 @@
-"""Pure domain rules: no I/O, usable from every layer."""
+"""Pure domain rules (codes, prices, fees, sessions, holdings, orders): no I/O, usable from every layer."""

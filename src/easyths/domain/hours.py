@@ -6,7 +6,7 @@ risk rules (to apply it) read them, and the settings must not import the risk pa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import time
 
 
@@ -24,4 +24,9 @@ def parse_hours(ranges: Iterable[str]) -> list[tuple[time, time]]:
     return parsed
 
 
-__all__ = ["parse_hours"]
+def in_windows(at: time, windows: Collection[tuple[time, time]]) -> bool:
+    """Whether `at` falls in one of the parsed ranges, each start included and end excluded."""
+    return any(start <= at < end for start, end in windows)
+
+
+__all__ = ["in_windows", "parse_hours"]

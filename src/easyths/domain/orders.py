@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from easyths.domain.codes import classify
-from easyths.domain.rules import Fees, FeeSchedule, trade_fees
+from easyths.domain.fees import Fees, FeeSchedule, trade_fees
 from easyths.errors import IllegalTransition
 
 ZERO = Decimal("0")

@@ -12,7 +12,7 @@ from typing import Annotated, ClassVar
 from pydantic import Field, ValidationInfo, field_validator
 
 from easyths.domain.codes import classify
-from easyths.domain.rules import AFTER_HOURS_ALL_FROM, AFTER_HOURS_MAX_QTY, after_hours_eligible
+from easyths.domain.sessions import AFTER_HOURS_ALL_FROM, AFTER_HOURS_MAX_QTY, after_hours_eligible
 from easyths.operations.base import ExpireDays, Params, Price, StockCode
 
 

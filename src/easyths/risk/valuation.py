@@ -19,7 +19,7 @@ from decimal import Decimal
 from easyths.brokers.abilities import Marks
 from easyths.domain.codes import classify
 from easyths.domain.commands import CommandKind, OrderCommand, Side
-from easyths.domain.rules import round_half_up
+from easyths.domain.prices import round_half_up
 
 
 def value_of(command: OrderCommand, marks: Marks | None) -> Decimal | None:

@@ -10,7 +10,7 @@ import pytest
 
 from easyths.brokers.base import Side
 from easyths.domain.codes import classify
-from easyths.domain.rules import STAMP_DUTY_RATES, TRANSFER_FEE_RATES, FeeSchedule, rate_on, trade_fees
+from easyths.domain.fees import STAMP_DUTY_RATES, TRANSFER_FEE_RATES, FeeSchedule, rate_on, trade_fees
 from easyths.settings import SimFees
 from tests.brokers.sim.support import D, open_broker
 

@@ -18,7 +18,8 @@ from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.quotes import get_quote
 from easyths.brokers.sim.store import dec
 from easyths.domain.codes import classify
-from easyths.domain.rules import is_t_plus_zero, money
+from easyths.domain.holdings import is_t_plus_zero
+from easyths.domain.prices import money
 from easyths.errors import BrokerRejected
 
 ZERO = Decimal("0")

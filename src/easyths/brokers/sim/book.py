@@ -26,7 +26,7 @@ from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.quotes import ask_of, bid_of, get_quote, take_volume
 from easyths.domain.codes import Instrument, classify
 from easyths.domain.orders import Order, OrderKind, OrderReleased
-from easyths.domain.rules import cage_bounds
+from easyths.domain.prices import cage_bounds
 from easyths.settings import SimSection
 
 LIMIT_ONLY = (OrderKind.LIMIT,)

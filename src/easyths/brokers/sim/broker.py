@@ -50,7 +50,7 @@ from easyths.domain.clock import Clock, VirtualClock, WallClock, parse_start
 from easyths.domain.codes import REPO_CODES, Exchange, Kind, classify
 from easyths.domain.commands import CommandKind, OrderCommand
 from easyths.domain.orders import Order
-from easyths.domain.rules import AFTER_HOURS_END, CLOSE, Phase, accepts_cancels
+from easyths.domain.sessions import AFTER_HOURS_END, CLOSE, Phase, accepts_cancels
 from easyths.errors import BrokerRejected, ConfigError, InvalidParams, OrderVoided, not_cancellable
 from easyths.settings import Settings, SimSection
 

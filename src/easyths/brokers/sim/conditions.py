@@ -24,7 +24,8 @@ from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.quotes import ask_of, bid_of, get_quote
 from easyths.brokers.sim.store import dec
 from easyths.domain.codes import classify
-from easyths.domain.rules import Phase, round_half_up
+from easyths.domain.prices import round_half_up
+from easyths.domain.sessions import Phase
 from easyths.errors import BrokerRejected
 
 WAITING = "未触发"

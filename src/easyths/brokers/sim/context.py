@@ -21,8 +21,10 @@ from easyths.brokers.sim.store import Store
 from easyths.domain import calendar, reference
 from easyths.domain.clock import Clock
 from easyths.domain.codes import Instrument
+from easyths.domain.fees import FeeSchedule
+from easyths.domain.prices import ipo_free_days, price_limits
 from easyths.domain.reference import ReferenceData, trading_day_of_listing
-from easyths.domain.rules import FeeSchedule, Phase, ipo_free_days, price_limits, session_phase
+from easyths.domain.sessions import Phase, session_phase
 from easyths.settings import SimSection
 
 

@@ -29,7 +29,8 @@ from easyths.brokers.sim.store import Store
 from easyths.domain import calendar
 from easyths.domain.clock import Clock, VirtualClock, as_shanghai
 from easyths.domain.codes import classify
-from easyths.domain.rules import DAY_MARKS, OPEN, Mark, Phase, money
+from easyths.domain.prices import money
+from easyths.domain.sessions import DAY_MARKS, OPEN, Mark, Phase
 from easyths.errors import InvalidParams
 from easyths.settings import SimSection
 

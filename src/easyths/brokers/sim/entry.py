@@ -21,19 +21,12 @@ from easyths.brokers.sim import account, book, settlement
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.quotes import ask_of, bid_of, get_quote, take_volume
 from easyths.domain.codes import Instrument, classify
-from easyths.domain.hours import parse_hours
+from easyths.domain.fees import trade_fees
+from easyths.domain.holdings import sell_quantity_error
+from easyths.domain.hours import in_windows, parse_hours
 from easyths.domain.orders import Order, OrderAccepted, OrderKind, OrderRejected
-from easyths.domain.rules import (
-    AFTER_HOURS_MAX_QTY,
-    Phase,
-    accepts_orders,
-    after_hours_eligible,
-    in_windows,
-    limit_message,
-    sell_quantity_error,
-    time_rejection,
-    trade_fees,
-)
+from easyths.domain.prices import limit_message
+from easyths.domain.sessions import AFTER_HOURS_MAX_QTY, Phase, accepts_orders, after_hours_eligible, time_rejection
 from easyths.errors import BrokerRejected
 
 ZERO = Decimal("0")

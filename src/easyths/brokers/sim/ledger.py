@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from easyths.brokers.sim.store import Store
 from easyths.domain.codes import Kind, classify
+from easyths.domain.fees import FeeSchedule
 from easyths.domain.orders import OPEN_STATUSES, Fill, Order, OrderKind, OrderStatus
-from easyths.domain.rules import FeeSchedule
 
 
 class Ledger:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from easyths.brokers.sim.store import Store, dec
 from easyths.domain.clock import as_shanghai
 from easyths.domain.codes import Exchange, classify
-from easyths.domain.rules import round_half_up
+from easyths.domain.prices import round_half_up
 from easyths.errors import ConfigError
 from easyths.textfiles import read_user_text
 

@@ -19,8 +19,10 @@ from easyths.brokers.sim.entry import new_order, no_quote
 from easyths.brokers.sim.quotes import get_quote
 from easyths.domain import calendar
 from easyths.domain.codes import REPO_CODES, Exchange, repo_code
+from easyths.domain.fees import repo_fee, repo_interest
 from easyths.domain.orders import OrderAccepted, OrderFilled
-from easyths.domain.rules import accepts_repo, money, repo_fee, repo_interest, time_rejection
+from easyths.domain.prices import money
+from easyths.domain.sessions import accepts_repo, time_rejection
 from easyths.errors import BrokerRejected
 
 STEP = 1000

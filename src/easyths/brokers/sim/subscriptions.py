@@ -38,7 +38,7 @@ from easyths.domain.ipo import (
     window,
 )
 from easyths.domain.orders import OrderKind, OrderSubscribed
-from easyths.domain.rules import money
+from easyths.domain.prices import money
 from easyths.errors import BrokerRejected
 
 ZERO = Decimal(0)

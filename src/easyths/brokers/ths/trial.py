@@ -28,7 +28,7 @@ from easyths.brokers.ths.broker import UNVERIFIED, ThsBroker
 from easyths.brokers.ths.recording import record
 from easyths.domain import calendar
 from easyths.domain.codes import Kind, classify
-from easyths.domain.rules import Phase, session_phase
+from easyths.domain.sessions import Phase, session_phase
 from easyths.errors import BrokerRejected
 
 REPORT = "easyths-trial/1"

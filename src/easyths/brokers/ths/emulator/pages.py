@@ -254,7 +254,7 @@ CONTINUE_TEXTS = (
 
 
 def _band(emu: Screen, code: str) -> tuple[Decimal, Decimal] | None:
-    from easyths.domain.rules import price_limits
+    from easyths.domain.prices import price_limits
 
     quote = _quote(emu, code)
     if not quote or quote.get("prev_close") is None:
