@@ -39,6 +39,9 @@ class Locator:
     role: str | None = None
     auto_id: str | None = None  # UI Automation AutomationId (e.g. "shuru" in the repo form)
     index: int = 0
+    # Only the parent's own children: the 条件单 forms address their fields by position among
+    # the document's children (an Edit inside a ComboBox is not one, `docs/ths-facts.md#condition-create`)
+    children_only: bool = False
 
     def describe(self) -> str:
         parts = [
@@ -48,6 +51,8 @@ class Locator:
             f"title~{self.title_contains}" if self.title_contains else "",
             f"role={self.role}" if self.role else "",
             f"auto_id={self.auto_id}" if self.auto_id else "",
+            f"index={self.index}" if self.index else "",
+            "children" if self.children_only else "",
         ]
         return " ".join(p for p in parts if p) or "any"
 
@@ -113,6 +118,11 @@ class GuiSeam(Protocol):
 
     def click(self, handle: Any) -> None: ...
     def is_enabled(self, handle: Any) -> bool: ...
+    def is_checked(self, handle: Any) -> bool:
+        """A CheckBox ticked, a RadioButton or TabItem selected (the 条件单 forms' 全自动委托, the
+        side tab, the 条件单监控 row boxes): read back before anything is submitted."""
+        ...
+
     def select_item(self, handle: Any, item: str) -> None:
         """Choose an item of a combo box or list by its text."""
         ...

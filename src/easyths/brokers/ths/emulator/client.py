@@ -82,6 +82,7 @@ class ThsEmulator:
         self.save_captcha_ok_until = 0.0
         self.market_items: dict[Any, str] | None = None  # 1541 labels of this build (None: abbreviated)
         self.clear_on_switch = True  # 切换页面是否清空代码
+        self.condition_auto = True  # 全自动委托 selectable (greyed in simulated trading)
         self.blind_confirms = 0
         self.blind_modifies = 0  # 改单 pressed on a 撤单确认: a new order the driver never asked for
         self.clipboard = ""
@@ -273,7 +274,8 @@ class ThsEmulator:
 
     def find_all(self, locator: Locator, parent: Any = None) -> list[Any]:
         root = self._check(parent if parent is not None else self.main)
-        return [n for n in root.walk() if self._matches(n, locator)]
+        nodes = root.children if locator.children_only else root.walk()
+        return [n for n in nodes if self._matches(n, locator)]
 
     def find(self, locator: Locator, parent: Any = None, timeout: float = 0.0) -> Any:
         def hit() -> Node | None:
@@ -317,6 +319,9 @@ class ThsEmulator:
     def is_enabled(self, handle: Any) -> bool:
         return self._check(handle).enabled
 
+    def is_checked(self, handle: Any) -> bool:
+        return bool(self._check(handle).data.get("checked"))
+
     def select_item(self, handle: Any, item: str) -> None:
         node = self._check(handle)
         if item not in self.items(node):
@@ -352,6 +357,8 @@ class ThsEmulator:
             return
         if "{ENTER}" in keys and node.data.get("on_enter") is not None:
             node.data["on_enter"]()
+        if "{ESC}" in keys and any(d.node is node.root() for d in self._dialogs):
+            self.close(node.root())  # Esc leaves a dialog as its × does (the 条件单 popup closes so)
         if "{F5}" in keys and self.page.data.get("refresh") is not None:
             self.page.data["refresh"]()
 

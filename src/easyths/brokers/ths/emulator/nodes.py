@@ -117,6 +117,7 @@ class Screen(Protocol):
     row_visible_at: dict[str, float]
     blind_modifies: int
     market_items: dict[Any, str] | None
+    condition_auto: bool
 
     @property
     def now(self) -> float: ...

@@ -16,7 +16,7 @@ from typing import Any
 
 from easyths.brokers.base import MarketStrategy, Row, Side, TimeRange
 from easyths.brokers.ths.columns import FUNDS_STATICS, KNOWN_VARIANTS
-from easyths.brokers.ths.emulator import panels
+from easyths.brokers.ths.emulator import conditions, panels
 from easyths.brokers.ths.emulator.nodes import Node, Screen, button, cell, edit, static
 from easyths.domain.codes import classify
 from easyths.errors import BrokerError
@@ -115,9 +115,9 @@ def open_page(emu: Screen, page: str) -> None:
         "orders": orders_page,
         "fills": lambda e: [grid(e, "fills", e.broker.today_fills)],
         "history": history_page,
-        "condition_price": panels.condition_page,
-        "stop_loss_profit": panels.stop_page,
-        "condition_monitor": panels.monitor_page,
+        "condition_price": conditions.price_form,
+        "stop_loss_profit": conditions.stop_form,
+        "condition_monitor": conditions.monitor_page,
         "repo": panels.repo_page,
     }
     if page in ORDER_PAGES:
