@@ -29,7 +29,7 @@ from easyths.brokers.base import (
     Side,
     TimeRange,
 )
-from easyths.brokers.ths import cancels, orders, panels, repo
+from easyths.brokers.ths import cancels, condition_monitor, conditions, orders, repo
 from easyths.brokers.ths.columns import FUNDS_STATICS, menu_path
 from easyths.brokers.ths.counting import CountingSeam, GuiActions
 from easyths.brokers.ths.grid import CaptchaRecogniser, load_recogniser
@@ -67,7 +67,7 @@ HISTORY_QUERY = 2449
 
 
 class ThsBroker:
-    """Every `Broker` method as steps on the client; see `orders` and `panels` for the flows."""
+    """Every `Broker` method as steps on the client; see `orders`, `cancels`, `conditions` and `repo` for the flows."""
 
     backend = "ths"
 
@@ -160,7 +160,7 @@ class ThsBroker:
         for contract_no in contract_nos:
             self.session.claim(str(contract_no))
         for cid in condition_ids:
-            self.session.claim(panels.claim_key(str(cid)))
+            self.session.claim(condition_monitor.claim_key(str(cid)))
 
     def abandon(self) -> None:
         """The engine's watchdog gave up on the running operation (called from its thread): the
@@ -331,7 +331,7 @@ class ThsBroker:
             return Ack(f"撤单成功，共撤销{len(done)}笔委托" if done else "没有可撤销的委托", cancelled=tuple(done))
         if kind is not CommandKind.CANCEL_CONDITIONS:  # a kind added later must not fall into a delete
             raise BrokerRejected(f"此后端不支持这类委托（{kind}），未执行任何操作")
-        ids = panels.cancel_conditions(self.session, command.code, command.side)
+        ids = condition_monitor.cancel_conditions(self.session, command.code, command.side)
         return Ack("条件单删除成功" if ids else "没有匹配的条件单", cancelled=tuple(ids))
 
     def reconcile(self, command: OrderCommand, evidence: Evidence) -> Ack | None:
@@ -345,14 +345,14 @@ class ThsBroker:
             ack = cancels.reconcile_cancel(self.session, hint)
             return Ack(ack.message, cancelled=tuple(c for c in ack.contract_no.split(",") if c))
         if kind is CommandKind.CANCEL_CONDITIONS:
-            ack = panels.reconcile_condition_cancel(self.session, hint)
+            ack = condition_monitor.reconcile_condition_cancel(self.session, hint)
             return Ack(ack.message, cancelled=tuple(c for c in ack.contract_no.split(",") if c))
         if kind.arms_condition:
             with self.session.boundary("对账"):
-                new = panels.new_conditions(self.session, hint)
+                new = condition_monitor.new_conditions(self.session, hint)
             if len(new) == 1:
-                cid = panels.condition_id(new[0])
-                self.session.claim(panels.claim_key(cid))
+                cid = condition_monitor.condition_id(new[0])
+                self.session.claim(condition_monitor.claim_key(cid))
                 return Ack("对账确认条件单已提交", condition_id=cid)
             if not new:
                 return None
@@ -426,7 +426,7 @@ class ThsBroker:
     def place_condition_order(
         self, side: Side, stock_code: str, target_price: Decimal, quantity: int, expire_days: int
     ) -> ConditionAck:
-        return panels.place_condition(self.session, side, stock_code, target_price, quantity, expire_days)
+        return conditions.place_condition(self.session, side, stock_code, target_price, quantity, expire_days)
 
     def place_stop_loss_profit(
         self,
@@ -436,17 +436,17 @@ class ThsBroker:
         quantity: int | None,
         expire_days: int,
     ) -> ConditionAck:
-        return panels.place_stop_loss_profit(
+        return conditions.place_stop_loss_profit(
             self.session, stock_code, stop_loss_percent, stop_profit_percent, quantity, expire_days
         )
 
     def condition_orders(self) -> list[Row]:
         with self.session.boundary("查询条件单"):
-            return panels.condition_orders(self.session)
+            return condition_monitor.condition_orders(self.session)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def cancel_condition_orders(self, *, stock_code: str | None = None, side: Side | None = None) -> int:
-        return len(panels.cancel_conditions(self.session, stock_code, side))
+        return len(condition_monitor.cancel_conditions(self.session, stock_code, side))
 
     # --- accounts --------------------------------------------------------------------------------
     def _combo(self) -> Any:
@@ -492,7 +492,7 @@ __all__ = ["ThsBroker"]
 
 
 def _driver_hint(command: OrderCommand, evidence: Evidence) -> dict[str, Any]:
-    """The driver's settle functions (`orders.settle`, `panels.new_conditions`) read a dict: built
+    """The driver's settle functions (`orders.settle`, `condition_monitor.new_conditions`) read a dict: built
     here from the typed pair, the one place the two forms meet. A repo is matched on code and side
     only (its quantity is in 张 and its price a rate)."""
     code = command.code or ""

@@ -96,6 +96,11 @@ def _com_ready() -> None:
     _thread_state.com = True
 
 
+def _is_uia(control: Any) -> bool:
+    """A UI Automation element (it has a control type), not a win32 window wrapper."""
+    return getattr(getattr(control, "element_info", None), "control_type", None) is not None
+
+
 def png_bytes(image: Any) -> bytes:
     """pywinauto's `capture_as_image()` returns None, without raising, when Pillow is missing."""
     if image is None:
@@ -203,7 +208,8 @@ class PywinautoSeam:
 
     @_guard
     def find(self, locator: Locator, parent: Any = None, timeout: float = 0.0) -> Any:
-        if parent is not None and not getattr(parent, "handle", None):  # inside a uia element
+        if locator.children_only or (parent is not None and not getattr(parent, "handle", None)):
+            # own children, or inside a uia element without a window: walked here, not by a spec
             found = self.wait_for(lambda: self._nth(locator, parent), max(timeout, self._poll))
             if found is None:
                 raise ControlNotFound(f"找不到控件 {locator.describe()}")
@@ -218,10 +224,11 @@ class PywinautoSeam:
     def find_all(self, locator: Locator, parent: Any = None) -> list[Any]:
         base = parent or self.main_window()
         if locator.role is not None:
-            base = self._uia.window(handle=base.handle).wrapper_object() if parent is None else base
-            found = base.descendants(control_type=locator.role)
+            if not _is_uia(base):  # a window handle (the main window, a popup from `dialogs`)
+                base = self._uia.window(handle=base.handle).wrapper_object()
+            found = (base.children if locator.children_only else base.descendants)(control_type=locator.role)
         else:
-            found = [c for c in base.descendants() if c.is_visible()]
+            found = [c for c in (base.children() if locator.children_only else base.descendants()) if c.is_visible()]
         return [c for c in found if self._matches(c, locator)]
 
     def _nth(self, locator: Locator, parent: Any) -> Any:
@@ -241,6 +248,8 @@ class PywinautoSeam:
 
     def exists(self, locator: Locator, parent: Any = None) -> bool:
         try:
+            if locator.children_only or (parent is not None and not getattr(parent, "handle", None)):
+                return self._nth(locator, parent) is not None
             return bool(self._spec(locator, parent).exists(timeout=0))
         except Exception:
             return False
@@ -266,6 +275,8 @@ class PywinautoSeam:
         kind = getattr(handle.element_info, "control_type", None)
         if kind == "CheckBox":
             handle.toggle()
+        elif kind == "ListItem" and hasattr(handle, "invoke"):
+            handle.invoke()  # the 条件单 validity list: easyths invokes the item, then Enter
         elif kind in ("ListItem", "DataItem", "TabItem", "RadioButton") and hasattr(handle, "select"):
             handle.select()
         elif kind is not None:  # other uia controls: Invoke pattern, else a real click
@@ -279,6 +290,13 @@ class PywinautoSeam:
     @_guard
     def is_enabled(self, handle: Any) -> bool:
         return bool(handle.is_enabled())
+
+    @_guard
+    def is_checked(self, handle: Any) -> bool:
+        """uia: a CheckBox's toggle state (1 = on); a RadioButton's or TabItem's SelectionItem."""
+        if getattr(handle.element_info, "control_type", None) == "CheckBox":
+            return bool(handle.get_toggle_state() == 1)
+        return bool(handle.is_selected())
 
     @_guard
     def select_item(self, handle: Any, item: str) -> None:

@@ -43,11 +43,15 @@ ARRIVAL: dict[str, tuple[Locator, ...]] = {
     # query grids: the grid is there; its header, checked on every read, says which grid it is
     "orders": (Locator(class_name="CVirtualGridCtrl"),),
     "fills": (Locator(class_name="CVirtualGridCtrl"),),
-    "condition_price": (Locator(role="Button", title="下一步"), Locator(role="RadioButton", title="买入")),
-    "stop_loss_profit": (Locator(role="Button", title="下一步"), Locator(role="Edit", title="止盈比例")),
-    "condition_monitor": (Locator(role="TabItem", title="未触发"),),
-    "repo": (),  # a popup, not a page: `repo.open_popup` waits for it
+    # popups, not pages: `conditions.open_form` and `repo.open_popup` wait for them
+    "condition_price": (),
+    "stop_loss_profit": (),
+    "condition_monitor": (Locator(role="Pane", auto_id="2393"), Locator(role="TabItem", title="未触发")),
+    "repo": (),
 }
+# The 股价条件 / 止盈止损 popup: a #32770 holding a ConditionToolBar pane, closed with Esc
+# (`docs/ths-facts.md#condition-create`).
+CONDITION_FORM = Locator(class_name="ConditionToolBar")
 FILL_TRIES = 2  # a field that does not read back as typed is erased and typed once more
 MAX_DIALOGS = 8  # dialogs handled in one flow before the driver gives up on a verdict
 MAX_CLOSE = 12  # leftover dialogs closed before a step before the driver gives up on the window
@@ -392,6 +396,10 @@ class ClientSession:
         self.closed_dialogs.append(f"{kind}: {info.title}: {dialogs.rejection_text(info)}")
         del self.closed_dialogs[:-50]
         try:
+            if self.seam.exists(CONDITION_FORM, info.handle):
+                self.seam.press_keys(info.handle, "{ESC}")  # a web popup closed by WM_CLOSE may not reopen
+                if not self._still_open(info):
+                    return
             self.seam.close(info.handle)
         except WindowGone:
             return
@@ -530,6 +538,7 @@ def _describe(exc: BaseException) -> str:
 
 __all__ = [
     "ARRIVAL",
+    "CONDITION_FORM",
     "GRID",
     "GRID_CTRL",
     "TREE",
