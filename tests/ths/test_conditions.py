@@ -48,11 +48,12 @@ def test_selecting_a_condition_item_opens_a_popup_whose_fields_are_known_by_posi
     assert emu is not None
     emu.select_path(emu.find(Locator(control_id=129)), ["条件单", "股价条件"], exact=True)
     popup = popup_of(h)
-    assert popup.class_name == "#32770" and [d for d in emu.dialogs_open if d.node is popup][0].title == ""
+    assert popup.class_name == "#32770" and next(d for d in emu.dialogs_open if d.node is popup).title == ""
     doc = emu.find(Locator(role="Document"), popup)
     own_edits = emu.find_all(Locator(role="Edit", children_only=True), doc)
     assert len(own_edits) == 1 and not emu.exists(Locator(role="RadioButton"), doc)
-    emu.set_text(emu.find(Locator(role="Edit", title_contains="代码"), emu.find(Locator(role="ComboBox"), doc)), "600000")
+    combo = emu.find(Locator(role="ComboBox"), doc)
+    emu.set_text(emu.find(Locator(role="Edit", title_contains="代码"), combo), "600000")
     emu.set_text(own_edits[0], "9.50")
     emu.click(emu.find(Locator(role="Button", title="下一步"), doc))
     edits = emu.find_all(Locator(role="Edit", children_only=True), doc)
