@@ -18,6 +18,7 @@ from easyths.docgen.errors import errors_markdown
 from easyths.docgen.migration import v2_fields_markdown
 from easyths.docgen.sim import boards_markdown, marks_markdown, phases_markdown
 from easyths.docgen.startup import exit_codes_markdown
+from easyths.settings import example_config
 
 README_SECTION_WORDS = ("基准", "性能", "benchmark", "Benchmark")
 
@@ -151,6 +152,7 @@ def _generators(config: Any) -> dict[str, Callable[[], str]]:
     root = Path(config["config_file_path"]).parent
     return {
         "settings": settings_markdown,
+        "example-config": lambda: "```toml\n" + example_config() + "```\n",
         "cli": cli_markdown,
         "emulator-settings": lambda: settings_table(["emulator"]),
         "risk-settings": lambda: settings_table(["risk"]),

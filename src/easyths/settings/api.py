@@ -1,0 +1,135 @@
+"""[api]: where the service listens and who may talk to it (keys, addresses, hosts, limits)."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, field_validator
+
+from easyths.settings.base import LEGACY, Section
+
+
+class ApiSection(Section):
+    host: str = Field("127.0.0.1", description="监听地址；非本机地址必须同时配置 API Key，否则拒绝启动")
+    port: int = Field(7648, ge=1, le=65535, description="监听端口")
+    key: SecretStr | None = Field(
+        None,
+        description="API 密钥：设置后所有请求需带 Authorization: Bearer <key>；从不写入日志",
+        examples=["replace-with-your-own-random-string-24-chars"],
+    )
+    cors_origins: str = Field("", description="允许跨域访问的来源，逗号分隔；留空不开启 CORS")
+    access_log: bool = Field(
+        False, description="是否记录每个 HTTP 请求的访问日志（默认关闭；开启后由后台线程写出，不阻塞事件循环）"
+    )
+    rate_limit: int | None = Field(
+        0, ge=0, description="每个客户端地址每分钟最多请求数，超出返回 429；0 为不限（原 2.x 的同名设置）"
+    )
+    allowed_ips: list[str] = Field(
+        default_factory=list,
+        description='只允许这些地址访问（IP 或 CIDR 网段，如 ["127.0.0.1", "192.168.1.0/24"]），'
+        "其余返回 403；留空为不限制",
+    )
+    ip_whitelist: str | None = Field(
+        None, description="旧配置键（原 2.x）：逗号分隔的地址或网段，并入 allowed_ips", json_schema_extra=LEGACY
+    )
+    max_body_bytes: int = Field(1024 * 1024, ge=1024, description="请求体最大字节数，超出返回 413；默认 1 MiB")
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="接受的 Host 请求头（主机名或地址，不含端口）：未配置 API Key 时只接受本机名称（localhost、"
+        "127.0.0.1、::1）和这里列出的名称；配置了 API Key 时留空为不检查。其余返回 421 HOST_FORBIDDEN（防 DNS 重绑定）",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="只信任来自这些地址（IP 或 CIDR）的 X-Forwarded-For / X-Forwarded-Proto 请求头；"
+        "留空（默认）不信任任何代理，客户端地址就是连接的对端地址",
+    )
+    max_header_bytes: int = Field(
+        32 * 1024,
+        ge=4096,
+        le=1024 * 1024,
+        description="监听非本机地址时请求行与请求头的最大字节数，超出返回 431；本机监听不限",
+    )
+    header_timeout: float = Field(
+        10.0, gt=0, le=300, description="监听非本机地址时接收完整请求头的最长秒数，超时断开连接；本机监听不限"
+    )
+    max_connections: int = Field(
+        512,
+        ge=8,
+        description="监听非本机地址时同时打开的连接数上限：超出的新连接立即关闭，"
+        "同时处理的请求超出时返回 503；本机监听不限",
+    )
+
+    mcp_server_type: str | None = Field(  # accepted so a 2.x config.toml starts unchanged
+        None, description="兼容原版 2.x 配置文件（MCP 传输类型），忽略；MCP 的设置见 [mcp]", json_schema_extra=LEGACY
+    )
+    contract: Literal["v1", "v2"] = Field(
+        "v1",
+        description=(
+            "响应契约：v1 按 1.x 接口文档（默认）；v2 兼容原项目 2.x（2.0.7）的 TradeClient："
+            "信封含 status、error_code、current_used_account，查询结果为英文字段的记录列表。"
+            "单个请求可用请求头 X-EasyTHS-Contract: v1 或 v2 临时覆盖"
+        ),
+    )
+
+    @field_validator("allowed_ips", "trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item.strip(), strict=False)
+            except ValueError as exc:
+                raise ValueError(f"不是合法的 IP 地址或网段: {item!r}") from exc
+        return value
+
+    @field_validator("ip_whitelist")
+    @classmethod
+    def _old_networks(cls, value: str | None) -> str | None:
+        if value:
+            cls._networks([_wildcard_network(i) for i in value.split(",") if i.strip()])
+        return value
+
+    def allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        """`allowed_ips` plus the old `ip_whitelist`; empty means every address may connect."""
+        items = [*self.allowed_ips, *(_wildcard_network(i) for i in (self.ip_whitelist or "").split(","))]
+        return [ipaddress.ip_network(i.strip(), strict=False) for i in items if i.strip()]
+
+    @field_validator("key", mode="before")
+    @classmethod
+    def _empty_key_is_none(cls, value: Any) -> Any:
+        return None if value in ("", None) else value
+
+    @field_validator("key")
+    @classmethod
+    def _printable_ascii_key(cls, value: SecretStr | None) -> SecretStr | None:
+        """HTTP headers carry ASCII only, so a key with any other character could never match:
+        refuse it at load instead of answering 401 to every request. The key is never echoed."""
+        if value is None:
+            return value
+        secret = value.get_secret_value()
+        if not all("!" <= ch <= "~" for ch in secret):
+            raise ValueError("API Key 只能由 ASCII 可见字符组成（不能含空格、中文或全角字符），否则请求头无法携带它")
+        return value
+
+    def cors_list(self) -> list[str]:
+        """`cors_origins` as origins (no trailing slash); `*` is honoured only with a key (api/trust.py)."""
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+
+    def trusted_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(i.strip(), strict=False) for i in self.trusted_proxies if i.strip()]
+
+
+def _wildcard_network(item: str) -> str:
+    """2.x's ip_whitelist writes networks with trailing wildcards (192.168.1.*): as CIDR."""
+    parts = item.strip().split(".")
+    if parts[-1] != "*" or len(parts) > 4:
+        return item
+    fixed = list(parts)
+    while fixed and fixed[-1] == "*":
+        fixed.pop()
+    if not all(p.isdigit() for p in fixed):  # a wildcard before a fixed octet is not a network
+        return item
+    return ".".join([*fixed, *["0"] * (4 - len(fixed))]) + f"/{8 * len(fixed)}"
+
+
+__all__ = ["ApiSection"]
