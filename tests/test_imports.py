@@ -9,6 +9,8 @@ module, the line and the two layers.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("easyths.logs",),
     ("easyths.settings",),
     ("easyths.client",),  # the SDK: speaks HTTP only
+    ("easyths.params",),  # the operations' params models, shared by the routes, the SDK and MCP
     (
         "easyths.domain",
         "easyths.hosts",
@@ -161,3 +164,18 @@ def test_the_contract_sees_an_upward_import() -> None:
     target = _existing([node.module, *(f"{node.module}.{a.name}" for a in node.names)])[0]
     mine, theirs = layer_of("easyths.settings"), layer_of(target)
     assert mine is not None and theirs is not None and theirs < mine
+
+
+# What the SDK and MCP would drag in if the params models reached into the service.
+SERVER_MODULES = ("fastapi", "starlette", "uvicorn", "easyths.api", "easyths.engine", "easyths.brokers")
+
+
+def test_the_params_models_load_without_any_server_code() -> None:
+    """A fresh interpreter importing `easyths.params` loads no web framework, engine or broker:
+    the SDK shares the models, not the server (the layer test sees only our own imports)."""
+    probe = (
+        "import sys, easyths.params\n"
+        f"print([m for m in sys.modules if m.split('.')[0] in {SERVER_MODULES!r} or m.startswith({SERVER_MODULES!r})])"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from easyths.brokers.base import Ack
 from easyths.domain.commands import CommandKind, OrderCommand, Side
-from easyths.operations._orders import BuyParams
+from easyths.params import BuyParams
 from easyths.operations.base import Operation
 
 

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
-
 from easyths.brokers.base import Broker
-from easyths.operations.base import Operation, Params, now_iso
-
-
-class AccountSwitchParams(Params):
-    account_name: str = Field(min_length=1, description="目标账户名（取值见 account_query）")
+from easyths.operations.base import Operation, now_iso
+from easyths.params import AccountSwitchParams
 
 
 class AccountSwitchOperation(Operation):

@@ -1,5 +1,8 @@
 """What an operation plugin is: a params model and `run(broker, params)`.
 
+The params models and their field types live in `easyths.params` (the SDK and MCP share them);
+they are re-exported here, where plugins have always imported them from.
+
 Why classes with class attributes: the registry lists operations (name, version, description,
 parameters) without instantiating or running anything, and `parameters` is derived from the
 pydantic model so the listing can never drift from the validation.
@@ -9,15 +12,23 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationInfo, field_validator
 
 from easyths.brokers.base import Ack, Broker, Row
 from easyths.domain.codes import classify
 from easyths.domain.commands import OrderCommand
-from easyths.domain.money import decimal_from_json
+from easyths.params.fields import (
+    ExpireDays,
+    FieldsQueryParams,
+    NoParams,
+    Params,
+    Percent,
+    Price,
+    QueryParams,
+    ReturnType,
+    StockCode,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -25,76 +36,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def now_iso() -> str:
     """Timestamps users see are ISO 8601 in Asia/Shanghai (the market's clock)."""
     return datetime.now(SHANGHAI).isoformat()
-
-
-def _code(value: Any) -> Any:
-    # isascii: str.isdigit() also takes full-width and other scripts' digits (６０００００).
-    if isinstance(value, str) and not (len(value) == 6 and value.isascii() and value.isdigit()):
-        raise ValueError("股票代码必须是6位数字")
-    if not isinstance(value, str):
-        raise ValueError("股票代码必须是6位数字字符串")
-    return value
-
-
-StockCode = Annotated[str, BeforeValidator(_code), Field(description="股票代码（6位数字）")]
-Price = Annotated[
-    Decimal,
-    BeforeValidator(decimal_from_json),
-    Field(gt=0, le=100000, description="价格"),
-    PlainSerializer(float, return_type=float, when_used="json"),
-]
-Percent = Annotated[
-    Decimal,
-    BeforeValidator(decimal_from_json),
-    Field(gt=0, le=100),
-    PlainSerializer(float, return_type=float, when_used="json"),
-]
-ReturnType = Literal["str", "json", "dict", "markdown"]
-ExpireDays = Literal[1, 3, 5, 10, 20, 30]
-
-
-def _takes_numbers(annotation: Any) -> bool:
-    """An int/float/Decimal field, or a Literal of numbers, possibly inside Optional/Annotated."""
-    if annotation in (int, float, Decimal):
-        return True
-    if get_origin(annotation) is Literal:
-        return any(type(arg) in (int, float) for arg in get_args(annotation))
-    return any(_takes_numbers(arg) for arg in get_args(annotation) if arg is not bool)
-
-
-class Params(BaseModel):
-    """Base of every params model: unknown keys are errors (a typo must not become a default)."""
-
-    model_config = ConfigDict(extra="forbid", strict=False)
-
-    account_name: str | None = Field(
-        None, min_length=1, description="执行前切换到的账户名（可选，取值见 account_query）"
-    )
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_booleans_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        """pydantic's lax mode reads JSON true as 1: `"expire_days": true` became a 1-day order."""
-        if isinstance(value, bool) and info.field_name and _takes_numbers(cls.model_fields[info.field_name].annotation):
-            raise ValueError("必须是数字，不能是 true/false")
-        return value
-
-
-class NoParams(Params):
-    pass
-
-
-class QueryParams(Params):
-    return_type: ReturnType = Field("json", description="返回类型：str/json/dict/markdown，默认 json")
-
-
-class FieldsQueryParams(Params):
-    """A query whose result is one set of fields, not rows (funds, repo rates): `return_type` is
-    accepted because scripts of the original service send it to every query, and changes nothing."""
-
-    return_type: ReturnType = Field(
-        "json", description="为与其他查询一致而接受（可选 str/json/dict/markdown）；本查询的结果是一组字段，不受它影响"
-    )
 
 
 def instrument_error(code: str) -> str | None:

@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 from easyths.brokers.base import Ack, Side
 from easyths.domain.codes import classify
 from easyths.domain.commands import CommandKind, OrderCommand
-from easyths.operations._orders import BuyParams
 from easyths.operations.base import Operation
+from easyths.params import BuyParams
 
 
 class BuyOperation(Operation):

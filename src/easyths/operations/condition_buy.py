@@ -6,8 +6,8 @@ from typing import Any, ClassVar
 
 from easyths.brokers.base import Ack, Side
 from easyths.domain.commands import CommandKind, OrderCommand
-from easyths.operations._orders import ConditionParams
 from easyths.operations.base import Operation
+from easyths.params import ConditionParams
 
 
 class ConditionBuyOperation(Operation):

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
-
-from pydantic import Field
+from typing import Any, ClassVar
 
 from easyths.brokers.base import Ack, Side
 from easyths.domain.commands import CommandKind, OrderCommand
-from easyths.operations.base import Operation, Params, StockCode, now_iso
-
-
-class ConditionOrderCancelParams(Params):
-    stock_code: StockCode | None = Field(None, description="股票代码(6位数字)，不指定则删除所有条件单")
-    order_type: Literal["买入", "卖出"] | None = Field(None, description="订单类型：买入/卖出，不指定则不限")
+from easyths.operations.base import Operation, now_iso
+from easyths.params import ConditionOrderCancelParams
 
 
 class ConditionOrderCancelOperation(Operation):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from easyths.brokers.base import Side
-from easyths.operations._orders import ConditionSellParams
 from easyths.operations.condition_buy import ConditionBuyOperation
+from easyths.params import ConditionSellParams
 
 
 class ConditionSellOperation(ConditionBuyOperation):

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
-
-from pydantic import Field
+from typing import Any, ClassVar
 
 from easyths.brokers.base import Broker
-from easyths.operations.base import Operation, QueryParams, StockCode, now_iso, shape_rows
-
-
-class HistoryParams(QueryParams):
-    stock_code: StockCode | None = Field(None, description="股票代码(6位数字)，不指定则查询所有股票")
-    time_range: Literal["当日", "近一周", "近一月", "近三月", "近一年"] = Field(
-        "当日", description="时间范围：当日/近一周/近一月/近三月/近一年，默认当日"
-    )
+from easyths.operations.base import Operation, now_iso, shape_rows
+from easyths.params import HistoryParams
 
 
 class HistoricalCommissionQueryOperation(Operation):

@@ -7,21 +7,12 @@ is a loop in the SDK and the CLI, one operation per issue.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
-
-from pydantic import Field
+from typing import Any, ClassVar
 
 from easyths.brokers.base import Ack
 from easyths.domain.commands import CommandKind, OrderCommand, Side
-from easyths.operations._orders import OrderParams
-from easyths.operations.base import Operation, StockCode
-
-
-class IpoSubscribeParams(OrderParams):
-    stock_code: StockCode = Field(description="申购代码或证券代码（6位数字，见 ipo_query）")
-    quantity: Annotated[int, Field(gt=0)] | None = Field(
-        None, description="申购数量（股/张，申购单位的整数倍）；不填为额度与申购上限允许的最大数量"
-    )
+from easyths.operations.base import Operation
+from easyths.params import IpoSubscribeParams
 
 
 class IpoSubscribeOperation(Operation):

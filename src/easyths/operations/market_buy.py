@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 from easyths.brokers.base import Ack, MarketStrategy, Side
 from easyths.domain.codes import Exchange, classify
 from easyths.domain.commands import CommandKind, OrderCommand
-from easyths.operations._orders import MarketBuyParams
 from easyths.operations.base import Operation
+from easyths.params import MarketBuyParams
 
 STRATEGIES = {
     1: MarketStrategy.COUNTERPARTY_BEST,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from easyths.brokers.base import Side
-from easyths.operations._orders import MarketSellParams
 from easyths.operations.market_buy import MarketBuyOperation
+from easyths.params import MarketSellParams
 
 
 class MarketSellOperation(MarketBuyOperation):

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
-
-from pydantic import Field
+from typing import Any, ClassVar
 
 from easyths.brokers.base import Ack
 from easyths.domain.commands import CommandKind, OrderCommand, Side
-from easyths.operations.base import Operation, Params, StockCode, now_iso
-
-
-class OrderCancelParams(Params):
-    stock_code: StockCode | None = Field(None, description="股票代码，不指定则撤销所有")
-    cancel_type: Literal["all", "buy", "sell"] = Field(
-        "all", description="撤单类型：all(全部)/buy(买入)/sell(卖出)，默认 all"
-    )
-    contract_no: str | None = Field(None, pattern=r"^\d{1,20}$", description="合同编号：只撤这一笔委托（可选）")
+from easyths.operations.base import Operation, now_iso
+from easyths.params import OrderCancelParams
 
 
 class OrderCancelOperation(Operation):

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
-
 from easyths.brokers.base import Broker
-from easyths.operations.base import Operation, QueryParams, StockCode, now_iso, shape_rows
-
-
-class OrderQueryParams(QueryParams):
-    stock_code: StockCode | None = Field(None, description="股票代码，不指定则查询全部")
+from easyths.operations.base import Operation, now_iso, shape_rows
+from easyths.params import OrderQueryParams
 
 
 class OrderQueryOperation(Operation):

@@ -2,42 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
-
-from pydantic import Field, field_validator
+from typing import Any, ClassVar
 
 from easyths.brokers.base import Ack
 from easyths.domain.codes import Exchange, repo_code
 from easyths.domain.commands import CommandKind, OrderCommand, Side
-from easyths.operations._orders import OrderParams
 from easyths.operations.base import Operation
-
-TERMS = {
-    "1天期": 1,
-    "2天期": 2,
-    "3天期": 3,
-    "4天期": 4,
-    "7天期": 7,
-    "14天期": 14,
-    "28天期": 28,
-    "91天期": 91,
-    "182天期": 182,
-}
-
-
-class ReverseRepoBuyParams(OrderParams):
-    market: Literal["上海", "深圳"] = Field(description="交易市场：上海/深圳")
-    time_range: Literal["1天期", "2天期", "3天期", "4天期", "7天期", "14天期", "28天期", "91天期", "182天期"] = Field(
-        description="回购期限：1天期/2天期/3天期/4天期/7天期（及14/28/91/182天期）"
-    )
-    amount: Annotated[int, Field(gt=0, description="出借金额（元，必须是1000的倍数）")]
-
-    @field_validator("amount")
-    @classmethod
-    def _thousands(cls, value: int) -> int:
-        if value % 1000:
-            raise ValueError("出借金额必须是1000的倍数且不小于1000")
-        return value
+from easyths.params import ReverseRepoBuyParams
+from easyths.params.orders import REPO_TERM_DAYS
 
 
 class ReverseRepoBuyOperation(Operation):
@@ -51,10 +23,10 @@ class ReverseRepoBuyOperation(Operation):
         return OrderCommand(
             operation_id,
             CommandKind.REPO,
-            code=_code(params.market, TERMS[params.time_range]),
+            code=_code(params.market, REPO_TERM_DAYS[params.time_range]),
             side=Side.SELL,
             market=params.market,
-            term_days=TERMS[params.time_range],
+            term_days=REPO_TERM_DAYS[params.time_range],
             amount=params.amount,
         )
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from easyths.brokers.base import Side
-from easyths.operations._orders import SellParams
 from easyths.operations.buy import BuyOperation
+from easyths.params import SellParams
 
 
 class SellOperation(BuyOperation):

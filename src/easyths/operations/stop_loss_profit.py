@@ -2,44 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Annotated, Any, ClassVar
-
-from pydantic import Field, ValidationInfo, field_validator
+from typing import Any, ClassVar
 
 from easyths.brokers.base import Ack
 from easyths.domain.commands import CommandKind, OrderCommand, Side
-from easyths.operations._orders import OrderParams, check_quantity
-from easyths.operations.base import ExpireDays, Operation, Percent, Price, StockCode
-
-
-class StopLossProfitParams(OrderParams):
-    stock_code: StockCode
-    stop_loss_percent: Percent = Field(description="止损百分比（如3表示3%）")
-    stop_profit_percent: Percent = Field(description="止盈百分比（如5表示5%）")
-    quantity: Annotated[int | None, Field(gt=0)] = Field(
-        None, description="卖出数量（整手），可选，不指定则使用全部可用持仓"
-    )
-    expire_days: ExpireDays = Field(30, description="有效期（自然日），可选1/3/5/10/20/30，默认30")
-    protect_price: Price | None = Field(
-        None,
-        description="保护价（可选，元）：只用于风控估值。没有行情与持仓的后端（同花顺）在设置了 "
-        "[risk].max_order_value 时，按 保护价×quantity 计入单笔委托金额上限；模拟券商按止盈触发价×数量估值",
-    )
-
-    @field_validator("stop_profit_percent")
-    @classmethod
-    def _profit_above_loss(cls, value: Decimal, info: ValidationInfo) -> Decimal:
-        loss = info.data.get("stop_loss_percent")
-        if loss is not None and value <= loss:
-            raise ValueError("止盈百分比必须大于止损百分比")
-        return value
-
-    @field_validator("quantity")
-    @classmethod
-    def _size(cls, value: int | None, info: ValidationInfo) -> int | None:
-        code = info.data.get("stock_code")
-        return value if value is None or code is None else check_quantity(code, value, buy=False)
+from easyths.operations.base import Operation
+from easyths.params import StopLossProfitParams
 
 
 class StopLossProfitOperation(Operation):

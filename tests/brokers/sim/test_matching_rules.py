@@ -13,7 +13,7 @@ from easyths.brokers.base import Side
 from easyths.brokers.sim import SimBroker
 from easyths.brokers.sim.book import auction_price
 from easyths.errors import BrokerRejected
-from easyths.operations._orders import BuyParams, SellParams
+from easyths.params import BuyParams, SellParams
 from tests.brokers.sim.support import D, open_broker
 
 WED = datetime(2026, 11, 25, 9, 30)

@@ -1,4 +1,5 @@
-"""Params shared by the order-placing operations (buy/sell, market, condition).
+"""Params of the operations that place, cancel or arm something (buy/sell, market, condition,
+stop-loss, repo, 打新, cancels).
 
 Checks are field validators, not model validators, so a 422 names the offending field
 (`quantity`, `price`): fields validate in declaration order, so `stock_code` is already known.
@@ -7,13 +8,26 @@ Checks are field validators, not model validators, so a 422 names the offending 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
 from easyths.domain.codes import classify
 from easyths.domain.sessions import AFTER_HOURS_ALL_FROM, AFTER_HOURS_MAX_QTY, after_hours_eligible
-from easyths.operations.base import ExpireDays, Params, Price, StockCode
+from easyths.params.fields import CancelSide, ExpireDays, Params, Percent, Price, RepoMarket, RepoTerm, StockCode
+
+# 国债逆回购 terms as the client names them, and their days.
+REPO_TERM_DAYS: dict[RepoTerm, int] = {
+    "1天期": 1,
+    "2天期": 2,
+    "3天期": 3,
+    "4天期": 4,
+    "7天期": 7,
+    "14天期": 14,
+    "28天期": 28,
+    "91天期": 91,
+    "182天期": 182,
+}
 
 
 class OrderParams(Params):
@@ -115,3 +129,83 @@ class ConditionParams(_Sized):
 
 class ConditionSellParams(ConditionParams):
     buy_side: ClassVar[bool] = False
+
+
+class StopLossProfitParams(OrderParams):
+    stock_code: StockCode
+    stop_loss_percent: Percent = Field(description="止损百分比（如3表示3%）")
+    stop_profit_percent: Percent = Field(description="止盈百分比（如5表示5%）")
+    quantity: Annotated[int | None, Field(gt=0)] = Field(
+        None, description="卖出数量（整手），可选，不指定则使用全部可用持仓"
+    )
+    expire_days: ExpireDays = Field(30, description="有效期（自然日），可选1/3/5/10/20/30，默认30")
+    protect_price: Price | None = Field(
+        None,
+        description="保护价（可选，元）：只用于风控估值。没有行情与持仓的后端（同花顺）在设置了 "
+        "[risk].max_order_value 时，按 保护价×quantity 计入单笔委托金额上限；模拟券商按止盈触发价×数量估值",
+    )
+
+    @field_validator("stop_profit_percent")
+    @classmethod
+    def _profit_above_loss(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        loss = info.data.get("stop_loss_percent")
+        if loss is not None and value <= loss:
+            raise ValueError("止盈百分比必须大于止损百分比")
+        return value
+
+    @field_validator("quantity")
+    @classmethod
+    def _size(cls, value: int | None, info: ValidationInfo) -> int | None:
+        code = info.data.get("stock_code")
+        return value if value is None or code is None else check_quantity(code, value, buy=False)
+
+
+class ReverseRepoBuyParams(OrderParams):
+    market: RepoMarket = Field(description="交易市场：上海/深圳")
+    time_range: RepoTerm = Field(description="回购期限：1天期/2天期/3天期/4天期/7天期（及14/28/91/182天期）")
+    amount: Annotated[int, Field(gt=0, description="出借金额（元，必须是1000的倍数）")]
+
+    @field_validator("amount")
+    @classmethod
+    def _thousands(cls, value: int) -> int:
+        if value % 1000:
+            raise ValueError("出借金额必须是1000的倍数且不小于1000")
+        return value
+
+
+class IpoSubscribeParams(OrderParams):
+    stock_code: StockCode = Field(description="申购代码或证券代码（6位数字，见 ipo_query）")
+    quantity: Annotated[int, Field(gt=0)] | None = Field(
+        None, description="申购数量（股/张，申购单位的整数倍）；不填为额度与申购上限允许的最大数量"
+    )
+
+
+class OrderCancelParams(Params):
+    stock_code: StockCode | None = Field(None, description="股票代码，不指定则撤销所有")
+    cancel_type: CancelSide = Field("all", description="撤单类型：all(全部)/buy(买入)/sell(卖出)，默认 all")
+    contract_no: str | None = Field(None, pattern=r"^\d{1,20}$", description="合同编号：只撤这一笔委托（可选）")
+
+
+class ConditionOrderCancelParams(Params):
+    stock_code: StockCode | None = Field(None, description="股票代码(6位数字)，不指定则删除所有条件单")
+    order_type: Literal["买入", "卖出"] | None = Field(None, description="订单类型：买入/卖出，不指定则不限")
+
+
+__all__ = [
+    "PROTECT_PRICE",
+    "REPO_TERM_DAYS",
+    "BuyParams",
+    "ConditionOrderCancelParams",
+    "ConditionParams",
+    "ConditionSellParams",
+    "IpoSubscribeParams",
+    "MarketBuyParams",
+    "MarketSellParams",
+    "OrderCancelParams",
+    "OrderParams",
+    "ReverseRepoBuyParams",
+    "SellParams",
+    "StopLossProfitParams",
+    "check_price",
+    "check_quantity",
+]
