@@ -44,12 +44,9 @@ LAYERS: list[tuple[str, ...]] = [
 
 # Arrows that still run upwards, each with why; remove an entry when its arrow is gone, and the
 # test keeps it from coming back. (Issue 20 moved the emulator out of `testing/`: the arrows
-# brokers → testing and settings → testing and the emulator's page/panel circle are gone.)
-PENDING: dict[tuple[str, str], str] = {
-    # the [emulator].faults validator reads the emulator's fault names; the module it reads imports
-    # nothing of easyths, so no circle, but the names belong below settings (or the check in the emulator)
-    ("easyths.settings.broker", "easyths.brokers.ths.emulator.faults"): "fault names read at settings load",
-}
+# brokers → testing and settings → testing and the emulator's page/panel circle are gone; issue 25
+# moved the fault names into the settings: settings → brokers.ths.emulator.faults is gone.)
+PENDING: dict[tuple[str, str], str] = {}
 
 
 def _module(path: Path) -> str:

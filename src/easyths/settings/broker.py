@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from easyths.settings.base import Section
+from easyths.settings.faults import FAULT_NAMES
 
 
 class BrokerSection(Section):
@@ -91,10 +92,8 @@ class EmulatorSection(Section):
     latency_ms: int = Field(0, ge=0, le=60_000, description="模拟客户端每个弹窗出现前的延迟（毫秒）")
     faults: dict[str, float] = Field(
         default_factory=dict,
-        description=(
-            '故障注入：故障名称到发生概率（0–1），如 {"continue_prompt": 1.0}；可用名称 continue_prompt、lost_click、'
-            "save_captcha、copy_captcha、stray_popup、slow_refresh、resist_close、client_death、locked_desktop"
-        ),
+        description='故障注入：故障名称到发生概率（0–1），如 {"continue_prompt": 1.0}；可用名称 '
+        + "、".join(FAULT_NAMES),
         examples=[{"continue_prompt": 1.0}],
     )
     seed: int = Field(7, description="故障注入的随机种子（相同种子重现相同的故障序列）")
@@ -103,8 +102,6 @@ class EmulatorSection(Section):
     @field_validator("faults")
     @classmethod
     def _known_faults(cls, value: dict[str, float]) -> dict[str, float]:
-        from easyths.brokers.ths.emulator.faults import FAULT_NAMES
-
         unknown = sorted(set(value) - set(FAULT_NAMES))
         if unknown:
             raise ValueError(f"未知的故障名称 {unknown}，可用：{', '.join(FAULT_NAMES)}")
