@@ -1,4 +1,6 @@
-"""The operation routes through the real app: submit, status, result, cancel, list, errors."""
+"""The operation routes through the real app: submit, status, result, cancel, list, errors.
+
+The operations themselves (their parameters, commands and registry) are pinned in tests/operations."""
 
 from __future__ import annotations
 
@@ -44,66 +46,10 @@ def test_flat_body_of_later_clients_is_accepted(client: TestClient, fake: FakeBr
     assert fake.calls[0][1][1:] == ("000001", __import__("decimal").Decimal("9.99"), 200)
 
 
-def test_query_return_types(client: TestClient) -> None:
-    for return_type, check in [
-        ("json", lambda h: h[0]["证券代码"] == "000001"),
-        ("dict", lambda h: isinstance(h, list)),
-        ("str", lambda h: isinstance(h, str) and "证券代码" in h and "000001" in h),
-        ("markdown", lambda h: h.startswith("| 证券代码")),
-    ]:
-        op = submit(client, "holding_query", {"params": {"return_type": return_type}})
-        body = client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5}).json()
-        assert check(body["data"]["holdings"]), (return_type, body)
-
-
-def test_return_type_sent_to_every_query_by_old_scripts_is_accepted_but_typos_are_not(client: TestClient) -> None:
-    """The original ignored unknown keys and its scripts send `return_type` to every query; funds and
-    repo rates are one set of fields, so it is accepted there and changes nothing."""
-    for name in ("funds_query", "reverse_repo_query"):
-        op = submit(client, name, {"params": {"return_type": "json"}})
-        assert client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5}).json()["success"]
-        assert client.post(f"/api/v1/operations/{name}", json={"params": {"return_type": "xml"}}).status_code == 422
-        bad = client.post(f"/api/v1/operations/{name}", json={"params": {"retrun_type": "json"}})
-        assert bad.status_code == 422 and bad.json()["details"][0]["field"] == "retrun_type"
-
-
 def test_funds_values_are_json_numbers(client: TestClient) -> None:
     op = submit(client, "funds_query", {"params": {}})
     body = client.get(f"/api/v1/operations/{op['operation_id']}/result", params={"timeout": 5}).json()
     assert body["data"]["资金余额"] == 1000.5
-
-
-def test_list_derives_parameters_from_models(client: TestClient) -> None:
-    body = client.get("/api/v1/operations/").json()
-    ops = body["data"]["operations"]
-    assert body["data"]["count"] == len(ops) == 21
-    for name in (
-        "buy",
-        "sell",
-        "holding_query",
-        "funds_query",
-        "order_query",
-        "order_cancel",
-        "historical_commission_query",
-        "reverse_repo_buy",
-        "reverse_repo_query",
-        "condition_buy",
-        "stop_loss_profit",
-        "condition_order_query",
-        "condition_order_cancel",
-        "market_buy",
-        "market_sell",
-        "condition_sell",
-        "account_query",
-        "account_switch",
-    ):
-        assert name in ops
-    buy = ops["buy"]
-    assert buy["name"] == "BuyOperation" and buy["version"] == "1.0.0"
-    assert buy["parameters"]["stock_code"] == {"type": "string", "required": True, "description": "股票代码（6位数字）"}
-    assert buy["parameters"]["price"]["type"] == "number"
-    assert ops["condition_buy"]["parameters"]["expire_days"]["enum"] == [1, 3, 5, 10, 20, 30]
-    assert ops["order_cancel"]["parameters"]["cancel_type"]["default"] == "all"
 
 
 def _assert_422(r, field: str) -> None:
@@ -114,36 +60,11 @@ def _assert_422(r, field: str) -> None:
     assert any(d["field"] == field for d in body["details"])
 
 
-def test_invalid_params_are_422_naming_the_field_and_change_nothing(client: TestClient) -> None:
-    cases = [
-        ({"stock_code": "60000", "price": 10, "quantity": 100}, "stock_code"),
-        ({"stock_code": "600000", "price": 10, "quantity": 150}, "quantity"),
-        ({"stock_code": "688001", "price": 10, "quantity": 100}, "quantity"),
-        ({"stock_code": "600000", "price": 0, "quantity": 100}, "price"),
-        ({"stock_code": "600000", "price": -1, "quantity": 100}, "price"),
-        ({"stock_code": "600000", "price": 10.005, "quantity": 100}, "price"),
-        ({"stock_code": "600000", "price": 10, "quantity": 100, "colour": "red"}, "colour"),
-        ({"stock_code": "600000", "quantity": 100}, "price"),
-    ]
-    for params, field in cases:
-        _assert_422(client.post("/api/v1/operations/buy", json={"params": params}), field)
-    _assert_422(client.post("/api/v1/operations/holding_query", json={"params": {"return_type": "xml"}}), "return_type")
-    _assert_422(client.post("/api/v1/operations/order_cancel", json={"params": {"cancel_type": "some"}}), "cancel_type")
-    _assert_422(
-        client.post(
-            "/api/v1/operations/reverse_repo_buy",
-            json={"params": {"market": "上海", "time_range": "1天期", "amount": 1500}},
-        ),
-        "amount",
-    )
+def test_a_bad_priority_is_422_naming_it_and_changes_nothing(client: TestClient) -> None:
+    """The operations' own parameters are pinned in tests/operations; the priority is the route's."""
     for priority in (-1, 11, "high", True, 2.5):
         _assert_422(client.post("/api/v1/operations/buy", json={**BUY, "priority": priority}), "priority")
     assert client.get("/api/v1/queue/stats").json()["data"]["total_count"] == 0
-
-
-def test_fund_prices_take_three_decimals(client: TestClient) -> None:
-    data = submit(client, "buy", {"params": {"stock_code": "510300", "price": 3.456, "quantity": 100}})
-    assert client.get(f"/api/v1/operations/{data['operation_id']}/result", params={"timeout": 5}).json()["success"]
 
 
 def test_malformed_json_is_rejected(client: TestClient) -> None:
@@ -338,29 +259,8 @@ def test_wrong_method_is_405_in_chinese(client: TestClient) -> None:
     assert r.json()["success"] is False and "GET" in r.json()["message"] and "不支持" in r.json()["message"]
 
 
-def test_validation_messages_are_chinese_for_pydantic_built_in_checks(client: TestClient) -> None:
-    """pydantic's own wording ("Field required", "Input should be ...") used to reach the user."""
-    cases = [
-        ({"stock_code": "600000", "price": "abc", "quantity": 100}, "price", "必须是数字"),
-        ({"stock_code": "600000", "price": 10.5}, "quantity", "必填"),
-        ({"stock_code": "600000", "price": -1, "quantity": 100}, "price", "必须大于 0"),
-        ({"stock_code": "600000", "price": 10.5, "quantity": 100.5}, "quantity", "必须是整数（不能有小数部分）"),
-        ({"stock_code": "600000", "price": 10.5, "quantity": 100, "foo": 1}, "foo", "不支持的参数"),
-        ({"stock_code": "600000", "price": 10.5, "quantity": 1e30}, "quantity", "整数超出范围"),  # was English
-        ({"stock_code": "600000", "price": 10.5, "quantity": True}, "quantity", "必须是数字，不能是 true/false"),
-    ]
-    for params, field, text in cases:
-        r = client.post("/api/v1/operations/buy", json={"params": params})
-        assert r.status_code == 422 and r.json()["error_code"] == "INVALID_PARAMS", r.text
-        assert {"field": field, "message": text} in r.json()["details"], r.text
-        assert r.json()["message"] == f"参数无效: {field}: {text}"
-    # JSON true used to be read as 1: a condition order with "expire_days": true lasted 1 day
-    cond = {"stock_code": "600000", "target_price": 10, "quantity": 100, "expire_days": True}
-    r = client.post("/api/v1/operations/condition_buy", json={"params": cond})
-    assert r.status_code == 422 and r.json()["details"][0]["field"] == "expire_days", r.text
-    r = client.post("/api/v1/operations/holding_query", json={"params": {"return_type": "xml"}})
-    choices = "必须是以下之一: 'str', 'json', 'dict', 'markdown'"
-    assert r.json()["details"] == [{"field": "return_type", "message": choices}]
+def test_a_bad_query_parameter_of_the_route_is_422_in_chinese(client: TestClient) -> None:
+    """pydantic's own wording used to reach the user; the operations' parameters are in tests/operations."""
     r = client.post("/api/v1/operations/funds_query?wait=abc", json={"params": {}})
     assert r.status_code == 422 and r.json()["details"] == [{"field": "wait", "message": "必须是数字"}]
     assert client.get("/api/v1/queue/stats").json()["data"]["total_count"] == 0
@@ -374,14 +274,6 @@ def test_a_json_body_sent_without_the_json_content_type_says_so(client: TestClie
         assert r.status_code == 422 and "Content-Type: application/json" in r.json()["message"], r.text
     r = client.post("/api/v1/operations/buy", content=b"[1]", headers={"content-type": "application/json"})
     assert r.status_code == 422 and r.json()["message"] == "请求体必须是 JSON 对象"
-    assert client.get("/api/v1/queue/stats").json()["data"]["total_count"] == 0
-
-
-def test_a_code_of_non_ascii_digits_is_refused_at_submit(client: TestClient) -> None:
-    """str.isdigit() accepts full-width and Arabic-Indic digits: they used to reach the broker."""
-    for code in ("６０００００", "٦٠٠٠٠٠"):
-        r = client.post("/api/v1/operations/buy", json={"params": {"stock_code": code, "price": 10.5, "quantity": 100}})
-        assert r.status_code == 422 and r.json()["details"][0]["field"] == "stock_code", r.text
     assert client.get("/api/v1/queue/stats").json()["data"]["total_count"] == 0
 
 

@@ -13,7 +13,6 @@ from easyths.brokers.base import Side
 from easyths.brokers.sim import SimBroker
 from easyths.brokers.sim.book import auction_price
 from easyths.errors import BrokerRejected
-from easyths.params import BuyParams, SellParams
 from tests.brokers.sim.support import D, open_broker
 
 WED = datetime(2026, 11, 25, 9, 30)
@@ -184,15 +183,6 @@ def test_after_hours_sizes_follow_the_after_hours_caps(db: Path) -> None:
     _at(sim, 15, 10)  # a limit order in the after-hours session is a fixed-price one
     assert sim.place_order(Side.BUY, "688001", D("50.00"), 120_000).contract_no
     sim.close()
-
-
-def test_the_order_params_accept_what_some_session_accepts() -> None:
-    assert BuyParams(stock_code="688001", price=D("50.00"), quantity=150_000).quantity == 150_000
-    assert SellParams(stock_code="300750", price=D("50.00"), quantity=400_000).quantity == 400_000
-    with pytest.raises(ValueError, match="不得超过1000000"):
-        BuyParams(stock_code="688001", price=D("50.00"), quantity=1_000_001)
-    with pytest.raises(ValueError, match="不得超过100000"):  # bonds have no after-hours session
-        BuyParams(stock_code="113001", price=D("100.000"), quantity=100_010)
 
 
 # --- conditions ---------------------------------------------------------------------------------

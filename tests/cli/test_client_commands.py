@@ -10,27 +10,9 @@ import pytest
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
-from easyths import Client
 from easyths.cli.main import app
-from tests.client.conftest import LoopbackServer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-@pytest.fixture
-def cli(loopback: LoopbackServer, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setenv("COLUMNS", "200")
-    runner = CliRunner()
-
-    def invoke(*args: str, code: int = 0) -> Any:
-        result = runner.invoke(app, [*args, "--url", loopback.url])
-        assert result.exit_code == code, (result.output, result.exception)
-        return result
-
-    with Client(loopback.url) as client:
-        client.sim.set_quote("600000", 10.5, 10.4, name="浦发银行")
-        invoke.client = client  # type: ignore[attr-defined]
-        yield invoke
 
 
 def test_buy_prints_the_contract_number_and_json_carries_it(cli: Any) -> None:
