@@ -99,7 +99,7 @@ def test_the_cancel_button_stays_disabled_until_a_row_is_ticked(h: Harness) -> N
     assert not h.emu.is_enabled(button)
     h.emu.click(button)  # nothing happens
     assert h.sim.today_orders()[0]["备注"] == "未成交"
-    h.emu.tick_grid_row(h.broker.session.grid(), 0)
+    h.emu.click_grid_row(h.broker.session.grid(), 0)
     assert h.emu.is_enabled(button)
 
 

@@ -86,7 +86,7 @@ def _cancel_one(s: ClientSession, target: Row, attempt: Attempt) -> str:
                 raise CancelAmbiguous(
                     f"委托 {contract_no} 与 {others} 的代码、价格、数量都相同，撤单确认框无法区分，请在客户端中手动撤单"
                 )
-        s.seam.tick_grid_row(s.grid(), numbers.index(contract_no))
+        s.seam.click_grid_row(s.grid(), numbers.index(contract_no))  # by its position, as every peer
         button = _single_cancel_button(s)
         if not s.seam.wait_for(partial(s.seam.is_enabled, button), s.timeout):
             return f"勾选委托 {contract_no} 后撤单按钮仍不可用"

@@ -40,6 +40,7 @@ T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 _KEY_SPECIALS = re.compile(r"([+^%~(){}\[\]])")
 SAVE_DIALOG = r"^(另存为|保存|Save As).*"
+ROW_X, ROW_TOP, ROW_HEIGHT = 10, 30, 16  # a grid row's check-box cell (easytrader's config/client.py)
 
 
 POPUP_TITLES = ("成交回报", "条件单触发", "触发提醒", "银证转账", "登录", "解锁")
@@ -389,17 +390,12 @@ class PywinautoSeam:
         return str(clipboard.GetData(win32clipboard.CF_UNICODETEXT))
 
     @_guard
-    def select_grid_row(self, grid: Any, row: int) -> None:
-        """Keyboard, never pixels: first row, then Down `row` times. UNCERTAIN: Ctrl+Home."""
-        grid.set_focus()
-        grid.type_keys("^{HOME}" + "{DOWN}" * row, set_foreground=False, pause=0)
-
-    @_guard
-    def tick_grid_row(self, grid: Any, row: int) -> None:
-        """Row by keyboard, then Space toggles its check box. UNCERTAIN: easytrader double-clicks
-        the row instead; listed as unverified in health."""
-        grid.set_focus()
-        grid.type_keys("^{HOME}" + "{DOWN}" * row + "{SPACE}", set_foreground=False, pause=0)
+    def click_grid_row(self, grid: Any, row: int) -> None:
+        """A click posted to the grid at the row's check-box cell, with easytrader's geometry on the
+        classic skin (first row at y 30, rows 16 high; its IPO grid ticks at x 10); the new skin
+        (another peer ticks its first row at (7, 45)) is not measured. No keys, no focus, no real
+        mouse: pywinauto's `click(coords=…)` posts the button messages (`docs/ths-facts.md#grid-identity`)."""
+        grid.click(coords=(ROW_X, ROW_TOP + ROW_HEIGHT * row))
 
     @_guard
     def capture_image(self, handle: Any) -> bytes:

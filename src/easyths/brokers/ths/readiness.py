@@ -139,7 +139,7 @@ STEPS: tuple[Readiness, ...] = (
         "cancel-filter",
     ),
     Readiness(
-        "按合同编号撤一笔：按代码过滤后用键盘勾选那一行；同一代码多行时以撤单确认框（1042–1044）核对，"
+        "按合同编号撤一笔：按代码过滤后按位置点击那一行的勾选框；同一代码多行时以撤单确认框（1042–1044）核对，"
         "未开启撤单确认则拒绝（CANCEL_AMBIGUOUS）",
         ("order_cancel",),
         Level.PARTIAL,

@@ -163,12 +163,10 @@ class GuiSeam(Protocol):
         """The clipboard's text, "" when it holds none; a failure to read it raises."""
         ...
 
-    def select_grid_row(self, grid: Any, row: int) -> None:
-        """Focus row `row` (0-based, data rows) by keyboard, never by pixel position."""
-        ...
-
-    def tick_grid_row(self, grid: Any, row: int) -> None:
-        """Tick the check box of row `row` (the 撤单 grid); by keyboard, never by pixels."""
+    def click_grid_row(self, grid: Any, row: int) -> None:
+        """Click row `row` (0-based, data rows) at its position, where its check box is (the 撤单
+        grid): every public driver picks a row by its position (`docs/ths-facts.md#cancel-by-contract`).
+        What was ticked is proven above the seam (撤单(Del) enabled, the 撤单确认 statics)."""
         ...
 
     def capture_image(self, handle: Any) -> bytes:

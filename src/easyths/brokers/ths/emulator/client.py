@@ -425,10 +425,8 @@ class ThsEmulator:
     def clipboard_text(self) -> str:
         return self.clipboard
 
-    def select_grid_row(self, grid: Any, row: int) -> None:
-        self._check(grid).selected_row = row
-
-    def tick_grid_row(self, grid: Any, row: int) -> None:
+    def click_grid_row(self, grid: Any, row: int) -> None:
+        """A click at row `row`'s position: whichever order sits there now is ticked."""
         node = self._check(grid)
         if self.locked:
             return
