@@ -92,25 +92,112 @@ class TreeView:
 
 
 class Control:
-    """A win32 control wrapper with the calls the seam makes; keystrokes are recorded."""
+    """A win32 control wrapper (`HwndWrapper`) with the calls the seam makes; keystrokes, clicks
+    and edit texts are recorded, `on_keys` lets a test make the client answer a keystroke."""
 
-    def __init__(self, handle: int = 1, text: str = "") -> None:
+    def __init__(
+        self,
+        handle: int = 1,
+        text: str = "",
+        *,
+        class_name: str = "Static",
+        control_id: int = 0,
+        visible: bool = True,
+        children: list[Control] | None = None,
+    ) -> None:
         self.handle = handle
         self._text = text
+        self._class = class_name
+        self._id = control_id
+        self._visible = visible
+        self._children = children or []
         self.keys: list[str] = []
+        self.key_options: list[dict[str, Any]] = []
+        self.clicks: list[tuple[int, int]] = []
+        self.edit_text: str | None = None
+        self.on_keys: Any = None
 
     def window_text(self) -> str:
         return self._text
 
-    def type_keys(self, keys: str, **_: Any) -> None:
+    def class_name(self) -> str:
+        return self._class
+
+    def control_id(self) -> int:
+        return self._id
+
+    def is_visible(self) -> bool:
+        return self._visible
+
+    def children(self) -> list[Control]:
+        return self._children
+
+    def type_keys(self, keys: str, **options: Any) -> None:
         self.keys.append(keys)
+        self.key_options.append(options)
+        if self.on_keys is not None:
+            self.on_keys(keys)
+
+    def click(self, coords: tuple[int, int] = (0, 0), **_: Any) -> None:
+        """`HwndWrapper.click`: button messages posted at client `coords`."""
+        self.clicks.append(coords)
+
+    def set_edit_text(self, text: str) -> None:
+        self.edit_text = text
 
     def set_focus(self) -> None:
         return None
 
+    def close(self) -> None:
+        return None
 
-def modules(clipboard: Clipboard) -> dict[str, types.ModuleType]:
+
+class Spec:
+    """`WindowSpecification` for the Save-As window: exists once `window` is set."""
+
+    def __init__(self) -> None:
+        self.window: Control | None = None
+
+    def exists(self, timeout: float = 0) -> bool:
+        return self.window is not None
+
+    def wrapper_object(self) -> SaveDialog:
+        assert isinstance(self.window, SaveDialog)
+        return self.window
+
+
+class SaveDialog(Control):
+    """另存为: its file-name Edit and 保存 button, found by `child_window`."""
+
+    def __init__(self) -> None:
+        super().__init__(handle=500, text="另存为", class_name="#32770")
+        self.name_box = Control(501, class_name="Edit")
+        self.save_button = Control(502, "保存(S)", class_name="Button")
+
+    def child_window(self, **criteria: Any) -> Control:
+        return self.name_box if criteria.get("class_name") == "Edit" else self.save_button
+
+
+class App:
+    """`Application(backend="win32")` as the seam uses it after attach: its process and the
+    Save-As spec; `windows` are the process's visible top-level windows (`find_elements`)."""
+
+    def __init__(self) -> None:
+        self.process = 4242
+        self.save = Spec()
+        self.windows: list[Control] = []
+
+    def window(self, **_: Any) -> Spec:
+        return self.save
+
+
+def modules(clipboard: Clipboard, app: App) -> dict[str, types.ModuleType]:
     pywinauto = types.ModuleType("pywinauto")
+    findwindows = types.ModuleType("pywinauto.findwindows")
+    findwindows.find_elements = lambda **_: list(app.windows)  # type: ignore[attr-defined]
+    controls = types.ModuleType("pywinauto.controls")
+    hwndwrapper = types.ModuleType("pywinauto.controls.hwndwrapper")
+    hwndwrapper.HwndWrapper = lambda element: element  # type: ignore[attr-defined]  # elements are wrappers here
     clip = types.ModuleType("pywinauto.clipboard")
     clip.GetFormats = clipboard.GetFormats  # type: ignore[attr-defined]
     clip.GetData = clipboard.GetData  # type: ignore[attr-defined]
@@ -123,7 +210,9 @@ def modules(clipboard: Clipboard) -> dict[str, types.ModuleType]:
 
     timings.TimeoutError = TimeoutError  # type: ignore[attr-defined]
     pywinauto.Application = object  # type: ignore[attr-defined]
-    pywinauto.findwindows = types.ModuleType("pywinauto.findwindows")  # type: ignore[attr-defined]
+    pywinauto.findwindows = findwindows  # type: ignore[attr-defined]
+    pywinauto.controls = controls  # type: ignore[attr-defined]
+    controls.hwndwrapper = hwndwrapper  # type: ignore[attr-defined]
     pywinauto.handleprops = handleprops  # type: ignore[attr-defined]
     pywinauto.timings = timings  # type: ignore[attr-defined]
     pywinauto.clipboard = clip  # type: ignore[attr-defined]
@@ -138,6 +227,9 @@ def modules(clipboard: Clipboard) -> dict[str, types.ModuleType]:
     return {
         "pywinauto": pywinauto,
         "pywinauto.clipboard": clip,
+        "pywinauto.findwindows": findwindows,
+        "pywinauto.controls": controls,
+        "pywinauto.controls.hwndwrapper": hwndwrapper,
         "pywinauto.handleprops": handleprops,
         "pywinauto.timings": timings,
         "win32clipboard": win32clipboard,
@@ -147,9 +239,10 @@ def modules(clipboard: Clipboard) -> dict[str, types.ModuleType]:
 
 
 @contextmanager
-def installed(monkeypatch: pytest.MonkeyPatch, clipboard: Clipboard) -> Iterator[Any]:
-    """A `PywinautoSeam` built on the stubs, attached to a stub main window."""
-    for name, module in modules(clipboard).items():
+def installed(monkeypatch: pytest.MonkeyPatch, clipboard: Clipboard, app: App | None = None) -> Iterator[Any]:
+    """A `PywinautoSeam` built on the stubs, attached to a stub main window (and `app`)."""
+    app = app or App()
+    for name, module in modules(clipboard, app).items():
         monkeypatch.setitem(sys.modules, name, module)
     monkeypatch.setattr(sys, "platform", "win32")
     from easyths.brokers.ths import pywinauto_seam
@@ -157,6 +250,7 @@ def installed(monkeypatch: pytest.MonkeyPatch, clipboard: Clipboard) -> Iterator
 
     monkeypatch.setattr(pywinauto_seam, "_thread_state", threading.local())
 
-    seam = PywinautoSeam()
-    seam._main = Control(handle=100)
+    seam = PywinautoSeam(poll=0.001)
+    seam._main = Control(handle=100, text="网上股票交易系统5.0", class_name="AfxFrameOrView140s")
+    seam._app = app
     yield seam
