@@ -35,6 +35,7 @@ DEFAULT_HEADERS = {
     "history": ["委托日期", *ORDERS.split()],
 }
 SHARED = {"funds": "funds", "holdings": "funds"}  # one page, two names
+PADDED_ROWS = 2  # a grid shows at least this many rows, placeholders where there is no order
 MARKET_ITEMS = {  # how this build abbreviates the 1541 items (they differ by build and broker)
     MarketStrategy.COUNTERPARTY_BEST: "对手方最优",
     MarketStrategy.OWN_BEST: "本方最优",
@@ -84,7 +85,11 @@ def grid(emu: Screen, page: str, rows: Callable[[], list[Row]]) -> Node:
         data = [r for r in rows() if emu.row_visible_at.get(str(r.get("合同编号")), 0.0) <= emu.now]
         headers = emu.headers.get(page) or (list(data[0]) if data else DEFAULT_HEADERS.get(page, []))
         canon = [extra.get(h) or KNOWN_VARIANTS.get(h) or h for h in headers]
-        return headers, [[cell(r.get(c)) for c in canon] for r in data]
+        shown = [[cell(r.get(c)) for c in canon] for r in data]
+        # a short table is padded with rows of blanks, zeros and dashes, copied as they are
+        # (`docs/ths-facts.md#copy`): an empty table is its header and placeholders, never nothing
+        filler = [["", "0", "--", "0.00"][i % 4] for i in range(len(headers))]
+        return headers, shown + [filler] * max(0, PADDED_ROWS - len(shown))
 
     # The real nesting: 1047 is a HexinScrollWnd container, an AfxWnd140s (200) inside it holds the
     # CVirtualGridCtrl that takes focus, keys and copy (`docs/ths-facts.md#grid-identity`).
@@ -454,7 +459,8 @@ def history_page(emu: Screen) -> list[Node]:
     state: dict[str, TimeRange] = {"range": "当日", "shown": "当日"}
     table = grid(emu, "history", lambda: emu.broker.order_history(state["shown"]))
     buttons = [button(cid, r, partial(state.update, range=r)) for r, cid in HISTORY_BUTTONS.items()]
-    return [*buttons, edit(1001), button(2449, "查询", lambda: state.update(shown=state["range"])), table]
+    stock = Node("ComboBox", "", 1337, role="ComboBox").add(edit(1001))  # the code filter: ComboBox 1337 → Edit 1001
+    return [*buttons, stock, button(2449, "查询", lambda: state.update(shown=state["range"])), table]
 
 
 COPY_CAPTCHA = "检测到您正在拷贝数据，为保护您的账号数据安全，请\n先输入验证码："
