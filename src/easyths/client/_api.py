@@ -25,15 +25,38 @@ from easyths.client._base import (
     Market,
     Number,
     Side,
+    as_given,
     condition_side,
     num,
-    order_params,
     repo_term,
+    sent,
 )
 from easyths.client.events import Event, EventStream
 from easyths.errors import OperationFailed
+from easyths.params import (
+    AccountSwitchParams,
+    BuyParams,
+    ConditionOrderCancelParams,
+    ConditionParams,
+    ConditionSellParams,
+    FieldsQueryParams,
+    HistoryParams,
+    IpoSubscribeParams,
+    MarketBuyParams,
+    MarketSellParams,
+    NoParams,
+    OrderCancelParams,
+    OrderQueryParams,
+    Params,
+    QueryParams,
+    ReverseRepoBuyParams,
+    SellParams,
+    StopLossProfitParams,
+)
 
 P = ParamSpec("P")
+# The row queries' params: rows as JSON, which the typed results are read from.
+JSON_ROWS = QueryParams.model_construct(return_type="json")
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -205,11 +228,17 @@ class Api:
         return p.data(p.Request("GET", path, params), retries=self._cfg.retries)
 
     def _op(
-        self, name: str, params: dict[str, Any], *, key: str | None = None, priority: int = 0, timeout: Any = DEFAULT
+        self,
+        name: str,
+        params: Params | dict[str, Any],
+        *,
+        key: str | None = None,
+        priority: int = 0,
+        timeout: Any = DEFAULT,
     ) -> p.Plan[m.OperationResult]:
         return p.run(
             name,
-            params,
+            sent(params),
             priority=priority,
             idempotency_key=key,
             timeout=self._cfg.op_timeout(timeout),
@@ -292,7 +321,7 @@ class Api:
 
     # --- orders ---------------------------------------------------------------------------------------
 
-    def _order(self, name: str, side: str, params: dict[str, Any], key: str | None, **kw: Any) -> p.Plan[m.Order]:
+    def _order(self, name: str, side: str, params: Params, key: str | None, **kw: Any) -> p.Plan[m.Order]:
         key = key or p.new_client_order_id()
         return p.order((yield from self._op(name, params, key=key, **kw)), key, side)
 
@@ -309,7 +338,9 @@ class Api:
         timeout: Any = DEFAULT,
     ) -> p.Plan[m.Order]:
         """Limit buy (买入); returns the accepted order with its 合同编号 (`.contract_no`)."""
-        params = order_params(stock_code, quantity, account_name, price=num(price))
+        params = BuyParams.model_construct(
+            stock_code=stock_code, price=num(price), quantity=quantity, account_name=account_name
+        )
         return self._order("buy", "buy", params, client_order_id, priority=priority, timeout=timeout)
 
     @endpoint
@@ -325,7 +356,9 @@ class Api:
         timeout: Any = DEFAULT,
     ) -> p.Plan[m.Order]:
         """Limit sell (卖出)."""
-        params = order_params(stock_code, quantity, account_name, price=num(price))
+        params = SellParams.model_construct(
+            stock_code=stock_code, price=num(price), quantity=quantity, account_name=account_name
+        )
         return self._order("sell", "sell", params, client_order_id, priority=priority, timeout=timeout)
 
     @endpoint
@@ -341,7 +374,9 @@ class Api:
         timeout: Any = DEFAULT,
     ) -> p.Plan[m.Order]:
         """Market buy (市价买入); `execution_strategy` 1–6 as the client offers them."""
-        params = order_params(stock_code, quantity, account_name, execution_strategy=execution_strategy)
+        params = MarketBuyParams.model_construct(
+            stock_code=stock_code, quantity=quantity, account_name=account_name, execution_strategy=execution_strategy
+        )
         return self._order("market_buy", "buy", params, client_order_id, priority=priority, timeout=timeout)
 
     @endpoint
@@ -357,7 +392,9 @@ class Api:
         timeout: Any = DEFAULT,
     ) -> p.Plan[m.Order]:
         """Market sell (市价卖出)."""
-        params = order_params(stock_code, quantity, account_name, execution_strategy=execution_strategy)
+        params = MarketSellParams.model_construct(
+            stock_code=stock_code, quantity=quantity, account_name=account_name, execution_strategy=execution_strategy
+        )
         return self._order("market_sell", "sell", params, client_order_id, priority=priority, timeout=timeout)
 
     @endpoint
@@ -371,7 +408,7 @@ class Api:
         timeout: Any = DEFAULT,
     ) -> p.Plan[m.CancelResult]:
         """Cancel orders (撤单): one by 合同编号, or all of a code/side. No argument cancels all."""
-        params = {"contract_no": contract_no, "stock_code": stock_code, "cancel_type": side}
+        params = OrderCancelParams.model_construct(contract_no=contract_no, stock_code=stock_code, cancel_type=side)
         key = client_order_id or p.new_client_order_id()
         return p.with_id((yield from self._op("order_cancel", params, key=key, timeout=timeout)), m.CancelResult)
 
@@ -386,11 +423,11 @@ class Api:
         timeout: Any = DEFAULT,
     ) -> p.Plan[m.RepoLoan]:
         """Reverse repo (国债逆回购): lend `amount` yuan (multiple of 1000) for `term` days."""
-        params = {"market": market, "time_range": repo_term(term), "amount": amount}
+        params = ReverseRepoBuyParams.model_construct(market=market, time_range=repo_term(term), amount=amount)
         key = client_order_id or p.new_client_order_id()
         return p.repo_loan((yield from self._op("reverse_repo_buy", params, key=key, timeout=timeout)), key)
 
-    def _condition(self, name: str, params: dict[str, Any], key: str | None, **kw: Any) -> p.Plan[m.ConditionOrderAck]:
+    def _condition(self, name: str, params: Params, key: str | None, **kw: Any) -> p.Plan[m.ConditionOrderAck]:
         key = key or p.new_client_order_id()
         return p.condition_ack((yield from self._op(name, params, key=key, **kw)), key)
 
@@ -406,8 +443,9 @@ class Api:
         timeout: Any = DEFAULT,
     ) -> p.Plan[m.ConditionOrderAck]:
         """Condition buy (条件买入): buys when the price falls to `target_price`."""
-        params = {"stock_code": stock_code, "target_price": num(target_price), "quantity": quantity}
-        params["expire_days"] = expire_days
+        params = ConditionParams.model_construct(
+            stock_code=stock_code, target_price=num(target_price), quantity=quantity, expire_days=as_given(expire_days)
+        )
         return self._condition("condition_buy", params, client_order_id, timeout=timeout)
 
     @endpoint
@@ -422,8 +460,9 @@ class Api:
         timeout: Any = DEFAULT,
     ) -> p.Plan[m.ConditionOrderAck]:
         """Condition sell (条件卖出): sells when the price rises to `target_price`."""
-        params = {"stock_code": stock_code, "target_price": num(target_price), "quantity": quantity}
-        params["expire_days"] = expire_days
+        params = ConditionSellParams.model_construct(
+            stock_code=stock_code, target_price=num(target_price), quantity=quantity, expire_days=as_given(expire_days)
+        )
         return self._condition("condition_sell", params, client_order_id, timeout=timeout)
 
     @endpoint
@@ -439,13 +478,13 @@ class Api:
         timeout: Any = DEFAULT,
     ) -> p.Plan[m.ConditionOrderAck]:
         """Stop-loss / take-profit (止盈止损) on a position; no quantity means all that is sellable."""
-        params = {
-            "stock_code": stock_code,
-            "stop_loss_percent": num(stop_loss_percent),
-            "stop_profit_percent": num(stop_profit_percent),
-            "quantity": quantity,
-            "expire_days": expire_days,
-        }
+        params = StopLossProfitParams.model_construct(
+            stock_code=stock_code,
+            stop_loss_percent=num(stop_loss_percent),
+            stop_profit_percent=num(stop_profit_percent),
+            quantity=quantity,
+            expire_days=as_given(expire_days),
+        )
         return self._condition("stop_loss_profit", params, client_order_id, timeout=timeout)
 
     @endpoint
@@ -453,7 +492,7 @@ class Api:
         self, stock_code: str | None = None, side: str | None = None, *, timeout: Any = DEFAULT
     ) -> p.Plan[m.ConditionCancelResult]:
         """Delete pending condition orders (删除条件单); no argument deletes all."""
-        params = {"stock_code": stock_code, "order_type": condition_side(side)}
+        params = ConditionOrderCancelParams.model_construct(stock_code=stock_code, order_type=condition_side(side))
         verdict = yield from self._op("condition_order_cancel", params, key=p.new_client_order_id(), timeout=timeout)
         return p.with_id(verdict, m.ConditionCancelResult)
 
@@ -462,18 +501,21 @@ class Api:
     @endpoint
     def funds(self, *, timeout: Any = DEFAULT) -> p.Plan[m.Funds]:
         """资金: 资金余额, 可用金额, 总资产 … (`.available`, `.total_assets`)."""
-        return m.Funds.model_validate((yield from self._op("funds_query", {}, timeout=timeout)).data or {})
+        return m.Funds.model_validate(
+            (yield from self._op("funds_query", FieldsQueryParams.model_construct(), timeout=timeout)).data or {}
+        )
 
     @endpoint
     def holdings(self, *, timeout: Any = DEFAULT) -> p.Plan[list[m.Holding]]:
         """持仓 rows (`.stock_code`, `.balance` 股票余额, `.available` 可用余额)."""
-        verdict = yield from self._op("holding_query", {"return_type": "json"}, timeout=timeout)
+        verdict = yield from self._op("holding_query", JSON_ROWS, timeout=timeout)
         return p.rows(verdict, "holdings", m.Holding)
 
     @endpoint
     def orders(self, stock_code: str | None = None, *, timeout: Any = DEFAULT) -> p.Plan[list[m.OrderRow]]:
         """当日委托 rows (`.contract_no`, `.status` = 备注)."""
-        verdict = yield from self._op("order_query", {"stock_code": stock_code, "return_type": "json"}, timeout=timeout)
+        params = OrderQueryParams.model_construct(stock_code=stock_code, return_type="json")
+        verdict = yield from self._op("order_query", params, timeout=timeout)
         return p.rows(verdict, "orders", m.OrderRow)
 
     @endpoint
@@ -481,42 +523,45 @@ class Api:
         self, time_range: str = "当日", stock_code: str | None = None, *, timeout: Any = DEFAULT
     ) -> p.Plan[list[m.OrderRow]]:
         """历史委托 over 当日/近一周/近一月/近三月/近一年."""
-        params = {"time_range": time_range, "stock_code": stock_code, "return_type": "json"}
+        params = HistoryParams.model_construct(
+            time_range=as_given(time_range), stock_code=stock_code, return_type="json"
+        )
         verdict = yield from self._op("historical_commission_query", params, timeout=timeout)
         return p.rows(verdict, "historical_commissions", m.OrderRow)
 
     @endpoint
     def repo_rates(self, *, timeout: Any = DEFAULT) -> p.Plan[list[m.RepoRate]]:
-        verdict = yield from self._op("reverse_repo_query", {}, timeout=timeout)
+        verdict = yield from self._op("reverse_repo_query", FieldsQueryParams.model_construct(), timeout=timeout)
         return p.rows(verdict, "reverse_repo_interest", m.RepoRate)
 
     @endpoint
     def condition_orders(self, *, timeout: Any = DEFAULT) -> p.Plan[list[m.ConditionOrder]]:
-        verdict = yield from self._op("condition_order_query", {"return_type": "json"}, timeout=timeout)
+        verdict = yield from self._op("condition_order_query", JSON_ROWS, timeout=timeout)
         return p.rows(verdict, "condition_orders", m.ConditionOrder)
 
     @endpoint
     def accounts(self, *, timeout: Any = DEFAULT) -> p.Plan[m.Accounts]:
-        data = (yield from self._op("account_query", {}, timeout=timeout)).data or {}
+        data = (yield from self._op("account_query", NoParams.model_construct(), timeout=timeout)).data or {}
         return m.Accounts(accounts=data.get("available_accounts") or [], current=data.get("current_used_account"))
 
     @endpoint
     def switch_account(self, account_name: str, *, timeout: Any = DEFAULT) -> p.Plan[str]:
         """Returns the account now in use."""
-        data = (yield from self._op("account_switch", {"account_name": account_name}, timeout=timeout)).data or {}
+        params = AccountSwitchParams.model_construct(account_name=account_name)
+        data = (yield from self._op("account_switch", params, timeout=timeout)).data or {}
         return str(data.get("current_used_account"))
 
     # --- 打新 -----------------------------------------------------------------------------------------
 
     def _ipo_issues(self, timeout: Any) -> p.Plan[list[m.IpoIssue]]:
-        verdict = yield from self._op("ipo_query", {"return_type": "json"}, timeout=timeout)
+        verdict = yield from self._op("ipo_query", JSON_ROWS, timeout=timeout)
         return p.rows(verdict, "ipo_list", m.IpoIssue)
 
     def _ipo_subscribe(
         self, code: str, quantity: int | None, key: str, account_name: str | None, timeout: Any
     ) -> p.Plan[m.IpoSubscription]:
-        params: dict[str, Any] = {"stock_code": code, "quantity": quantity, "account_name": account_name}
-        verdict = yield from self._op("ipo_subscribe", p.jsonable(params), key=key, timeout=timeout)
+        params = IpoSubscribeParams.model_construct(stock_code=code, quantity=quantity, account_name=account_name)
+        verdict = yield from self._op("ipo_subscribe", params, key=key, timeout=timeout)
         return m.IpoSubscription.model_validate(
             {**(verdict.data or {}), "operation_id": verdict.operation_id, "client_order_id": key}
         )
@@ -543,7 +588,7 @@ class Api:
     @endpoint
     def ipo_allotments(self, *, timeout: Any = DEFAULT) -> p.Plan[list[m.IpoAllotment]]:
         """Each subscription's 配号, 中签, amount due and payment, newest first."""
-        verdict = yield from self._op("ipo_allotment_query", {"return_type": "json"}, timeout=timeout)
+        verdict = yield from self._op("ipo_allotment_query", JSON_ROWS, timeout=timeout)
         return p.rows(verdict, "allotments", m.IpoAllotment)
 
     @endpoint

@@ -1,12 +1,20 @@
 """What the two clients share besides the methods: configuration, headers, parameter building,
 and the httpx-facing halves of one exchange (request arguments in, `Reply` out), so that each
-client's runner is left with nothing but the blocking or awaited call itself."""
+client's runner is left with nothing but the blocking or awaited call itself.
+
+Parameters are the service's own models (`easyths.params`), built without validating
+(`model_construct`): the service validates every submit and answers a 422 naming the field, the
+`ApiError` scripts already catch, so one place judges, with the rules of the service's version.
+What the models give the SDK is the request's shape: mypy (the pydantic plugin types
+`model_construct` from the fields) fails on an SDK method that names a field the service does
+not have, and the values leave as the model has them.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from types import EllipsisType
-from typing import Any, Literal
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import httpx
@@ -14,15 +22,17 @@ import httpx
 from easyths.client._plan import Reply, Request
 from easyths.errors import ServiceUnreachable
 from easyths.hosts import is_loopback
+from easyths.params import CancelSide, ConditionSide, Params, RepoMarket, RepoTerm
+from easyths.params.orders import REPO_TERM_DAYS
 
 DEFAULT_URL = "http://127.0.0.1:7648"
 DEFAULT = object()  # "use the client's operation_timeout"
 
 Number = float | int | Decimal | str
-Side = Literal["all", "buy", "sell"]
-Market = Literal["上海", "深圳"]
+Side = CancelSide
+Market = RepoMarket
 
-REPO_TERMS = (1, 2, 3, 4, 7, 14, 28, 91, 182)
+REPO_TERMS = {days: term for term, days in REPO_TERM_DAYS.items()}
 
 
 def is_loopback_url(url: str) -> bool:
@@ -44,19 +54,41 @@ def num(value: Number) -> Decimal:
     return number
 
 
-def repo_term(term: int | str) -> str:
+def repo_term(term: int | str) -> RepoTerm:
     """`7`, `"7"` and `"7天期"` all mean the 7-day repo."""
     text = str(term).removesuffix("天期").removesuffix("天")
     if not text.isdigit() or int(text) not in REPO_TERMS:
         raise ValueError(f"回购期限无效: {term}（可选 {', '.join(map(str, REPO_TERMS))} 天）")
-    return f"{int(text)}天期"
+    return REPO_TERMS[int(text)]
 
 
-def condition_side(side: str | None) -> str | None:
-    mapping = {"buy": "买入", "sell": "卖出", "买入": "买入", "卖出": "卖出", None: None}
-    if side not in mapping:
+CONDITION_SIDES: dict[str | None, ConditionSide | None] = {
+    "buy": "买入",
+    "sell": "卖出",
+    "买入": "买入",
+    "卖出": "卖出",
+    None: None,
+}
+
+
+def condition_side(side: str | None) -> ConditionSide | None:
+    if side not in CONDITION_SIDES:
         raise ValueError(f"方向无效: {side}（buy/sell 或 买入/卖出）")
-    return mapping[side]
+    return CONDITION_SIDES[side]
+
+
+def as_given(value: Any) -> Any:
+    """A value of the SDK's signature passed on for the service to judge, where the model's type
+    is narrower than what the signature has always taken (`expire_days: int`, a Literal there)."""
+    return cast(Any, value)
+
+
+def sent(params: Params | dict[str, Any]) -> dict[str, Any]:
+    """The `params` of a submit: what the caller set and is not None (Decimals kept: the plan
+    encodes them); a default it never asked for is the service's to fill in."""
+    if isinstance(params, Params):
+        return params.model_dump(exclude_unset=True, exclude_none=True, warnings=False)
+    return params
 
 
 class Config:
@@ -155,10 +187,6 @@ def reply_of(response: httpx.Response) -> Reply:
     except ValueError:
         body = None
     return Reply(response.status_code, body)
-
-
-def order_params(stock_code: str, quantity: int, account_name: str | None, **fields: Any) -> dict[str, Any]:
-    return {"stock_code": stock_code, "quantity": quantity, "account_name": account_name, **fields}
 
 
 __all__ = ["DEFAULT", "DEFAULT_URL", "Config", "Market", "Number", "Side"]

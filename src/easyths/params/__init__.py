@@ -12,6 +12,7 @@ re-exports them from here.
 
 from easyths.params.fields import (
     CancelSide,
+    ConditionSide,
     ExpireDays,
     FieldsQueryParams,
     NoParams,
@@ -48,6 +49,7 @@ __all__ = [
     "ConditionOrderCancelParams",
     "ConditionParams",
     "ConditionSellParams",
+    "ConditionSide",
     "ExpireDays",
     "FieldsQueryParams",
     "HistoryParams",

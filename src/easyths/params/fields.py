@@ -39,6 +39,7 @@ Percent = Annotated[
 ReturnType = Literal["str", "json", "dict", "markdown"]
 ExpireDays = Literal[1, 3, 5, 10, 20, 30]
 CancelSide = Literal["all", "buy", "sell"]
+ConditionSide = Literal["买入", "卖出"]
 RepoMarket = Literal["上海", "深圳"]
 RepoTerm = Literal["1天期", "2天期", "3天期", "4天期", "7天期", "14天期", "28天期", "91天期", "182天期"]
 TimeRange = Literal["当日", "近一周", "近一月", "近三月", "近一年"]
@@ -90,6 +91,7 @@ class FieldsQueryParams(Params):
 
 __all__ = [
     "CancelSide",
+    "ConditionSide",
     "ExpireDays",
     "FieldsQueryParams",
     "NoParams",

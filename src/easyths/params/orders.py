@@ -8,13 +8,23 @@ Checks are field validators, not model validators, so a 422 names the offending 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar
 
 from pydantic import Field, ValidationInfo, field_validator
 
 from easyths.domain.codes import classify
 from easyths.domain.sessions import AFTER_HOURS_ALL_FROM, AFTER_HOURS_MAX_QTY, after_hours_eligible
-from easyths.params.fields import CancelSide, ExpireDays, Params, Percent, Price, RepoMarket, RepoTerm, StockCode
+from easyths.params.fields import (
+    CancelSide,
+    ConditionSide,
+    ExpireDays,
+    Params,
+    Percent,
+    Price,
+    RepoMarket,
+    RepoTerm,
+    StockCode,
+)
 
 # 国债逆回购 terms as the client names them, and their days.
 REPO_TERM_DAYS: dict[RepoTerm, int] = {
@@ -188,7 +198,7 @@ class OrderCancelParams(Params):
 
 class ConditionOrderCancelParams(Params):
     stock_code: StockCode | None = Field(None, description="股票代码(6位数字)，不指定则删除所有条件单")
-    order_type: Literal["买入", "卖出"] | None = Field(None, description="订单类型：买入/卖出，不指定则不限")
+    order_type: ConditionSide | None = Field(None, description="订单类型：买入/卖出，不指定则不限")
 
 
 __all__ = [
