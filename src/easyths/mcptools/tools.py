@@ -1,8 +1,10 @@
 """Build the MCP server: one typed tool per operation, generated from its params model.
 
 Why generated: the tool's input schema then is the operation's own pydantic model (names, types,
-Chinese descriptions, enums), so the tools cannot drift from the API; the API still validates
-every call in full and answers in Chinese when a value breaks a trading rule.
+Chinese descriptions, enums; `easyths.params` for the built-ins), so the tools cannot drift from
+the API; the API still validates every call in full and answers in Chinese when a value breaks a
+trading rule. The calls go through the SDK's `AsyncClient` on the HTTP client handed in (in
+process or over loopback), so MCP is not a third HTTP client with its own envelope reading.
 Order-placing operations are listed only with `[mcp].allow_orders = true`; an assistant without
 that permission never sees a tool that could place an order, and calling one by name is refused.
 """
@@ -11,16 +13,20 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
+from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 import httpx
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import ToolAnnotations
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from easyths import __version__
-from easyths.engine.records import jsonable
+from easyths.client import ApiError, AsyncClient
+from easyths.client.models import Submitted
+from easyths.domain.money import json_number
 from easyths.operations.base import Operation
 from easyths.operations.registry import Registry, describe_invalid
 
@@ -50,34 +56,45 @@ INSTRUCTIONS = (
 
 
 class Api:
-    """The service's HTTP API, in process (ASGI transport) or over loopback."""
+    """The service's HTTP API through the SDK, in process (ASGI transport) or over loopback.
+
+    The SDK reads the 1.x envelope, whatever [api].contract the service answers by default, and
+    leaves the key, base URL and transport to the HTTP client it is given.
+    """
 
     def __init__(self, client: httpx.AsyncClient) -> None:
-        self.client = client
-        # The tools read the 1.x envelope, whatever [api].contract the service answers by default.
-        self.client.headers["X-EasyTHS-Contract"] = "v1"
+        # retries=0: a tool reports a dropped call instead of trying again behind the assistant
+        self.sdk = AsyncClient(str(client.base_url), timeout=WAIT_SECONDS, retries=0, http_client=client)
 
-    async def call(self, method: str, path: str, **kwargs: Any) -> tuple[int, dict[str, Any]]:
+    async def submit(self, name: str, params: dict[str, Any], key: str | None = None) -> Submitted | ApiError:
+        """The operation as queued (finished within WAIT_SECONDS, or not yet), or the refusal."""
         try:
-            response = await self.client.request(method, path, **kwargs)
-        except httpx.HTTPError as exc:
-            return 0, {"success": False, "message": f"无法连接 EasyTHS 服务：{exc}", "error_code": "UNREACHABLE"}
-        try:
-            body = response.json()
-        except ValueError:
-            body = {"success": False, "message": response.text[:200]}
-        return response.status_code, body
+            return await self.sdk.submit(name, params, idempotency_key=key, wait=WAIT_SECONDS)
+        except ApiError as exc:  # the service's error envelope, or ServiceUnreachable
+            return exc
 
-    async def submit(self, name: str, params: dict[str, Any], key: str | None = None) -> tuple[int, dict[str, Any]]:
-        headers = {"Idempotency-Key": key} if key else {}
-        return await self.call(
-            "POST",
-            f"/api/v1/operations/{name}",
-            params={"wait": WAIT_SECONDS},
-            json={"params": params},
-            headers=headers,
-            timeout=WAIT_SECONDS + 30,
-        )
+    async def read(self, plan: Callable[[], Awaitable[Any]]) -> dict[str, Any]:
+        """A lookup tool's answer: {ok, data} or {ok: false, summary} with the refusal."""
+        try:
+            data = await plan()
+        except ApiError as exc:
+            return {"ok": False, "summary": _refused(exc)}
+        if isinstance(data, BaseModel):  # the SDK's typed result, back to the JSON the service sent
+            data = _plain(data.model_dump(by_alias=True, exclude_unset=True))
+        return {"ok": True, "data": data}
+
+
+def _plain(value: Any) -> Any:
+    """Numbers stay JSON numbers (pydantic's JSON mode writes a Decimal as a string) and times ISO text."""
+    if isinstance(value, Decimal):
+        return json_number(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _signature(op: type[Operation], *, may_switch: bool) -> inspect.Signature:
@@ -92,24 +109,23 @@ def _signature(op: type[Operation], *, may_switch: bool) -> inspect.Signature:
     return inspect.Signature(params, return_annotation=dict[str, Any])
 
 
-def _refused(status: int, body: dict[str, Any]) -> str:
-    code = body.get("error_code")
-    return f"{body.get('message') or f'HTTP {status}'}" + (f"（{code}）" if code else "")
+def _refused(exc: ApiError) -> str:
+    return exc.message + (f"（{exc.error_code}）" if exc.error_code else "")
 
 
-def _order_verdict(op: type[Operation], status: int, body: dict[str, Any]) -> dict[str, Any]:
+def _order_verdict(op: type[Operation], submitted: Submitted | ApiError) -> dict[str, Any]:
     """Say plainly whether an order was placed (or what was cancelled), with its 合同编号."""
     cancel = op.name in CANCELS
-    if status != 200 or not body.get("success"):
+    if isinstance(submitted, ApiError):
         what = "未撤单" if cancel else "未下单"
-        out: dict[str, Any] = {"summary": f"{what}：{_refused(status, body)}", "status": "refused"}
-        out["error_code"] = body.get("error_code")
+        out: dict[str, Any] = {"summary": f"{what}：{_refused(submitted)}", "status": "refused"}
+        out["error_code"] = submitted.error_code
         return {**out, **({"cancelled_count": 0} if cancel else {"placed": False, "合同编号": None})}
-    data = body["data"]
-    state = data["status"]
-    result = (data.get("result") or {}).get("data") or {}
-    base = {"status": state, "operation_id": data["operation_id"], "duplicate": bool(data.get("duplicate"))}
-    message = result.get("message") or body.get("message") or ""
+    state = submitted.status
+    verdict = submitted.result or {}
+    result = verdict.get("data") or {}
+    base = {"status": state, "operation_id": submitted.operation_id, "duplicate": submitted.duplicate}
+    message = result.get("message") or verdict.get("message") or ""
     if state == "success":
         if cancel:
             count = int(result.get("cancelled_count", result.get("deleted_count", 0)) or 0)
@@ -127,25 +143,26 @@ def _order_verdict(op: type[Operation], status: int, body: dict[str, Any]) -> di
     if state == "unknown":
         return {
             **base,
-            "summary": f"结果未知：{body.get('message')}。"
+            "summary": f"结果未知：{verdict.get('message')}。"
             "服务会与当日委托自动核对；请先用 order_query 查看，不要重复下单",
             **({"cancelled_count": None} if cancel else {"placed": None, "合同编号": None}),
         }
     what = "未撤单" if cancel else "未下单"
     return {
         **base,
-        "summary": f"{what}：{body.get('message')}",
+        "summary": f"{what}：{verdict.get('message')}",
         **({"cancelled_count": 0} if cancel else {"placed": False, "合同编号": None}),
     }
 
 
-def _query_result(status: int, body: dict[str, Any]) -> dict[str, Any]:
-    if status != 200 or not body.get("success"):
-        return {"ok": False, "summary": f"查询失败：{_refused(status, body)}"}
-    data = body["data"]
-    if data["status"] != "success":
-        return {"ok": False, "status": data["status"], "summary": f"查询未成功：{body.get('message')}"}
-    result = dict((data.get("result") or {}).get("data") or {})
+def _query_result(submitted: Submitted | ApiError) -> dict[str, Any]:
+    if isinstance(submitted, ApiError):
+        return {"ok": False, "summary": f"查询失败：{_refused(submitted)}"}
+    verdict = submitted.result or {}
+    if submitted.status != "success":
+        message = verdict.get("message") or "操作已添加到队列"
+        return {"ok": False, "status": submitted.status, "summary": f"查询未成功：{message}"}
+    result = dict(verdict.get("data") or {})
     result.pop("success", None)
     return {"ok": True, "data": result}
 
@@ -154,10 +171,9 @@ def _tool(op: type[Operation], api: Api, *, may_switch: bool) -> Callable[..., A
     async def tool(**kwargs: Any) -> dict[str, Any]:
         if not may_switch and kwargs.get(ACCOUNT_ARGUMENT) is not None:  # not in the schema; refused anyway
             return {"ok": False, "summary": "只读模式下不能切换账户（account_name）；需要 [mcp].allow_orders = true"}
-        params = jsonable({k: v for k, v in kwargs.items() if v is not None})
-        key = params.get("client_order_id")
-        status, body = await api.submit(op.name, params, key)
-        return _order_verdict(op, status, body) if op.places_order else _query_result(status, body)
+        params = {k: v for k, v in kwargs.items() if v is not None}
+        submitted = await api.submit(op.name, params, params.get("client_order_id"))
+        return _order_verdict(op, submitted) if op.places_order else _query_result(submitted)
 
     tool.__signature__ = _signature(op, may_switch=may_switch)  # type: ignore[attr-defined]  # read by inspect
     tool.__name__ = op.name
@@ -221,24 +237,15 @@ def build_server(client: httpx.AsyncClient, registry: Registry, *, allow_orders:
     async def operation_status(
         operation_id: Annotated[str, Field(pattern=OPERATION_ID, description="提交操作时返回的 operation_id")],
     ) -> dict[str, Any]:
-        status, body = await api.call("GET", f"/api/v1/operations/{operation_id}/status")
-        if status != 200:
-            return {"ok": False, "summary": _refused(status, body)}
-        return {"ok": True, "data": body["data"]}
+        return await api.read(lambda: api.sdk.status(operation_id))
 
     @server.tool(description="服务状态：交易后端是否连接、登录，队列统计。" + READ_NOTE, annotations=read)
     async def service_status() -> dict[str, Any]:
-        status, body = await api.call("GET", "/api/v1/system/status")
-        if status != 200:
-            return {"ok": False, "summary": _refused(status, body)}
-        return {"ok": True, "data": body["data"]}
+        return await api.read(api.sdk.system_status)
 
     @server.tool(description="模拟券商的时钟、交易时段与行情（仅 sim 后端）。" + READ_NOTE, annotations=read)
     async def sim_state() -> dict[str, Any]:
-        status, body = await api.call("GET", "/api/v1/sim/state")
-        if status != 200:
-            return {"ok": False, "summary": _refused(status, body)}
-        return {"ok": True, "data": body["data"]}
+        return await api.read(api.sdk.sim.state)
 
     return server
 
