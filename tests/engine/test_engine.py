@@ -12,6 +12,7 @@ from easyths.domain.commands import CommandKind
 from easyths.engine.journal import Journal
 from easyths.engine.queue import Engine
 from easyths.engine.records import OpStatus
+from easyths.engine.timers import ManualTimers, Timers
 from easyths.errors import QueueFull
 from easyths.operations.base import NoParams, Operation
 from easyths.operations.registry import Registry
@@ -38,12 +39,14 @@ class HangOrder(HangOperation):
     places_order: ClassVar[bool] = True
 
 
-def make_engine(tmp_path: Path, broker: FakeBroker | None = None, **queue: Any) -> Engine:
+def make_engine(
+    tmp_path: Path, broker: FakeBroker | None = None, *, timers: Timers | None = None, **queue: Any
+) -> Engine:
     registry = Registry(plugins=False)
     registry.add(HangOperation)
     registry.add(HangOrder)
     settings = QueueSection(**{"operation_timeout": 5, "reconcile_delays": [], **queue})
-    return Engine(Journal(tmp_path / "journal.db"), registry, broker or FakeBroker(), settings)
+    return Engine(Journal(tmp_path / "journal.db"), registry, broker or FakeBroker(), settings, timers=timers)
 
 
 BUY = {"stock_code": "600000", "price": 10, "quantity": 100}
@@ -70,16 +73,25 @@ def wait_status(engine: Engine, op_id: str, *statuses: OpStatus, timeout: float 
 
 
 def test_watchdog_fails_a_hung_query_and_unknowns_a_hung_order_and_keeps_serving(tmp_path: Path) -> None:
+    """The operations really hang in the worker thread; only the watchdog's clock is virtual, so
+    each overrun happens when the test moves it, not after a real timeout."""
     RELEASE.clear()
-    engine = make_engine(tmp_path, operation_timeout=0.3)
+    timers = ManualTimers()
+    engine = make_engine(tmp_path, timers=timers, operation_timeout=5)
     engine.start()
     try:
         hung = engine.submit("hang", {}).record.id
         hung_order = engine.submit("hang_order", {}).record.id
         after = engine.submit("funds_query", {}).record.id
-        assert wait_status(engine, hung, OpStatus.FAILED) is OpStatus.FAILED
+        wait_status(engine, hung, OpStatus.RUNNING)
+        timers.advance(4.9)
+        assert engine.get(hung).status is OpStatus.RUNNING  # within its time: left alone
+        timers.advance(0.1)
+        assert engine.get(hung).status is OpStatus.FAILED  # taken over on the test's thread
         assert "超时" in (engine.get(hung).error or "")
-        assert wait_status(engine, hung_order, OpStatus.UNKNOWN) is OpStatus.UNKNOWN
+        wait_status(engine, hung_order, OpStatus.RUNNING)  # on the fresh worker
+        timers.advance(5)
+        assert engine.get(hung_order).status is OpStatus.UNKNOWN
         assert wait_status(engine, after, OpStatus.SUCCESS) is OpStatus.SUCCESS
     finally:
         RELEASE.set()
@@ -129,14 +141,19 @@ def test_restart_with_on_restart_fail(tmp_path: Path) -> None:
 
 def test_shutdown_waits_for_the_running_operation(tmp_path: Path) -> None:
     engine, fake, op = started_on_a_blocked_broker(tmp_path, "buy", BUY)
-    threading.Timer(0.2, fake.gate.set).start()
+
+    def release_once_stopping() -> None:  # the operation ends only after shutdown has begun
+        engine.wait_until(lambda: engine._worker.stopping, timeout=5)
+        fake.gate.set()
+
+    threading.Thread(target=release_once_stopping, daemon=True).start()
     engine.shutdown(5)
     assert Journal(tmp_path / "journal.db").get(op).status is OpStatus.SUCCESS
 
 
 def test_shutdown_journals_an_overrunning_order_as_unknown(tmp_path: Path) -> None:
     engine, fake, op = started_on_a_blocked_broker(tmp_path, "buy", BUY)
-    engine.shutdown(0.1)
+    engine.shutdown(0)  # no grace: the order is still inside the broker
     fake.gate.set()
     assert Journal(tmp_path / "journal.db").get(op).status is OpStatus.UNKNOWN
 
@@ -228,12 +245,38 @@ def test_watchdog_asks_the_broker_to_abandon_the_hung_call(tmp_path: Path) -> No
     fake = FakeBroker()
     abandoned = threading.Event()
     fake.abandon = abandoned.set  # type: ignore[attr-defined]
-    engine = make_engine(tmp_path, fake, operation_timeout=0.2)
+    timers = ManualTimers()
+    engine = make_engine(tmp_path, fake, timers=timers, operation_timeout=5)
     engine.start()
     try:
         hung = engine.submit("hang", {}).record.id
-        assert abandoned.wait(5)
-        assert wait_status(engine, hung, OpStatus.FAILED) is OpStatus.FAILED
+        wait_status(engine, hung, OpStatus.RUNNING)
+        timers.advance(5)
+        assert abandoned.is_set()
+        assert engine.get(hung).status is OpStatus.FAILED
+    finally:
+        RELEASE.set()
+        engine.shutdown(0)
+
+
+def test_the_watchdog_counts_each_operation_from_its_own_start(tmp_path: Path) -> None:
+    """One timer serves every operation: armed at the first claim, it finds the next operation
+    still within its own time and arms itself again for the rest, instead of failing it early."""
+    RELEASE.clear()
+    timers = ManualTimers()
+    engine = make_engine(tmp_path, timers=timers, operation_timeout=5)
+    engine.start()
+    try:
+        quick = engine.submit("funds_query", {}).record.id
+        wait_status(engine, quick, OpStatus.SUCCESS)  # armed at t=0, due at t=5
+        timers.advance(3)
+        hung = engine.submit("hang", {}).record.id  # claimed at t=3: its deadline is t=8
+        wait_status(engine, hung, OpStatus.RUNNING)
+        assert timers.advance(2) == 1  # t=5: the timer fires, finds 3 s left, re-arms
+        assert engine.get(hung).status is OpStatus.RUNNING
+        assert timers.advance(3) == 1  # t=8
+        assert engine.get(hung).status is OpStatus.FAILED
+        assert timers.pending == 0  # the fresh worker is idle: nothing armed
     finally:
         RELEASE.set()
         engine.shutdown(0)

@@ -71,7 +71,8 @@ class Engine:
         *,
         timers: Timers | None = None,
     ) -> None:
-        """`timers`: when reconciliation asks again (real threads unless a test passes `ManualTimers`)."""
+        """`timers`: the clock and scheduler of the watchdog and of reconciliation (real threads and
+        the monotonic clock unless a test passes `ManualTimers`)."""
         self.journal = journal
         self.registry = registry
         self.broker = broker
@@ -92,12 +93,12 @@ class Engine:
         self._worker = Worker(
             self._cond,
             self._work,
-            threading.Condition(lock),
             broker,
             has_work=self._has_work,
             take=self._take,
             on_overrun=self._overrun,
             timeout=settings.operation_timeout,
+            timers=self.timers,
         )
         self._reconciler = Reconciler(
             registry,

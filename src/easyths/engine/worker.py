@@ -7,8 +7,17 @@ watchdog takes the slot away (the job's late return is discarded), tells the bro
 keeps serving. The broker's health is refreshed here too, on the worker thread, because asking a
 GUI backend from the event loop could block it.
 
+The watchdog is a timer from the injected `Timers` (engine/timers.py), not a thread of its own:
+armed when a job is claimed and nothing is armed, it checks the running job's deadline on the
+same injected clock and, when the job is still within time, arms itself again for the rest. So a
+claim costs no thread hand-off, an idle service wakes nobody, and a test with `ManualTimers` makes
+an operation overrun by moving the clock (`timers.advance(timeout)`) instead of waiting it out.
+The broker's health ages in real time: it limits how often a GUI is asked, which is about the
+wall clock whatever clock the deadlines use.
+
 `run_until_idle()` runs queued jobs in the caller's thread when no threads were started (tests
-that want no timing at all), or waits for the threads to drain the queue.
+that want no timing at all; no watchdog then, as nothing could take the caller's thread back),
+or waits for the threads to drain the queue.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from dataclasses import dataclass
 
 from easyths.brokers.abilities import Abandons
 from easyths.brokers.base import Broker, BrokerHealth
+from easyths.engine.timers import Timer, Timers
 
 log = logging.getLogger(__name__)
 
@@ -38,25 +48,26 @@ class Worker:
         self,
         cond: threading.Condition,
         work: threading.Condition,
-        watch: threading.Condition,
         broker: Broker,
         *,
         has_work: Callable[[], bool],
         take: Callable[[], Job | None],
         on_overrun: Callable[[str], None],
         timeout: float,
+        timers: Timers,
     ) -> None:
-        """`cond` (state changed), `work` (a job is ready) and `watch` (the watchdog's) share one
-        lock. `has_work` and `take` are called with it held; `on_overrun(key)` without it.
+        """`cond` (state changed) and `work` (a job is ready) share one lock. `has_work` and `take`
+        are called with it held; `on_overrun(key)` without it. `timers` runs the watchdog and is
+        its clock.
 
         Why separate conditions: a submit wakes the worker and nobody else; a transition wakes only
-        whoever waits for state (tests, `run_until_idle`); the watchdog is woken by nothing but its
-        own poll. Each needless wake-up is a thread hand-off and a fight for the GIL.
+        whoever waits for state (tests, `run_until_idle`). Each needless wake-up is a thread
+        hand-off and a fight for the GIL.
         """
         self._cond = cond
         self._work = work
-        self._watch = watch
-        self._poll = min(1.0, timeout / 4)
+        self._timers = timers
+        self._watchdog: Timer | None = None  # armed while a job may be running (threads only)
         self._broker = broker
         self._has_work = has_work
         self._take = take
@@ -76,14 +87,16 @@ class Worker:
     def start(self) -> None:
         self._threads = True
         self._spawn()
-        threading.Thread(target=self._watchdog, name="easyths-watchdog", daemon=True).start()
 
     def stop(self, grace: float) -> str | None:
         """Stop taking jobs, join the worker for `grace` seconds; the key still running, if any."""
         with self._cond:
             self._stopping = True
-            for cond in (self._cond, self._work, self._watch):
+            for cond in (self._cond, self._work):
                 cond.notify_all()
+            if self._watchdog is not None:
+                self._watchdog.cancel()
+                self._watchdog = None
             thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(grace)
@@ -124,7 +137,9 @@ class Worker:
         job = self._take()
         if job is not None:
             self._current = self._in_flight = (job.key, gen)
-            self._deadline = time.monotonic() + self.timeout  # the watchdog's poll will see it
+            self._deadline = self._timers.monotonic() + self.timeout  # the armed watchdog will see it
+            if self._threads and self._watchdog is None:
+                self._watchdog = self._timers.call_later(self.timeout, self._check_deadline)
         return job
 
     def _run(self, job: Job, gen: int) -> None:
@@ -171,36 +186,37 @@ class Worker:
             self.health = BrokerHealth(False, False, self._broker.backend, problems=[str(exc)])
         self._health_at = time.monotonic()
 
-    # the watchdog thread ---------------------------------------------------------------------------
-    def _watchdog(self) -> None:
-        while True:
-            with self._cond:
-                while not self._stopping:
-                    if self._deadline is not None and self._deadline <= time.monotonic():
-                        break
-                    self._watch.wait(self._poll)  # polls: a claim never has to wake this thread
-                if self._stopping:
-                    return
-                assert self._current is not None
-                key, _ = self._current
-                self._current = None
-                self._deadline = None
-                self._generation += 1
-            log.error("任务 %s 超过 %.1f 秒未完成，看门狗已接管，队列继续服务", key, self.timeout)
-            if isinstance(self._broker, Abandons):
-                try:
-                    self._broker.abandon()
-                except Exception:
-                    log.exception("broker.abandon() 失败")
+    # the watchdog (a timer) ------------------------------------------------------------------------
+    def _check_deadline(self) -> None:
+        """Take the slot from a job past its deadline; a job still within time re-arms the timer for
+        the rest, and an idle slot leaves it disarmed (the next claim arms it)."""
+        with self._cond:
+            self._watchdog = None
+            if self._stopping or self._current is None or self._deadline is None:
+                return
+            left = self._deadline - self._timers.monotonic()
+            if left > 0:
+                self._watchdog = self._timers.call_later(left, self._check_deadline)
+                return
+            key, _ = self._current
+            self._current = None
+            self._deadline = None
+            self._generation += 1
+        log.error("任务 %s 超过 %.1f 秒未完成，看门狗已接管，队列继续服务", key, self.timeout)
+        if isinstance(self._broker, Abandons):
             try:
-                self._on_overrun(key)
+                self._broker.abandon()
             except Exception:
-                log.exception("看门狗结束任务 %s 失败", key)
-            with self._cond:
-                self._in_flight = None
-                if not self._stopping:
-                    self._spawn()
-                self._cond.notify_all()
+                log.exception("broker.abandon() 失败")
+        try:
+            self._on_overrun(key)
+        except Exception:
+            log.exception("看门狗结束任务 %s 失败", key)
+        with self._cond:
+            self._in_flight = None
+            if not self._stopping:
+                self._spawn()
+            self._cond.notify_all()
 
 
 __all__ = ["Job", "Release", "Worker"]
