@@ -3,38 +3,34 @@
 Why one lock: broker methods run on the engine's worker thread while the control routes (quotes,
 clock) run on the HTTP side; one `RLock` around every public method keeps the account, the book
 and the clock consistent, and each method is one SQLite transaction committed before it returns.
-The clock, quote and reset controls live in `control.py`.
+The clock, quote and reset controls live in `control.py`, what the operations ask that changes the
+account in `placing.py`, what the account shows in `reading.py`; this module is the port.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from easyths.brokers.abilities import Marks, TriggerCheck
+from easyths.brokers.abilities import EventSink, Marks, TriggerCheck
 from easyths.brokers.base import (
     Ack,
     BrokerHealth,
     CancelSide,
-    ConditionAck,
     Evidence,
     MarketName,
     MarketStrategy,
     OrderAck,
-    RepoAck,
     Row,
     Side,
-    TimeRange,
 )
-from easyths.brokers.sim import account, conditions, entry, ipo_calendar, reconcile, repo, settlement, subscriptions
+from easyths.brokers.sim import account, conditions, reconcile
 from easyths.brokers.sim import marks as sim_marks
 from easyths.brokers.sim.context import SimContext
-from easyths.brokers.sim.control import SimControl
+from easyths.brokers.sim.placing import SimPlacing
 from easyths.brokers.sim.quotes import (
     LiveQuotes,
     ManualQuotes,
@@ -42,26 +38,19 @@ from easyths.brokers.sim.quotes import (
     RandomWalkQuotes,
     ReplayQuotes,
 )
-from easyths.brokers.sim.rows import fill_row, order_row
+from easyths.brokers.sim.reading import SimReading
 from easyths.brokers.sim.store import Store
 from easyths.brokers.sim.ticker import QuoteTicker
 from easyths.domain import calendar
 from easyths.domain.clock import Clock, VirtualClock, WallClock, parse_start
-from easyths.domain.codes import REPO_CODES, Exchange, Kind, classify
 from easyths.domain.commands import CommandKind, OrderCommand
-from easyths.domain.orders import Order
-from easyths.domain.sessions import AFTER_HOURS_END, CLOSE, Phase, accepts_cancels
-from easyths.errors import BrokerRejected, ConfigError, InvalidParams, OrderVoided, not_cancellable
+from easyths.errors import BrokerRejected, ConfigError
 from easyths.settings import Settings, SimSection
 
 log = logging.getLogger(__name__)
 
-EventSink = Callable[[dict[str, Any]], None]
 
-HISTORY_DAYS: dict[str, int] = {"当日": 0, "近一周": 7, "近一月": 30, "近三月": 90, "近一年": 365}
-
-
-class SimBroker(SimControl):
+class SimBroker(SimPlacing, SimReading):
     reconciles_by_reference = True  # orders, conditions and cancels carry the engine's operation id
     backend = "sim"
 
@@ -214,116 +203,6 @@ class SimBroker(SimControl):
         ids = self._cancel_conditions(command.code, command.side, ref)
         return Ack("条件单删除成功" if ids else "没有匹配的条件单", cancelled=tuple(ids))
 
-    def place_order(
-        self, side: Side, stock_code: str, price: Decimal, quantity: int, *, ref: str | None = None
-    ) -> OrderAck:
-        """A limit order; between 15:00 and 15:30, when only 盘后固定价格交易 is open, it is one.
-        A sell on a reverse-repo code is lending (§7.2), as in the client's 卖出 form."""
-        if side is Side.SELL and classify(stock_code).kind is Kind.REPO:
-            return self._lend_by_sell(stock_code, price, quantity, ref)
-        with self._lock:
-            with self.store.tx():
-                self._sync()
-                self._ensure_quote(stock_code)
-                now = self.clock.now().time()
-                if self.ctx.phase() in (Phase.CLOSED, Phase.AFTER_HOURS) and CLOSE <= now < AFTER_HOURS_END:
-                    placed = entry.place_fixed(self.ctx, self._account(), side, stock_code, price, quantity, ref)
-                else:
-                    placed = entry.place_limit(self.ctx, self._account(), side, stock_code, price, quantity, ref)
-            return self._ack(placed, side)
-
-    def place_after_hours_order(self, side: Side, stock_code: str, price: Decimal, quantity: int) -> OrderAck:
-        """盘后固定价格交易 (盘后定价委托): traded at the close between 15:05 and 15:30."""
-        with self._lock:
-            with self.store.tx():
-                self._sync()
-                self._ensure_quote(stock_code)
-                placed = entry.place_fixed(self.ctx, self._account(), side, stock_code, price, quantity)
-            return self._ack(placed, side)
-
-    def place_market_order(
-        self, side: Side, stock_code: str, quantity: int, strategy: MarketStrategy, *, ref: str | None = None
-    ) -> OrderAck:
-        with self._lock:
-            with self.store.tx():
-                self._sync()
-                self._ensure_quote(stock_code)
-                placed = entry.place_market(self.ctx, self._account(), side, stock_code, quantity, strategy, ref)
-            return self._ack(placed, side)
-
-    def _lend_by_sell(self, code: str, price: Decimal, quantity: int, ref: str | None) -> OrderAck:
-        """卖出 204001 / 131810…: `quantity` in 张 (100 元 each), `price` the lowest annual rate
-        accepted; booked like `reverse_repo_buy`, so the loan matures and pays interest."""
-        if quantity % 10:
-            raise BrokerRejected("逆回购卖出数量必须是10张（1000元）的整数倍")
-        exchange, term_days, _ = REPO_CODES[code]
-        market: MarketName = "上海" if exchange is Exchange.SH else "深圳"
-        with self._lock, self.store.tx():
-            self._sync()
-            no, _, _ = repo.lend(
-                self.ctx, self._account(), market, term_days, quantity * repo.FACE, limit=price, ref=ref
-            )
-        return OrderAck(str(no), f"您的卖出委托已成功提交，合同编号：{no}。")
-
-    @staticmethod
-    def _ack(placed: entry.Entry, side: Side) -> OrderAck:
-        """A 废单 was committed with its 合同编号; the caller still learns it was refused."""
-        if placed.rejection:
-            raise OrderVoided(placed.rejection, details={"合同编号": str(placed.contract_no), "备注": "废单"})
-        return OrderAck(str(placed.contract_no), f"您的{side.label}委托已成功提交，合同编号：{placed.contract_no}。")
-
-    def cancel_orders(
-        self,
-        *,
-        stock_code: str | None = None,
-        side: CancelSide = "all",
-        contract_no: str | None = None,
-        ref: str | None = None,
-    ) -> list[str]:
-        with self._lock, self.store.tx():
-            self._sync()
-            orders = self.ctx.ledger.open_orders(
-                account=self._account(),
-                code=stock_code or None,
-                side=None if side == "all" else side,
-                contract_no=int(contract_no) if contract_no else None,
-            )
-            if contract_no and not orders:  # named one order, and it is not open: say what it is
-                named = self.ctx.ledger.get(int(contract_no))
-                today = self.ctx.today().isoformat()
-                mine = named is not None and named.trade_date == today and named.account == self._account()
-                raise not_cancellable(contract_no, named.status.value if mine and named else None)
-            if orders and not accepts_cancels(self.ctx.phase()):
-                raise BrokerRejected(f"提交失败：当前时间不允许撤单（{self.ctx.phase().value}）")
-            for order in orders:
-                settlement.cancel(self.ctx, order)
-            done = [str(o.contract_no) for o in orders]
-            reconcile.receipt(self.ctx, CommandKind.CANCEL_ORDERS, ref, done)
-            return done
-
-    # --- queries ----------------------------------------------------------------------------------
-
-    def holdings(self) -> list[Row]:
-        with self._lock, self.store.tx():
-            self._sync()
-            return account.holdings_rows(self.ctx, self._account())
-
-    def funds(self) -> Row:
-        with self._lock, self.store.tx():
-            self._sync()
-            return account.funds_row(self.ctx, self._account())
-
-    def today_orders(self, stock_code: str | None = None) -> list[Row]:
-        return [order_row(o) for o in self._orders(0, stock_code)]
-
-    def order_history(self, time_range: TimeRange, stock_code: str | None = None) -> list[Row]:
-        if time_range not in HISTORY_DAYS:
-            raise InvalidParams(f"时间范围无效: {time_range}")
-        return [
-            {"委托日期": o.trade_date.replace("-", ""), **order_row(o)}
-            for o in self._orders(HISTORY_DAYS[time_range], stock_code)
-        ]
-
     def _new_since(self, command: OrderCommand, evidence: Evidence) -> list[int]:
         """Today's orders like the command's (code, side, quantity) that were not on the book in
         the `before` snapshot, as the THS driver settles against 当日委托."""
@@ -335,125 +214,6 @@ class SimBroker(SimControl):
             and (command.side is None or o.side == command.side.value)
             and (command.quantity is None or o.quantity == command.quantity)
         ]
-
-    def _orders(self, days_back: int, stock_code: str | None) -> list[Order]:
-        with self._lock, self.store.tx():
-            self._sync()
-            since = (self.clock.now().date() - timedelta(days=days_back)).isoformat()
-            return self.ctx.ledger.since(self._account(), since, stock_code)
-
-    def today_fills(self, stock_code: str | None = None) -> list[Row]:
-        with self._lock, self.store.tx():
-            self._sync()
-            day = self.clock.now().date().isoformat()
-            return [fill_row(f) for f in self.ctx.ledger.fills_on(self._account(), day, stock_code)]
-
-    # --- reverse repo -----------------------------------------------------------------------------
-
-    def repo_rates(self) -> list[Row]:
-        with self._lock, self.store.tx():
-            self._sync()
-            return repo.rates_rows(self.ctx)
-
-    def lend_repo(self, market: MarketName, term_days: int, amount: int, *, ref: str | None = None) -> RepoAck:
-        with self._lock, self.store.tx():
-            self._sync()
-            no, code, rate = repo.lend(self.ctx, self._account(), market, term_days, amount, ref=ref)
-            return RepoAck(str(no), code, rate, f"国债逆回购操作成功，成功出借:{amount} 元，年化利率为：{rate:.2f}%")
-
-    # --- 打新 (docs/rules.md#ipo) -----------------------------------------------------------------
-
-    def subscribe_ipo(self, code: str, quantity: int | None, *, ref: str | None = None) -> Ack:
-        with self._lock, self.store.tx():
-            self._sync()
-            issue, qty, no = subscriptions.subscribe(self.ctx, self._account(), code, quantity, ref)
-        unit = "张" if issue.kind == "bond" else "股"
-        return Ack(
-            f"申购委托已提交：{issue.name}（{issue.subscribe_code}）{qty}{unit}，合同编号：{no}",
-            contract_no=str(no),
-            quantity=qty,
-        )
-
-    def ipo_security_code(self, code: str) -> str | None:
-        """`NamesIssues`: the 证券代码 of today's issue that `code` names (申购代码 or 证券代码)."""
-        with self._lock, self.store.tx():
-            issue, _ = ipo_calendar.find(self.ctx, code, self.ctx.today())
-            return None if issue is None else issue.stock_code
-
-    def ipo_issues(self) -> list[Row]:
-        with self._lock, self.store.tx():
-            self._sync()
-            return subscriptions.issue_rows(self.ctx, self._account())
-
-    def ipo_market_values(self) -> Row:
-        """The averages the quota comes from, per market (the sim knows them; THS shows only quota)."""
-        with self._lock, self.store.tx():
-            self._sync()
-            return subscriptions.quota_row(self.ctx, self._account())
-
-    def ipo_allotments(self) -> list[Row]:
-        with self._lock, self.store.tx():
-            self._sync()
-            return subscriptions.allotment_rows(self.ctx, self._account())
-
-    # --- condition orders -------------------------------------------------------------------------
-
-    def place_condition_order(
-        self,
-        side: Side,
-        stock_code: str,
-        target_price: Decimal,
-        quantity: int,
-        expire_days: int,
-        *,
-        ref: str | None = None,
-    ) -> ConditionAck:
-        with self._lock, self.store.tx():
-            self._sync()
-            self._ensure_quote(stock_code)
-            cid = conditions.place_price(
-                self.ctx, self._account(), side, stock_code, target_price, quantity, expire_days, ref
-            )
-            return ConditionAck(str(cid), f"条件单设置成功，编号：{cid}", quantity)
-
-    def place_stop_loss_profit(
-        self,
-        stock_code: str,
-        stop_loss_percent: Decimal,
-        stop_profit_percent: Decimal,
-        quantity: int | None,
-        expire_days: int,
-        *,
-        ref: str | None = None,
-    ) -> ConditionAck:
-        with self._lock, self.store.tx():
-            self._sync()
-            cid, qty = conditions.place_stop(
-                self.ctx,
-                self._account(),
-                stock_code,
-                stop_loss_percent,
-                stop_profit_percent,
-                quantity,
-                expire_days,
-                ref,
-            )
-            return ConditionAck(str(cid), f"止盈止损单设置成功，编号：{cid}", qty)
-
-    def condition_orders(self) -> list[Row]:
-        with self._lock, self.store.tx():
-            self._sync()
-            return conditions.rows(self.ctx, self._account())
-
-    def cancel_condition_orders(self, *, stock_code: str | None = None, side: Side | None = None) -> int:
-        return len(self._cancel_conditions(stock_code, side, None))
-
-    def _cancel_conditions(self, stock_code: str | None, side: Side | None, ref: str | None) -> list[str]:
-        with self._lock, self.store.tx():
-            self._sync()
-            ids = [str(i) for i in conditions.cancel(self.ctx, self._account(), stock_code, side)]
-            reconcile.receipt(self.ctx, CommandKind.CANCEL_CONDITIONS, ref, ids)
-            return ids
 
     # --- accounts, health -------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from easyths.brokers.ths.emulator.client import ThsEmulator
 from easyths.brokers.ths.emulator.faults import Faults
 
 if TYPE_CHECKING:
-    from easyths.brokers.sim.broker import EventSink
+    from easyths.brokers.abilities import EventSink
     from easyths.settings import Settings
 
 log = logging.getLogger("easyths.emulator")
