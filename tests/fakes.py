@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from easyths.brokers.base import Ack, BrokerHealth, ConditionAck, Evidence, OrderAck, RepoAck, Row, Side
-from easyths.domain.commands import CommandKind, OrderCommand
+from easyths.brokers.dispatch import submit_command
+from easyths.domain.commands import OrderCommand
 from easyths.errors import BrokerRejected, OutcomeUnknown
 
 
@@ -35,8 +36,6 @@ class FakeBroker:
         self.entered.set()
         self.gate.wait(30)
         if self.reject_with:
-            from easyths.errors import BrokerRejected
-
             raise BrokerRejected(self.reject_with)
         if self.unknown:
             raise OutcomeUnknown("未收到客户端回应", details={"args": [str(a) for a in args]})
@@ -44,43 +43,30 @@ class FakeBroker:
         return OrderAck(str(self._next), f"您的委托已成功提交，合同编号：{self._next}。")
 
     def submit(self, command: OrderCommand) -> Ack:
-        """Each kind to the method a test watches in `calls`, as the real backends do."""
+        """The backends' own dispatch (`brokers.dispatch`), each kind to the method a test watches in `calls`."""
         self.commands.append(command)
-        kind, code, side, qty = command.kind, command.code or "", command.side or Side.BUY, command.quantity or 0
-        if kind is CommandKind.LIMIT:
-            assert command.price is not None
-            return Ack(**_order(self.place_order(side, code, command.price, qty)))
-        if kind is CommandKind.MARKET:
-            return Ack(**_order(self.place_market_order(side, code, qty, command.strategy)))
-        if kind is CommandKind.REPO:
-            repo = self.lend_repo(command.market or "", command.term_days or 1, command.amount or 0)
-            return Ack(repo.message, contract_no=repo.contract_no, repo_code=repo.code, rate=repo.rate)
-        if kind is CommandKind.CONDITION:
-            cond = self.place_condition_order(side, code, command.price, qty, command.expire_days)
-            return Ack(cond.message, condition_id=cond.condition_id, quantity=cond.quantity)
-        if kind is CommandKind.STOP_LOSS_PROFIT:
-            cond = self.place_stop_loss_profit(
-                code, command.stop_loss_percent, command.stop_profit_percent, command.quantity, command.expire_days
-            )
-            return Ack(cond.message, condition_id=cond.condition_id, quantity=cond.quantity)
-        if kind is CommandKind.CANCEL_ORDERS:
-            cancel_side = "all" if command.side is None else command.side.value
-            done = self.cancel_orders(stock_code=command.code, side=cancel_side, contract_no=command.contract_no)
-            return Ack("撤单成功" if done else "没有可撤销的委托", cancelled=tuple(done))
-        count = self.cancel_condition_orders(stock_code=command.code, side=command.side)
-        return Ack("条件单删除成功" if count else "没有匹配的条件单")
+        return submit_command(self, command, ref=command.operation_id)
 
     def health(self) -> BrokerHealth:
         return BrokerHealth(True, True, "fake")
 
-    def place_order(self, side: Side, stock_code: str, price: Decimal, quantity: int) -> OrderAck:
+    def place_order(
+        self, side: Side, stock_code: str, price: Decimal, quantity: int, *, ref: str | None = None
+    ) -> OrderAck:
         return self._order("place_order", side, stock_code, price, quantity)
 
-    def place_market_order(self, side: Side, stock_code: str, quantity: int, strategy: Any) -> OrderAck:
+    def place_market_order(
+        self, side: Side, stock_code: str, quantity: int, strategy: Any, *, ref: str | None = None
+    ) -> OrderAck:
         return self._order("place_market_order", side, stock_code, quantity, strategy)
 
     def cancel_orders(
-        self, *, stock_code: str | None = None, side: str = "all", contract_no: str | None = None
+        self,
+        *,
+        stock_code: str | None = None,
+        side: str = "all",
+        contract_no: str | None = None,
+        ref: str | None = None,
     ) -> list[str]:
         self.calls.append(("cancel_orders", (stock_code, side, contract_no)))
         return []
@@ -106,20 +92,23 @@ class FakeBroker:
     def repo_rates(self) -> list[Row]:
         return []
 
-    def lend_repo(self, market: str, term_days: int, amount: int) -> RepoAck:
+    def lend_repo(self, market: str, term_days: int, amount: int, *, ref: str | None = None) -> RepoAck:
         raise BrokerRejected("没有行情")
 
-    def place_condition_order(self, *args: Any) -> ConditionAck:
+    def place_condition_order(self, *args: Any, ref: str | None = None) -> ConditionAck:
         return ConditionAck("1", "ok", args[3])
 
-    def place_stop_loss_profit(self, *args: Any) -> ConditionAck:
+    def place_stop_loss_profit(self, *args: Any, ref: str | None = None) -> ConditionAck:
         return ConditionAck("2", "ok", args[3] or 100)
 
     def condition_orders(self) -> list[Row]:
         return []
 
     def cancel_condition_orders(self, *, stock_code: str | None = None, side: Side | None = None) -> int:
-        return 0
+        return len(self.delete_conditions(stock_code, side))
+
+    def delete_conditions(self, stock_code: str | None, side: Side | None, *, ref: str | None = None) -> list[str]:
+        return []
 
     def accounts(self) -> list[Row]:
         return [
@@ -142,7 +131,3 @@ class FakeBroker:
 
     def close(self) -> None:
         pass
-
-
-def _order(ack: OrderAck) -> dict[str, Any]:
-    return {"message": ack.message, "contract_no": ack.contract_no}

@@ -19,14 +19,10 @@ from easyths.brokers.abilities import EventSink, Marks, TriggerCheck
 from easyths.brokers.base import (
     Ack,
     BrokerHealth,
-    CancelSide,
     Evidence,
-    MarketName,
-    MarketStrategy,
-    OrderAck,
     Row,
-    Side,
 )
+from easyths.brokers.dispatch import submit_command
 from easyths.brokers.sim import account, conditions, reconcile
 from easyths.brokers.sim import marks as sim_marks
 from easyths.brokers.sim.context import SimContext
@@ -43,8 +39,8 @@ from easyths.brokers.sim.store import Store
 from easyths.brokers.sim.ticker import QuoteTicker
 from easyths.domain import calendar
 from easyths.domain.clock import Clock, VirtualClock, WallClock, parse_start
-from easyths.domain.commands import CommandKind, OrderCommand
-from easyths.errors import BrokerRejected, ConfigError
+from easyths.domain.commands import OrderCommand
+from easyths.errors import ConfigError
 from easyths.settings import Settings, SimSection
 
 log = logging.getLogger(__name__)
@@ -151,57 +147,9 @@ class SimBroker(SimPlacing, SimReading):
             return int(before - self.store.all(waiting, conditions.WAITING)[0][0])
 
     def submit(self, command: OrderCommand) -> Ack:
-        """The port: each kind to its method below, the operation id passed on to be stored with
+        """The port (`brokers.dispatch`): the operation id goes with the command to be stored with
         what it creates (orders, conditions, cancel receipts), so a crash is settled by lookup."""
-        ref = command.operation_id
-        kind = command.kind
-        code, side, qty = command.code or "", command.side or Side.BUY, command.quantity or 0
-        if kind is CommandKind.LIMIT:
-            assert command.price is not None
-            return _order_ack(self.place_order(side, code, command.price, qty, ref=ref))
-        if kind is CommandKind.MARKET:
-            strategy = command.strategy or MarketStrategy.FIVE_LEVEL_CANCEL
-            return _order_ack(self.place_market_order(side, code, qty, strategy, ref=ref))
-        if kind is CommandKind.REPO:
-            market: MarketName = "深圳" if command.market == "深圳" else "上海"
-            repo_ack = self.lend_repo(market, command.term_days or 1, command.amount or 0, ref=ref)
-            return Ack(repo_ack.message, contract_no=repo_ack.contract_no, repo_code=repo_ack.code, rate=repo_ack.rate)
-        if kind is CommandKind.IPO:
-            return self.subscribe_ipo(code, command.quantity, ref=ref)
-        if kind is CommandKind.CONDITION:
-            assert command.price is not None
-            cond = self.place_condition_order(side, code, command.price, qty, command.expire_days or 30, ref=ref)
-            return Ack(cond.message, condition_id=cond.condition_id, quantity=cond.quantity)
-        if kind is CommandKind.STOP_LOSS_PROFIT:
-            assert command.stop_loss_percent is not None and command.stop_profit_percent is not None
-            cond = self.place_stop_loss_profit(
-                code,
-                command.stop_loss_percent,
-                command.stop_profit_percent,
-                command.quantity,
-                command.expire_days or 30,
-                ref=ref,
-            )
-            return Ack(cond.message, condition_id=cond.condition_id, quantity=cond.quantity)
-        if kind is CommandKind.CANCEL_ORDERS:
-            side_filter: CancelSide = "all" if command.side is None else command.side.value
-            done = self.cancel_orders(
-                stock_code=command.code, side=side_filter, contract_no=command.contract_no, ref=ref
-            )
-            message = f"撤单成功，共撤销{len(done)}笔委托" if done else "没有可撤销的委托"
-            if command.contract_no and done:  # one order: how much of it traded, how much was withdrawn
-                with self._lock, self.store.tx():  # the one order, not the day's whole table
-                    order = self.ctx.ledger.get(int(command.contract_no))
-                assert order is not None  # it was just cancelled
-                filled, withdrawn = order.filled, order.cancelled
-                if filled:
-                    message = f"撤单成功：合同编号 {command.contract_no} 部撤，已成交 {filled}，撤销 {withdrawn}"
-                return Ack(message, cancelled=tuple(done), filled=filled, withdrawn=withdrawn)
-            return Ack(message, cancelled=tuple(done))
-        if kind is not CommandKind.CANCEL_CONDITIONS:  # a kind added later must not fall into a delete
-            raise BrokerRejected(f"此后端不支持这类委托（{kind}），未执行任何操作")
-        ids = self._cancel_conditions(command.code, command.side, ref)
-        return Ack("条件单删除成功" if ids else "没有匹配的条件单", cancelled=tuple(ids))
+        return submit_command(self, command, ref=command.operation_id)
 
     def _new_since(self, command: OrderCommand, evidence: Evidence) -> list[int]:
         """Today's orders like the command's (code, side, quantity) that were not on the book in
@@ -260,10 +208,6 @@ class SimBroker(SimPlacing, SimReading):
             self._ticker = None
         with self._lock:
             self.store.close()
-
-
-def _order_ack(ack: OrderAck) -> Ack:
-    return Ack(ack.message, contract_no=ack.contract_no)
 
 
 def _source_for(settings: SimSection) -> QuoteSource:

@@ -110,6 +110,15 @@ class SimPlacing(SimControl):
             reconcile.receipt(self.ctx, CommandKind.CANCEL_ORDERS, ref, done)
             return done
 
+    def cancelled_quantities(self, contract_no: str) -> tuple[int, int]:
+        """`ReadsCancelledQuantities`: (成交数量, 撤消数量) of one order, read from the ledger (the
+        one order, not the day's whole table)."""
+        with self._lock, self.store.tx():
+            order = self.ctx.ledger.get(int(contract_no))
+        if order is None:
+            raise BrokerRejected(f"没有合同编号为 {contract_no} 的委托")
+        return order.filled, order.cancelled
+
     # --- reverse repo -----------------------------------------------------------------------------
 
     def lend_repo(self, market: MarketName, term_days: int, amount: int, *, ref: str | None = None) -> RepoAck:
@@ -176,9 +185,10 @@ class SimPlacing(SimControl):
             return ConditionAck(str(cid), f"止盈止损单设置成功，编号：{cid}", qty)
 
     def cancel_condition_orders(self, *, stock_code: str | None = None, side: Side | None = None) -> int:
-        return len(self._cancel_conditions(stock_code, side, None))
+        return len(self.delete_conditions(stock_code, side))
 
-    def _cancel_conditions(self, stock_code: str | None, side: Side | None, ref: str | None) -> list[str]:
+    def delete_conditions(self, stock_code: str | None, side: Side | None, *, ref: str | None = None) -> list[str]:
+        """`Desk`: the waiting conditions on `stock_code` / `side` deleted, a receipt kept under `ref`."""
         with self._lock, self.store.tx():
             self._sync()
             ids = [str(i) for i in conditions.cancel(self.ctx, self._account(), stock_code, side)]
