@@ -15,17 +15,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from easyths.api.contracts import is_v2, v2_api
-from easyths.engine.records import jsonable, now
+from easyths.api.contracts.bodies import bodies
 from easyths.errors import EasyTHSError
 from easyths.validation_text import chinese_message
 
 
 def ok(data: Any = None, message: str = "查询成功", **extra: Any) -> dict[str, Any]:
     """The success envelope of the request's contract (v2: the 2.x envelope, see contracts/)."""
-    if is_v2():
-        return v2_api.envelope(success=True, status=extra.get("status"), message=message, data=data)
-    return {"success": True, "message": message, "data": jsonable(data), "timestamp": now().isoformat(), **extra}
+    return bodies().ok(data, message, extra)
 
 
 def error_response(
@@ -38,29 +35,10 @@ def error_response(
     **extra: Any,
 ) -> JSONResponse:
     """The one error body: the keys of `middleware.envelope_bytes` (the refusals made before
-    routing), with the request id the serving layer gave this request."""
-    if is_v2():
-        status = extra.get("status")
-        body_v2 = v2_api.envelope(
-            success=False if status is None else None,
-            status=status if status in v2_api.STATUS_MAP.values() else None,
-            message=message,
-            error_code=v2_api.error_code(error_code, http_status),
-        )
-        return JSONResponse(body_v2, status_code=v2_api.http_status(error_code, http_status), headers=headers)
-    body = {
-        "success": False,
-        "message": message,
-        "data": None,
-        "error_code": error_code,
-        "details": jsonable(details),
-        "timestamp": now().isoformat(),
-        **extra,
-    }
+    routing), with the request id the serving layer gave this request; in the request's contract."""
     request_id = request.scope.get("state", {}).get("request_id") if request is not None else None
-    if request_id is not None:
-        body["request_id"] = request_id
-    return JSONResponse(body, status_code=http_status, headers=headers)
+    status, body = bodies().error(http_status, message, error_code, details, extra, request_id)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 _HTTP_CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}

@@ -25,7 +25,6 @@ answered with HTTP 500 `INTERNAL` carrying the same id, never the traceback.
 from __future__ import annotations
 
 import ipaddress
-import json
 import logging
 import random
 import threading
@@ -37,10 +36,10 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from easyths.api import contracts
-from easyths.api.contracts import Contract, is_v2, v2_api
+from easyths.api.contracts import Contract
+from easyths.api.contracts.bodies import bodies
 from easyths.api.deps import auth_refusal
 from easyths.api.trust import CROSS_SITE_MESSAGE, HOST_MESSAGE, HostCheck, OriginCheck
-from easyths.engine.records import now
 from easyths.settings import ApiSection
 
 log = logging.getLogger("easyths.api")
@@ -58,20 +57,8 @@ _ids = random.Random()
 
 
 def envelope_bytes(message: str, error_code: str, **extra: Any) -> bytes:
-    if is_v2():  # the 2.x envelope and code; the request id stays in the X-Request-ID header
-        v2_body = v2_api.envelope(success=False, message=message, error_code=v2_api.error_code(error_code))
-        return json.dumps(v2_body, ensure_ascii=False).encode()
-    # the same keys, order and compact form as the app's own errors (envelope.error_response)
-    body = {
-        "success": False,
-        "message": message,
-        "data": None,
-        "error_code": error_code,
-        "details": None,
-        "timestamp": now().isoformat(),
-        **extra,
-    }
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    """A refusal made before routing, in the request's contract (`contracts.bodies`)."""
+    return bodies().refusal(message, error_code, extra)
 
 
 class RateLimiter:

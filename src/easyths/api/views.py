@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from easyths.engine.records import OperationRecord, OpStatus, now
+from easyths.engine.records import OperationRecord, OpStatus, is_expired, now
+from easyths.errors import ResultExpired
+
+EXPIRED_MESSAGE = "操作 {id}（{name}）的查询结果已过期：查询表格只在内存中短暂保留，请重新提交查询"
 
 
 def status_view(rec: OperationRecord) -> dict[str, Any]:
@@ -45,4 +48,11 @@ def result_body(rec: OperationRecord) -> dict[str, Any]:
     }
 
 
-__all__ = ["result_body", "status_view"]
+def not_expired(rec: OperationRecord) -> None:
+    """A query whose table memory has let go: its journal row holds the verdict only, and a
+    summary in place of the table must never read as the table (nor as an empty one)."""
+    if is_expired(rec):
+        raise ResultExpired(EXPIRED_MESSAGE.format(id=rec.id, name=rec.name), details={"operation_id": rec.id})
+
+
+__all__ = ["EXPIRED_MESSAGE", "not_expired", "result_body", "status_view"]

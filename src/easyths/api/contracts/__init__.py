@@ -7,14 +7,15 @@ choice lives in a context variable set by the service's one ASGI layer (`api/mid
 before any route, dependency or exception handler runs, so the envelope helpers and error
 handlers read it without every route having to pass it along. Responses echo the contract in the same header.
 
-`v2.py` declares the 2.x result fields as data; `v2_api.py` builds 2.x envelopes and semantics.
+`bodies.py` maps each answer to its contract (the one place v1 and v2 differ); `v2.py` declares
+the 2.x result fields as data; `v2_api.py` builds 2.x envelopes and semantics.
 """
 
 from __future__ import annotations
 
 import json
 from contextvars import ContextVar, Token
-from typing import Any, Literal
+from typing import Literal
 
 from starlette.types import Send
 
@@ -29,10 +30,6 @@ _current: ContextVar[Contract] = ContextVar("easyths_contract", default="v1")
 def current() -> Contract:
     """The contract of the request being served (v1 outside any request)."""
     return _current.get()
-
-
-def is_v2() -> bool:
-    return _current.get() == "v2"
 
 
 def parse(raw: bytes | None, default: Contract) -> Contract | None:
@@ -62,23 +59,11 @@ async def refuse(send: Send, raw: bytes, default: Contract) -> None:
 
 
 async def _refuse(send: Send, asked: str, default: Contract) -> None:
-    from easyths.api.contracts import v2_api
+    from easyths.api.contracts.bodies import bodies  # it imports this module
 
     message = f"请求头 {HEADER} 的取值无效：{asked[:20]}（可选 v1 或 v2）"
-    body: dict[str, Any]
-    if default == "v2":
-        body = v2_api.envelope(success=False, message=message, error_code="invalid_params")
-    else:
-        from easyths.engine.records import now
-
-        body = {
-            "success": False,
-            "message": message,
-            "data": None,
-            "error_code": "INVALID_PARAMS",
-            "details": [{"field": HEADER, "message": "可选 v1 或 v2"}],
-            "timestamp": now().isoformat(),
-        }
+    details = [{"field": HEADER, "message": "可选 v1 或 v2"}]
+    _, body = bodies(default).error(422, message, "INVALID_PARAMS", details, {}, None)
     payload = json.dumps(body, ensure_ascii=False).encode()
     await send(
         {
@@ -90,4 +75,4 @@ async def _refuse(send: Send, asked: str, default: Contract) -> None:
     await send({"type": "http.response.body", "body": payload})
 
 
-__all__ = ["CONTRACTS", "HEADER", "HEADER_KEY", "Contract", "current", "is_v2", "parse", "refuse", "reset", "use"]
+__all__ = ["CONTRACTS", "HEADER", "HEADER_KEY", "Contract", "current", "parse", "refuse", "reset", "use"]

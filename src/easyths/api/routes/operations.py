@@ -9,18 +9,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Request
-from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.routing import Match
 from starlette.types import Scope
 
-from easyths.api.contracts import is_v2, v2_api
-from easyths.api.contracts.v2 import v1_result_schema
+from easyths.api.contracts.bodies import bodies
 from easyths.api.deps import EngineDep, RegistryDep, engine_of, reader_of, registry_of
 from easyths.api.envelope import ok
-from easyths.api.views import result_body, status_view
-from easyths.engine.records import OperationRecord, OpStatus, is_expired
-from easyths.errors import InvalidParams, NotFound, ResultExpired, ResultTimeout
+from easyths.errors import InvalidParams, NotFound
 
 router = APIRouter(prefix="/api/v1/operations", tags=["操作"])
 
@@ -51,13 +47,7 @@ _EXAMPLE = {"params": {"stock_code": "600000", "price": 10.50, "quantity": 100},
 @router.get("", include_in_schema=False)  # without the slash too: a redirect has no envelope
 @router.get("/", summary="已加载的操作及其参数")
 async def list_operations(registry: RegistryDep) -> dict[str, Any]:
-    operations = registry.describe()
-    if is_v2():
-        schemas = {name: registry.get(name).Params.model_json_schema() for name in operations}
-        return ok(v2_api.listing(operations, schemas))
-    for name, entry in operations.items():
-        entry["result_schema"] = v1_result_schema(name)
-    return ok({"operations": operations, "count": len(operations)})
+    return bodies().listing(registry)
 
 
 def _split_body(body: Any) -> tuple[dict[str, Any], int]:
@@ -103,29 +93,7 @@ async def submit_operation(
     registry.get(operation_name)  # 404 before looking at the body
     params, priority = _split_body(body)
     submitted = engine.submit(operation_name, params, priority, idempotency_key)
-    rec = submitted.record
-    if is_v2():
-        return v2_api.submitted_body(rec, submitted.queue_position, submitted.duplicate)
-    data: dict[str, Any] = {
-        "operation_id": rec.id,
-        "status": rec.status.value,
-        "queue_position": submitted.queue_position,
-    }
-    message = "操作已添加到队列"
-    if submitted.duplicate:
-        data.update(queue_position=0, duplicate=True)
-        message = "重复提交，返回原操作"
-    if wait is not None:
-        try:
-            rec = await engine.wait(rec.id, wait)
-        except ResultTimeout:
-            rec = engine.get(rec.id)
-        data["status"] = rec.status.value
-        if rec.status.finished:
-            _not_expired(rec)  # an old duplicate of a query: its table is gone, never a summary in its place
-            data["result"] = rec.result
-            message = "操作成功" if rec.status is OpStatus.SUCCESS else (rec.error or "操作未成功")
-    return ok(data, message)
+    return await bodies().submitted(engine, submitted, wait)
 
 
 router.add_api_route(
@@ -160,25 +128,7 @@ async def operation_status(operation_id: str, request: Request) -> dict[str, Any
     rec = reader_of(request).get(operation_id)
     if rec is None:
         raise NotFound(f"操作 {operation_id} 不存在")
-    if is_expired(rec) and is_v2():  # the 2.x body carries the result itself: say it is gone
-        _not_expired(rec)
-    if is_expired(rec):  # the status stands; the table is gone and said to be, never replaced
-        view = status_view(rec)
-        view["result"] = {"success": rec.result["success"] if rec.result else None, "data": None, "expired": True}
-        return ok(view, EXPIRED_MESSAGE.format(id=rec.id, name=rec.name))
-    if is_v2():
-        return v2_api.operation_body(rec, request.app.state.accounts)
-    return ok(status_view(rec))
-
-
-EXPIRED_MESSAGE = "操作 {id}（{name}）的查询结果已过期：查询表格只在内存中短暂保留，请重新提交查询"
-
-
-def _not_expired(rec: OperationRecord) -> None:
-    """A query whose table memory has let go: its journal row holds the verdict only, and a
-    summary in place of the table must never read as the table (nor as an empty one)."""
-    if is_expired(rec):
-        raise ResultExpired(EXPIRED_MESSAGE.format(id=rec.id, name=rec.name), details={"operation_id": rec.id})
+    return bodies().status(rec, request.app.state.accounts)
 
 
 @router.get("/{operation_id}/result", summary="等待并返回操作结果（?timeout=秒，超时 408）")
@@ -187,24 +137,11 @@ async def operation_result(
     request: Request,
     timeout: Annotated[float | None, Query(gt=0, le=86400, description="最长等待秒数，不传则一直等待")] = None,
 ) -> Any:
-    engine = engine_of(request)
-    if is_v2():
-        try:
-            rec = await engine.wait(operation_id, timeout)
-        except ResultTimeout:
-            return JSONResponse(v2_api.timeout_body(engine.get(operation_id)), status_code=408)
-        _not_expired(rec)
-        return v2_api.operation_body(rec, request.app.state.accounts)
-    rec = await engine.wait(operation_id, timeout)
-    _not_expired(rec)
-    return JSONResponse(result_body(rec))  # already JSON-safe: skip jsonable_encoder's walk of `-> Any`
+    return await bodies().result(engine_of(request), operation_id, timeout, request.app.state.accounts)
 
 
 async def cancel_operation(operation_id: str, engine: EngineDep) -> dict[str, Any]:
-    rec = engine.cancel(operation_id)
-    if is_v2():
-        return v2_api.cancelled_body()
-    return ok({"operation_id": rec.id, "status": rec.status.value}, "操作已取消")
+    return bodies().cancelled(engine.cancel(operation_id))
 
 
 router.add_api_route(

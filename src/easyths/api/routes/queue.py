@@ -6,10 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from easyths.api.contracts import is_v2, v2_api
+from easyths.api.contracts.bodies import bodies
 from easyths.api.deps import ReaderDep, engine_of
-from easyths.api.envelope import ok
-from easyths.api.views import status_view
 from easyths.engine.records import OpStatus
 
 router = APIRouter(prefix="/api/v1/queue", tags=["队列"])
@@ -18,9 +16,7 @@ router = APIRouter(prefix="/api/v1/queue", tags=["队列"])
 @router.get("/stats", summary="队列统计：各状态的操作数")
 async def stats(request: Request) -> dict[str, Any]:
     engine = engine_of(request)  # polled by monitors and the dashboard: no dependency to resolve
-    if is_v2():
-        return ok(v2_api.queue_stats(engine.stats()))
-    return ok(engine.stats())
+    return bodies().queue_stats(engine.stats())
 
 
 @router.get("/operations", summary="最近的操作（可按状态筛选）")
@@ -30,7 +26,4 @@ async def recent_operations(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
     """Most recent operations first, from the journal (optionally one status)."""
-    records = reader.recent(status, limit)
-    if is_v2():
-        return ok({"operations": [v2_api.summary(r) for r in records], "count": len(records)})
-    return ok({"operations": [status_view(r) for r in records], "count": len(records)})
+    return bodies().recent(reader.recent(status, limit))

@@ -7,10 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from easyths import __version__
-from easyths.api.contracts import is_v2, v2_api
+from easyths.api.contracts.bodies import bodies
 from easyths.api.deps import EngineDep, HealthDep, RegistryDep, SettingsDep
 from easyths.api.envelope import error_response, ok
-from easyths.engine.records import now
 
 router = APIRouter(prefix="/api/v1/system", tags=["系统"])
 
@@ -31,22 +30,7 @@ async def health(request: Request, engine: EngineDep, source: HealthDep, registr
         components["trading"] = switch.state.view()  # the kill switch: paused, reason, since
     if h and h.problems:
         components["problems"] = h.problems
-    if is_v2():
-        return _health_v2(healthy, components, h.problems if h else [])
-    data = {"status": "healthy" if healthy else "unhealthy", "timestamp": now().isoformat(), "components": components}
-    if healthy:
-        return ok(data, "系统运行正常")
-    problems = "；".join(h.problems) if h and h.problems else "交易后端未连接"
-    return ok(data, f"系统异常: {problems}")
-
-
-def _health_v2(healthy: bool, components: dict[str, Any], problems: list[str]) -> dict[str, Any]:
-    """2.x health: success false with not_connected when the client is not usable."""
-    data = {"status": "healthy" if healthy else "unhealthy", **components}
-    if healthy:
-        return v2_api.envelope(success=True, message="系统运行正常", data=data)
-    reason = "；".join(problems) or "同花顺未连接"
-    return v2_api.envelope(success=False, message=f"系统异常: {reason}", error_code="not_connected", data=data)
+    return bodies().health(healthy, components, h.problems if h else [])
 
 
 @router.post("/reconnect", response_model=None, summary="报告交易后端当前是否可用（断开后自动重连）")
@@ -65,46 +49,8 @@ async def reconnect(source: HealthDep, request: Request) -> Any:
 async def status(
     engine: EngineDep, source: HealthDep, registry: RegistryDep, settings: SettingsDep, request: Request
 ) -> dict[str, Any]:
-    h = source.health()
-    names = registry.names()
-    if is_v2():
-        accounts: v2_api.AccountTracker = request.app.state.accounts
-        return ok(
-            {
-                "name": settings.app.name,
-                "version": __version__,
-                "description": "同花顺交易自动化系统（EasyTHS，兼容 2.x 契约）",
-                "automator": {
-                    "connected": bool(h and h.connected),
-                    "process_alive": bool(h and h.connected),
-                    "app_path": h.app_path if h and h.app_path else None,
-                    "backend": source.backend,
-                },
-                "account": {"available_accounts": None, "current_used_account": accounts.current},
-                "plugins": {
-                    "loaded_plugins": names,
-                    "plugin_count": len(names),
-                    "plugin_details": registry.describe(),
-                },
-                "queue": v2_api.queue_stats(engine.stats()),
-            }
-        )
-    return ok(
-        {
-            "timestamp": now().isoformat(),
-            "automator": {
-                "connected": bool(h and h.connected),
-                "logged_in": bool(h and h.logged_in),
-                "app_path": h.app_path
-                if h and h.app_path
-                else (settings.exe_path if source.backend == "ths" else None),
-                "backend": source.backend,
-                "problems": h.problems if h else [],
-                **(h.extra if h else {}),
-            },
-            "plugins": {"loaded_plugins": names, "plugin_count": len(names)},
-            "queue": engine.stats(),
-        }
+    return bodies().system_status(
+        source.health(), source.backend, registry, engine.stats(), settings, request.app.state.accounts
     )
 
 
