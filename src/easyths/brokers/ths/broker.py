@@ -29,7 +29,7 @@ from easyths.brokers.base import (
     Side,
     TimeRange,
 )
-from easyths.brokers.ths import cancels, condition_monitor, conditions, orders, repo
+from easyths.brokers.ths import cancels, condition_monitor, conditions, ipo, orders, repo
 from easyths.brokers.ths.columns import FUNDS_STATICS, menu_path
 from easyths.brokers.ths.counting import CountingSeam, GuiActions
 from easyths.brokers.ths.grid import CaptchaRecogniser, load_recogniser
@@ -52,10 +52,6 @@ if TYPE_CHECKING:
     from easyths.settings import Settings
 
 log = logging.getLogger("easyths.ths")
-
-# The client's 新股申购 pages are known only from peers' code (docs/ths-client.md); until the driver
-# is built and checked against them, 打新 is the sim's alone, and says so.
-IPO_NOT_SUPPORTED = "同花顺后端暂不支持新股/新债申购（打新）：未向客户端发送任何委托；可在模拟券商（sim）中演练"
 
 ACCOUNT_COMBO = Locator(class_name="ComboBox", index=0)
 # Steps short of public code on real clients (`readiness.py`, the docs' readiness table): health
@@ -300,8 +296,8 @@ class ThsBroker:
     def _dispatch(self, command: OrderCommand) -> Ack:
         kind = command.kind
         code, side, qty = command.code or "", command.side or Side.BUY, command.quantity or 0
-        if kind is CommandKind.IPO:  # nothing is sent: refused before the client is touched
-            raise BrokerRejected(IPO_NOT_SUPPORTED)
+        if kind is CommandKind.IPO:  # one issue through the single page (`ipo.subscribe`)
+            return ipo.subscribe(self.session, code, command.quantity)
         if kind is CommandKind.LIMIT or kind is CommandKind.MARKET:
             price = command.price if kind is CommandKind.LIMIT else None
             strategy = (command.strategy or MarketStrategy.FIVE_LEVEL_CANCEL) if kind is CommandKind.MARKET else None
@@ -338,8 +334,8 @@ class ThsBroker:
         """Settle from what the flow saw: the command says what to look for, the evidence which
         rows were already there (`before`) or what a cancel aimed at (`targets`)."""
         kind = command.kind
-        if kind is CommandKind.IPO:  # never sent to the client (`_dispatch`): nothing to find
-            return None
+        if kind is CommandKind.IPO:  # its 配售申购 row in 当日委托
+            return ipo.reconcile(self.session, command.code or "", command.quantity, evidence)
         hint = _driver_hint(command, evidence)
         if kind is CommandKind.CANCEL_ORDERS:
             ack = cancels.reconcile_cancel(self.session, hint)
@@ -415,6 +411,14 @@ class ThsBroker:
             rows = s.read_page_grid("history", s.grid()).rows()
             return [r for r in rows if stock_code is None or r.get("证券代码") == stock_code]
         raise AssertionError("unreachable")  # pragma: no cover
+
+    # --- 打新 (`SubscribesIpo`; subscribing is `CommandKind.IPO`) ----------------------------------
+    def ipo_issues(self) -> list[Row]:
+        return ipo.issues(self.session)
+
+    def ipo_allotments(self) -> list[Row]:
+        """No public source shows the 新股配号 / 新股中签 pages' columns: refused, nothing touched."""
+        raise BrokerRejected(ipo.ALLOTMENTS_NOT_SUPPORTED)
 
     # --- reverse repo and condition orders ------------------------------------------------------
     def repo_rates(self) -> list[Row]:

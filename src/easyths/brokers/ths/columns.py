@@ -26,6 +26,7 @@ DEFAULT_MENU: dict[str, list[str]] = {
     "stop_loss_profit": ["条件单", "止盈止损"],
     "condition_monitor": ["条件单", "条件单监控"],
     "repo": ["国债逆回购"],
+    "ipo": ["新股申购", "新股申购"],  # the single-subscription page (`docs/ths-facts.md#ipo`)
 }
 
 # The columns a read of each page's grid must carry to count as a read of that page: without them

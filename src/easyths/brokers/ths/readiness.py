@@ -27,6 +27,8 @@ ORDERS = ("buy", "sell")
 MARKET = ("market_buy", "market_sell")
 GRIDS = ("holding_query", "order_query", "historical_commission_query", "order_cancel")
 CONDITIONS = ("condition_buy", "condition_sell", "stop_loss_profit")
+IPO = ("ipo_query", "ipo_subscribe")
+IPO_TESTS = ("tests/contract/test_ipo_contract.py", "tests/ths/test_ipo.py")
 CONTRACT = "tests/contract/test_broker_contract.py"  # every operation, on the sim and on the emulator
 TRIAL = "tests/ths/test_trial.py"  # the reads and a limit buy cancelled by 合同编号, faults and all
 
@@ -205,6 +207,42 @@ STEPS: tuple[Readiness, ...] = (
         ("tests/ths/test_faults.py", TRIAL),
     ),
     Readiness(
+        "新股申购：按确切文字进入单只申购页（新股申购 → 新股申购），以 1006「申购」、1032、1018 确认到达（不用批量页）",
+        IPO,
+        Level.PARTIAL,
+        (
+            "Raytone-D/puppet puppet_v4.py（提交 95d0212，节点 554）",
+            "Guling-Pro/guling-trader docs/ths_architecture.md",
+        ),
+        "ipo",
+        IPO_TESTS,
+    ),
+    Readiness(
+        "新股申购：读取单只申购页的新股列表（新股代码、申购价格、可申购数量）作为今日新股与额度",
+        IPO,
+        Level.PARTIAL,
+        ("Raytone-D/puppet puppet/client.py", "shidenggui/easytrader easytrader/config/client.py"),
+        "ipo",
+        IPO_TESTS,
+    ),
+    Readiness(
+        "新股申购：在 1032/1033/1034 输入申购代码、价格、数量并回读后按 1006，"
+        "以成功提示的合同编号或当日委托中的配售申购判断结果",
+        ("ipo_subscribe",),
+        Level.PARTIAL,
+        ("Raytone-D/puppet puppet_v4.py（提交 95d0212，raffle）",),
+        "ipo",
+        IPO_TESTS,
+    ),
+    Readiness(
+        "新股配号、新股中签页面：公开资料中没有列名，同花顺后端不支持（直接拒绝，不操作客户端）",
+        ("ipo_allotment_query",),
+        Level.UNPROVEN,
+        (),
+        "ipo",
+        IPO_TESTS,
+    ),
+    Readiness(
         "桌面锁定检测（OpenInputDesktop）",
         ("*",),
         Level.UNPROVEN,
@@ -227,7 +265,7 @@ OPERATIONS: tuple[str, ...] = (
     "buy", "sell", "market_buy", "market_sell", "funds_query", "holding_query", "order_query",
     "historical_commission_query", "order_cancel", "reverse_repo_query", "reverse_repo_buy", "condition_buy",
     "condition_sell", "stop_loss_profit", "condition_order_query", "condition_order_cancel", "account_query",
-    "account_switch",
+    "account_switch", "ipo_query", "ipo_subscribe", "ipo_allotment_query",
 )  # fmt: skip
 
 

@@ -47,6 +47,9 @@ ARRIVAL: dict[str, tuple[Locator, ...]] = {
     "condition_price": (),
     "stop_loss_profit": (),
     "condition_monitor": (Locator(role="Pane", auto_id="2393"), Locator(role="TabItem", title="未触发")),
+    # 新股申购's single page: the buy form's ids with 1006 captioned 申购, and 1018 可申购数量; the batch
+    # page (no 1032) and the 买入 page (1006 买入) fail it (`docs/ths-facts.md#ipo`)
+    "ipo": (Locator(control_id=1006, title_contains="申购"), Locator(control_id=1032), Locator(control_id=1018)),
     "repo": (),
 }
 # The 股价条件 / 止盈止损 popup: a #32770 holding a ConditionToolBar pane, closed with Esc

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from easyths.brokers.sim.broker import SimBroker
 from easyths.brokers.ths.columns import DEFAULT_MENU
-from easyths.brokers.ths.emulator import pages
+from easyths.brokers.ths.emulator import ipo_pages, pages
 from easyths.brokers.ths.emulator.faults import Faults
 from easyths.brokers.ths.emulator.nodes import Dialog, Node, static
 from easyths.brokers.ths.seam import (
@@ -69,7 +69,7 @@ class ThsEmulator:
         self.realtime = realtime
         self._t0 = time.monotonic()
         self._now = 0.0
-        self.menu: dict[str, list[str]] = {k: list(v) for k, v in DEFAULT_MENU.items()}
+        self.menu: dict[str, list[str]] = {k: list(v) for k, v in {**DEFAULT_MENU, **ipo_pages.MENU}.items()}
         self.headers: dict[str, list[str]] = {}  # page -> displayed grid headers (a variant)
         self.recording: dict[str, Any] | None = None
         self.alive = True

@@ -16,7 +16,7 @@ from typing import Any
 
 from easyths.brokers.base import MarketStrategy, Row, Side, TimeRange
 from easyths.brokers.ths.columns import FUNDS_STATICS, KNOWN_VARIANTS
-from easyths.brokers.ths.emulator import conditions, panels
+from easyths.brokers.ths.emulator import conditions, ipo_pages, panels
 from easyths.brokers.ths.emulator.nodes import Node, Screen, button, cell, edit, static
 from easyths.domain.codes import classify
 from easyths.errors import BrokerError
@@ -33,6 +33,8 @@ DEFAULT_HEADERS = {
     "cancel": ORDERS.split(),
     "fills": FILLS.split(),
     "history": ["委托日期", *ORDERS.split()],
+    "ipo": ipo_pages.HEADERS,
+    "ipo_batch": ipo_pages.HEADERS,
 }
 SHARED = {"funds": "funds", "holdings": "funds"}  # one page, two names
 PADDED_ROWS = 2  # a grid shows at least this many rows, placeholders where there is no order
@@ -124,6 +126,7 @@ def open_page(emu: Screen, page: str) -> None:
         "stop_loss_profit": conditions.stop_form,
         "condition_monitor": conditions.monitor_page,
         "repo": panels.repo_page,
+        **ipo_pages.BUILDERS,
     }
     if page in ORDER_PAGES:
         emu.page.add(*order_page(emu, *ORDER_PAGES[page]))
