@@ -56,18 +56,20 @@ def _issue(emu: Screen, code: str) -> Row | None:
     return next((r for r in issue_rows(emu) if r["申购代码"] == code), None)
 
 
-def grid_of(emu: Screen, page: str, rows: Callable[[], list[Row]]) -> Node:
+GridMaker = Callable[[Screen, str, Callable[[], list[Row]]], Node]  # `pages.grid`
+
+
+def grid_of(emu: Screen, page: str, grid: GridMaker) -> Node:
     """Grid 1047 showing the build's captions (`HEADERS`, or a recording's), each row keyed by them."""
-    from easyths.brokers.ths.emulator.pages import grid  # pages imports this module
 
     def shown() -> list[Row]:
         headers = emu.headers.get(page) or HEADERS
-        return [{h: r.get(h) for h in headers} for r in rows()]
+        return [{h: r.get(h) for h in headers} for r in issue_rows(emu)]
 
     return grid(emu, page, shown)
 
 
-def single_page(emu: Screen) -> list[Node]:
+def single_page(emu: Screen, grid: GridMaker) -> list[Node]:
     """新股申购 → 新股申购: the buy form's ids, 1006 captioned 申购, and the list of today's issues.
     Typing a listed code shows its name (1036) and the account's 可申购数量 (1018)."""
     name, allowed = static(1036), static(1018)
@@ -85,18 +87,18 @@ def single_page(emu: Screen) -> list[Node]:
         if not emu.faults.fire("lost_click"):
             submit(emu, nodes)
 
-    nodes += [button(1006, "申购", click), grid_of(emu, "ipo", lambda: issue_rows(emu))]
+    nodes += [button(1006, "申购", click), grid_of(emu, "ipo", grid)]
     return nodes
 
 
-def batch_page(emu: Screen) -> list[Node]:
+def batch_page(emu: Screen, grid: GridMaker) -> list[Node]:
     """新股批量申购: the list with 全选 (1098) and 申购 (1006). Which rows a click ticks differs by
     broker and is not documented, so this page only shows itself: the driver never submits here."""
     return [
         static(None, "新股批量申购"),
         button(1098, "全选"),
         button(1006, "申购"),
-        grid_of(emu, "ipo_batch", lambda: issue_rows(emu)),
+        grid_of(emu, "ipo_batch", grid),
     ]
 
 
@@ -153,6 +155,9 @@ def submit(emu: Screen, nodes: list[Node]) -> None:
     emu.show("委托确认", text, {"是(Y)": execute, "否(N)": _noop}, kind="confirm", body_id=1040)
 
 
-BUILDERS: dict[str, Callable[[Screen], list[Node]]] = {"ipo": single_page, "ipo_batch": batch_page}
+def builders(grid: GridMaker) -> dict[str, Callable[[Screen], list[Node]]]:
+    """The pages by key, given the emulator's grid maker (`pages.grid`, passed in: no import circle)."""
+    return {"ipo": lambda emu: single_page(emu, grid), "ipo_batch": lambda emu: batch_page(emu, grid)}
 
-__all__ = ["BUILDERS", "HEADERS", "MENU", "batch_page", "issue_rows", "single_page", "submit"]
+
+__all__ = ["HEADERS", "MENU", "batch_page", "builders", "issue_rows", "single_page", "submit"]

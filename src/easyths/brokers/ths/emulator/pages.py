@@ -126,7 +126,7 @@ def open_page(emu: Screen, page: str) -> None:
         "stop_loss_profit": conditions.stop_form,
         "condition_monitor": conditions.monitor_page,
         "repo": panels.repo_page,
-        **ipo_pages.BUILDERS,
+        **ipo_pages.builders(grid),
     }
     if page in ORDER_PAGES:
         emu.page.add(*order_page(emu, *ORDER_PAGES[page]))
