@@ -20,6 +20,7 @@ from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 
 from easyths.settings import Settings
+from easyths.settings.example import toml_value
 
 # The one environment variable without the EASYTHS_ prefix (the reference's name).
 SPECIAL_ENV = {("api", "key"): "API_KEY"}
@@ -114,29 +115,6 @@ def default_text(info: FieldInfo) -> str:
     return f"`{toml_value(value)}`"
 
 
-def toml_value(value: Any) -> str:
-    """The default as one would write it in config.toml."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal | int | float):
-        return str(value)
-    if isinstance(value, SecretStr):
-        return '""'
-    if isinstance(value, Enum):
-        return json.dumps(value.value, ensure_ascii=False)
-    if isinstance(value, str | Path):
-        return json.dumps(str(value), ensure_ascii=False)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
-    if isinstance(value, BaseModel):
-        return "（见下一节）"
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
 
@@ -169,4 +147,4 @@ def settings_table(dotted: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["SettingDoc", "settings_markdown", "settings_table", "toml_value", "type_name", "walk_settings"]
+__all__ = ["SettingDoc", "settings_markdown", "settings_table", "type_name", "walk_settings"]
