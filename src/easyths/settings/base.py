@@ -20,9 +20,17 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def six_digit_codes(value: list[str]) -> list[str]:
+    """A list of security codes as the book writes them (600000), or a `ValueError` naming the bad ones."""
+    bad = [c for c in value if not (isinstance(c, str) and len(c) == 6 and c.isdigit())]
+    if bad:
+        raise ValueError(f"代码必须是6位数字: {bad}")
+    return value
+
+
 def is_legacy(info: FieldInfo) -> bool:
     extra = info.json_schema_extra
     return isinstance(extra, dict) and extra.get("legacy") is True
 
 
-__all__ = ["LEGACY", "Section", "is_legacy"]
+__all__ = ["LEGACY", "Section", "is_legacy", "six_digit_codes"]

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from easyths.domain.commands import MarketStrategy
 from easyths.settings.base import Section
 from easyths.settings.faults import FAULT_NAMES
 
@@ -80,6 +81,16 @@ class BrokerSection(Section):
         description="市价委托类型的别名（按客户端版本/券商不同），键为标准名称，值为下拉框中可能出现的文字",
         examples=[{"对手方最优价格": ["对手最优"]}],
     )
+
+    @field_validator("market_aliases")
+    @classmethod
+    def _known_strategies(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        """A misspelt name would be ignored and its order refused at the client; refused here instead."""
+        known = [str(s) for s in MarketStrategy]
+        unknown = sorted(set(value) - set(known))
+        if unknown:
+            raise ValueError(f"未知的市价委托类型 {unknown}，可用：{'、'.join(known)}")
+        return value
 
 
 class EmulatorSection(Section):

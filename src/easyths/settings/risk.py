@@ -7,7 +7,7 @@ from decimal import Decimal
 from pydantic import Field, field_validator
 
 from easyths.domain.hours import parse_hours
-from easyths.settings.base import Section
+from easyths.settings.base import Section, six_digit_codes
 
 
 class RiskSection(Section):
@@ -48,10 +48,7 @@ class RiskSection(Section):
     @field_validator("allow_codes", "deny_codes")
     @classmethod
     def _six_digits(cls, value: list[str]) -> list[str]:
-        bad = [c for c in value if not (isinstance(c, str) and len(c) == 6 and c.isdigit())]
-        if bad:
-            raise ValueError(f"代码必须是6位数字: {bad}")
-        return value
+        return six_digit_codes(value)
 
     @field_validator("trading_hours")
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -63,7 +63,7 @@ class QueueSection(Section):
     fsync: bool = Field(  # true: fsync every journal write (power-loss durable, slower)
         False, description="true：每次写日志库都落盘（fsync），断电也不丢，但更慢"
     )
-    reconcile_delays: list[float] = Field(  # settling `unknown`
+    reconcile_delays: list[Annotated[float, Field(ge=0)]] = Field(  # settling `unknown`
         default_factory=lambda: [1.0, 5.0, 30.0],
         description="结果未知（unknown）的委托在这些秒数后依次与当日委托核对",
     )
@@ -88,8 +88,8 @@ class LoggingSection(Section):
     file: str = Field(  # relative paths are under EASYTHS_HOME
         "logs/easyths.log", description="日志文件；相对路径位于数据目录下"
     )
-    max_bytes: int = Field(10 * 1024 * 1024, description="单个日志文件的最大字节数，超过后轮转")
-    backup_count: int = Field(5, description="轮转后保留的旧日志文件个数")
+    max_bytes: int = Field(10 * 1024 * 1024, ge=0, description="单个日志文件的最大字节数，超过后轮转；0 为不轮转")
+    backup_count: int = Field(5, ge=0, description="轮转后保留的旧日志文件个数")
 
     @field_validator("level", mode="before")
     @classmethod
@@ -129,6 +129,13 @@ class McpSection(Section):
         description="easyths mcp（stdio）连接的服务地址；不设置时为 http://[api].host:[api].port",
         examples=["http://127.0.0.1:7648"],
     )
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"服务地址必须以 http:// 或 https:// 开头，收到: {value!r}")
+        return value
 
 
 class EventsSection(Section):

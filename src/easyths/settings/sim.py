@@ -2,33 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
 from easyths.domain.fees import REPO_FEE_RATES
 from easyths.domain.hours import parse_hours
-from easyths.settings.base import Section
+from easyths.settings.base import Section, six_digit_codes
 
 
 class SimFees(Section):
-    commission_rate: Decimal = Field(Decimal("0.00025"), description="佣金费率（双向），默认万分之 2.5")
-    min_commission: Decimal = Field(Decimal("5"), description="单笔最低佣金（元）")
+    commission_rate: Decimal = Field(Decimal("0.00025"), ge=0, description="佣金费率（双向），默认万分之 2.5")
+    min_commission: Decimal = Field(Decimal("5"), ge=0, description="单笔最低佣金（元）")
     stamp_duty_rate: Decimal | None = Field(
         None,
+        ge=0,
         description="印花税率，仅卖出股票时收取；不设则按模拟日期适用当时的法定费率（2023-08-28 起 0.05%，此前 0.1%）",
         examples=[Decimal("0.0005")],
     )
     transfer_fee_rate: Decimal | None = Field(
         None,
+        ge=0,
         description="过户费率（股票双向）；不设则按模拟日期适用当时的费率（2022-04-29 起 0.001%，此前 0.002%）",
         examples=[Decimal("0.00001")],
     )
     # 逆回购手续费（按期限天数，占出借金额比例）；未列出的期限按 0.0003（§7.4，UNCERTAIN）
-    repo_fee_rates: dict[int, Decimal] = Field(
+    repo_fee_rates: dict[Annotated[int, Field(ge=1)], Annotated[Decimal, Field(ge=0)]] = Field(
         description="逆回购手续费率：期限天数 → 占出借金额的比例；未列出的期限按 0.0003",
         default_factory=lambda: dict(REPO_FEE_RATES),  # the table is the domain's, written once
     )
@@ -37,7 +39,9 @@ class SimFees(Section):
 class SimSection(Section):
     initial_cash: Decimal = Field(Decimal("1000000"), ge=0, description="模拟账户初始资金（元），重置时也用它")
     accounts: list[str] = Field(
-        default_factory=lambda: ["模拟账户"], description="模拟账户名称列表，可用 account_switch 切换"
+        default_factory=lambda: ["模拟账户"],
+        min_length=1,
+        description="模拟账户名称列表（至少一个），可用 account_switch 切换",
     )
     quotes: Literal["manual", "replay", "random", "live"] = Field(
         "manual",
@@ -133,6 +137,24 @@ class SimSection(Section):
     @classmethod
     def _windows(cls, value: list[str]) -> list[str]:
         parse_hours(value)  # a malformed window is a start-up error, not an order left unknown
+        return value
+
+    @field_validator("t0_codes", "limit20_codes")
+    @classmethod
+    def _codes(cls, value: list[str]) -> list[str]:
+        return six_digit_codes(value)  # compared with the book's codes: any other spelling never matches
+
+    @field_validator("start")
+    @classmethod
+    def _iso_start(cls, value: str | None) -> str | None:
+        """Read by the virtual clock when the sim opens; refused here so the message names the key."""
+        if value:
+            try:
+                datetime.fromisoformat(value)
+            except ValueError:
+                raise ValueError(
+                    f"虚拟时钟起点必须是 ISO 格式的日期时间（如 2026-11-25T09:30:00），收到: {value!r}"
+                ) from None
         return value
 
 
