@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from easyths.brokers.base import MarketName, Row, Side
-from easyths.brokers.sim import account
+from easyths.brokers.sim import account, settlement
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.entry import new_order, no_quote
 from easyths.brokers.sim.quotes import get_quote
@@ -75,21 +75,7 @@ def lend(
     order = order.apply(OrderAccepted()).apply(OrderFilled(qty, rate, now.strftime("%H:%M:%S"), fee, principal))
     saved = ctx.ledger.add(order)
     no = saved.contract_no
-    ctx.emit(
-        "fill",
-        operation_id=saved.op_ref,
-        stock_code=code,
-        stock_name=saved.name,
-        name=saved.name,
-        contract_no=str(no),
-        fill_no=str(saved.fills[-1].fill_no),
-        side="sell",
-        price=float(rate),  # the annual rate in %: repo's price
-        quantity=qty,
-        amount=float(principal),
-        status=saved.status.value,
-        account=acct,
-    )
+    settlement.tell_fill(ctx, saved, qty, rate, principal)  # price: the annual rate in %, repo's price
     ctx.store.run(
         "INSERT INTO repos (account, contract_no, code, principal, rate, fee, trade_date, maturity, days, interest,"
         " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')",

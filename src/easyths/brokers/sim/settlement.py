@@ -29,22 +29,31 @@ def fill(ctx: SimContext, order: Order, qty: int, price: Decimal) -> Order:
     else:
         account.apply_sell(ctx, order.account, order.code, qty, amount, fee)
     saved = ctx.ledger.save(after)
+    tell_fill(ctx, saved, qty, price, amount)
+    return saved
+
+
+def tell(ctx: SimContext, event: str, order: Order, **details: int | float | str | None) -> None:
+    """An event about one order (as stored after the change), sent when its transaction commits,
+    under the operation it belongs to; `details` are the event's own fields."""
     ctx.emit(
-        "fill",
+        event,
         operation_id=operation_of(ctx, order),
         stock_code=order.code,
         stock_name=order.name,
         name=order.name,
         contract_no=str(order.contract_no),
-        fill_no=str(saved.fills[-1].fill_no),
         side=order.side,
-        price=float(price),
-        quantity=qty,
-        amount=float(amount),
-        status=saved.status.value,
+        status=order.status.value,
         account=order.account,
+        **details,
     )
-    return saved
+
+
+def tell_fill(ctx: SimContext, saved: Order, qty: int, price: Decimal, amount: Decimal) -> None:
+    """The `fill` event of the order's last execution (repo: `price` is the annual rate in %)."""
+    fill_no = str(saved.fills[-1].fill_no)
+    tell(ctx, "fill", saved, fill_no=fill_no, price=float(price), quantity=qty, amount=float(amount))
 
 
 def operation_of(ctx: SimContext, order: Order) -> str | None:
@@ -67,20 +76,8 @@ def cancel(ctx: SimContext, order: Order, *, expired: bool = False) -> Order:
         account.freeze_shares(ctx, order.account, order.code, -order.remaining)
     saved = ctx.ledger.save(after)
     if expired:
-        ctx.emit(
-            "order_expired",
-            operation_id=operation_of(ctx, order),
-            stock_code=order.code,
-            stock_name=order.name,
-            name=order.name,
-            contract_no=str(order.contract_no),
-            side=order.side,
-            price=float(order.price),
-            quantity=order.remaining,
-            status=saved.status.value,
-            account=order.account,
-        )
+        tell(ctx, "order_expired", saved, price=float(order.price), quantity=order.remaining)
     return saved
 
 
-__all__ = ["cancel", "fill", "operation_of"]
+__all__ = ["cancel", "fill", "operation_of", "tell", "tell_fill"]
