@@ -158,44 +158,34 @@ def _order(
     out.print(table)
 
 
-def buy(
-    code: Annotated[str, typer.Argument(help="股票代码（6位数字）")],
-    price: Annotated[str, typer.Argument(help="委托价格")],
-    quantity: Annotated[int, typer.Argument(help="委托数量（股）")],
-    client_order_id: Annotated[
-        str | None, typer.Option("--client-order-id", help="客户端订单号：重复提交返回原委托（不填自动生成）")
-    ] = None,
-    priority: Annotated[int, typer.Option("--priority", min=0, max=10, help="队列优先级 0-10")] = 0,
-    url: Url = None,
-    api_key: ApiKey = None,
-    as_json: Json = False,
-    timeout: Timeout = 300.0,
-) -> None:
-    """限价买入，等待执行结果并显示合同编号。"""
-    _order(
-        "buy", code, price, quantity, url, api_key, as_json,
-        client_order_id=client_order_id, priority=priority, timeout=timeout,
-    )  # fmt: skip
+def _order_command(side: str, summary: str) -> Callable[..., None]:
+    """`buy` and `sell` take the same arguments; only the side and the help line differ."""
+
+    def command(
+        code: Annotated[str, typer.Argument(help="股票代码（6位数字）")],
+        price: Annotated[str, typer.Argument(help="委托价格")],
+        quantity: Annotated[int, typer.Argument(help="委托数量（股）")],
+        client_order_id: Annotated[
+            str | None, typer.Option("--client-order-id", help="客户端订单号：重复提交返回原委托（不填自动生成）")
+        ] = None,
+        priority: Annotated[int, typer.Option("--priority", min=0, max=10, help="队列优先级 0-10")] = 0,
+        url: Url = None,
+        api_key: ApiKey = None,
+        as_json: Json = False,
+        timeout: Timeout = 300.0,
+    ) -> None:
+        _order(
+            side, code, price, quantity, url, api_key, as_json,
+            client_order_id=client_order_id, priority=priority, timeout=timeout,
+        )  # fmt: skip
+
+    command.__name__ = command.__qualname__ = side
+    command.__doc__ = summary
+    return command
 
 
-def sell(
-    code: Annotated[str, typer.Argument(help="股票代码（6位数字）")],
-    price: Annotated[str, typer.Argument(help="委托价格")],
-    quantity: Annotated[int, typer.Argument(help="委托数量（股）")],
-    client_order_id: Annotated[
-        str | None, typer.Option("--client-order-id", help="客户端订单号：重复提交返回原委托（不填自动生成）")
-    ] = None,
-    priority: Annotated[int, typer.Option("--priority", min=0, max=10, help="队列优先级 0-10")] = 0,
-    url: Url = None,
-    api_key: ApiKey = None,
-    as_json: Json = False,
-    timeout: Timeout = 300.0,
-) -> None:
-    """限价卖出，等待执行结果并显示合同编号。"""
-    _order(
-        "sell", code, price, quantity, url, api_key, as_json,
-        client_order_id=client_order_id, priority=priority, timeout=timeout,
-    )  # fmt: skip
+buy = _order_command("buy", "限价买入，等待执行结果并显示合同编号。")
+sell = _order_command("sell", "限价卖出，等待执行结果并显示合同编号。")
 
 
 def funds(url: Url = None, api_key: ApiKey = None, as_json: Json = False, timeout: Timeout = 300.0) -> None:
