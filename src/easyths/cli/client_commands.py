@@ -122,6 +122,19 @@ def _print_fitted(title: str, columns: Sequence[str], rows: Sequence[Any], drop:
         err.print(dropped_note(out.width, dropped), style="dim", soft_wrap=True)
 
 
+def _show_rows(
+    rows: Sequence[Any], as_json: bool, title: str, columns: Sequence[str], drop: Sequence[str], empty: str
+) -> None:
+    """A table read: as the service sent it with --json, else fitted to the terminal, or `empty`
+    said in words when there are no rows."""
+    if as_json:
+        _print_json(rows)
+    elif rows:
+        _print_fitted(f"{title}（{len(rows)}）", columns, rows, drop)
+    else:
+        out.print(empty)
+
+
 def _parse_price(price: str) -> Decimal:
     """A typo in the price must be a usage error (exit 2), not a traceback: nothing is sent."""
     try:
@@ -203,10 +216,7 @@ def holdings(url: Url = None, api_key: ApiKey = None, as_json: Json = False, tim
     """查询持仓。"""
     with _client(url, api_key, timeout) as client:
         rows = _call(as_json, "查询持仓", client.holdings)
-    if as_json:
-        _print_json(rows)
-        return
-    _print_fitted(f"持仓（{len(rows)}）", HOLDING_COLUMNS, rows, HOLDING_DROP) if rows else out.print("无持仓")
+    _show_rows(rows, as_json, "持仓", HOLDING_COLUMNS, HOLDING_DROP, "无持仓")
 
 
 def orders(
@@ -219,10 +229,7 @@ def orders(
     """查询当日委托。"""
     with _client(url, api_key, timeout) as client:
         rows = _call(as_json, "查询当日委托", lambda: client.orders(code))
-    if as_json:
-        _print_json(rows)
-        return
-    _print_fitted(f"当日委托（{len(rows)}）", ORDER_COLUMNS, rows, ORDER_DROP) if rows else out.print("当日无委托")
+    _show_rows(rows, as_json, "当日委托", ORDER_COLUMNS, ORDER_DROP, "当日无委托")
 
 
 def cancel(

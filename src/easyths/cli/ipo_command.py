@@ -11,7 +11,18 @@ from typing import Annotated
 
 import typer
 
-from easyths.cli.client_commands import ApiKey, Json, Timeout, Url, _call, _client, _print_fitted, _print_json, err, out
+from easyths.cli.client_commands import (
+    ApiKey,
+    Json,
+    Timeout,
+    Url,
+    _call,
+    _client,
+    _print_json,
+    _show_rows,
+    err,
+    out,
+)
 
 ISSUE_COLUMNS = ("申购代码", "证券代码", "证券名称", "类型", "板块", "发行价格", "申购上限", "可申购数量", "已申购")
 ISSUE_DROP = ("板块", "申购上限", "证券名称")
@@ -39,21 +50,11 @@ def ipo(
     with _client(url, api_key, timeout) as client:
         if allotments:
             rows = _call(as_json, "查询配号与中签", client.ipo_allotments)
-            if as_json:
-                _print_json(rows)
-            elif rows:
-                _print_fitted(f"配号与中签（{len(rows)}）", ALLOTMENT_COLUMNS, rows, ALLOTMENT_DROP)
-            else:
-                out.print("没有申购记录")
+            _show_rows(rows, as_json, "配号与中签", ALLOTMENT_COLUMNS, ALLOTMENT_DROP, "没有申购记录")
             return
         if not subscribe_all:
             issues = _call(as_json, "查询今日新股/新债", client.ipo_query)
-            if as_json:
-                _print_json(issues)
-            elif issues:
-                _print_fitted(f"今日新股/新债（{len(issues)}）", ISSUE_COLUMNS, issues, ISSUE_DROP)
-            else:
-                out.print("今日无新股/新债")
+            _show_rows(issues, as_json, "今日新股/新债", ISSUE_COLUMNS, ISSUE_DROP, "今日无新股/新债")
             return
         outcomes = _call(as_json, "逐只申购中", client.subscribe_all_ipos)
     if as_json:
