@@ -243,15 +243,21 @@ def reconcile(s: ClientSession, code: str, quantity: int | None, evidence: Evide
     with s.boundary("对账"):
         s.drain_dialogs()  # a late confirmation is closed, never answered, before judging
         s.settled()
-        rows = orders.today_orders(s)
-        if evidence.contract_no:
-            found = [r for r in rows if str(r.get("合同编号")) == evidence.contract_no]
-        else:
-            try:
-                issue = pick(read_list(s), code)
-            except BrokerRejected:  # no longer listed: its code is all there is to match
-                issue = Listed(code, "", "", 0, None, None)
-            found = _new(rows, set(evidence.before or ()), s.claimed, issue, quantity)
+        try:
+            issue = pick(read_list(s), code)
+        except BrokerRejected:  # no longer listed: its code is all there is to match
+            issue = Listed(code, "", "", 0, None, None)
+        found: list[Row] = []
+        for attempt in range(SETTLE_READS):  # "not there" is answered only after the grid had time
+            if attempt:
+                s.seam.wait_for(lambda: None, orders.STALE_PAUSE)
+            rows = orders.today_orders(s)
+            if evidence.contract_no:
+                found = [r for r in rows if str(r.get("合同编号")) == evidence.contract_no]
+            else:
+                found = _new(rows, set(evidence.before or ()), s.claimed, issue, quantity)
+            if found:
+                break
     if evidence.contract_no and not found:
         return Ack("申购委托已存在", contract_no=evidence.contract_no, quantity=quantity)
     if not found:

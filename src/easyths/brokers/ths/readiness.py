@@ -28,7 +28,7 @@ MARKET = ("market_buy", "market_sell")
 GRIDS = ("holding_query", "order_query", "historical_commission_query", "order_cancel")
 CONDITIONS = ("condition_buy", "condition_sell", "stop_loss_profit")
 IPO = ("ipo_query", "ipo_subscribe")
-IPO_TESTS = ("tests/contract/test_ipo_contract.py", "tests/ths/test_ipo.py")
+IPO_TESTS = ("tests/contract/test_ipo_contract.py", "tests/ths/test_ipo.py", "tests/ths/test_ipo_service.py")
 CONTRACT = "tests/contract/test_broker_contract.py"  # every operation, on the sim and on the emulator
 TRIAL = "tests/ths/test_trial.py"  # the reads and a limit buy cancelled by 合同编号, faults and all
 
