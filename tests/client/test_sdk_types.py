@@ -1,7 +1,7 @@
 """What a type checker, and so an IDE, sees of the SDK: every method with its real parameters and
 return type on both clients (a coroutine of it on AsyncClient), never `Any`.
 
-Why a test: the methods are defined once and reach the clients through a descriptor (`_api`); a
+Why a test: the methods are defined once and reach the clients through a descriptor (`_bridge`); a
 change there could silently turn every signature into `Any` while the runtime still works.
 """
 
