@@ -29,16 +29,16 @@ from easyths.brokers.base import (
     Side,
     TimeRange,
 )
-from easyths.brokers.ths import cancels, condition_monitor, conditions, ipo, orders, repo
-from easyths.brokers.ths.columns import FUNDS_STATICS, menu_path
+from easyths.brokers.ths import cancels, condition_monitor, conditions, ipo, orders, repo, startup
+from easyths.brokers.ths.columns import FUNDS_STATICS
 from easyths.brokers.ths.counting import CountingSeam, GuiActions
 from easyths.brokers.ths.grid import CaptchaRecogniser, load_recogniser
+from easyths.brokers.ths.hints import command_from_hint, driver_hint
 from easyths.brokers.ths.readiness import unverified
 from easyths.brokers.ths.seam import GuiSeam, Locator
-from easyths.brokers.ths.session import TREE, ClientSession
+from easyths.brokers.ths.session import ClientSession
 from easyths.domain.commands import CommandKind, OrderCommand
 from easyths.errors import (
-    BrokerError,
     BrokerRejected,
     BrokerUnavailable,
     ConfigError,
@@ -46,7 +46,6 @@ from easyths.errors import (
     not_cancellable,
 )
 from easyths.settings import BrokerSection
-from easyths.winenv import windows_problems
 
 if TYPE_CHECKING:
     from easyths.settings import Settings
@@ -102,45 +101,12 @@ class ThsBroker:
 
     # --- start-up check and health -------------------------------------------------------------
     def startup_check(self, attach_timeout: float | None = None) -> list[str]:
-        """Window found, logged in, the pages the driver needs reachable; problems in Chinese."""
-        problems: list[str] = []
-        seam = self.session.seam
-        try:
-            self.session.ensure(attach_timeout)
-        except BrokerError as exc:
-            self.problems = [exc.message]
-            self._checked = True
-            return self.problems
-        try:
-            state = seam.window_state()
-            if state.get("login_window"):
-                problems.append("同花顺客户端尚未登录：请先在客户端中登录资金账号")
-            if state.get("minimized"):
-                problems.append("下单窗口处于最小化状态：请还原窗口（最小化时部分控件无法操作）")
-            problems += windows_problems(state.get("elevated"))
-            if not seam.exists(TREE):
-                problems.append("找不到左侧功能菜单（控件 129）：请在 系统设置 中启用新版界面")
-            else:
-                tree = seam.find(TREE, timeout=self.config.step_timeout)
-                for page in ("buy", "sell", "cancel", "orders", "funds"):
-                    try:
-                        seam.select_path(tree, menu_path(page, self.config.menu), exact=True)
-                    except Exception:
-                        path = " → ".join(menu_path(page, self.config.menu))
-                        problems.append(f"菜单中找不到「{path}」：请在 [broker.menu] 中配置 {page} 的菜单路径")
-                seam.select_path(tree, menu_path("buy", self.config.menu), exact=True)
-                for cid, label in ((1032, "证券代码"), (1033, "价格"), (1034, "数量"), (1006, "下单按钮")):
-                    if not seam.exists(Locator(control_id=cid)):
-                        problems.append(f"买入页面缺少{label}输入框（控件 {cid}）：客户端版本可能不受支持")
-                problems += self._check_client_settings()
-                problems += self._check_grid_read()
-        except Exception as exc:
-            problems.append(f"检查客户端时出错：{type(exc).__name__}: {exc}")
-        self.problems = problems
+        """Window found, logged in, the pages the driver needs reachable; problems in Chinese
+        (`startup.check`)."""
+        found = startup.check(self.session, attach_timeout)
+        self.problems, self.notes, self.client_settings = found.problems, found.notes, found.client_settings
         self._checked = True
-        for problem in problems:
-            log.warning("客户端检查: %s", problem)
-        return problems
+        return self.problems
 
     def operation_scope(self, name: str) -> AbstractContextManager[None]:
         """`CountsGuiActions`: the GUI actions made inside are counted under operation `name`."""
@@ -163,50 +129,6 @@ class ThsBroker:
         flow stops at its next seam call, and the next flow waits, bounded, until it let go."""
         self.session.abandon()
 
-    def _check_client_settings(self) -> list[str]:
-        """The client's settings the driver depends on (`requirements.REQUIRED`). A real client's
-        cannot be read, so the user confirms them (`easyths doctor` lists them) and states the
-        popups in [broker].popups; a seam that can read them (a recorded or emulated client) is
-        checked against that statement."""
-        reader = getattr(self.session.raw_seam, "client_settings", None)
-        values = reader() if callable(reader) else None
-        self.client_settings = values
-        if not values:
-            self.notes = [
-                "驱动无法读取客户端设置：请按 easyths doctor 列出的设置逐项确认，"
-                f"并确认 [broker].popups = {self.config.popups} 与客户端的确认/成功提示弹窗设置一致"
-            ]
-            return []
-        self.notes = []
-        problems: list[str] = []
-        if values.get("切换页面是否清空代码") == "否":
-            problems.append(
-                "请在 系统设置 → 快速交易 中把「切换页面是否清空代码」设为 是（否则上一笔委托的代码会留在页面上）"
-            )
-        confirm = values.get("买入时是否需要确认") == "是" or values.get("卖出时是否需要确认") == "是"
-        success = values.get("委托成功后是否弹出提示对话框") == "是"
-        shown = confirm or success
-        configured = self.config.popups
-        if (configured == "on") != shown:
-            state = "开启" if shown else "关闭"
-            want = "on" if shown else "off"
-            problems.append(
-                f"客户端的委托确认/成功提示弹窗为{state}，与 [broker].popups = {configured} 不一致，请改为 {want}"
-            )
-        if values.get("是否弹出成交回报提示窗口") not in (None, "无", "否"):
-            self.notes.append("客户端会弹出成交回报窗口：驱动会在每一步前关闭它，建议在 快速交易 中设为 无")
-        return problems
-
-    def _check_grid_read(self) -> list[str]:
-        """A test read of a grid (当日委托): export or copy, captcha and all, before real money."""
-        try:
-            with self.session.hold("启动检查"):
-                self.session.read_grid("orders")
-        except Exception as exc:
-            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-            return [f"试读当日委托表格失败：{message}（请检查 [broker].grid_read、导出文件夹或验证码识别器）"]
-        return []
-
     def health(self) -> BrokerHealth:
         """Cheap when all is well (the engine asks after every job); after the client came back
         it re-runs the start-up check once. Never waits for a missing window, and never touches
@@ -215,7 +137,7 @@ class ThsBroker:
             try:
                 if not self._checked or not self.session.attached or not self._alive():
                     self.startup_check(attach_timeout=0.0)
-                self._refresh_blocked()
+                startup.refresh_blocked(self.session)
             finally:
                 self.session.release()
         connected = self.session.attached and self._alive()
@@ -246,21 +168,6 @@ class ThsBroker:
             return self.session.seam.is_alive()
         except Exception:
             return False
-
-    def _refresh_blocked(self) -> None:
-        """Health shows a login/lock window even between operations."""
-        if not self.session.attached:
-            return
-        try:
-            state = self.session.seam.window_state()
-        except Exception:
-            return
-        if state.get("login_window"):
-            self.session.blocked = "客户端显示登录/解锁窗口：请在客户端中重新登录后再试"
-        elif state.get("locked"):
-            self.session.blocked = "Windows 桌面已锁定或远程桌面已断开：按键无法送达客户端，请保持桌面解锁"
-        else:
-            self.session.blocked = None
 
     # --- orders ----------------------------------------------------------------------------------
     def place_order(self, side: Side, stock_code: str, price: Decimal, quantity: int) -> OrderAck:
@@ -336,7 +243,7 @@ class ThsBroker:
         kind = command.kind
         if kind is CommandKind.IPO:  # its 配售申购 row in 当日委托
             return ipo.reconcile(self.session, command.code or "", command.quantity, evidence)
-        hint = _driver_hint(command, evidence)
+        hint = driver_hint(command, evidence)
         if kind is CommandKind.CANCEL_ORDERS:
             ack = cancels.reconcile_cancel(self.session, hint)
             return Ack(ack.message, cancelled=tuple(c for c in ack.contract_no.split(",") if c))
@@ -358,7 +265,7 @@ class ThsBroker:
 
     def settle_hint(self, hint: dict[str, Any], operation_id: str = "") -> Ack | None:
         """`reconcile` from the driver's own hint dict (what its flows raise), for its tests."""
-        return self.reconcile(_command_from_hint(hint, operation_id), Evidence.from_json(hint))
+        return self.reconcile(command_from_hint(hint, operation_id), Evidence.from_json(hint))
 
     # --- queries ---------------------------------------------------------------------------------
     def holdings(self) -> list[Row]:
@@ -493,47 +400,3 @@ def _money(text: str) -> Decimal | str:
 
 
 __all__ = ["ThsBroker"]
-
-
-def _driver_hint(command: OrderCommand, evidence: Evidence) -> dict[str, Any]:
-    """The driver's settle functions (`orders.settle`, `condition_monitor.new_conditions`) read a dict: built
-    here from the typed pair, the one place the two forms meet. A repo is matched on code and side
-    only (its quantity is in 张 and its price a rate)."""
-    code = command.code or ""
-    priced = command.kind is CommandKind.LIMIT and command.price is not None
-    hint: dict[str, Any] = {
-        "stock_code": code,
-        "side": (command.side or Side.SELL).value,
-        "quantity": None if command.kind is CommandKind.REPO else command.quantity,
-        "price": orders.format_price(code, command.price) if priced and command.price is not None else None,
-        "before": list(evidence.before or ()),
-        "targets": list(evidence.targets or ()),
-    }
-    if evidence.contract_no:
-        hint["contract_no"] = evidence.contract_no
-    return hint
-
-
-_HINT_KINDS = {
-    "order": CommandKind.LIMIT,
-    "repo": CommandKind.REPO,
-    "condition": CommandKind.CONDITION,
-    "order_cancel": CommandKind.CANCEL_ORDERS,
-    "condition_cancel": CommandKind.CANCEL_CONDITIONS,
-}
-
-
-def _command_from_hint(hint: dict[str, Any], operation_id: str) -> OrderCommand:
-    """The command a driver hint describes (its flows still build dicts: `orders.place` …)."""
-    kind = _HINT_KINDS.get(str(hint.get("kind") or "order"), CommandKind.LIMIT)
-    if kind is CommandKind.LIMIT and hint.get("market"):
-        kind = CommandKind.MARKET
-    price = hint.get("price")
-    return OrderCommand(
-        operation_id=operation_id,
-        kind=kind,
-        code=hint.get("stock_code"),
-        side=None if hint.get("side") is None else Side(str(hint["side"])),
-        price=None if price is None else Decimal(str(price)),
-        quantity=None if hint.get("quantity") is None else int(hint["quantity"]),
-    )
