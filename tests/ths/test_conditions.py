@@ -11,6 +11,7 @@ import pytest
 
 from easyths.brokers.base import Side
 from easyths.brokers.ths.emulator import Faults
+from easyths.brokers.ths.emulator import condition_monitor as monitor
 from easyths.brokers.ths.emulator import conditions as emulated
 from easyths.brokers.ths.emulator.nodes import Node
 from easyths.brokers.ths.seam import Locator
@@ -149,7 +150,7 @@ def test_a_delete_prompt_left_unanswered_is_cancelled_never_confirmed(tmp_path: 
     h = harness(tmp_path)
     first = h.broker.place_condition_order(Side.BUY, "600000", D("9.50"), 100, 30)
     assert h.emu is not None
-    h.emu.page.data[emulated.PENDING] = {first.condition_id}  # a 删除 asked and left
+    h.emu.page.data[monitor.PENDING] = {first.condition_id}  # a 删除 asked and left
     assert [r["条件单编号"] for r in h.broker.condition_orders()] == [first.condition_id]
     assert [r["条件单编号"] for r in h.sim.condition_orders()] == [first.condition_id]
 

@@ -17,7 +17,7 @@ import pytest
 from easyths.brokers.base import OrderAck, Side
 from easyths.brokers.ths.dialogs import DialogKind, classify
 from easyths.brokers.ths.emulator import Faults
-from easyths.brokers.ths.emulator import pages as _ths_pages
+from easyths.brokers.ths.emulator import order_form as _ths_order_form
 from easyths.brokers.ths.emulator.faults import FAULT_NAMES
 from easyths.brokers.ths.seam import DialogInfo
 from easyths.errors import BrokerError, BrokerRejected, BrokerUnavailable, OrderVoided, OutcomeUnknown
@@ -322,7 +322,7 @@ def test_a_废单_whose_refusal_dialog_was_lost_is_failed_at_submit_and_again_at
 ) -> None:
     h = harness(tmp_path, False)
     assert h.emu is not None
-    monkeypatch.setattr(_ths_pages, "_band", lambda emu, code: None)  # a build without the client's band check
+    monkeypatch.setattr(_ths_order_form, "_band", lambda emu, code: None)  # a build without the client's band check
     show = h.emu.show
 
     def eat_refusals(title: str, text: str, *args: object, **kwargs: object) -> object:

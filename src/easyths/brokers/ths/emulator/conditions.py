@@ -14,11 +14,7 @@ holdings, 止盈 % in Edit[4], 止损 % in Edit[6], then after 下一步 a Text 
 in Edit[4]. `{ESC}` closes the popup. What the form says after 提交确认 is not recorded: here an
 in-page 提示 that the driver must not need.
 
-条件单监控 is embedded in the page (AfxWnd140s 2393 → … → Document): a Tab 未触发/已触发, the
-pane `pane-not_triggered` with two Tables (the first's Custom holds the Header cells, the
-second's children are the rows, DataItem[0] holding the row's CheckBox), Button 删除 (enabled
-only with a box ticked), an in-page 提示 with 确认/取消, which stays on the page if left
-unanswered. Captions the evidence does not record (tab labels, the first 请选择, the list items'
+Captions the evidence does not record (tab labels, the first 请选择, the list items'
 texts, the unnamed Edits) are this emulator's own and the driver must not rely on them.
 """
 
@@ -35,10 +31,9 @@ from easyths.errors import BrokerError
 DAYS = (1, 3, 5, 10, 20, 30)
 CEF = "Chrome_WidgetWin_0"
 NOTICE_OFF = "condition_notice_off"  # 不再提醒 ticked once: 温馨提示 shows no more
-PENDING = "condition_delete_pending"  # a delete 提示 left unanswered: ids it would delete
 
 
-def _ui(role: str, text: str = "", on_click: Callable[[], None] | None = None) -> Node:
+def ui(role: str, text: str = "", on_click: Callable[[], None] | None = None) -> Node:
     return Node(CEF, text, None, role=role, on_click=on_click)
 
 
@@ -48,7 +43,7 @@ def _field(label: str, value: str = "") -> Node:
     return node
 
 
-def _unhook(nodes: list[Node]) -> None:
+def unhook(nodes: list[Node]) -> None:
     for node in nodes:
         node.parent = None
 
@@ -64,9 +59,9 @@ def _document(emu: Screen, kind: str) -> tuple[Node, list[Node]]:
     return doc, [toolbar, host]
 
 
-def _notice(doc: Node, title: str, text: str, buttons: dict[str, Callable[[], None]]) -> Node:
+def notice(doc: Node, title: str, text: str, buttons: dict[str, Callable[[], None]]) -> Node:
     """An in-page prompt: a Custom named `title` with a Text and its buttons; not a window."""
-    box = _ui("Custom", title)
+    box = ui("Custom", title)
 
     def answer(action: Callable[[], None]) -> Callable[[], None]:
         def run() -> None:
@@ -77,7 +72,7 @@ def _notice(doc: Node, title: str, text: str, buttons: dict[str, Callable[[], No
 
         return run
 
-    box.add(_ui("Text", text), *(_ui("Button", label, answer(action)) for label, action in buttons.items()))
+    box.add(ui("Text", text), *(ui("Button", label, answer(action)) for label, action in buttons.items()))
     doc.add(box)
     return box
 
@@ -97,9 +92,9 @@ class _Form:
         self.quantity = _field("委托数量")
         self.validity = _field("请选择")
         self.validity.on_click = self.open_days
-        self.auto = _ui("RadioButton", "全自动委托", self.choose_auto)
+        self.auto = ui("RadioButton", "全自动委托", self.choose_auto)
         self.auto.enabled = emu.condition_auto
-        self.submit_button = _ui("Button", "提交确认", self.submit)
+        self.submit_button = ui("Button", "提交确认", self.submit)
         self.days: int | None = None
         self.extra: list[Node] = []  # open lists and in-page notices, after the fields
         self.popup = emu.show("", "", {}, kind="form", extra=panes)
@@ -112,7 +107,7 @@ class _Form:
         old = list(self.doc.children)
         self.doc.children.clear()
         self.doc.add(*self.fields(), *self.extra)
-        _unhook([n for n in old if n.parent is self.doc and n not in self.doc.children])
+        unhook([n for n in old if n.parent is self.doc and n not in self.doc.children])
 
     def step_two(self) -> list[Node]:
         return [self.pricing, self.quantity, self.auto, self.validity, self.submit_button]
@@ -129,7 +124,7 @@ class _Form:
         self.auto.data["checked"] = True
         if self.emu.page.data.get(NOTICE_OFF):
             return
-        off = _ui("CheckBox", "不再提醒")
+        off = ui("CheckBox", "不再提醒")
         off.on_click = lambda: off.data.update(checked=not off.data.get("checked"))
 
         def understood() -> None:
@@ -137,14 +132,14 @@ class _Form:
             if off.data.get("checked"):
                 self.emu.page.data[NOTICE_OFF] = True
 
-        box = _notice(self.doc, "温馨提示", "全自动委托：条件触发后将自动按设定下单", {"我知道了": understood})
+        box = notice(self.doc, "温馨提示", "全自动委托：条件触发后将自动按设定下单", {"我知道了": understood})
         box.add(off)
         self.extra.append(box)
 
     def open_days(self) -> None:
         """Clicking the validity Edit opens a List of ListItems, one per term; an item sets the
         value, Enter on the List closes it."""
-        listing = _ui("List")
+        listing = ui("List")
 
         def pick(days: int, label: str) -> Callable[[], None]:
             def chosen() -> None:
@@ -153,7 +148,7 @@ class _Form:
 
             return chosen
 
-        listing.add(*(_ui("ListItem", f"{d}天", pick(d, f"{d}天")) for d in DAYS))
+        listing.add(*(ui("ListItem", f"{d}天", pick(d, f"{d}天")) for d in DAYS))
 
         def close() -> None:
             if listing in self.extra:
@@ -182,7 +177,7 @@ class _Form:
                 text = exc.message
             except (ValueError, InvalidOperation):
                 text = "输入有误，请检查"
-        box = _notice(self.doc, "提示", text, {"确定": lambda: self.extra.remove(box)})
+        box = notice(self.doc, "提示", text, {"确定": lambda: self.extra.remove(box)})
         self.extra.append(box)
 
 
@@ -194,10 +189,10 @@ class PriceForm(_Form):
         self.side = Side.BUY
         self.code = _field("股票代码")
         self.code.on_text = lambda _: self.check_next()
-        self.combo = _ui("ComboBox").add(self.code)
+        self.combo = ui("ComboBox").add(self.code)
         self.trigger = _field("触发价格")
-        self.next_button = _ui("Button", "下一步", self.next_step)
-        self.tabs = _ui("Tab").add(*(_ui("TabItem", f"条件{s.label}", self.tab(s)) for s in (Side.BUY, Side.SELL)))
+        self.next_button = ui("Button", "下一步", self.next_step)
+        self.tabs = ui("Tab").add(*(ui("TabItem", f"条件{s.label}", self.tab(s)) for s in (Side.BUY, Side.SELL)))
         self.mark_tab()
         self.render()
 
@@ -250,8 +245,8 @@ class StopForm(_Form):
         self.cost, self.last = _field("成本价"), _field("最新价")
         self.profit_price, self.profit = _field("止盈价"), _field("止盈比例")
         self.loss_price, self.loss = _field("止损价"), _field("止损比例")
-        self.sellable = _ui("Text", "")
-        self.next_button = _ui("Button", "下一步", self.next_step)
+        self.sellable = ui("Text", "")
+        self.next_button = ui("Button", "下一步", self.next_step)
         self.render()
 
     def typed(self, text: str) -> None:
@@ -260,12 +255,12 @@ class StopForm(_Form):
         self.code.text = self.code.text[:5]
         self.chosen = None
         self.extra = [n for n in self.extra if n.role != "List"]
-        listing = _ui("List")
+        listing = ui("List")
         for row in self.emu.broker.holdings():
             code = str(row.get("证券代码"))
             if self.code.text and code.startswith(self.code.text):
-                label = _ui("Text", f"{code} {row.get('证券名称', '')}", self.pick(row, listing))
-                listing.add(_ui("ListItem", "", self.pick(row, listing)).add(label))
+                label = ui("Text", f"{code} {row.get('证券名称', '')}", self.pick(row, listing))
+                listing.add(ui("ListItem", "", self.pick(row, listing)).add(label))
         self.extra.append(listing)
         self.render()
 
@@ -320,83 +315,4 @@ def stop_form(emu: Screen) -> list[Node]:
     return []
 
 
-# --- 条件单监控 -------------------------------------------------------------------------------
-FALLBACK_HEADERS = ["条件单编号", "状态", "条件类型", "方向", "监控标的", "证券代码", "触发条件"]
-
-
-def monitor_page(emu: Screen) -> list[Node]:
-    """条件单监控 embedded in the page; F5 redraws it from the book. Ticking a box changes only
-    the box and 删除, as in a web page; 删除 adds the in-page 提示."""
-    doc = Node("Chrome_RenderWidgetHostHWND", "", None, role="Document")
-    host = Node("AfxWnd140s", "", None, role="Pane")
-    host.data["auto_id"] = "2393"
-    host.add(Node("CefBrowserWindow", "", None, role="Pane").add(Node(CEF, "", None, role="Pane").add(doc)))
-    state: dict[str, Any] = {"tab": "已触发", "ticked": set()}
-    remove = _ui("Button", "删除")
-
-    def tab(name: str) -> Callable[[], None]:
-        def switch() -> None:
-            state.update(tab=name, ticked=set())
-            render()
-
-        return switch
-
-    def toggle(box: Node, cid: str) -> None:
-        box.data["checked"] = not box.data.get("checked")
-        state["ticked"].symmetric_difference_update({cid})
-        remove.enabled = bool(state["ticked"])
-
-    def delete() -> None:
-        if state["ticked"] and not emu.page.data.get(PENDING):
-            emu.page.data[PENDING] = set(state["ticked"])
-            ask()
-
-    def ask() -> None:
-        pending = emu.page.data[PENDING]
-        _notice(doc, "提示", f"确定删除选中的{len(pending)}条条件单吗？", {"确认": confirm, "取消": cancel})
-
-    def render() -> None:
-        old = list(doc.children)
-        doc.children.clear()
-        rows: list[Row] = emu.broker.condition_orders() if state["tab"] == "未触发" else []
-        headers = list(rows[0]) if rows else FALLBACK_HEADERS
-        pane = _ui("Custom", state["tab"])
-        pane.data["auto_id"] = "pane-not_triggered" if state["tab"] == "未触发" else "pane-triggered"
-        head = _ui("Custom")
-        if not emu.faults.fire("headerless_grid"):
-            head.add(*(_ui("Header", h) for h in ["", *headers]))
-        body = _ui("Table")
-        for row in rows:
-            box = _ui("CheckBox", "")
-            box.on_click = lambda box=box, cid=str(row["条件单编号"]): toggle(box, cid)
-            body.add(_ui("Custom").add(_ui("DataItem").add(box), *(_ui("DataItem", cell(row.get(h))) for h in headers)))
-        pane.add(_ui("Table").add(head), body)
-        state["ticked"] = set()
-        remove.enabled = False
-        tabs = _ui("Tab").add(_ui("TabItem", "未触发", tab("未触发")), _ui("TabItem", "已触发", tab("已触发")))
-        for item in tabs.children:
-            item.data["checked"] = item.text == state["tab"]
-        doc.add(tabs, pane, remove)
-        _unhook([n for n in old if n.parent is doc and n not in doc.children])
-        if emu.page.data.get(PENDING):  # left unanswered, the 提示 is still there next time
-            ask()
-
-    def confirm() -> None:
-        ids = emu.page.data.pop(PENDING, set())
-        # the sim deletes by code and direction: the rows ticked here go with their group (the
-        # driver ticks whole groups; `docs/ths-facts.md#condition-monitor`)
-        chosen = [r for r in emu.broker.condition_orders() if str(r["条件单编号"]) in ids]
-        for code, direction in sorted({(str(r["证券代码"]), str(r["方向"])) for r in chosen}):
-            emu.broker.cancel_condition_orders(stock_code=code, side=Side.BUY if direction == "买入" else Side.SELL)
-        render()
-
-    def cancel() -> None:
-        emu.page.data.pop(PENDING, None)
-
-    remove.on_click = delete
-    emu.page.data["refresh"] = render
-    render()
-    return [host]
-
-
-__all__ = ["monitor_page", "price_form", "stop_form"]
+__all__ = ["CEF", "DAYS", "PriceForm", "StopForm", "notice", "price_form", "stop_form", "ui", "unhook"]

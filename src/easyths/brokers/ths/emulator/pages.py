@@ -1,4 +1,4 @@
-"""The emulated client's pages: order forms, cancel page, query grids, embedded panels.
+"""The emulated client's pages: the menu, the grids, the query pages; which builder each item opens.
 
 Each page is rebuilt when its menu item is selected (as the client does with 切换页面清空代码 on)
 and reads the backing broker live. Trading goes through the broker; its `BrokerRejected` text is
@@ -7,19 +7,14 @@ shown the way the client shows it (`docs/ths-facts.md#dialog-catalogue`).
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from functools import partial
-from typing import Any
 
-from easyths.brokers.base import MarketStrategy, Row, Side, TimeRange
+from easyths.brokers.base import Row, Side, TimeRange
 from easyths.brokers.ths.columns import FUNDS_STATICS, KNOWN_VARIANTS
-from easyths.brokers.ths.emulator import conditions, ipo_pages, panels
+from easyths.brokers.ths.emulator import condition_monitor, conditions, ipo_pages, order_form, panels
+from easyths.brokers.ths.emulator.cancel_page import CANCELLABLE, cancel_page
 from easyths.brokers.ths.emulator.nodes import Node, Screen, button, cell, edit, static
-from easyths.domain.codes import classify
-from easyths.errors import BrokerError
 
 HOLDINGS = (
     "证券代码 证券名称 股票余额 可用余额 冻结数量 成本价 市价 盈亏 盈亏比(%) 当日盈亏 当日盈亏比(%) 市值 仓位占比(%) "
@@ -38,14 +33,6 @@ DEFAULT_HEADERS = {
 }
 SHARED = {"funds": "funds", "holdings": "funds"}  # one page, two names
 PADDED_ROWS = 2  # a grid shows at least this many rows, placeholders where there is no order
-MARKET_ITEMS = {  # how this build abbreviates the 1541 items (they differ by build and broker)
-    MarketStrategy.COUNTERPARTY_BEST: "对手方最优",
-    MarketStrategy.OWN_BEST: "本方最优",
-    MarketStrategy.FIVE_LEVEL_CANCEL: "五档即成剩撤",
-    MarketStrategy.IMMEDIATE_CANCEL: "即时成交剩撤",
-    MarketStrategy.FILL_OR_KILL: "全额成交或撤销",
-    MarketStrategy.FIVE_LEVEL_TO_LIMIT: "五档即成转限价",
-}
 ORDER_PAGES = {"buy": (Side.BUY, False), "sell": (Side.SELL, False), "market_buy": (Side.BUY, True)}
 ORDER_PAGES["market_sell"] = (Side.SELL, True)
 # 盘后定价委托 (a renamed build's nearest caption to 市价委托): a priced form, no strategy combo
@@ -116,7 +103,7 @@ def open_page(emu: Screen, page: str) -> None:
     emu.current_page = page
     emu.maybe_stray_popup()
     builders: dict[str, Callable[[Screen], list[Node]]] = {
-        "cancel": cancel_page,
+        "cancel": lambda e: cancel_page(e, grid),
         "funds": funds_page,
         "holdings": funds_page,
         "orders": orders_page,
@@ -124,286 +111,17 @@ def open_page(emu: Screen, page: str) -> None:
         "history": history_page,
         "condition_price": conditions.price_form,
         "stop_loss_profit": conditions.stop_form,
-        "condition_monitor": conditions.monitor_page,
+        "condition_monitor": condition_monitor.monitor_page,
         "repo": panels.repo_page,
         **ipo_pages.builders(grid),
     }
     if page in ORDER_PAGES:
-        emu.page.add(*order_page(emu, *ORDER_PAGES[page]))
+        emu.page.add(*order_form.order_page(emu, *ORDER_PAGES[page]))
     else:
         emu.page.add(*builders[page](emu))
 
 
-# --- order entry -------------------------------------------------------------------------------
-def order_page(emu: Screen, side: Side, market: bool) -> list[Node]:
-    name = static(1036)
-    code = edit(1032, on_text=lambda text: setattr(name, "text", name_of(emu, text)))
-    price, qty = edit(1033), edit(1034)
-    nodes = [static(None, f"{'市价' if market else ''}{side.label}股票"), code, name, Node("ComboBox", "", 1003)]
-    if market:
-        items = emu.market_items or MARKET_ITEMS
-        kind = Node("ComboBox", items[MarketStrategy.FIVE_LEVEL_CANCEL], 1541, role="ComboBox")
-        kind.items = lambda: list(items.values())
-        nodes.append(kind)
-    else:
-        nodes.append(price)
-    nodes += [qty, button(None, "重填")]
-    if emu.faults.fire("prefilled_fields"):  # 默认买入数量 not 空 (`docs/ths-facts.md#prefill`)
-        qty.text = "1"
-        qty.data["prefilled"] = True
-
-    def click() -> None:
-        if not emu.faults.fire("lost_click"):  # a click that does not register does nothing
-            submit(emu, side, market, nodes)
-
-    qty.data["on_enter"] = lambda: submit(emu, side, market, nodes)
-    nodes.append(button(1006, side.label, click))
-    return nodes
-
-
-def name_of(emu: Screen, code: str) -> str:
-    if len(code) != 6 or not code.isdigit():
-        return ""
-    quote = _quote(emu, code)
-    return (quote or {}).get("name") or f"股票{code}"
-
-
-def _quote(emu: Screen, code: str) -> dict[str, Any] | None:
-    state = getattr(emu.broker, "state", None)
-    if state is None:
-        return None
-    return next((q for q in state().get("quotes", []) if q.get("stock_code") == code), None)
-
-
-def _value(nodes: list[Node], cid: int) -> str:
-    return next((n.text for n in nodes if n.control_id == cid), "").strip()
-
-
-def submit(emu: Screen, side: Side, market: bool, nodes: list[Node]) -> None:
-    """The client's sequence: [price-limit warning] → 委托确认 → send → 提示."""
-    code, qty_text, price_text = _value(nodes, 1032), _value(nodes, 1034), _value(nodes, 1033)
-    shown = _value(nodes, 1541)
-    items = emu.market_items or MARKET_ITEMS
-    strategy = next((str(k) for k, v in items.items() if v == shown), shown)
-    faults = emu.faults
-    die_after = False
-    if faults.fire("client_death"):
-        if faults.rng.random() < 0.5:
-            emu.kill()  # dies before sending
-            return
-        die_after = True
-    if faults.die == "on_submit":
-        emu.kill()
-        return
-    emu.maybe_stray_popup()
-    if faults.popup is not None:
-        title, text = faults.popup
-        faults.popup = None
-        emu.show(title, text, {"确定": _noop}, kind="notice")
-    try:
-        quantity, price = int(qty_text), None if market else Decimal(price_text)
-    except (ValueError, InvalidOperation):
-        emu.show("提示", "委托数量或价格输入有误，请重新输入。")
-        return
-
-    def execute() -> None:
-        try:
-            if market:
-                ack = emu.broker.place_market_order(side, code, quantity, MarketStrategy(strategy))
-            else:
-                assert price is not None
-                ack = emu.broker.place_order(side, code, price, quantity)
-        except BrokerError as exc:
-            text = exc.message if exc.message.startswith("提交失败") else f"提交失败：{exc.message}。"
-            emu.show("提示", text)
-            return
-        if faults.fire("slow_refresh"):
-            emu.row_visible_at[ack.contract_no] = emu.now + faults.refresh_delay
-        if faults.die == "after_accept" or die_after:
-            emu.kill()
-            return
-        for n in nodes:
-            if n.control_id in (1032, 1033, 1034, 1036):
-                n.text = ""
-        if faults.never != "result" and emu.success_popups:
-            emu.show("提示", f"您的{side.label}委托已成功提交，合同编号：{ack.contract_no}。")
-
-    def confirm() -> None:
-        if faults.never == "confirm":
-            return
-        if not emu.confirm_orders:
-            execute()
-            return
-        what = "市价" if market else f"委托价格：{price_text}\n"
-        text = (
-            f"操作类别：{side.label}\n证券代码：{code}\n证券名称：{name_of(emu, code)}\n"
-            f"{what}委托数量：{quantity}\n\n是否确认以上委托？"
-        )
-        emu.show("委托确认", text, {"是(Y)": execute, "否(N)": _noop}, kind="confirm", body_id=1040)
-
-    band = None if market or price is None else _band(emu, code)
-    if band is not None and price is not None and not band[0] <= price <= band[1]:
-        text = f"您输入的价格已超出涨跌停限制: [{band[0]} - {band[1]}]\n\n是否继续该笔委托?"
-        emu.show("提示信息", text, {"是(Y)": confirm, "否(N)": _noop}, kind="price_limit", body_id=1040)
-        return
-    if faults.fire("continue_prompt"):
-        # tick-size / 风险警示 / over-quantity warnings: 是 sends the order
-        text = CONTINUE_TEXTS[faults.rng.randrange(len(CONTINUE_TEXTS))]
-        emu.show("提示信息", text, {"是(Y)": confirm, "否(N)": _noop}, kind="continue", body_id=1040)
-        return
-    confirm()
-
-
-CONTINUE_TEXTS = (
-    "该证券为风险警示证券，请注意投资风险。\n是否继续?",
-    "委托数量超过最大可委托数量的90%。\n是否继续?",
-    "您的委托价格与最新价偏离较大。\n是否继续该笔委托?",
-)
-
-
-def _band(emu: Screen, code: str) -> tuple[Decimal, Decimal] | None:
-    from easyths.domain.prices import price_limits
-
-    quote = _quote(emu, code)
-    if not quote or quote.get("prev_close") is None:
-        return None
-    state = getattr(emu.broker, "state", None)
-    clock = str(state().get("clock", "")) if state is not None else ""
-    day = date.fromisoformat(clock[:10]) if clock else date.today()
-    return price_limits(classify(code), Decimal(str(quote["prev_close"])), day, quote.get("name"))
-
-
-# --- cancel and queries ------------------------------------------------------------------------
-CANCELLABLE = ("未成交", "部分成交", "已报", "未报")
-
-
-def cancel_page(emu: Screen) -> list[Node]:
-    """The 撤单[F3] page as the evidence shows it (`docs/ths-facts.md#cancel`): filter edit 3348 +
-    查询代码 3349 narrow the grid by stock code only; a row is chosen by its position and ticked;
-    撤单(Del) (1099) stays disabled until a row is ticked; 全撤(Z /) 撤买(X) 撤卖(C) act on what
-    the grid shows. With confirmations on, 撤单确认 names the ticked order in statics 1042–1044
-    and offers 改单 (1754) beside 是(&Y) with `modify_button`; `confirm_as_prompt` asks in a
-    提示信息 instead; `resorted_grid` re-sorts the grid between a read and a tick."""
-    state: dict[str, Any] = {"filter": "", "reversed": False}
-    ticked: set[str] = set()
-
-    def open_rows() -> list[Row]:
-        rows = [r for r in emu.broker.today_orders() if r.get("备注") in CANCELLABLE]
-        rows = [r for r in rows if not state["filter"] or r.get("证券代码") == state["filter"]]
-        return list(reversed(rows)) if state["reversed"] else rows
-
-    table = grid(emu, "cancel", open_rows)
-    inner = inner_grid(table)
-    cancel_one = button(1099, "撤单(Del)")
-    cancel_one.enabled = False
-    code_filter = edit(3348)
-
-    def visible() -> list[Row]:
-        return [r for r in open_rows() if emu.row_visible_at.get(str(r.get("合同编号")), 0.0) <= emu.now]
-
-    def tick(row: int) -> None:
-        if emu.faults.fire("resorted_grid"):  # another sort order since the driver's read
-            state["reversed"] = not state["reversed"]
-        rows = visible()
-        if 0 <= row < len(rows):
-            ticked.symmetric_difference_update({str(rows[row]["合同编号"])})
-        cancel_one.enabled = bool(ticked)
-
-    inner.data["tick"] = tick
-    inner.data["ticked"] = ticked
-
-    def query() -> None:
-        state["filter"] = code_filter.text.strip()
-        ticked.clear()
-        cancel_one.enabled = False
-
-    def cancel_selected() -> None:
-        chosen = [r for r in visible() if str(r["合同编号"]) in ticked]
-        if not chosen:
-            return
-        ticked.clear()
-        cancel_one.enabled = False
-
-        def go() -> None:
-            for row in chosen:
-                _cancel(emu, contract_no=str(row["合同编号"]))
-
-        if not emu.popups:
-            go()
-            return
-        _confirm_cancel(emu, chosen[0], go)
-
-    cancel_one.on_click = cancel_selected
-
-    def side_button(side: str) -> Callable[[], None]:
-        def press() -> None:
-            code = state["filter"] or None
-            if not emu.popups:
-                _cancel(emu, side=side, stock_code=code)
-                return
-            label = {"all": "全部", "buy": "买入", "sell": "卖出"}[side]
-            emu.show(
-                "撤单确认",
-                f"您确定要撤销{label}可撤委托吗？",
-                {"是(&Y)": lambda: _cancel(emu, side=side, stock_code=code), "否(&N)": _noop},
-                kind="confirm",
-                body_id=1040,
-            )
-
-        return press
-
-    return [
-        code_filter,
-        button(3349, "查询代码", query),
-        cancel_one,
-        button(30001, "全撤(Z /)", side_button("all")),
-        button(30002, "撤买(X)", side_button("buy")),
-        button(30003, "撤卖(C)", side_button("sell")),
-        table,
-    ]
-
-
-def _confirm_cancel(emu: Screen, row: Row, go: Callable[[], None]) -> None:
-    """撤单确认 (statics 1042 code, 1043 price, 1044 volume, 1768 tip; 是(&Y) 6, 否(&N) 7, 改单
-    1754), or the 提示信息 prompt some builds show instead."""
-    code, price, volume = str(row["证券代码"]), cell(row.get("委托价格")), cell(row.get("委托数量"))
-    if emu.faults.fire("confirm_as_prompt"):
-        text = f"您确认要撤销该委托吗？\n证券代码：{code}  委托价格：{price}  委托数量：{volume}"
-        emu.show("提示信息", text, {"是(&Y)": go, "否(&N)": _noop}, kind="confirm", body_id=1040)
-        return
-    answers: dict[str, Callable[[], None]] = {"是(&Y)": go, "否(&N)": _noop}
-    if emu.faults.fire("modify_button"):
-
-        def modify() -> None:  # 撤单并以新的价格委托: cancels and places a new order
-            go()
-            emu.blind_modifies += 1
-            side = Side.BUY if "买" in str(row.get("操作")) else Side.SELL
-            with contextlib.suppress(BrokerError):
-                emu.broker.place_order(side, code, Decimal(price), int(volume))
-
-        keys = ["改单", "否(&N)", "是(&Y)"]  # ids and order shuffled: only the captions say which
-        answers = {"改单": modify, **answers}
-        answers = {k: answers[k] for k in keys}
-    fields = [static(1042, code), static(1043, price), static(1044, volume), static(1768, "撤单后不可恢复")]
-    emu.show("撤单确认", "", answers, kind="confirm", body_id=1041, extra=fields)
-
-
-def _cancel(emu: Screen, **kwargs: Any) -> None:
-    try:
-        done = emu.broker.cancel_orders(**kwargs)
-    except BrokerError as exc:
-        emu.show("提示", exc.message)
-        return
-    if not done:
-        emu.show("提示", "没有可撤销的委托。")
-    elif not emu.popups:
-        return
-    elif len(done) == 1:
-        emu.show("提示", f"您的撤单委托已成功提交，合同编号：{done[0]}。")
-    else:
-        emu.show("提示", f"撤单委托已成功提交，共{len(done)}笔。")
-
-
+# --- queries ---------------------------------------------------------------------------------
 ORDER_FILTERS = ("全部", "可撤", "已成交", "已撤")
 
 
