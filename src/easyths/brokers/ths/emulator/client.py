@@ -26,13 +26,13 @@ from typing import Any, TypeVar
 from easyths.brokers.sim.broker import SimBroker
 from easyths.brokers.ths.columns import DEFAULT_MENU
 from easyths.brokers.ths.emulator import ipo_pages, pages
+from easyths.brokers.ths.emulator.dialogs import EmulatedDialogs
 from easyths.brokers.ths.emulator.faults import Faults
-from easyths.brokers.ths.emulator.nodes import Dialog, Node, static
+from easyths.brokers.ths.emulator.grids import EmulatedGrids
+from easyths.brokers.ths.emulator.nodes import Dialog, Node
 from easyths.brokers.ths.seam import (
     ControlInfo,
     ControlNotFound,
-    DialogInfo,
-    GridUnavailable,
     Locator,
     SeamError,
     WindowGone,
@@ -42,7 +42,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-class ThsEmulator:
+class ThsEmulator(EmulatedDialogs, EmulatedGrids):
     """The emulated client. Test controls: `faults`, `kill()`, `restart()`, `dialogs_open`,
     `blind_confirms` (dialogs answered 是 that should never be), `logged_in`, `minimized`."""
 
@@ -156,66 +156,6 @@ class ThsEmulator:
         self.died_at = None
         self.faults.die = None
         self._build()
-
-    # --- dialogs (used by the pages) ---------------------------------------------------------
-    def show(
-        self,
-        title: str,
-        text: str,
-        answers: dict[str, Callable[[], None]] | None = None,
-        *,
-        on_close: Callable[[], None] | None = None,
-        kind: str = "prompt",
-        body_id: int = 1004,
-        extra: Sequence[Node] = (),
-        class_name: str = "#32770",
-    ) -> Dialog:
-        node = Node(class_name, title, generation=self.generation)
-        node.add(static(1365, title), static(body_id, text), *extra)
-        for label in answers if answers is not None else {"确定": _noop}:
-            node.add(Node("Button", label, role="Button"))
-        dialog = Dialog(
-            node,
-            title,
-            text,
-            self.now + self.faults.latency,
-            dict(answers if answers is not None else {"确定": _noop}),
-            on_close,
-        )
-        dialog.kind = kind
-        dialog.class_name = class_name
-        dialog.resist_close = self.faults.fire("resist_close")
-        self._dialogs.append(dialog)
-        return dialog
-
-    STRAY = (
-        ("成交回报", "您的委托已成交：浦发银行 买入 100 股"),
-        ("条件单触发提醒", "您的条件单已触发，已按设定委托"),
-        ("银证转账", "银证转账：请选择银行"),
-    )
-
-    def maybe_stray_popup(self) -> None:
-        """stray_popup: a window that is not a #32770 dialog takes the focus."""
-        if self.faults.fire("stray_popup"):
-            title, text = self.STRAY[self.faults.rng.randrange(len(self.STRAY))]
-            self.show(title, text, {"确定": _noop}, kind="notice", class_name="Afx:00400000:b")
-
-    @property
-    def dialogs_open(self) -> list[Dialog]:
-        return [d for d in self._dialogs if d.due <= self.now]
-
-    def next_captcha(self) -> str:
-        self._captcha_serial += 1
-        return f"{4000 + self._captcha_serial}"
-
-    @property
-    def dialogs_pending(self) -> list[Dialog]:
-        """Every dialog, including those still on their way (latency)."""
-        return list(self._dialogs)
-
-    def dismiss(self, dialog: Dialog) -> None:
-        if dialog in self._dialogs:
-            self._dialogs.remove(dialog)
 
     # --- GuiSeam: window ---------------------------------------------------------------------
     def attach(self, window_title: str, timeout: float) -> None:
@@ -362,120 +302,6 @@ class ThsEmulator:
         if "{F5}" in keys and self.page.data.get("refresh") is not None:
             self.page.data["refresh"]()
 
-    # --- GuiSeam: grids ----------------------------------------------------------------------
-    def render(self, grid: Node) -> str:
-        """Tab text as the client copies it: the header row even when there are no rows (an
-        empty table is its header), each line ending in a tab (`docs/ths-facts.md#copy`)."""
-        assert grid.grid is not None
-        headers, rows = grid.grid()
-        lines = rows if self.faults.fire("headerless_grid") else [headers, *rows]
-        return "".join("\t".join(line) + "\t\r\n" for line in lines)
-
-    def export_grid(self, grid: Any, path: Path, timeout: float) -> bool:
-        node = self._check(grid)
-        if self.faults.export_disabled:
-            raise GridUnavailable("此版本客户端不支持导出")
-        if node.grid is None:
-            raise GridUnavailable("按 Ctrl+S 后没有出现保存对话框（焦点不在表格上）")
-        if self.locked:
-            raise GridUnavailable("按 Ctrl+S 后没有出现保存对话框")
-        if self.now >= self.save_captcha_ok_until and self.faults.fire("save_captcha"):
-
-            def passed() -> None:  # the answer lets Save-As come (`docs/ths-facts.md#export`)
-                self.save_captcha_ok_until = self.now + 60.0
-                self.saving = node
-                self.save_dialog = self.show("另存为", "", {"保存(S)": _noop, "取消": _noop}, kind="save")
-
-            pages.captcha(self, passed, text="检测到您正在保存数据，为保障您的账户资金安全，请先输入验证码")
-            return False  # the captcha stands where Save-As would be
-        path.write_bytes(self.render(node).encode("gbk"))
-        return True
-
-    def save_as(self, path: Path, timeout: float) -> bool:
-        node, self.saving = self.saving, None
-        if node is None:
-            return False
-        if self.save_dialog is not None:
-            self.dismiss(self.save_dialog)
-            self.save_dialog = None
-        path.write_bytes(self.render(self._check(node)).encode("gbk"))
-        return True
-
-    def clear_clipboard(self) -> None:
-        self.steps += 1
-        self.clipboard = ""
-
-    def copy_grid(self, grid: Any) -> None:
-        """Ctrl+A, Ctrl+C. A copy that does not land leaves the clipboard as it was (stale)."""
-        node = self._check(grid)
-        if node.grid is None or self.locked:
-            return  # Ctrl+A/Ctrl+C on the container, or keys that never arrived: nothing lands
-        if self.faults.fire("stale_clipboard"):
-            return
-        if self.faults.fire("empty_clipboard"):
-            self.clipboard = ""
-            return
-        if self.faults.captcha or self.faults.fire("copy_captcha"):
-            pages.captcha(self, lambda: setattr(self, "clipboard", self.render(node)))
-        elif self.faults.fire("copy_captcha_late"):  # shows after the copy call returned
-            pages.captcha(self, lambda: setattr(self, "clipboard", self.render(node)), delay=self.faults.captcha_delay)
-        else:
-            self.clipboard = self.render(node)
-
-    def clipboard_text(self) -> str:
-        return self.clipboard
-
-    def click_grid_row(self, grid: Any, row: int) -> None:
-        """A click at row `row`'s position: whichever order sits there now is ticked."""
-        node = self._check(grid)
-        if self.locked:
-            return
-        node.selected_row = row
-        if node.data.get("tick") is not None:
-            node.data["tick"](row)
-
-    def capture_image(self, handle: Any) -> bytes:
-        return self._check(handle).image or b""
-
-    # --- GuiSeam: dialogs --------------------------------------------------------------------
-    def dialogs(self) -> list[DialogInfo]:
-        self.steps += 1
-        if not self.alive:
-            return []
-        return [
-            DialogInfo(d.node, d.title, d.text, d.buttons, d.class_name, fields=_statics(d.node))
-            for d in self.dialogs_open
-        ]
-
-    def _dialog(self, handle: Any) -> Dialog:
-        self._check(handle)
-        for d in self._dialogs:
-            if d.node is handle:
-                return d
-        raise WindowGone("对话框已关闭")
-
-    def press(self, dialog: Any, labels: Sequence[str]) -> str:
-        d = self._dialog(dialog)
-        for want in labels:
-            for label, action in d.answers.items():
-                if label.startswith(want):
-                    could_decline = any(b.startswith(("否", "取消")) for b in d.answers)
-                    risky = ("price_limit", "notice", "unknown", "continue")
-                    if want.startswith(("是", "确定", "确认")) and d.kind in risky and could_decline:
-                        self.blind_confirms += 1
-                    self.dismiss(d)
-                    action()
-                    return label
-        raise SeamError(f"对话框 {d.title} 没有按钮 {labels}")
-
-    def close(self, dialog: Any) -> None:
-        d = self._dialog(dialog)
-        if d.resist_close:
-            return  # ignores WM_CLOSE: only a button makes it go
-        self.dismiss(d)
-        if d.on_close is not None:
-            d.on_close()
-
     # --- GuiSeam: waiting and recording ------------------------------------------------------
     def wait_for(self, condition: Callable[[], T | None], timeout: float) -> T | None:
         if self.realtime:
@@ -526,10 +352,6 @@ class ThsEmulator:
 
     def client_version(self) -> str:
         return str((self.recording or {}).get("client_version", "emulator"))
-
-
-def _statics(node: Node) -> dict[int, str]:
-    return {n.control_id: n.text for n in node.walk() if n.class_name == "Static" and n.control_id is not None}
 
 
 def _resolve(menu: dict[str, list[str]], path: list[str], exact: bool) -> str | None:
