@@ -259,6 +259,22 @@ def test_watchdog_asks_the_broker_to_abandon_the_hung_call(tmp_path: Path) -> No
         engine.shutdown(0)
 
 
+def test_the_services_own_timers_run_the_watchdog_too(tmp_path: Path) -> None:
+    """The default wiring (ThreadTimers, the monotonic clock): a short timeout, then the engine's
+    own transition is awaited; the only test here that lets real time pass for the watchdog."""
+    RELEASE.clear()
+    engine = make_engine(tmp_path, operation_timeout=0.05)
+    engine.start()
+    try:
+        hung = engine.submit("hang", {}).record.id
+        after = engine.submit("funds_query", {}).record.id
+        assert wait_status(engine, hung, OpStatus.FAILED) is OpStatus.FAILED
+        assert wait_status(engine, after, OpStatus.SUCCESS) is OpStatus.SUCCESS
+    finally:
+        RELEASE.set()
+        engine.shutdown(0)
+
+
 def test_the_watchdog_counts_each_operation_from_its_own_start(tmp_path: Path) -> None:
     """One timer serves every operation: armed at the first claim, it finds the next operation
     still within its own time and arms itself again for the rest, instead of failing it early."""
