@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from easyths.engine.timers import ManualTimers, ThreadTimers
 
@@ -34,3 +35,18 @@ def test_thread_timers_run_the_function_on_another_thread() -> None:
     ThreadTimers().call_later(0, lambda: (callers.append(threading.current_thread()), ran.set()))
     assert ran.wait(5)
     assert callers != [threading.current_thread()]
+
+
+def test_manual_time_is_the_clock_it_fires_by_and_timers_may_be_asked_for_from_any_thread() -> None:
+    timers, fired = ManualTimers(), []
+    asker = threading.Thread(target=lambda: timers.call_later(3, lambda: fired.append(timers.monotonic())))
+    asker.start()
+    asker.join(5)
+    assert timers.monotonic() == 0 and timers.pending == 1
+    assert timers.advance(2) == 0 and timers.monotonic() == 2
+    assert timers.advance(2) == 1 and fired == [3] and timers.monotonic() == 4  # ran at its due time
+
+
+def test_thread_timers_count_on_the_monotonic_clock() -> None:
+    before = time.monotonic()
+    assert before <= ThreadTimers().monotonic() <= time.monotonic()

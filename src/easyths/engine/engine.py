@@ -21,7 +21,6 @@ import asyncio
 import logging
 import random
 import threading
-import time
 import uuid
 from collections import deque
 from collections.abc import Callable
@@ -71,8 +70,8 @@ class Engine:
         *,
         timers: Timers | None = None,
     ) -> None:
-        """`timers`: the clock and scheduler of the watchdog and of reconciliation (real threads and
-        the monotonic clock unless a test passes `ManualTimers`)."""
+        """`timers`: the clock and scheduler of the watchdog, of reconciliation and of the queries'
+        purge (real threads and the monotonic clock unless a test passes `ManualTimers`)."""
         self.journal = journal
         self.registry = registry
         self.broker = broker
@@ -87,7 +86,7 @@ class Engine:
         self._admissions: list[Admission] = []
         self._finished_since_purge = 0
         self._reads = [n for n in registry.names() if registry.get(n).read_only]  # queries
-        self._next_read_purge = time.monotonic() + settings.query_retention_seconds / 2
+        self._next_read_purge = self.timers.monotonic() + settings.query_retention_seconds / 2
         self._pending: list[tuple[OperationRecord, OpStatus]] = []  # finished, awaiting a group commit
         self.reader = Reader(self._sched, journal, self._cond)
         self._worker = Worker(
@@ -363,7 +362,7 @@ class Engine:
         if done.status is OpStatus.UNKNOWN and done.evidence is not None:
             self._reconciler.schedule(done.id)
         self._finished_since_purge += 1
-        if self._finished_since_purge >= 1000 or time.monotonic() >= self._next_read_purge:
+        if self._finished_since_purge >= 1000 or self.timers.monotonic() >= self._next_read_purge:
             self._purge()
 
     def _purge(self) -> None:
@@ -372,7 +371,7 @@ class Engine:
         day must not write its tables to the user's disk for a month."""
         self._finished_since_purge = 0
         keep = self.settings.query_retention_seconds
-        self._next_read_purge = time.monotonic() + keep / 2
+        self._next_read_purge = self.timers.monotonic() + keep / 2
         gone = self.journal.purge_older_than(self.settings.retention_days)
         gone += self.journal.purge_named_before(self._reads, now() - timedelta(seconds=keep))
         if gone:
