@@ -48,3 +48,22 @@ def test_the_ipo_panel_lists_on_demand_and_subscribes_after_confirmation(page: A
     page.wait_for_function("document.querySelector(\"#ipos tr[data-ipo='113999']\").textContent.includes('已申购')")
     assert page.is_disabled("#ipo-all")
     page.wait_for_function("document.querySelector('#orders').textContent.includes('配售申购')")
+
+
+def test_one_click_subscribes_on_the_emulated_ths_client_by_subscribe_code(page: Any, tmp_path: Any) -> None:
+    """THS lists a Shanghai issue by its 申购代码 only (no 证券代码): the panel keys and subscribes it
+    by that code (it sent a null code before, refused as invalid params)."""
+    live = _server(tmp_path / "web-ipo-ths", broker={"backend": "emulator", "step_timeout": 0.5})
+    try:
+        _open(page, live.url)
+        page.click("#ipo-load")
+        page.locator("#ipos tr[data-ipo='754999']").wait_for()
+        page.wait_for_function("!document.querySelector('#ipo-all').disabled")
+        page.click("#ipo-all")
+        page.click("#modal-ok")
+        page.wait_for_function("document.querySelector('#ipo-verdict').textContent.includes('合同编号')")
+        [record] = _subscriptions(live)
+        assert record.idempotency_key and record.idempotency_key.endswith("-754999")
+        page.wait_for_function("document.querySelector(\"#ipos tr[data-ipo='754999']\").textContent.includes('已申购')")
+    finally:
+        live.close()

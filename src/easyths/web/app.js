@@ -638,7 +638,8 @@ async function submitOrder(order) {
 
 // ---------------------------------------------------------------------------------------------
 // 打新: listed on demand (a query through the queue, so an idle tab submits none); 一键申购 sends
-// one ipo_subscribe per issue with quota, keyed ipo-<申购日期>-<证券代码> as the SDK and the CLI do,
+// one ipo_subscribe per issue with quota, keyed ipo-<申购日期>-<证券代码> as the SDK and the CLI do
+// (the 申购代码 where the backend does not know the 证券代码: THS lists Shanghai issues by 申购代码 only),
 // so the page, a morning script and a second tab never subscribe the same issue twice.
 
 async function refreshIpos() {
@@ -657,12 +658,13 @@ async function refreshIpos() {
     return;
   }
   $("#ipo-count").textContent = `（${state.ipos.length}）`;
-  fillTable("ipos", state.ipos.map((r) => `<tr data-ipo="${esc(r["证券代码"])}">${cell(esc(r["申购代码"]), "num")}` +
+  fillTable("ipos", state.ipos.map((r) => `<tr data-ipo="${esc(ipoCode(r))}">${cell(esc(r["申购代码"]), "num")}` +
     `${cell(esc(r["证券名称"]))}${cell(esc(r["类型"]))}${cell(price(r["发行价格"]), "num")}` +
     `${cell(qty(r["可申购数量"]), "num")}${cell(r["已申购"] ? "已申购" : "—")}</tr>`), "今日无新股/新债", 6);
   $("#ipo-all").disabled = !ipoTodo().length;
 }
 
+function ipoCode(r) { return r["证券代码"] || r["申购代码"]; }
 function ipoTodo() { return (state.ipos || []).filter((r) => !r["已申购"] && Number(r["可申购数量"]) > 0); }
 
 async function subscribeAllIpos() {
@@ -679,7 +681,7 @@ async function subscribeAllIpos() {
   const lines = [];
   let failed = false;
   for (const r of todo) {
-    const code = r["证券代码"];
+    const code = ipoCode(r);
     const who = `${esc(r["证券名称"])}（${esc(code)}）`;
     try {
       const res = await runOp("ipo_subscribe", { stock_code: code }, { wait: 20, idempotencyKey: `ipo-${r["申购日期"]}-${code}` });
