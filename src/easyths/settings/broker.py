@@ -32,7 +32,7 @@ class BrokerSection(Section):
         default_factory=dict,
         description='按页面覆盖客户端左侧菜单路径（各券商菜单名称不同时），例如 funds = ["查询[F4]", "资金股份"]；'
         "页面：buy sell cancel funds holdings orders fills history market_buy market_sell condition_price "
-        "stop_loss_profit condition_monitor repo",
+        "stop_loss_profit condition_monitor repo ipo（新股申购的单只申购页）",
         examples=[{"funds": ["查询[F4]", "资金股份"], "holdings": ["查询[F4]", "资金股份"]}],
     )
     columns: dict[str, str] = Field(  # client header -> canonical header
