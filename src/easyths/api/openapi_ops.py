@@ -157,6 +157,10 @@ def install(app: FastAPI, registry: Registry) -> None:
         generic = schema.get("paths", {}).pop(SUBMIT_PATH, None)
         schema["paths"] = {**schema.get("paths", {}), **paths}
         if generic is not None:  # keep the generic route, listed after the typed ones
+            answer = generic.get("post", {}).get("responses", {}).get("200", {}).get("content")
+            for entry in paths.values():  # the answer the route declares (response_model), on each typed path
+                if answer is not None:
+                    entry["post"]["responses"]["200"]["content"] = answer
             generic.get("post", {})["description"] = (
                 "通用提交入口（任意操作名，含第三方插件）。每个操作的参数模型见上方按名称列出的接口。"
             )

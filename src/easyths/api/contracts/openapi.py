@@ -4,7 +4,8 @@ Why a post-processing step: results are plain dicts chosen per operation at run 
 cannot infer them from the route. The schemas come from the same tables that shape the data
 (`v2.py`), added as components, referenced per operation under `x-result-schemas` and as the
 `data` of the /result route's 200 response. A per-request header override cannot change a
-document generated once; the document describes `[api].contract`.
+document generated once; the document describes `[api].contract`. The 2.x envelope itself is a
+model the routes declare (`api/responses.py`: `V2Envelope`), referenced here.
 """
 
 from __future__ import annotations
@@ -36,23 +37,6 @@ def _v2_components() -> tuple[dict[str, Any], dict[str, Any]]:
         else:
             components[title] = schema
             per_op[op] = {"$ref": REF.format(model=title)}
-    components["V2Envelope"] = {
-        "type": "object",
-        "description": "2.x 统一响应信封",
-        "properties": {
-            "success": {"type": ["boolean", "null"], "description": "终态业务结果；排队/执行中/结果未知为 null"},
-            "status": {
-                "type": ["string", "null"],
-                "enum": ["queued", "running", "completed", "failed", "cancelled", "unknown", None],
-                "description": "操作状态；unknown 为 EasyTHS 补充：结果未观察到，待对账",
-            },
-            "message": {"type": "string"},
-            "error_code": {"type": ["string", "null"]},
-            "current_used_account": {"type": ["string", "null"]},
-            "data": {},
-            "timestamp": {"type": "string", "description": "北京时间，格式 2026-08-22 06:46:56"},
-        },
-    }
     return components, per_op
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Request
+from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.routing import Match
 from starlette.types import Scope
@@ -16,6 +17,7 @@ from starlette.types import Scope
 from easyths.api.contracts.bodies import bodies
 from easyths.api.deps import EngineDep, RegistryDep, engine_of, reader_of, registry_of
 from easyths.api.envelope import ok
+from easyths.api.responses import CancelledView, OperationsListing, OperationView, SubmittedView, either
 from easyths.errors import InvalidParams, NotFound
 
 router = APIRouter(prefix="/api/v1/operations", tags=["操作"])
@@ -45,9 +47,9 @@ _EXAMPLE = {"params": {"stock_code": "600000", "price": 10.50, "quantity": 100},
 
 
 @router.get("", include_in_schema=False)  # without the slash too: a redirect has no envelope
-@router.get("/", summary="已加载的操作及其参数")
-async def list_operations(registry: RegistryDep) -> dict[str, Any]:
-    return bodies().listing(registry)
+@router.get("/", response_model=either(OperationsListing), summary="已加载的操作及其参数")
+async def list_operations(registry: RegistryDep) -> JSONResponse:
+    return JSONResponse(bodies().listing(registry))
 
 
 def _split_body(body: Any) -> tuple[dict[str, Any], int]:
@@ -88,18 +90,19 @@ async def submit_operation(
         float | None,
         Query(ge=0, le=300, description="可选：最多等待这么多秒，结束时在 data.result 中一并返回结果"),
     ] = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     engine, registry = engine_of(request), registry_of(request)
     registry.get(operation_name)  # 404 before looking at the body
     params, priority = _split_body(body)
     submitted = engine.submit(operation_name, params, priority, idempotency_key)
-    return await bodies().submitted(engine, submitted, wait)
+    return JSONResponse(await bodies().submitted(engine, submitted, wait))
 
 
 router.add_api_route(
     "/{operation_name}",
     submit_operation,
     methods=["POST"],
+    response_model=either(SubmittedView),
     route_class_override=_ItemRoute,
     summary="提交一个操作（任意操作名，含第三方插件）",
 )
@@ -123,12 +126,12 @@ async def check_operation(
     )
 
 
-@router.get("/{operation_id}/status", summary="操作状态（立即返回）")
-async def operation_status(operation_id: str, request: Request) -> dict[str, Any]:
+@router.get("/{operation_id}/status", response_model=either(OperationView), summary="操作状态（立即返回）")
+async def operation_status(operation_id: str, request: Request) -> JSONResponse:
     rec = reader_of(request).get(operation_id)
     if rec is None:
         raise NotFound(f"操作 {operation_id} 不存在")
-    return bodies().status(rec, request.app.state.accounts)
+    return JSONResponse(bodies().status(rec, request.app.state.accounts))
 
 
 @router.get("/{operation_id}/result", summary="等待并返回操作结果（?timeout=秒，超时 408）")
@@ -140,14 +143,15 @@ async def operation_result(
     return await bodies().result(engine_of(request), operation_id, timeout, request.app.state.accounts)
 
 
-async def cancel_operation(operation_id: str, engine: EngineDep) -> dict[str, Any]:
-    return bodies().cancelled(engine.cancel(operation_id))
+async def cancel_operation(operation_id: str, engine: EngineDep) -> JSONResponse:
+    return JSONResponse(bodies().cancelled(engine.cancel(operation_id)))
 
 
 router.add_api_route(
     "/{operation_id}",
     cancel_operation,
     methods=["DELETE"],
+    response_model=either(CancelledView),
     route_class_override=_ItemRoute,
     summary="取消排队中的操作（执行中或已结束为 409）",
 )

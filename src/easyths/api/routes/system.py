@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
 from easyths import __version__
 from easyths.api.contracts.bodies import bodies
 from easyths.api.deps import EngineDep, HealthDep, RegistryDep, SettingsDep
 from easyths.api.envelope import error_response, ok
+from easyths.api.responses import HealthView, SystemInfoView, SystemStatusView, either
 
 router = APIRouter(prefix="/api/v1/system", tags=["系统"])
 
 
-@router.get("/health", summary="健康检查：交易后端是否连接、登录，队列统计")
-async def health(request: Request, engine: EngineDep, source: HealthDep, registry: RegistryDep) -> dict[str, Any]:
+@router.get("/health", response_model=either(HealthView), summary="健康检查：交易后端是否连接、登录，队列统计")
+async def health(request: Request, engine: EngineDep, source: HealthDep, registry: RegistryDep) -> JSONResponse:
     h = source.health()
     healthy = h is not None and h.connected and h.logged_in
     components: dict[str, Any] = {
@@ -30,7 +32,7 @@ async def health(request: Request, engine: EngineDep, source: HealthDep, registr
         components["trading"] = switch.state.view()  # the kill switch: paused, reason, since
     if h and h.problems:
         components["problems"] = h.problems
-    return bodies().health(healthy, components, h.problems if h else [])
+    return JSONResponse(bodies().health(healthy, components, h.problems if h else []))
 
 
 @router.post("/reconnect", response_model=None, summary="报告交易后端当前是否可用（断开后自动重连）")
@@ -45,18 +47,22 @@ async def reconnect(source: HealthDep, request: Request) -> Any:
     return error_response(503, message, "BROKER_UNAVAILABLE", request=request)
 
 
-@router.get("/status", summary="系统状态：后端、客户端路径、已加载的操作、队列")
+@router.get(
+    "/status", response_model=either(SystemStatusView), summary="系统状态：后端、客户端路径、已加载的操作、队列"
+)
 async def status(
     engine: EngineDep, source: HealthDep, registry: RegistryDep, settings: SettingsDep, request: Request
-) -> dict[str, Any]:
-    return bodies().system_status(
-        source.health(), source.backend, registry, engine.stats(), settings, request.app.state.accounts
+) -> JSONResponse:
+    return JSONResponse(
+        bodies().system_status(
+            source.health(), source.backend, registry, engine.stats(), settings, request.app.state.accounts
+        )
     )
 
 
-@router.get("/info", summary="名称、版本、后端与功能")
-async def info(source: HealthDep, settings: SettingsDep) -> dict[str, Any]:
-    return ok(
+@router.get("/info", response_model=either(SystemInfoView), summary="名称、版本、后端与功能")
+async def info(source: HealthDep, settings: SettingsDep) -> JSONResponse:
+    body = ok(
         {
             "name": settings.app.name,
             "version": __version__,
@@ -65,3 +71,4 @@ async def info(source: HealthDep, settings: SettingsDep) -> dict[str, Any]:
             "features": ["操作串行化", "优先级队列", "插件化架构", "RESTful API", "实时监控", "操作持久化", "模拟交易"],
         }
     )
+    return JSONResponse(body)
