@@ -29,6 +29,7 @@ from easyths.brokers.base import (
     Side,
     TimeRange,
 )
+from easyths.brokers.dispatch import submit_command
 from easyths.brokers.ths import cancels, condition_monitor, conditions, ipo, orders, repo, startup
 from easyths.brokers.ths.columns import FUNDS_STATICS
 from easyths.brokers.ths.counting import CountingSeam, GuiActions
@@ -169,15 +170,24 @@ class ThsBroker:
         except Exception:
             return False
 
-    # --- orders ----------------------------------------------------------------------------------
-    def place_order(self, side: Side, stock_code: str, price: Decimal, quantity: int) -> OrderAck:
+    # --- orders (the `Desk` of `brokers.dispatch`; `ref` is ignored: the client stores nothing of ours)
+    def place_order(
+        self, side: Side, stock_code: str, price: Decimal, quantity: int, *, ref: str | None = None
+    ) -> OrderAck:
         return orders.place(self.session, side, stock_code, quantity, price=price, strategy=None)
 
-    def place_market_order(self, side: Side, stock_code: str, quantity: int, strategy: MarketStrategy) -> OrderAck:
+    def place_market_order(
+        self, side: Side, stock_code: str, quantity: int, strategy: MarketStrategy, *, ref: str | None = None
+    ) -> OrderAck:
         return orders.place(self.session, side, stock_code, quantity, price=None, strategy=strategy)
 
     def cancel_orders(
-        self, *, stock_code: str | None = None, side: CancelSide = "all", contract_no: str | None = None
+        self,
+        *,
+        stock_code: str | None = None,
+        side: CancelSide = "all",
+        contract_no: str | None = None,
+        ref: str | None = None,
     ) -> list[str]:
         done = cancels.cancel(self.session, code=stock_code, side=side, contract_no=contract_no)
         if contract_no and not done:  # not among the cancellable rows: what is it?
@@ -192,50 +202,13 @@ class ThsBroker:
     def submit(self, command: OrderCommand) -> Ack:
         """The port: each kind to its flow. The client stores nothing of ours, so the operation id
         is not sent; what the flow saw (snapshot, dialogs) comes back as `Evidence` on an
-        `OutcomeUnknown`, for `reconcile`."""
+        `OutcomeUnknown`, for `reconcile`. Each kind goes to its method below (`brokers.dispatch`)."""
         try:
-            return self._dispatch(command)
+            return submit_command(self, command, ref=None)
         except OutcomeUnknown as exc:
             if isinstance(exc.details, dict):
                 raise OutcomeUnknown(exc.message, details=Evidence.from_json(exc.details)) from exc
             raise
-
-    def _dispatch(self, command: OrderCommand) -> Ack:
-        kind = command.kind
-        code, side, qty = command.code or "", command.side or Side.BUY, command.quantity or 0
-        if kind is CommandKind.IPO:  # one issue through the single page (`ipo.subscribe`)
-            return ipo.subscribe(self.session, code, command.quantity)
-        if kind is CommandKind.LIMIT or kind is CommandKind.MARKET:
-            price = command.price if kind is CommandKind.LIMIT else None
-            strategy = (command.strategy or MarketStrategy.FIVE_LEVEL_CANCEL) if kind is CommandKind.MARKET else None
-            ack = orders.place(self.session, side, code, qty, price=price, strategy=strategy)
-            return Ack(ack.message, contract_no=ack.contract_no)
-        if kind is CommandKind.REPO:
-            market: MarketName = "深圳" if command.market == "深圳" else "上海"
-            repo = self.lend_repo(market, command.term_days or 1, command.amount or 0)
-            return Ack(repo.message, contract_no=repo.contract_no, repo_code=repo.code, rate=repo.rate)
-        if kind is CommandKind.CONDITION:
-            assert command.price is not None
-            cond = self.place_condition_order(side, code, command.price, qty, command.expire_days or 30)
-            return Ack(cond.message, condition_id=cond.condition_id, quantity=cond.quantity)
-        if kind is CommandKind.STOP_LOSS_PROFIT:
-            assert command.stop_loss_percent is not None and command.stop_profit_percent is not None
-            cond = self.place_stop_loss_profit(
-                code,
-                command.stop_loss_percent,
-                command.stop_profit_percent,
-                command.quantity,
-                command.expire_days or 30,
-            )
-            return Ack(cond.message, condition_id=cond.condition_id, quantity=cond.quantity)
-        if kind is CommandKind.CANCEL_ORDERS:
-            cancel_side: CancelSide = "all" if command.side is None else command.side.value
-            done = self.cancel_orders(stock_code=command.code, side=cancel_side, contract_no=command.contract_no)
-            return Ack(f"撤单成功，共撤销{len(done)}笔委托" if done else "没有可撤销的委托", cancelled=tuple(done))
-        if kind is not CommandKind.CANCEL_CONDITIONS:  # a kind added later must not fall into a delete
-            raise BrokerRejected(f"此后端不支持这类委托（{kind}），未执行任何操作")
-        ids = condition_monitor.cancel_conditions(self.session, command.code, command.side)
-        return Ack("条件单删除成功" if ids else "没有匹配的条件单", cancelled=tuple(ids))
 
     def reconcile(self, command: OrderCommand, evidence: Evidence) -> Ack | None:
         """Settle from what the flow saw: the command says what to look for, the evidence which
@@ -323,6 +296,10 @@ class ThsBroker:
     def ipo_issues(self) -> list[Row]:
         return ipo.issues(self.session)
 
+    def subscribe_ipo(self, code: str, quantity: int | None, *, ref: str | None = None) -> Ack:
+        """`CommandKind.IPO`: one issue through the single page (`ipo.subscribe`)."""
+        return ipo.subscribe(self.session, code, quantity)
+
     def ipo_allotments(self) -> list[Row]:
         """No public source shows the 新股配号 / 新股中签 pages' columns: refused, nothing touched."""
         raise BrokerRejected(ipo.ALLOTMENTS_NOT_SUPPORTED)
@@ -331,11 +308,18 @@ class ThsBroker:
     def repo_rates(self) -> list[Row]:
         return repo.repo_rates(self.session)
 
-    def lend_repo(self, market: MarketName, term_days: int, amount: int) -> RepoAck:
+    def lend_repo(self, market: MarketName, term_days: int, amount: int, *, ref: str | None = None) -> RepoAck:
         return repo.lend_repo(self.session, market, term_days, amount)
 
     def place_condition_order(
-        self, side: Side, stock_code: str, target_price: Decimal, quantity: int, expire_days: int
+        self,
+        side: Side,
+        stock_code: str,
+        target_price: Decimal,
+        quantity: int,
+        expire_days: int,
+        *,
+        ref: str | None = None,
     ) -> ConditionAck:
         return conditions.place_condition(self.session, side, stock_code, target_price, quantity, expire_days)
 
@@ -346,6 +330,8 @@ class ThsBroker:
         stop_profit_percent: Decimal,
         quantity: int | None,
         expire_days: int,
+        *,
+        ref: str | None = None,
     ) -> ConditionAck:
         return conditions.place_stop_loss_profit(
             self.session, stock_code, stop_loss_percent, stop_profit_percent, quantity, expire_days
@@ -357,7 +343,10 @@ class ThsBroker:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def cancel_condition_orders(self, *, stock_code: str | None = None, side: Side | None = None) -> int:
-        return len(condition_monitor.cancel_conditions(self.session, stock_code, side))
+        return len(self.delete_conditions(stock_code, side))
+
+    def delete_conditions(self, stock_code: str | None, side: Side | None, *, ref: str | None = None) -> list[str]:
+        return condition_monitor.cancel_conditions(self.session, stock_code, side)
 
     # --- accounts --------------------------------------------------------------------------------
     def _combo(self) -> Any:
