@@ -297,8 +297,13 @@ class ThsEmulator(EmulatedDialogs, EmulatedGrids):
             return
         if "{ENTER}" in keys and node.data.get("on_enter") is not None:
             node.data["on_enter"]()
-        if "{ESC}" in keys and any(d.node is node.root() for d in self._dialogs):
-            self.close(node.root())  # Esc leaves a dialog as its × does (the 条件单 popup closes so)
+        escaped = next((d for d in self._dialogs if d.node is node.root()), None)
+        if "{ESC}" in keys and escaped is not None:
+            # Esc is a key, not WM_CLOSE: a dialog that ignores WM_CLOSE (resist_close) still goes,
+            # as the 条件单 popup does for easyths (`docs/ths-facts.md#condition-create`)
+            self.dismiss(escaped)
+            if escaped.on_close is not None:
+                escaped.on_close()
         if "{F5}" in keys and self.page.data.get("refresh") is not None:
             self.page.data["refresh"]()
 
