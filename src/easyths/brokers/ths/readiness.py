@@ -174,7 +174,8 @@ STEPS: tuple[Readiness, ...] = (
         (CONTRACT, TRIAL, "tests/ths/test_structure.py"),
     ),
     Readiness(
-        "条件单面板（股价条件 / 止盈止损）的控件名称与提交确认流程",
+        "条件单弹窗（股价条件 / 止盈止损，含 ConditionToolBar 的 #32770）：按位置填写并回读各字段、按下标选有效期、"
+        "提交后以条件单监控中新增的一条为准（否则结果未知）",
         CONDITIONS,
         Level.PARTIAL,
         (
@@ -182,14 +183,18 @@ STEPS: tuple[Readiness, ...] = (
             "noimank/easyths easyths/operations/stop_loss_profit.py",
         ),
         "condition-create",
+        (CONTRACT, "tests/ths/test_conditions.py", "tests/ths/test_chaos_conditions.py"),
     ),
     Readiness(
-        "条件单监控页的读取与删除",
+        "条件单监控页的读取与删除（表头与每行格数校验；先取消残留的页内提示，只勾选要删的行）",
         ("condition_order_query", "condition_order_cancel"),
         Level.PARTIAL,
-        ("noimank/easyths easyths/operations/condition_order_query.py",),
+        (
+            "noimank/easyths easyths/operations/condition_order_query.py",
+            "noimank/easyths easyths/operations/condition_order_cancel.py",
+        ),
         "condition-monitor",
-        (CONTRACT, TRIAL),
+        (CONTRACT, TRIAL, "tests/ths/test_conditions.py", "tests/ths/test_chaos_conditions.py"),
     ),
     Readiness(
         "账户下拉框的读取与切换",
