@@ -10,6 +10,7 @@ places. The v2 tables and envelope stay in `v2.py`/`v2_api.py`; this module only
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from fastapi.responses import JSONResponse
@@ -26,6 +27,18 @@ from easyths.operations.registry import Registry
 from easyths.settings import Settings
 
 
+@dataclass(frozen=True, slots=True)
+class ServiceFacts:
+    """What /system/status reports, gathered by the route; each contract shows its part."""
+
+    health: BrokerHealth | None
+    backend: str
+    registry: Registry
+    stats: dict[str, Any]
+    settings: Settings
+    accounts: v2_api.AccountTracker
+
+
 class Bodies(Protocol):
     """The answers a contract gives; `bodies()` picks the request's."""
 
@@ -35,15 +48,7 @@ class Bodies(Protocol):
     ) -> tuple[int, dict[str, Any]]: ...
     def refusal(self, message: str, code: str, extra: dict[str, Any]) -> bytes: ...
     def health(self, healthy: bool, components: dict[str, Any], problems: list[str]) -> dict[str, Any]: ...
-    def system_status(
-        self,
-        h: BrokerHealth | None,
-        backend: str,
-        registry: Registry,
-        stats: dict[str, Any],
-        settings: Settings,
-        accounts: v2_api.AccountTracker,
-    ) -> dict[str, Any]: ...
+    def system_status(self, facts: ServiceFacts) -> dict[str, Any]: ...
     def listing(self, registry: Registry) -> dict[str, Any]: ...
     async def submitted(self, engine: Engine, submitted: Submitted, wait: float | None) -> dict[str, Any]: ...
     def status(self, rec: OperationRecord, accounts: v2_api.AccountTracker) -> dict[str, Any]: ...
@@ -92,15 +97,8 @@ class V1:
             return self.ok(data, "系统运行正常", {})
         return self.ok(data, f"系统异常: {'；'.join(problems) or '交易后端未连接'}", {})
 
-    def system_status(
-        self,
-        h: BrokerHealth | None,
-        backend: str,
-        registry: Registry,
-        stats: dict[str, Any],
-        settings: Settings,
-        accounts: v2_api.AccountTracker,
-    ) -> dict[str, Any]:
+    def system_status(self, facts: ServiceFacts) -> dict[str, Any]:
+        h, backend, registry, settings = facts.health, facts.backend, facts.registry, facts.settings
         automator = {
             "connected": bool(h and h.connected),
             "logged_in": bool(h and h.logged_in),
@@ -111,7 +109,7 @@ class V1:
         }
         names = registry.names()
         plugins = {"loaded_plugins": names, "plugin_count": len(names)}
-        data = {"timestamp": now().isoformat(), "automator": automator, "plugins": plugins, "queue": stats}
+        data = {"timestamp": now().isoformat(), "automator": automator, "plugins": plugins, "queue": facts.stats}
         return self.ok(data, "查询成功", {})
 
     def listing(self, registry: Registry) -> dict[str, Any]:
@@ -199,15 +197,8 @@ class V2:
         reason = "；".join(problems) or "同花顺未连接"
         return v2_api.envelope(success=False, message=f"系统异常: {reason}", error_code="not_connected", data=data)
 
-    def system_status(
-        self,
-        h: BrokerHealth | None,
-        backend: str,
-        registry: Registry,
-        stats: dict[str, Any],
-        settings: Settings,
-        accounts: v2_api.AccountTracker,
-    ) -> dict[str, Any]:
+    def system_status(self, facts: ServiceFacts) -> dict[str, Any]:
+        h, backend, registry, settings = facts.health, facts.backend, facts.registry, facts.settings
         names = registry.names()
         data = {
             "name": settings.app.name,
@@ -219,9 +210,9 @@ class V2:
                 "app_path": h.app_path if h and h.app_path else None,
                 "backend": backend,
             },
-            "account": {"available_accounts": None, "current_used_account": accounts.current},
+            "account": {"available_accounts": None, "current_used_account": facts.accounts.current},
             "plugins": {"loaded_plugins": names, "plugin_count": len(names), "plugin_details": registry.describe()},
-            "queue": v2_api.queue_stats(stats),
+            "queue": v2_api.queue_stats(facts.stats),
         }
         return self.ok(data, "查询成功", {})
 
@@ -266,4 +257,4 @@ def bodies(contract: Contract | None = None) -> Bodies:
     return BODIES[contract or current()]
 
 
-__all__ = ["BODIES", "V1", "V2", "Bodies", "bodies"]
+__all__ = ["BODIES", "V1", "V2", "Bodies", "ServiceFacts", "bodies"]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from easyths import __version__
-from easyths.api.contracts.bodies import bodies
+from easyths.api.contracts.bodies import ServiceFacts, bodies
 from easyths.api.deps import EngineDep, HealthDep, RegistryDep, SettingsDep
 from easyths.api.envelope import error_response, ok
 from easyths.api.responses import HealthView, SystemInfoView, SystemStatusView, either
@@ -55,7 +55,9 @@ async def status(
 ) -> JSONResponse:
     return JSONResponse(
         bodies().system_status(
-            source.health(), source.backend, registry, engine.stats(), settings, request.app.state.accounts
+            ServiceFacts(
+                source.health(), source.backend, registry, engine.stats(), settings, request.app.state.accounts
+            )
         )
     )
 
