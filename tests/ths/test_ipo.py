@@ -11,7 +11,7 @@ import pytest
 
 from easyths.brokers.base import Evidence
 from easyths.brokers.ths import ThsBroker
-from easyths.brokers.ths.emulator import Faults, ThsEmulator
+from easyths.brokers.ths.emulator import Faults, ThsEmulator, ipo_pages
 from easyths.brokers.ths.seam import Locator
 from easyths.domain.commands import CommandKind, OrderCommand, Side
 from easyths.errors import BrokerError, BrokerRejected, BrokerUnavailable, OutcomeUnknown
@@ -57,6 +57,15 @@ def test_the_fuzzy_menu_trap_is_a_fact_of_the_emulator_and_never_taken(tmp_path:
     assert g.sim.today_orders() == []
     with pytest.raises(BrokerUnavailable):
         g.broker.ipo_issues()  # a list we could not reach is an error, not "no issues"
+
+
+@pytest.mark.parametrize("build", ["easytrader 默认", "国金", "银河"])
+def test_a_build_without_the_single_page_is_refused_with_nothing_sent(tmp_path: Path, build: str) -> None:
+    h = ths_harness(tmp_path / "sim.db", recording={"menu": ipo_pages.BUILDS[build]})
+    for attempt in (lambda: h.broker.submit(_command()), h.broker.ipo_issues):
+        with pytest.raises(BrokerUnavailable, match=r"没有单只申购页.*\[broker\.menu\]"):
+            attempt()
+    assert h.sim.today_orders() == []
 
 
 def test_a_menu_path_to_the_batch_page_fails_the_arrival_check(tmp_path: Path) -> None:

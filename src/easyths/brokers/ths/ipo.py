@@ -21,8 +21,9 @@ from typing import Any
 
 from easyths.brokers.base import Ack, Evidence, Row
 from easyths.brokers.ths import orders
+from easyths.brokers.ths.columns import menu_path
 from easyths.brokers.ths.grid import Table
-from easyths.brokers.ths.seam import GridUnavailable, Locator
+from easyths.brokers.ths.seam import GridUnavailable, Locator, SeamError
 from easyths.brokers.ths.session import Attempt, ClientSession, Verdict, said
 from easyths.domain.codes import classify
 from easyths.domain.ipo import BOARD_LABEL, KIND_LABEL, unit_of
@@ -93,7 +94,14 @@ class Listed:
 def read_list(s: ClientSession) -> list[Listed]:
     """The page's list of today's issues. A read without its code and quantity columns, or with a
     cell that is not a code or a number, failed: never "no issues today"."""
-    s.goto("ipo")
+    try:
+        s.goto("ipo")
+    except SeamError as exc:  # the exact caption is not in this build's tree
+        path = " → ".join(menu_path("ipo", s.config.menu))
+        raise BrokerUnavailable(
+            f"客户端菜单中没有单只申购页「{path}」：请在 [broker.menu] 中配置 ipo 的菜单路径"
+            "（驱动只用单只申购页，不用批量申购页），未申购"
+        ) from exc
     grid = s.grid()
     s.seam.press_keys(grid, "{F5}")
     table = s.grids.read(grid, (), "新股申购")

@@ -20,6 +20,14 @@ from easyths.errors import BrokerError
 
 # The menu items beyond the driver's own (`columns.DEFAULT_MENU["ipo"]` is the single page).
 MENU: dict[str, list[str]] = {"ipo_batch": ["新股申购", "新股批量申购"]}
+# Other brokers' 新股申购 menus as public code names them (a recording's `menu` applies one): the
+# batch item only, under easytrader's default caption (华泰, 广发, 海通, 通用), 国金's, 银河's.
+BUILDS: dict[str, dict[str, list[str]]] = {
+    "申万": {"ipo": ["新股申购", "新股申购"], "ipo_batch": ["新股申购", "新股批量申购"]},
+    "easytrader 默认": {"ipo": [], "ipo_batch": ["新股申购", "批量新股申购"]},
+    "国金": {"ipo": [], "ipo_batch": ["新股申购", "新股批量申购"]},
+    "银河": {"ipo": [], "ipo_batch": ["新股申购", "一键打新"]},
+}
 # The list's columns: PP reads 新股代码 (else 证券代码), 申购价格 (else 发行价格) and 可申购数量;
 # an old build's list starts with the market (上海/深圳) and ends with the maximum quantity.
 HEADERS = ["市场", "新股代码", "新股名称", "申购价格", "申购上限", "可申购数量"]
@@ -160,4 +168,4 @@ def builders(grid: GridMaker) -> dict[str, Callable[[Screen], list[Node]]]:
     return {"ipo": lambda emu: single_page(emu, grid), "ipo_batch": lambda emu: batch_page(emu, grid)}
 
 
-__all__ = ["HEADERS", "MENU", "batch_page", "builders", "issue_rows", "single_page", "submit"]
+__all__ = ["BUILDS", "HEADERS", "MENU", "batch_page", "builders", "issue_rows", "single_page", "submit"]
