@@ -17,7 +17,7 @@ from typing import Any
 from easyths.brokers.ths.columns import DEFAULT_MENU, FUNDS_STATICS, menu_path
 from easyths.brokers.ths.grid import GridReader
 from easyths.brokers.ths.seam import ControlInfo, DialogInfo, GuiSeam, Locator
-from easyths.brokers.ths.session import GRID, GRID_CTRL, TREE
+from easyths.brokers.ths.session import CONDITION_FORM, GRID, GRID_CTRL, TREE
 from easyths.settings import BrokerSection
 
 FORMAT = "easyths-ths-recording/1"
@@ -125,7 +125,10 @@ def record(seam: GuiSeam, config: BrokerSection) -> dict[str, Any]:
             for opened in [d for d in seam.dialogs() if all(d.handle is not k for k in known)]:
                 # the page's own popup (国债逆回购 opens one): recorded, and closed again by its opener
                 dialogs.append(_dialog_record(opened))
-                seam.close(opened.handle)
+                if seam.exists(CONDITION_FORM, opened.handle):  # the 条件单 popup: Esc, as easyths closes it
+                    seam.press_keys(opened.handle, "{ESC}")
+                else:
+                    seam.close(opened.handle)
             if page.startswith("market_") and seam.exists(Locator(control_id=1541)):
                 market_items = market_items or seam.items(seam.find(Locator(control_id=1541)))
             if page in GRID_PAGES and seam.exists(GRID):
