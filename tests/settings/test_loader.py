@@ -1,4 +1,4 @@
-"""Settings: file, environment, legacy keys, and errors that name the key."""
+"""The loader: file, environment, legacy keys, and errors that name the key (settings/loader.py, model.py)."""
 
 from __future__ import annotations
 
