@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from easyths.brokers.base import Evidence
+from easyths.brokers.sim import SimBroker, VirtualClock
 from easyths.brokers.ths import ThsBroker
 from easyths.brokers.ths.emulator import Faults, ThsEmulator, ipo_pages
 from easyths.brokers.ths.seam import Locator
 from easyths.domain.commands import CommandKind, OrderCommand, Side
 from easyths.errors import BrokerError, BrokerRejected, BrokerUnavailable, OutcomeUnknown
-from easyths.settings import BrokerSection
-from tests.ths.support import Harness, open_sim, recogniser, ths_harness
+from easyths.settings import BrokerSection, SimSection
+from tests.ths.support import ACCOUNTS, WEDNESDAY, Harness, open_sim, recogniser, ths_harness
 
 BOND = "754999"  # the shipped example bond (示例转债): no market value needed, quota = its cap
 
@@ -177,3 +178,15 @@ def test_allotments_are_refused_and_health_says_the_steps_are_unverified(tmp_pat
     unverified = h.broker.health().extra["unverified"]
     assert any("新股申购" in step for step in unverified)
     assert any("配号" in step for step in unverified)
+
+
+def test_a_day_without_issues_is_an_empty_list_read_with_its_header(tmp_path: Path) -> None:
+    """The client draws the list's header over no rows: that is "no issues today", read, not assumed."""
+    sim = SimBroker(
+        tmp_path / "sim.db", SimSection(accounts=ACCOUNTS, ipo_examples=False), clock=VirtualClock(WEDNESDAY)
+    )
+    broker = ThsBroker(ThsEmulator(sim), BrokerSection(backend="ths", step_timeout=2.0), recogniser=recogniser)
+    assert broker.ipo_issues() == []
+    with pytest.raises(BrokerRejected, match="列表：无"):
+        broker.submit(_command())
+    assert sim.today_orders() == []
