@@ -24,8 +24,10 @@ TERMS = "'1天期', '2天期', '3天期', '4天期', '7天期', '14天期', '28�
         ("reverse_repo_buy", {"market": "上海", "time_range": "1天期"}, "amount", "必填"),
         ("order_cancel", {"cancel_type": "some"}, "cancel_type", "必须是以下之一: 'all', 'buy', 'sell'"),
         ("order_cancel", {"stock_code": "60000"}, "stock_code", "股票代码必须是6位数字"),
-        ("order_cancel", {"contract_no": "12a"}, "contract_no", "格式不正确"),
-        ("order_cancel", {"contract_no": "1" * 21}, "contract_no", "格式不正确"),
+        ("order_cancel", {"contract_no": "12a"}, "contract_no", "合同编号必须是1到20位数字"),
+        ("order_cancel", {"contract_no": "1" * 21}, "contract_no", "合同编号必须是1到20位数字"),
+        ("order_cancel", {"contract_no": "１００１"}, "contract_no", "合同编号必须是1到20位数字"),
+        ("order_cancel", {"contract_no": 1001}, "contract_no", "必须是字符串"),
         ("condition_order_cancel", {"order_type": "buy"}, "order_type", "必须是以下之一: '买入', '卖出'"),
         (
             "historical_commission_query",

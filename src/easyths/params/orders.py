@@ -7,6 +7,7 @@ Checks are field validators, not model validators, so a 422 names the offending 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, ClassVar
 
@@ -38,6 +39,9 @@ REPO_TERM_DAYS: dict[RepoTerm, int] = {
     "91天期": 91,
     "182天期": 182,
 }
+
+
+CONTRACT_NO = r"^[0-9]{1,20}$"  # 合同编号 as the client shows it (ASCII digits: not １００１)
 
 
 class OrderParams(Params):
@@ -193,7 +197,15 @@ class IpoSubscribeParams(OrderParams):
 class OrderCancelParams(Params):
     stock_code: StockCode | None = Field(None, description="股票代码，不指定则撤销所有")
     cancel_type: CancelSide = Field("all", description="撤单类型：all(全部)/buy(买入)/sell(卖出)，默认 all")
-    contract_no: str | None = Field(None, pattern=r"^\d{1,20}$", description="合同编号：只撤这一笔委托（可选）")
+    contract_no: str | None = Field(None, pattern=CONTRACT_NO, description="合同编号：只撤这一笔委托（可选）")
+
+    @field_validator("contract_no", mode="before")
+    @classmethod
+    def _digits(cls, value: object) -> object:
+        """The pattern's own refusal says only 格式不正确; this one says what a 合同编号 looks like."""
+        if isinstance(value, str) and not re.fullmatch(CONTRACT_NO, value):
+            raise ValueError("合同编号必须是1到20位数字")
+        return value
 
 
 class ConditionOrderCancelParams(Params):
