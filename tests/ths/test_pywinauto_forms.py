@@ -31,6 +31,7 @@ class Element:
         self.selected = False
         self.invoked = 0
         self.selected_calls = 0
+        self.real_clicks = 0
 
     def window_text(self) -> str:
         return self.element_info.name
@@ -70,6 +71,9 @@ class Element:
 
     def select(self) -> None:
         self.selected_calls += 1
+
+    def click_input(self) -> None:
+        self.real_clicks += 1
 
 
 class Uia:
@@ -127,3 +131,15 @@ def test_check_state_is_read_back_and_list_items_are_invoked(monkeypatch: pytest
         assert seam.is_checked(box) and seam.is_checked(radio)
         seam.click(item)
     assert item.invoked == 1 and item.selected_calls == 0  # as easyths: invoke, then Enter
+
+
+def test_web_texts_and_edits_get_a_real_click_buttons_the_invoke_pattern(monkeypatch: pytest.MonkeyPatch) -> None:
+    """出借 and 确定 in the repo popup, a holding in the 止盈止损 list and the validity's 请选择 are
+    Text / Edit elements without an Invoke pattern: clicked at their centre, as easyths does."""
+    lend, validity, row = Element("Text", "出借"), Element("Edit", "请选择"), Element("Custom")
+    submit, tab = Element("Button", "提交确认"), Element("TabItem", "未触发")
+    with installed(monkeypatch, Clipboard()) as seam:
+        for element in (lend, validity, row, submit, tab):
+            seam.click(element)
+    assert [e.real_clicks for e in (lend, validity, row, tab)] == [1, 1, 1, 1] and lend.invoked == 0
+    assert submit.invoked == 1 and submit.real_clicks == 0

@@ -273,18 +273,22 @@ class PywinautoSeam:
 
     @_guard
     def click(self, handle: Any) -> None:
+        """As easyths acts on each kind (`docs/ths-facts.md#pw-clicking`): a CheckBox toggled, a
+        list item invoked (the 条件单 validity), a RadioButton selected, a Button invoked; a web
+        page's Text, Edit, Tab item, row or cell has no Invoke pattern (every uia wrapper has an
+        `invoke` method, which raises there), so it gets a real click at its centre (出借, 确定,
+        a holding in the 止盈止损 list, the validity's 请选择). Win32 controls: BM_CLICK."""
         kind = getattr(handle.element_info, "control_type", None)
         if kind == "CheckBox":
             handle.toggle()
-        elif kind == "ListItem" and hasattr(handle, "invoke"):
-            handle.invoke()  # the 条件单 validity list: easyths invokes the item, then Enter
-        elif kind in ("ListItem", "DataItem", "TabItem", "RadioButton") and hasattr(handle, "select"):
+        elif kind == "ListItem":
+            handle.invoke()
+        elif kind == "RadioButton":
             handle.select()
-        elif kind is not None:  # other uia controls: Invoke pattern, else a real click
-            if hasattr(handle, "invoke"):
-                handle.invoke()
-            else:
-                handle.click_input()
+        elif kind == "Button":
+            handle.invoke()
+        elif kind is not None:
+            handle.click_input()
         else:
             handle.click()  # BM_CLICK: no focus or mouse needed
 
