@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
+from easyths.brokers.ths.columns import DEFAULT_MENU
 from easyths.errors import ConfigError
 from easyths.settings import load_settings
+from easyths.settings.broker import MENU_PAGES
 
 
 @pytest.mark.parametrize(
@@ -24,6 +26,7 @@ from easyths.settings import load_settings
         ({"logging": {"backup_count": -1}}, "logging.backup_count", ""),
         ({"broker": {"market_aliases": {"对手方最优": ["对手价"]}}}, "broker.market_aliases", "对手方最优价格"),
         ({"mcp": {"url": "127.0.0.1:7648"}}, "mcp.url", "http://"),
+        ({"broker": {"menu": {"fundz": ["查询[F4]", "资金股份"]}}}, "broker.menu", "fundz"),
     ],
 )
 def test_a_malformed_value_stops_the_load_naming_its_key(sections: dict[str, Any], named: str, why: str) -> None:
@@ -49,3 +52,8 @@ def test_the_well_formed_spellings_still_load() -> None:
     )
     assert settings.sim.fees.repo_fee_rates == {1: settings.sim.fees.repo_fee_rates[1]}
     assert settings.broker.market_aliases == {"对手方最优价格": ["对手最优"]}
+
+
+def test_the_settings_know_every_page_the_driver_has_a_menu_path_for() -> None:
+    assert sorted(MENU_PAGES) == sorted(DEFAULT_MENU)
+    assert load_settings(None, broker={"menu": {"ipo": ["新股申购", "新股申购"]}}).broker.menu["ipo"]

@@ -10,6 +10,27 @@ from easyths.domain.commands import MarketStrategy
 from easyths.settings.base import Section
 from easyths.settings.faults import FAULT_NAMES
 
+# The client's pages whose menu path `[broker.menu]` may override: the keys of the THS driver's
+# DEFAULT_MENU (brokers/ths/columns.py), named here so a misspelt page is refused at load instead of
+# being ignored (tests/settings/test_load_time_checks.py keeps the two equal).
+MENU_PAGES: tuple[str, ...] = (
+    "buy",
+    "sell",
+    "cancel",
+    "funds",
+    "holdings",
+    "orders",
+    "fills",
+    "history",
+    "market_buy",
+    "market_sell",
+    "condition_price",
+    "stop_loss_profit",
+    "condition_monitor",
+    "repo",
+    "ipo",
+)
+
 
 class BrokerSection(Section):
     """The `ths` backend's knobs: menu names and column variants differ by broker build."""
@@ -35,6 +56,16 @@ class BrokerSection(Section):
         "stop_loss_profit condition_monitor repo ipo（新股申购的单只申购页）",
         examples=[{"funds": ["查询[F4]", "资金股份"], "holdings": ["查询[F4]", "资金股份"]}],
     )
+
+    @field_validator("menu")
+    @classmethod
+    def _known_pages(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        """A misspelt page was ignored: the driver kept the default path and failed on that page."""
+        unknown = sorted(set(value) - set(MENU_PAGES))
+        if unknown:
+            raise ValueError(f"未知的页面 {unknown}，可用：{'、'.join(MENU_PAGES)}")
+        return value
+
     columns: dict[str, str] = Field(  # client header -> canonical header
         default_factory=dict,
         description='客户端表头到标准列名的映射，例如 "参考盈亏" = "盈亏"；'
@@ -122,4 +153,4 @@ class EmulatorSection(Section):
         return value
 
 
-__all__ = ["BrokerSection", "EmulatorSection"]
+__all__ = ["MENU_PAGES", "BrokerSection", "EmulatorSection"]
