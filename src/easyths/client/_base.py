@@ -18,11 +18,12 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 import httpx
+from pydantic import BaseModel
 
 from easyths.client._plan import Reply, Request
 from easyths.errors import ServiceUnreachable
 from easyths.hosts import is_loopback
-from easyths.params import CancelSide, ConditionSide, Params, RepoMarket, RepoTerm
+from easyths.params import CancelSide, ConditionSide, RepoMarket, RepoTerm
 from easyths.params.orders import REPO_TERM_DAYS
 
 DEFAULT_URL = "http://127.0.0.1:7648"
@@ -83,10 +84,10 @@ def as_given(value: Any) -> Any:
     return cast(Any, value)
 
 
-def sent(params: Params | dict[str, Any]) -> dict[str, Any]:
-    """The `params` of a submit: what the caller set and is not None (Decimals kept: the plan
-    encodes them); a default it never asked for is the service's to fill in."""
-    if isinstance(params, Params):
+def sent(params: BaseModel | dict[str, Any]) -> dict[str, Any]:
+    """The `params` of a submit (or a sim control body): what the caller set and is not None
+    (Decimals kept: the plan encodes them); a default it never asked for is the service's to fill in."""
+    if isinstance(params, BaseModel):
         return params.model_dump(exclude_unset=True, exclude_none=True, warnings=False)
     return params
 

@@ -6,6 +6,9 @@ arguments from them, and the SDK builds its request bodies from them while still
 HTTP, as alpaca-py's SDK builds its requests from its request models. `tests/test_imports.py`
 keeps the package free of server code.
 
+`easyths.params.sim` holds the bodies of the sim's control routes, shared the same way with
+`client.sim`.
+
 Plugins keep importing `Params` and the field types from `easyths.operations.base`, which
 re-exports them from here.
 """
