@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from easyths.brokers.sim import account, book, conditions, ipo_calendar, repo, subscriptions
+from easyths.brokers.sim import account, allotments, book, conditions, ipo_calendar, repo, subscriptions
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.quotes import (
     Quote,
@@ -88,7 +88,7 @@ class SimControl:
             account.settle_day(self.ctx)
             repo.mature(self.ctx, nxt)
             with self.ctx.at(datetime.combine(nxt, time(9, 0), tzinfo=now.tzinfo)):
-                subscriptions.open_day(self.ctx, nxt)
+                allotments.open_day(self.ctx, nxt)
             roll_quotes(self.store)
             day, done = nxt, datetime.combine(nxt, time(0), tzinfo=now.tzinfo)
             self.store.set_meta("trading_day", day.isoformat())
@@ -121,7 +121,7 @@ class SimControl:
             book.after_hours(self.ctx)
         else:
             book.after_hours_end(self.ctx)
-            subscriptions.close_day(self.ctx, self.ctx.today())  # the day's trading is over
+            allotments.close_day(self.ctx, self.ctx.today())  # the day's trading is over
 
     def advance(self, *, days: int | None = None, to: datetime | None = None) -> dict[str, Any]:
         """Move the virtual clock: `days=n` to 09:30 of the n-th next trading day, `to` to a time.
