@@ -38,3 +38,20 @@ def test_a_client_dying_mid_order_is_unknown_then_reconciled_and_the_queue_keeps
         assert h.orders_in_sim() == 2  # nothing placed twice
         health = client.get("/api/v1/system/health").json()
         assert "ths" in str(health)
+
+
+def test_an_order_当日委托_shows_late_is_success_after_reconciliation_not_failed(tmp_path: Path) -> None:
+    """Popups off and 当日委托 shows the new row 2.5 s late: the submit cannot see it (unknown), and
+    the first reconciliations read the grid before it caught up. The order is on the book, so the
+    operation must end success with its 合同编号, never failed (which tells a script to buy again)."""
+    h = ths_harness(tmp_path / "sim.db", faults=Faults(rates={"slow_refresh": 1.0}))
+    h.emu.faults.refresh_delay = 2.5
+    h.quote("600000", "10.00", name="浦发银行")
+    settings = make_settings(tmp_path, queue={"operation_timeout": 10, "reconcile_delays": [0.2, 0.5, 1.0, 2.0]})
+    with TestClient(create_app(settings, broker=h.broker), base_url="http://127.0.0.1") as client:
+        op = client.post("/api/v1/operations/buy", json=BUY).json()["data"]["operation_id"]
+        settled = wait_status(client, op, "success", timeout=15)
+        assert settled["status"] == "success", settled
+        [row] = h.sim.today_orders()
+        assert row["合同编号"] in str(settled["result"])
+        assert h.orders_in_sim() == 1  # nothing placed twice

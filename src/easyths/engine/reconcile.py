@@ -7,6 +7,12 @@ broker may be a GUI that only one caller may drive. An order is never placed aga
 either "it is there" (success, with its 合同编号), "it is there as 废单" (failed, with its 合同编号,
 as the submit would have said: `OrderVoided`) or "it is not" (failed). Any other error means
 "cannot tell yet": asked again later, and `unknown` stays when the delays run out.
+
+"It is not" is believed at once only from a backend whose book is its own ledger, looked up by
+our operation id (`ReconcilesByReference`, the sim). A backend that reads its book off a screen
+(THS: 当日委托 can show a new order seconds late) is asked again at every remaining delay, and
+only the last ask may conclude "not there": a row read too early would otherwise journal an order
+that is on the book as `failed`, breaking the first promise.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 
+from easyths.brokers.abilities import ReconcilesByReference
 from easyths.brokers.base import Broker
 from easyths.engine.execute import Outcome, scope
 from easyths.engine.records import OperationRecord, OpStatus
@@ -97,11 +104,20 @@ class Reconciler:
             self.schedule(op_id, attempt + 1)
             return
         if ack is None:
+            if not self._absence_is_final(attempt):
+                log.info("操作 %s 第 %d 次核对未在当日委托中找到，稍后再核对", op_id, attempt + 1)
+                self.schedule(op_id, attempt + 1)
+                return
             outcome = Outcome(OpStatus.FAILED, None, command.kind.not_done)
         else:
             found = replace(ack, reconciled=True)
             outcome = Outcome(OpStatus.SUCCESS, op.acked(model, found), ack.message, report=found)
         self._done(rec, outcome)
+
+    def _absence_is_final(self, attempt: int) -> bool:
+        """Whether "not on the book" may settle the operation as `failed` at this ask."""
+        own_ledger = isinstance(self._broker, ReconcilesByReference) and self._broker.reconciles_by_reference
+        return own_ledger or attempt + 1 >= len(self._delays)
 
     def _done(self, rec: OperationRecord, outcome: Outcome) -> None:
         done = self._settle(rec, outcome)
