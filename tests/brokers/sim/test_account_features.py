@@ -10,7 +10,7 @@ import pytest
 
 from easyths.brokers.base import Evidence, MarketStrategy, Side
 from easyths.brokers.sim import RandomWalkQuotes, ReplayQuotes, SimBroker, VirtualClock, WallClock
-from easyths.brokers.sim.quotes import LiveQuotes, parse_sina
+from easyths.brokers.sim.sources import LiveQuotes, parse_sina
 from easyths.domain.commands import CommandKind, OrderCommand
 from easyths.errors import BrokerRejected
 from easyths.settings import SimSection

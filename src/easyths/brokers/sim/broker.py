@@ -27,20 +27,14 @@ from easyths.brokers.sim import account, conditions, reconcile
 from easyths.brokers.sim import marks as sim_marks
 from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.placing import SimPlacing
-from easyths.brokers.sim.quotes import (
-    LiveQuotes,
-    ManualQuotes,
-    QuoteSource,
-    RandomWalkQuotes,
-    ReplayQuotes,
-)
+from easyths.brokers.sim.quotes import QuoteSource
 from easyths.brokers.sim.reading import SimReading
+from easyths.brokers.sim.sources import ReplayQuotes, source_for
 from easyths.brokers.sim.store import Store
 from easyths.brokers.sim.ticker import QuoteTicker
 from easyths.domain import calendar
 from easyths.domain.clock import Clock, VirtualClock, WallClock, parse_start
 from easyths.domain.commands import OrderCommand
-from easyths.errors import ConfigError
 from easyths.settings import Settings, SimSection
 
 log = logging.getLogger(__name__)
@@ -66,7 +60,7 @@ class SimBroker(SimPlacing, SimReading):
         if clock is None:
             clock = WallClock() if self.settings.clock == "wall" else VirtualClock(parse_start(self.settings.start))
         self.clock = clock
-        self.quotes = quotes or _source_for(self.settings)
+        self.quotes = quotes or source_for(self.settings)
         reference_dir = self.settings.reference_dir or Path(path).parent / "reference"
         self.ctx = SimContext(self.store, self.settings, clock, reference_dir=reference_dir)
         self._sinks: list[EventSink] = []
@@ -208,18 +202,6 @@ class SimBroker(SimPlacing, SimReading):
             self._ticker = None
         with self._lock:
             self.store.close()
-
-
-def _source_for(settings: SimSection) -> QuoteSource:
-    if settings.quotes == "random":
-        return RandomWalkQuotes(settings.random_seed)
-    if settings.quotes == "replay":
-        if settings.replay_file is None:
-            raise ConfigError("[sim].quotes = replay 需要设置 [sim].replay_file")
-        return ReplayQuotes(settings.replay_file)
-    if settings.quotes == "live":
-        return LiveQuotes(timeout=settings.live_timeout)
-    return ManualQuotes()
 
 
 __all__ = ["SimBroker"]

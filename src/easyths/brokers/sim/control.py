@@ -19,12 +19,12 @@ from easyths.brokers.sim.context import SimContext
 from easyths.brokers.sim.quotes import (
     Quote,
     QuoteSource,
-    ReplayQuotes,
     get_quote,
     quote_dict,
     roll_quotes,
     upsert_quote,
 )
+from easyths.brokers.sim.sources import ReplayQuotes
 from easyths.brokers.sim.store import Store
 from easyths.domain import calendar
 from easyths.domain.clock import Clock, VirtualClock, as_shanghai
