@@ -32,6 +32,7 @@ class Element:
         self.invoked = 0
         self.selected_calls = 0
         self.real_clicks = 0
+        self.keys: list[str] = []
 
     def window_text(self) -> str:
         return self.element_info.name
@@ -74,6 +75,9 @@ class Element:
 
     def click_input(self) -> None:
         self.real_clicks += 1
+
+    def type_keys(self, keys: str, **_: Any) -> None:
+        self.keys.append(keys)
 
 
 class Uia:
@@ -143,3 +147,11 @@ def test_web_texts_and_edits_get_a_real_click_buttons_the_invoke_pattern(monkeyp
             seam.click(element)
     assert [e.real_clicks for e in (lend, validity, row, tab)] == [1, 1, 1, 1] and lend.invoked == 0
     assert submit.invoked == 1 and submit.real_clicks == 0
+
+
+def test_a_web_edit_is_erased_by_the_length_of_its_value_not_its_label(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A default the select-all missed in the 条件单 quantity: "1" + "100" shown under the label 委托数量."""
+    quantity = Element("Edit", "委托数量", value="1100")
+    with installed(monkeypatch, Clipboard()) as seam:
+        seam.erase(quantity)
+    assert quantity.keys == ["{END}{BACKSPACE 4}"]

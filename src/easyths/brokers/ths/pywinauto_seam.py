@@ -268,7 +268,10 @@ class PywinautoSeam:
 
     @_guard
     def erase(self, handle: Any) -> None:
-        count = max(len(handle.window_text()), 1)
+        """One Backspace per character the field shows: a web Edit's window text is its label
+        (委托数量), its value is what it shows."""
+        getter = getattr(handle, "get_value", None)
+        count = max(len(str(getter() if getter is not None else handle.window_text())), 1)
         handle.type_keys(f"{{END}}{{BACKSPACE {count}}}", set_foreground=False)
 
     @_guard
