@@ -134,8 +134,9 @@ def test_emulator_faults_from_the_environment_end_in_a_status_that_agrees_with_t
     tmp_path: Path, server_factory: type[Server]
 ) -> None:
     """A 是否继续 prompt on every order: the driver answers 否, the order is `unknown`, the
-    engine's reconcile settles it to `failed`, and the book has no order; the queue keeps serving."""
-    env = {"EASYTHS_EMULATOR__FAULTS": '{"continue_prompt": 1.0}'}
+    engine's reconcile settles it to `failed`, and the book has no order; the queue keeps serving.
+    THS's absence is believed only at the last ask, so the delays are short here (1, 5, 30 s by default)."""
+    env = {"EASYTHS_EMULATOR__FAULTS": '{"continue_prompt": 1.0}', "EASYTHS_QUEUE__RECONCILE_DELAYS": "[0.2, 0.5]"}
     server = server_factory(tmp_path / "home", env, ["--backend", "emulator"]).start()
     with server.client() as c:
         assert c.put("/api/v1/sim/quotes/600000", json={"price": 10.0, "prev_close": 10.0}).status_code == 200
