@@ -16,7 +16,6 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from easyths.brokers.base import Ack, Broker, Row
-from easyths.domain.codes import classify
 from easyths.domain.commands import OrderCommand
 from easyths.params.fields import (
     ExpireDays,
@@ -36,14 +35,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def now_iso() -> str:
     """Timestamps users see are ISO 8601 in Asia/Shanghai (the market's clock)."""
     return datetime.now(SHANGHAI).isoformat()
-
-
-def instrument_error(code: str) -> str | None:
-    try:
-        classify(code)
-    except ValueError as exc:
-        return str(exc)
-    return None
 
 
 class Operation:
