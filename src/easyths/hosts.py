@@ -28,6 +28,16 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
+def host_name(header: str) -> str:
+    """The name in a Host header (or an `[api].allowed_hosts` entry), without its port, lower
+    case: `[::1]:7648` → `::1`. One spelling for the Host check and the settings that feed it."""
+    value = header.strip().lower()
+    if value.startswith("["):
+        return value[1 : value.find("]")] if "]" in value else value
+    name, _, _ = value.partition(":") if value.count(":") == 1 else (value, "", "")
+    return name.rstrip(".")
+
+
 def local_url(host: str, port: int) -> str:
     """The URL a client on this machine uses for a service bound to `host:port`: a wildcard bind
     (0.0.0.0, ::, empty) is reached on 127.0.0.1, an IPv6 literal goes in brackets."""
@@ -38,4 +48,4 @@ def local_url(host: str, port: int) -> str:
     return f"http://{host}:{port}"
 
 
-__all__ = ["is_loopback", "local_url"]
+__all__ = ["host_name", "is_loopback", "local_url"]

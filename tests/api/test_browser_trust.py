@@ -110,6 +110,17 @@ def test_scripts_the_dashboard_and_listed_origins_keep_working(tmp_path: Path) -
         assert c.get("/api/v1/system/health", headers=EVIL).status_code == 200  # reads stay CORS's business
 
 
+def test_a_listed_origin_is_matched_as_the_browser_writes_it(tmp_path: Path) -> None:
+    """`HTTP://LocalHost:3000/` in the settings: the cross-site check and the CORS answers both
+    take it as the browser's `http://localhost:3000` (CORS compared it verbatim and never matched)."""
+    with sim_client(tmp_path, cors_origins="HTTP://LocalHost:3000/") as c:
+        listed = {"Origin": "http://localhost:3000", "Sec-Fetch-Site": "same-site"}
+        r = c.post("/api/v1/system/pause", headers=listed)
+        assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "http://localhost:3000"
+        pre = c.options("/api/v1/system/resume", headers={**listed, "Access-Control-Request-Method": "POST"})
+        assert pre.status_code == 200 and pre.headers["access-control-allow-origin"] == "http://localhost:3000"
+
+
 def test_a_wildcard_cors_origin_counts_only_with_a_key(tmp_path: Path) -> None:
     with sim_client(tmp_path / "a", cors_origins="*") as c:
         assert_refused(c.post("/api/v1/system/pause", headers=EVIL), 403, "CROSS_SITE_FORBIDDEN")

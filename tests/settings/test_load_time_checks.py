@@ -27,6 +27,18 @@ from easyths.settings.broker import MENU_PAGES
         ({"broker": {"market_aliases": {"对手方最优": ["对手价"]}}}, "broker.market_aliases", "对手方最优价格"),
         ({"mcp": {"url": "127.0.0.1:7648"}}, "mcp.url", "http://"),
         ({"broker": {"menu": {"fundz": ["查询[F4]", "资金股份"]}}}, "broker.menu", "fundz"),
+        ({"api": {"allowed_hosts": ["http://trader.lan"]}}, "api.allowed_hosts", "不要写 http://"),
+        ({"api": {"allowed_hosts": ["*"]}}, "api.allowed_hosts", "留空即不检查"),
+        ({"api": {"allowed_hosts": ["*.trader.lan"]}}, "api.allowed_hosts", "通配符"),
+        ({"api": {"allowed_hosts": ["trader lan"]}}, "api.allowed_hosts", "不是合法的主机名"),
+        ({"api": {"allowed_hosts": ["交易.中国"]}}, "api.allowed_hosts", "xn--tlq248c.xn--fiqs8s"),
+        ({"api": {"cors_origins": "localhost:3000"}}, "api.cors_origins", "协议://主机"),
+        ({"api": {"cors_origins": "http://localhost:3000, https://app.example/trade"}}, "api.cors_origins", "路径"),
+        ({"api": {"cors_origins": "https://*.example.com"}}, "api.cors_origins", "通配符"),
+        ({"api": {"cors_origins": "http://localhost:70000"}}, "api.cors_origins", "localhost:70000"),
+        ({"broker": {"columns": {"参考盈亏 ": "盈亏"}}}, "broker.columns", "首尾不能有空格"),
+        ({"broker": {"columns": {"参考盈亏": " 盈亏"}}}, "broker.columns", "首尾不能有空格"),
+        ({"broker": {"columns": {"参考盈亏": ""}}}, "broker.columns", "不能为空"),
     ],
 )
 def test_a_malformed_value_stops_the_load_naming_its_key(sections: dict[str, Any], named: str, why: str) -> None:
@@ -52,6 +64,26 @@ def test_the_well_formed_spellings_still_load() -> None:
     )
     assert settings.sim.fees.repo_fee_rates == {1: settings.sim.fees.repo_fee_rates[1]}
     assert settings.broker.market_aliases == {"对手方最优价格": ["对手最优"]}
+
+
+def test_every_host_and_origin_spelling_that_worked_still_loads() -> None:
+    """Ports, brackets, case, a trailing dot, IP addresses, blanks; `*`, `null` and non-web schemes."""
+    hosts = ["trader.lan", "Trader.LAN:8080", "[::1]:7648", "fe80::1", "192.168.1.5", "", "nas_1.local."]
+    origins = (
+        "http://localhost:3000/, HTTPS://App.Example.com:443, *, null, chrome-extension://abcdef, http://[::1]:3000"
+    )
+    settings = load_settings(None, api={"allowed_hosts": hosts, "cors_origins": origins, "key": "k" * 16})
+    assert settings.api.allowed_hosts == hosts
+    assert settings.api.cors_list() == [  # as browsers write an Origin
+        "http://localhost:3000",
+        "https://app.example.com",
+        "*",
+        "null",
+        "chrome-extension://abcdef",
+        "http://[::1]:3000",
+    ]
+    columns = {"参考盈亏": "盈亏", "委托编号": "合同编号"}
+    assert load_settings(None, broker={"columns": columns}).broker.columns == columns
 
 
 def test_the_settings_know_every_page_the_driver_has_a_menu_path_for() -> None:

@@ -115,8 +115,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
     openapi_ops.install(app, registry)  # every operation's params model in /openapi.json
     contract_openapi.install(app, settings.api.contract)  # after: annotates the per-operation paths
     install_docs(app)
-    if settings.api.cors_origins:
-        origins = [o.strip() for o in settings.api.cors_origins.split(",") if o.strip()]
+    if origins := settings.api.cors_list():
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
     app.add_middleware(SafeServing, settings=settings.api)  # also sets the request's contract (v1/v2)
     app.add_middleware(HeadAsGet)  # outermost: HEAD is a GET without its body, for every layer

@@ -14,7 +14,7 @@ anything else sees the request, and cost a set lookup each.
 
 from __future__ import annotations
 
-from easyths.hosts import is_loopback
+from easyths.hosts import host_name, is_loopback
 from easyths.settings import ApiSection
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -27,15 +27,6 @@ CROSS_SITE_MESSAGE = (
     "拒绝来自其他网站（{origin}）的修改请求：网页不能代替你下单、撤单或改变服务状态。"
     "脚本调用不受影响；确需从该网页调用时，在 [api].cors_origins 中列出它的来源"
 )
-
-
-def host_name(header: str) -> str:
-    """The name in a Host header, without its port, lower case: `[::1]:7648` → `::1`."""
-    value = header.strip().lower()
-    if value.startswith("["):
-        return value[1 : value.find("]")] if "]" in value else value
-    name, _, _ = value.partition(":") if value.count(":") == 1 else (value, "", "")
-    return name.rstrip(".")
 
 
 class HostCheck:

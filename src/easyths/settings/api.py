@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 
+from easyths.hosts import host_name
 from easyths.settings.base import LEGACY, Section
 
 
@@ -18,7 +21,11 @@ class ApiSection(Section):
         description="API 密钥：设置后所有请求需带 Authorization: Bearer <key>；从不写入日志",
         examples=["replace-with-your-own-random-string-24-chars"],
     )
-    cors_origins: str = Field("", description="允许跨域访问的来源，逗号分隔；留空不开启 CORS")
+    cors_origins: str = Field(
+        "",
+        description="允许跨域访问的来源（协议://主机[:端口]，如 http://localhost:3000），逗号分隔；"
+        "* 为任意来源（须同时配置 API Key）；留空不开启 CORS",
+    )
     access_log: bool = Field(
         False, description="是否记录每个 HTTP 请求的访问日志（默认关闭；开启后由后台线程写出，不阻塞事件循环）"
     )
@@ -94,6 +101,37 @@ class ApiSection(Section):
         items = [*self.allowed_ips, *(_wildcard_network(i) for i in (self.ip_whitelist or "").split(","))]
         return [ipaddress.ip_network(i.strip(), strict=False) for i in items if i.strip()]
 
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _host_names(cls, value: list[str]) -> list[str]:
+        """Each entry is compared with the Host header's name (api/trust.py): one that can never be
+        equal to it (a URL, a wildcard, a misspelling) left the name refused with 421 at every request."""
+        for item in value:
+            raw = item.strip()
+            if not raw:
+                continue  # blank entries are skipped by the Host check, as they always were
+            problem: str | None
+            if "/" in raw:
+                problem = "只写主机名（可带端口），不要写 http:// 或路径"
+            elif raw == "*":
+                problem = "* 不表示任意主机：配置了 API Key 时留空即不检查 Host，未配置时请逐个列出名称"
+            else:
+                problem = _name_problem(host_name(raw))
+            if problem:
+                raise ValueError(f"{item!r}: {problem}")
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        """Browsers send `Origin: scheme://host[:port]` and the CORS check compares it whole: any
+        other spelling (no scheme, a path, a wildcard host) matched nothing, without a word."""
+        for item in value.split(","):
+            raw = item.strip().rstrip("/")
+            if raw and raw not in ("*", "null") and (problem := _origin_problem(raw)):
+                raise ValueError(f"{item.strip()!r}: {problem}")
+        return value
+
     @field_validator("key", mode="before")
     @classmethod
     def _empty_key_is_none(cls, value: Any) -> Any:
@@ -112,11 +150,61 @@ class ApiSection(Section):
         return value
 
     def cors_list(self) -> list[str]:
-        """`cors_origins` as origins (no trailing slash); `*` is honoured only with a key (api/trust.py)."""
-        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+        """`cors_origins` as browsers write an `Origin` (lower case, no trailing slash, no default
+        port), for the CORS middleware and the cross-site check alike; `*` is honoured only with a
+        key (api/trust.py)."""
+        return [_origin(o) for o in self.cors_origins.split(",") if o.strip()]
 
     def trusted_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         return [ipaddress.ip_network(i.strip(), strict=False) for i in self.trusted_proxies if i.strip()]
+
+
+_LABEL = re.compile(r"[a-z0-9_-]{1,63}")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*")
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
+def _name_problem(name: str) -> str | None:
+    """Why a host name (lower case, no port) can never equal one a browser sends, or None."""
+    if "*" in name:
+        return "不支持通配符，请逐个列出名称"
+    if not name.isascii():
+        try:
+            ascii_name = name.encode("idna").decode("ascii")
+        except UnicodeError:
+            return "不是合法的主机名"
+        return f"浏览器发送的是中文域名的 ASCII 形式，请写成 {ascii_name}"
+    try:
+        ipaddress.ip_address(name)
+        return None
+    except ValueError:
+        pass
+    if len(name) > 253 or not all(_LABEL.fullmatch(label) for label in name.split(".")):
+        return "不是合法的主机名或 IP 地址"
+    return None
+
+
+def _origin_problem(origin: str) -> str | None:
+    """Why an `[api].cors_origins` entry can never equal a browser's `Origin`, or None."""
+    shape = "来源要写成 协议://主机[:端口]，如 http://localhost:3000"
+    scheme, sep, rest = origin.lower().partition("://")
+    if not sep or not _SCHEME.fullmatch(scheme) or not rest:
+        return shape
+    if any(c in rest for c in "/?#@"):
+        return f"{shape}，不含路径、查询参数或用户名"
+    try:
+        parts = urlsplit(origin.lower())
+        parts.port  # noqa: B018 - raises ValueError on a port that is not 0-65535
+    except ValueError:
+        return shape
+    return _name_problem(parts.hostname or "")
+
+
+def _origin(item: str) -> str:
+    origin = item.strip().rstrip("/").lower()
+    scheme, _, _ = origin.partition("://")
+    default = _DEFAULT_PORTS.get(scheme)
+    return origin[: -len(default)] if default and origin.endswith(default) else origin
 
 
 def _wildcard_network(item: str) -> str:

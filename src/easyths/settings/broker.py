@@ -72,6 +72,19 @@ class BrokerSection(Section):
         "持仓数量、可用数量、参考成本价、当前价等新版表头已内置",
         examples=[{"参考盈亏": "盈亏"}],
     )
+
+    @field_validator("columns")
+    @classmethod
+    def _column_names(cls, value: dict[str, str]) -> dict[str, str]:
+        """The driver strips each header before looking it up and skips an empty name
+        (brokers/ths/columns.py): a blank or space-padded entry was silently never used."""
+        for header, name in value.items():
+            if not header.strip() or not name.strip():
+                raise ValueError(f"表头和列名都不能为空：{header!r} = {name!r}")
+            if header != header.strip() or name != name.strip():
+                raise ValueError(f"表头和列名的首尾不能有空格（驱动比较的是去掉空格的表头）：{header!r} = {name!r}")
+        return value
+
     captcha_recogniser: str | None = Field(  # "module:callable" taking PNG bytes, returning the text
         None,
         description='复制表格需要验证码时使用的识别器："模块:函数"，参数为 PNG 字节，返回验证码文本',
