@@ -39,6 +39,13 @@ from easyths.settings.broker import MENU_PAGES
         ({"broker": {"columns": {"参考盈亏 ": "盈亏"}}}, "broker.columns", "首尾不能有空格"),
         ({"broker": {"columns": {"参考盈亏": " 盈亏"}}}, "broker.columns", "首尾不能有空格"),
         ({"broker": {"columns": {"参考盈亏": ""}}}, "broker.columns", "不能为空"),
+        ({"trading": {"max_order_amount": -1}}, "trading.max_order_amount", ""),
+        ({"broker": {"menu": {"funds": []}}}, "broker.menu", "funds"),
+        ({"broker": {"menu": {"funds": ["查询[F4]", " "]}}}, "broker.menu", "funds"),
+        ({"broker": {"captcha_recogniser": "my-ocr.py"}}, "broker.captcha_recogniser", "模块:函数"),
+        ({"broker": {"captcha_recogniser": ":recognise"}}, "broker.captcha_recogniser", "模块:函数"),
+        ({"broker": {"export_dir": "D:/表格导出"}}, "broker.export_dir", "ASCII"),
+        ({"sim": {"quotes": "replay"}}, "sim", "replay_file"),
     ],
 )
 def test_a_malformed_value_stops_the_load_naming_its_key(sections: dict[str, Any], named: str, why: str) -> None:
@@ -83,6 +90,10 @@ def test_every_host_and_origin_spelling_that_worked_still_loads() -> None:
         "http://[::1]:3000",
     ]
     columns = {"参考盈亏": "盈亏", "委托编号": "合同编号"}
+    for recogniser in ("my_ocr", "my_ocr:recognise", "tools.ocr:Reader.read"):
+        assert load_settings(None, broker={"captcha_recogniser": recogniser}).broker.captcha_recogniser == recogniser
+    assert load_settings(None, trading={"max_order_amount": 0}).trading.max_order_amount == 0
+    assert load_settings(None, broker={"export_dir": "C:/easyths_grid"}).broker.export_dir == "C:/easyths_grid"
     assert load_settings(None, broker={"columns": columns}).broker.columns == columns
 
 

@@ -64,6 +64,9 @@ class BrokerSection(Section):
         unknown = sorted(set(value) - set(MENU_PAGES))
         if unknown:
             raise ValueError(f"未知的页面 {unknown}，可用：{'、'.join(MENU_PAGES)}")
+        for page, path in value.items():  # an empty path was ignored (the default kept), a blank step never found
+            if not path or not all(step.strip() for step in path):
+                raise ValueError(f"页面 {page} 的菜单路径不能为空，也不能含空白的一级：{path!r}")
         return value
 
     columns: dict[str, str] = Field(  # client header -> canonical header
@@ -90,6 +93,20 @@ class BrokerSection(Section):
         description='复制表格需要验证码时使用的识别器："模块:函数"，参数为 PNG 字节，返回验证码文本',
         examples=["my_ocr:recognise"],
     )
+
+    @field_validator("captcha_recogniser")
+    @classmethod
+    def _recogniser_spec(cls, value: str | None) -> str | None:
+        """Imported when the ths backend starts (brokers/ths/grid.py): a spelling that cannot name
+        a callable is refused at load for every backend (`:x` escaped that import as a bare
+        ValueError); whether the module imports is still for the backend's start to say."""
+        if value:
+            module, _, attr = value.partition(":")
+            names = [*module.split("."), *(attr.split(".") if attr else [])]
+            if not all(name.isidentifier() for name in names):
+                raise ValueError(f"识别器要写成 模块:函数（如 my_ocr:recognise），收到: {value!r}")
+        return value
+
     account_combo_id: int | None = Field(  # account combo on the main window; None = first ComboBox
         None, description="主窗口上账户下拉框的控件 id；不设置时使用第一个下拉框", examples=[1001]
     )
@@ -98,6 +115,15 @@ class BrokerSection(Section):
         description="表格导出（Ctrl+S）使用的临时文件夹，须为短 ASCII 路径；不设置时 Windows 上为 C:/easyths_grid",
         examples=["C:/easyths_grid"],
     )
+
+    @field_validator("export_dir")
+    @classmethod
+    def _ascii_folder(cls, value: str | None) -> str | None:
+        """Typed into the client's save dialog, which fails on anything but a short ASCII path."""
+        if value and not value.isascii():
+            raise ValueError(f"表格导出文件夹须为 ASCII 路径（不含中文或全角字符），收到: {value!r}")
+        return value
+
     submit_key: Literal["click", "enter"] = Field(
         "click",
         description="下单提交方式：click（点击下单按钮）或 enter（在数量框按回车，适用于点击偶尔无效的客户端）",

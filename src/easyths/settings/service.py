@@ -36,7 +36,9 @@ class TradingSection(Section):
         description="同花顺下单程序 xiadan.exe 的路径（仅 ths 后端）；[broker].exe_path 优先",
     )
     max_order_amount: Decimal = Field(  # 单笔委托金额上限（元），client-side guard
-        Decimal("10000000"), description="单笔委托金额上限（元）；[risk].max_order_value 未设置时风控沿用此值"
+        Decimal("10000000"),
+        ge=0,
+        description="单笔委托金额上限（元）；[risk].max_order_value 未设置时风控沿用此值",
     )
 
 

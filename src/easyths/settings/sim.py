@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from easyths.domain.fees import REPO_FEE_RATES
 from easyths.domain.hours import parse_hours
@@ -156,6 +156,13 @@ class SimSection(Section):
                     f"虚拟时钟起点必须是 ISO 格式的日期时间（如 2026-11-25T09:30:00），收到: {value!r}"
                 ) from None
         return value
+
+    @model_validator(mode="after")
+    def _replay_needs_a_file(self) -> SimSection:
+        """Refused when the sim opened, after the settings had loaded; refused at load instead."""
+        if self.quotes == "replay" and self.replay_file is None:
+            raise ValueError("quotes = replay 需要同时设置 replay_file（行情 CSV 文件）")
+        return self
 
 
 __all__ = ["SimFees", "SimSection"]
