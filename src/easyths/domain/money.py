@@ -22,8 +22,10 @@ def decimal_from_json(value: Any) -> Any:
 
 
 def json_number(value: Decimal) -> int | float:
-    """A Decimal as a JSON number: whole amounts stay integers (100, not 100.0); float's repr
-    round-trips, so Decimal('10.13') arrives as 10.13. NaN and infinity (exponent 'n'/'N'/'F') stay floats."""
+    """A Decimal as a JSON number. A quantity written without decimals stays an integer
+    (Decimal('100') → 100, not 100.0); an amount that carries decimals stays a float even when they
+    are zeros (Decimal('100.00') → 100.0): the number keeps the form its source wrote. float's
+    repr round-trips, so Decimal('10.13') arrives as 10.13. NaN and infinity stay floats."""
     exponent = value.as_tuple().exponent
     whole = isinstance(exponent, int) and exponent >= 0 and value == value.to_integral_value()
     return int(value) if whole else float(value)
