@@ -46,6 +46,8 @@ from easyths.settings.broker import MENU_PAGES
         ({"broker": {"captcha_recogniser": ":recognise"}}, "broker.captcha_recogniser", "模块:函数"),
         ({"broker": {"export_dir": "D:/表格导出"}}, "broker.export_dir", "ASCII"),
         ({"sim": {"quotes": "replay"}}, "sim", "replay_file"),
+        ({"sim": {"accounts": ["主账户", "主账户"]}}, "sim.accounts", "重复"),
+        ({"sim": {"accounts": ["主账户", ""]}}, "sim.accounts", "不能为空"),
     ],
 )
 def test_a_malformed_value_stops_the_load_naming_its_key(sections: dict[str, Any], named: str, why: str) -> None:

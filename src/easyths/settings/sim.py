@@ -144,6 +144,17 @@ class SimSection(Section):
     def _codes(cls, value: list[str]) -> list[str]:
         return six_digit_codes(value)  # compared with the book's codes: any other spelling never matches
 
+    @field_validator("accounts")
+    @classmethod
+    def _distinct_names(cls, value: list[str]) -> list[str]:
+        """The sim keys its accounts by name: a repeated name was silently one account."""
+        if not all(name.strip() for name in value):
+            raise ValueError("账户名称不能为空")
+        repeated = sorted({name for name in value if value.count(name) > 1})
+        if repeated:
+            raise ValueError(f"账户名称重复: {repeated}（模拟券商按名称区分账户，重复的名称只会是同一个账户）")
+        return value
+
     @field_validator("start")
     @classmethod
     def _iso_start(cls, value: str | None) -> str | None:
