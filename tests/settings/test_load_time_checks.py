@@ -27,6 +27,9 @@ from easyths.settings.broker import MENU_PAGES
         ({"broker": {"market_aliases": {"对手方最优": ["对手价"]}}}, "broker.market_aliases", "对手方最优价格"),
         ({"mcp": {"url": "127.0.0.1:7648"}}, "mcp.url", "http://"),
         ({"broker": {"menu": {"fundz": ["查询[F4]", "资金股份"]}}}, "broker.menu", "fundz"),
+        ({"api": {"host": "127.0.0.1:7648"}}, "api.host", "不带端口"),
+        ({"api": {"host": "[::1]"}}, "api.host", "方括号"),
+        ({"api": {"host": "http://0.0.0.0"}}, "api.host", "http://"),
         ({"api": {"allowed_hosts": ["http://trader.lan"]}}, "api.allowed_hosts", "不要写 http://"),
         ({"api": {"allowed_hosts": ["*"]}}, "api.allowed_hosts", "留空即不检查"),
         ({"api": {"allowed_hosts": ["*.trader.lan"]}}, "api.allowed_hosts", "通配符"),
@@ -91,6 +94,8 @@ def test_every_host_and_origin_spelling_that_worked_still_loads() -> None:
         "chrome-extension://abcdef",
         "http://[::1]:3000",
     ]
+    for host in ("127.0.0.1", "0.0.0.0", "::", "::1", "localhost", "trader-pc.lan", ""):
+        assert load_settings(None, api={"host": host, "key": "k" * 24}).api.host == host
     columns = {"参考盈亏": "盈亏", "委托编号": "合同编号"}
     for recogniser in ("my_ocr", "my_ocr:recognise", "tools.ocr:Reader.read"):
         assert load_settings(None, broker={"captcha_recogniser": recogniser}).broker.captcha_recogniser == recogniser

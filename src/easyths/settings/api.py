@@ -101,6 +101,23 @@ class ApiSection(Section):
         items = [*self.allowed_ips, *(_wildcard_network(i) for i in (self.ip_whitelist or "").split(","))]
         return [ipaddress.ip_network(i.strip(), strict=False) for i in items if i.strip()]
 
+    @field_validator("host")
+    @classmethod
+    def _bind_address(cls, value: str) -> str:
+        """Bound as written (cli/startup.py): `127.0.0.1:7648` or `[::1]` failed only at the bind,
+        and first met the wide-address rule, which called it "not this machine"."""
+        try:
+            ipaddress.ip_address(value)
+            return value
+        except ValueError:
+            pass
+        if value and (any(c in value for c in ":/[]*") or any(c.isspace() for c in value)):
+            raise ValueError(
+                f"监听地址只写 IP 地址（如 127.0.0.1、0.0.0.0、::1）或主机名，不带端口（端口见 [api].port）、"
+                f"方括号、http:// 或通配符，收到: {value!r}"
+            )
+        return value
+
     @field_validator("allowed_hosts")
     @classmethod
     def _host_names(cls, value: list[str]) -> list[str]:
