@@ -245,10 +245,10 @@ def installed(monkeypatch: pytest.MonkeyPatch, clipboard: Clipboard, app: App | 
     for name, module in modules(clipboard, app).items():
         monkeypatch.setitem(sys.modules, name, module)
     monkeypatch.setattr(sys, "platform", "win32")
-    from easyths.brokers.ths import pywinauto_seam
+    from easyths.brokers.ths import pywinauto_support
     from easyths.brokers.ths.pywinauto_seam import PywinautoSeam
 
-    monkeypatch.setattr(pywinauto_seam, "_thread_state", threading.local())
+    monkeypatch.setattr(pywinauto_support, "thread_state", threading.local())
 
     seam = PywinautoSeam(poll=0.001)
     seam._main = Control(handle=100, text="网上股票交易系统5.0", class_name="AfxFrameOrView140s")

@@ -9,8 +9,8 @@ import types
 
 import pytest
 
-from easyths.brokers.ths import pywinauto_seam
-from easyths.brokers.ths.pywinauto_seam import _com_ready, png_bytes
+from easyths.brokers.ths import pywinauto_support
+from easyths.brokers.ths.pywinauto_support import com_ready, png_bytes
 from easyths.brokers.ths.seam import SeamError
 
 
@@ -30,12 +30,12 @@ def pythoncom(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     )
     monkeypatch.setitem(sys.modules, "pythoncom", module)
     monkeypatch.setitem(sys.modules, "pywinauto", types.ModuleType("pywinauto"))
-    monkeypatch.setattr(pywinauto_seam, "_thread_state", threading.local())
+    monkeypatch.setattr(pywinauto_support, "thread_state", threading.local())
     return calls
 
 
 def in_a_worker_thread() -> None:
-    worker = threading.Thread(target=_com_ready)
+    worker = threading.Thread(target=com_ready)
     worker.start()
     worker.join()
 
@@ -61,8 +61,8 @@ def test_com_is_initialised_once_per_thread(pythoncom: list[int], monkeypatch: p
     monkeypatch.setattr(sys, "coinit_flags", 0, raising=False)
 
     def twice() -> None:
-        _com_ready()
-        _com_ready()
+        com_ready()
+        com_ready()
 
     worker = threading.Thread(target=twice)
     worker.start()
@@ -78,7 +78,7 @@ def test_a_thread_set_up_otherwise_is_logged_not_fatal(
         raise FakeComError("RPC_E_CHANGED_MODE")
 
     monkeypatch.setattr(sys.modules["pythoncom"], "CoInitializeEx", refuse)
-    _com_ready()
+    com_ready()
     assert "线程模型" in caplog.text
 
 

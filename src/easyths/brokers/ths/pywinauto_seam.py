@@ -12,18 +12,16 @@ UNTESTED on a real client from this repository's CI: see the notes marked UNCERT
 
 from __future__ import annotations
 
-import functools
-import io
 import logging
 import re
 import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from easyths.brokers.ths.pywinauto_support import com_ready, desktop_locked, escape_keys, guard, is_uia, png_bytes
 from easyths.brokers.ths.seam import (
     ControlInfo,
     ControlNotFound,
@@ -38,7 +36,6 @@ from easyths.winenv import process_elevated
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
-_KEY_SPECIALS = re.compile(r"([+^%~(){}\[\]])")
 SAVE_DIALOG = r"^(另存为|保存|Save As).*"
 ROW_X, ROW_TOP, ROW_HEIGHT = 10, 30, 16  # a grid row's check-box cell (easytrader's config/client.py)
 
@@ -47,88 +44,6 @@ POPUP_TITLES = ("成交回报", "条件单触发", "触发提醒", "银证转账
 # Windows that are not #32770 dialogs but popups all the same, by class: 条件单触发提醒 and 银证转账
 # (`docs/ths-facts.md#dialog-identify`); their captions differ by build, their classes do not.
 POPUP_CLASSES = {"CDlgTriggeredConfitionTip": "条件单触发提醒", "TranferAccount": "银证转账"}
-
-
-def _desktop_locked() -> bool:
-    """True when the input desktop cannot be opened: a locked workstation or a disconnected
-    remote session, where keystrokes fail silently. UNCERTAIN on every Windows version."""
-    try:
-        import ctypes
-
-        user32 = ctypes.windll.user32  # type: ignore[attr-defined]  # windll exists only on Windows
-        handle = user32.OpenInputDesktop(0, False, 0x0100)  # DESKTOP_SWITCHDESKTOP
-        if not handle:
-            return True
-        switched = bool(user32.SwitchDesktop(handle))
-        user32.CloseDesktop(handle)
-        return not switched
-    except Exception:
-        return False
-
-
-def _escape(text: str) -> str:
-    """pywinauto's type_keys treats + ^ % ~ ( ) { } [ ] as commands."""
-    return _KEY_SPECIALS.sub(r"{\1}", text)
-
-
-_thread_state = threading.local()
-
-
-def _com_ready() -> None:
-    """Join this thread to the COM apartment pywinauto chose, once per thread.
-
-    UI Automation is COM, and the broker is built on the main thread but driven from the engine's
-    worker thread. Importing pywinauto settles the process on the multithreaded apartment: it sets
-    `sys.coinit_flags = 0` (MTA) unless that fails, and comtypes initialises the importing thread
-    with it and creates the UI Automation object there (docs/windows.md, "COM 线程模型"). A worker
-    that joined a single-threaded apartment instead would reach that object through a
-    cross-apartment proxy that needs a message loop the worker never runs: the set-up behind
-    pywinauto's hang reports. So the worker asks for exactly `sys.coinit_flags`."""
-    if getattr(_thread_state, "com", False):
-        return
-    import pythoncom  # pywin32, a pywinauto dependency
-    import pywinauto  # noqa: F401  (sets sys.coinit_flags when it is first imported)
-
-    flags = getattr(sys, "coinit_flags", pythoncom.COINIT_MULTITHREADED)
-    try:
-        pythoncom.CoInitializeEx(flags)
-    except pythoncom.com_error as exc:  # RPC_E_CHANGED_MODE: someone set this thread up otherwise
-        log.warning("本线程的 COM 已按另一种线程模型初始化，界面自动化可能变慢或卡住: %s", exc)
-    _thread_state.com = True
-
-
-def _is_uia(control: Any) -> bool:
-    """A UI Automation element (it has a control type), not a win32 window wrapper."""
-    return getattr(getattr(control, "element_info", None), "control_type", None) is not None
-
-
-def png_bytes(image: Any) -> bytes:
-    """pywinauto's `capture_as_image()` returns None, without raising, when Pillow is missing."""
-    if image is None:
-        raise SeamError(
-            "无法截取验证码图片：截图需要 Pillow（pip install -c requirements.lock -e . 会在 Windows 上装好它）"
-        )
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def _guard(method: F) -> F:
-    """Foreign errors leave as `WindowGone` (window gone) or `SeamError`, chained."""
-
-    @functools.wraps(method)
-    def wrapper(self: PywinautoSeam, *args: Any, **kwargs: Any) -> Any:
-        _com_ready()
-        try:
-            return method(self, *args, **kwargs)
-        except SeamError:
-            raise
-        except Exception as exc:
-            if not self.is_alive():
-                raise WindowGone("同花顺窗口已关闭") from exc
-            raise SeamError(f"{type(exc).__name__}: {exc}") from exc
-
-    return wrapper  # type: ignore[return-value]  # functools.wraps keeps method's signature; F cannot say so
 
 
 class PywinautoSeam:
@@ -151,7 +66,7 @@ class PywinautoSeam:
 
     # --- window ----------------------------------------------------------------------------
     def attach(self, window_title: str, timeout: float) -> None:
-        _com_ready()
+        com_ready()
         try:
             app = self._Application(backend="win32")
             try:  # the configured exe first; a client installed elsewhere is found by its title
@@ -175,7 +90,7 @@ class PywinautoSeam:
             raise WindowGone("同花顺窗口已关闭")
         return self._main
 
-    @_guard
+    @guard
     def window_state(self) -> dict[str, Any]:
         main = self.main_window()
         login = any("登录" in w.window_text() for w in self._top_windows() if w.handle != main.handle)
@@ -183,7 +98,7 @@ class PywinautoSeam:
             "minimized": bool(main.is_minimized()),
             "title": main.window_text(),
             "login_window": login,
-            "locked": _desktop_locked(),
+            "locked": desktop_locked(),
             "elevated": process_elevated(self._app.process),  # compared with ours: winenv.py
         }
 
@@ -207,7 +122,7 @@ class PywinautoSeam:
             criteria["title_re"] = f".*{re.escape(locator.title_contains)}.*"
         return base.child_window(**criteria)
 
-    @_guard
+    @guard
     def find(self, locator: Locator, parent: Any = None, timeout: float = 0.0) -> Any:
         if locator.children_only or (parent is not None and not getattr(parent, "handle", None)):
             # own children, or inside a uia element without a window: walked here, not by a spec
@@ -221,11 +136,11 @@ class PywinautoSeam:
         except self._timings.TimeoutError as exc:
             raise ControlNotFound(f"找不到控件 {locator.describe()}") from exc
 
-    @_guard
+    @guard
     def find_all(self, locator: Locator, parent: Any = None) -> list[Any]:
         base = parent or self.main_window()
         if locator.role is not None:
-            if not _is_uia(base):  # a window handle (the main window, a popup from `dialogs`)
+            if not is_uia(base):  # a window handle (the main window, a popup from `dialogs`)
                 base = self._uia.window(handle=base.handle).wrapper_object()
             found = (base.children if locator.children_only else base.descendants)(control_type=locator.role)
         else:
@@ -255,18 +170,18 @@ class PywinautoSeam:
         except Exception:
             return False
 
-    @_guard
+    @guard
     def text(self, handle: Any) -> str:
         getter = getattr(handle, "get_value", None)  # uia Edit: the value, not the label
         return str(getter() if getter is not None else handle.window_text())
 
-    @_guard
+    @guard
     def set_text(self, handle: Any, text: str) -> None:
         """Select all + type: newer builds ignore WM_SETTEXT on the order edits."""
         handle.set_focus()
-        handle.type_keys("^a{BACKSPACE}" + _escape(text), with_spaces=True, set_foreground=False, pause=0)
+        handle.type_keys("^a{BACKSPACE}" + escape_keys(text), with_spaces=True, set_foreground=False, pause=0)
 
-    @_guard
+    @guard
     def erase(self, handle: Any) -> None:
         """One Backspace per character the field shows: a web Edit's window text is its label
         (委托数量), its value is what it shows."""
@@ -274,7 +189,7 @@ class PywinautoSeam:
         count = max(len(str(getter() if getter is not None else handle.window_text())), 1)
         handle.type_keys(f"{{END}}{{BACKSPACE {count}}}", set_foreground=False)
 
-    @_guard
+    @guard
     def click(self, handle: Any) -> None:
         """As easyths acts on each kind (`docs/ths-facts.md#pw-clicking`): a CheckBox toggled, a
         list item invoked (the 条件单 validity), a RadioButton selected, a Button invoked; a web
@@ -295,30 +210,30 @@ class PywinautoSeam:
         else:
             handle.click()  # BM_CLICK: no focus or mouse needed
 
-    @_guard
+    @guard
     def is_enabled(self, handle: Any) -> bool:
         return bool(handle.is_enabled())
 
-    @_guard
+    @guard
     def is_checked(self, handle: Any) -> bool:
         """uia: a CheckBox's toggle state (1 = on); a RadioButton's or TabItem's SelectionItem."""
         if getattr(handle.element_info, "control_type", None) == "CheckBox":
             return bool(handle.get_toggle_state() == 1)
         return bool(handle.is_selected())
 
-    @_guard
+    @guard
     def select_item(self, handle: Any, item: str) -> None:
         handle.select(item)
 
-    @_guard
+    @guard
     def selected_item(self, handle: Any) -> str:
         return str(handle.selected_text())
 
-    @_guard
+    @guard
     def items(self, handle: Any) -> list[str]:
         return [str(t) for t in handle.item_texts()]
 
-    @_guard
+    @guard
     def select_path(self, tree: Any, path: Sequence[str], *, exact: bool = False) -> None:
         """`TreeViewWrapper.select(path)` is always fuzzy (it calls `get_item(path)` without
         `exact`), so the item is found with `get_item(path, exact=exact)` and then selected
@@ -331,12 +246,12 @@ class PywinautoSeam:
             raise SeamError("左侧菜单为空")
         item.select()
 
-    @_guard
+    @guard
     def press_keys(self, handle: Any, keys: str) -> None:
         handle.type_keys(keys, set_foreground=False)
 
     # --- grids -----------------------------------------------------------------------------
-    @_guard
+    @guard
     def export_grid(self, grid: Any, path: Path, timeout: float) -> bool:
         """Ctrl+S on the grid, then the save dialog (`另存为`, PP and easytrader)."""
         grid.set_focus()
@@ -347,7 +262,7 @@ class PywinautoSeam:
             return False
         return True
 
-    @_guard
+    @guard
     def save_as(self, path: Path, timeout: float) -> bool:
         spec = self._app.window(title_re=SAVE_DIALOG)
 
@@ -364,7 +279,7 @@ class PywinautoSeam:
         dialog.child_window(title_re="^保存|^Save", class_name="Button").click()
         return True
 
-    @_guard
+    @guard
     def clear_clipboard(self) -> None:
         import win32clipboard  # pywin32, a pywinauto dependency
 
@@ -374,7 +289,7 @@ class PywinautoSeam:
         finally:
             win32clipboard.CloseClipboard()
 
-    @_guard
+    @guard
     def copy_grid(self, grid: Any) -> None:
         """As easytrader: foreground the grid without `set_focus` (which made the keys miss), then
         Ctrl+A, 0.2 s, Ctrl+C (without the pause the copy failed "80 %" of the time);
@@ -384,7 +299,7 @@ class PywinautoSeam:
         win32gui.SetForegroundWindow(grid.handle)
         grid.type_keys("^A^C", set_foreground=False, pause=0.2)
 
-    @_guard
+    @guard
     def clipboard_text(self) -> str:
         """The clipboard's text; "" only when it holds no text (nothing copied yet). Failing to
         open or read it (easytrader #275: OpenClipboard fails on large tables) is a `SeamError`,
@@ -396,7 +311,7 @@ class PywinautoSeam:
             return ""  # GetData would raise "That format is not available": a fact, not an error
         return str(clipboard.GetData(win32clipboard.CF_UNICODETEXT))
 
-    @_guard
+    @guard
     def click_grid_row(self, grid: Any, row: int) -> None:
         """A click posted to the grid at the row's check-box cell, with easytrader's geometry on the
         classic skin (first row at y 30, rows 16 high; its IPO grid ticks at x 10); the new skin
@@ -404,7 +319,7 @@ class PywinautoSeam:
         mouse: pywinauto's `click(coords=…)` posts the button messages (`docs/ths-facts.md#grid-identity`)."""
         grid.click(coords=(ROW_X, ROW_TOP + ROW_HEIGHT * row))
 
-    @_guard
+    @guard
     def capture_image(self, handle: Any) -> bytes:
         return png_bytes(handle.capture_as_image())
 
@@ -415,7 +330,7 @@ class PywinautoSeam:
         elements = self._findwindows.find_elements(process=self._app.process, top_level_only=True, visible_only=True)
         return [HwndWrapper(e) for e in elements]
 
-    @_guard
+    @guard
     def dialogs(self) -> list[DialogInfo]:
         if not self.is_alive():
             return []
@@ -439,7 +354,7 @@ class PywinautoSeam:
             out.append(DialogInfo(window, title, body, buttons, fields=statics))
         return out
 
-    @_guard
+    @guard
     def press(self, dialog: Any, labels: Sequence[str]) -> str:
         """A visible button by caption, never by id: ids mean different things in different
         dialogs, and 撤单确认's 改单 sits beside 是 (`docs/ths-facts.md#dialog-button-ids`)."""
@@ -451,7 +366,7 @@ class PywinautoSeam:
                     return str(button.window_text())
         raise SeamError(f"对话框中没有按钮 {list(labels)}")
 
-    @_guard
+    @guard
     def close(self, dialog: Any) -> None:
         dialog.close()  # WM_CLOSE: the client treats it as 取消/否
 
@@ -467,7 +382,7 @@ class PywinautoSeam:
     def today(self) -> date:
         return date.today()
 
-    @_guard
+    @guard
     def snapshot_tree(self) -> ControlInfo:
         return self._info(self.main_window())
 
@@ -478,7 +393,7 @@ class PywinautoSeam:
         children = tuple(self._info(c) for c in control.children() if c.is_visible())
         return ControlInfo(control.control_id(), control.class_name(), control.window_text(), None, children)
 
-    @_guard
+    @guard
     def snapshot_uia(self) -> ControlInfo:
         """The UI Automation tree (embedded Chromium panels have roles and names, no ids)."""
         return self._uia_info(self._uia.window(handle=self.main_window().handle).wrapper_object(), 0)
