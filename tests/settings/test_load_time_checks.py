@@ -26,6 +26,8 @@ from easyths.settings.broker import MENU_PAGES
         ({"logging": {"backup_count": -1}}, "logging.backup_count", ""),
         ({"broker": {"market_aliases": {"对手方最优": ["对手价"]}}}, "broker.market_aliases", "对手方最优价格"),
         ({"mcp": {"url": "127.0.0.1:7648"}}, "mcp.url", "http://"),
+        ({"broker": {"market_aliases": {"对手方最优价格": [""]}}}, "broker.market_aliases", "不能为空"),
+        ({"broker": {"market_aliases": {"对手方最优价格": ["对手最优", " "]}}}, "broker.market_aliases", "不能为空"),
         ({"broker": {"menu": {"fundz": ["查询[F4]", "资金股份"]}}}, "broker.menu", "fundz"),
         ({"api": {"host": "127.0.0.1:7648"}}, "api.host", "不带端口"),
         ({"api": {"host": "[::1]"}}, "api.host", "方括号"),

@@ -160,6 +160,9 @@ class BrokerSection(Section):
         unknown = sorted(set(value) - set(known))
         if unknown:
             raise ValueError(f"未知的市价委托类型 {unknown}，可用：{'、'.join(known)}")
+        for name, aliases in value.items():  # matched whole against the combo's items (brokers/ths/orders.py)
+            if not all(alias.strip() for alias in aliases):
+                raise ValueError(f"{name} 的别名不能为空：{aliases!r}")
         return value
 
 
