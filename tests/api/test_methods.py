@@ -42,8 +42,8 @@ def test_every_route_answers_a_method_it_does_not_take_with_405_and_its_allow(tm
     with TestClient(app, base_url="http://127.0.0.1") as client:
         checked = 0
         for route in routes(app.router.routes):
-            if route.path in ("/api/v1/operations/{operation_name}", "/api/v1/operations/{operation_id}"):
-                continue  # the shared shape has its own test below
+            if re.fullmatch(r"/api/v1/operations/[^/]+", route.path):
+                continue  # the shared shape (and each operation's own submit path on it) has its own test below
             path = re.sub(r"\{[^}]+\}", "x1", route.path)
             for method in METHODS:
                 if method in (route.methods or ()):

@@ -12,7 +12,6 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from easyths import __version__
-from easyths.api import openapi_ops
 from easyths.api.account_feed import AccountFeed
 from easyths.api.contracts import openapi as contract_openapi
 from easyths.api.contracts.v2_api import AccountTracker
@@ -112,8 +111,7 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
     )
     app.state.settings = settings
     install_error_handlers(app)
-    openapi_ops.install(app, registry)  # every operation's params model in /openapi.json
-    contract_openapi.install(app, settings.api.contract)  # after: annotates the per-operation paths
+    contract_openapi.install(app, settings.api.contract)  # the contract and its result components, top level
     install_docs(app)
     if origins := settings.api.cors_list():
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
@@ -121,7 +119,8 @@ def create_app(settings: Settings, broker: Broker | None = None, registry: Regis
     app.add_middleware(HeadAsGet)  # outermost: HEAD is a GET without its body, for every layer
     app.state.metrics = Metrics()
     # No auth dependency on these routers: SafeServing checks the key for every /api/... and /metrics.
-    for router in (system.router, risk.router, operations.router, queue.router, events_routes.router, metrics_router):
+    operations_router = operations.build_router(registry, settings.api.contract)  # this app's operations
+    for router in (system.router, risk.router, operations_router, queue.router, events_routes.router, metrics_router):
         app.include_router(router)
     if backend in ("sim", "emulator"):  # emulator: the sim behind the emulated client
         from easyths.api.routes import sim
