@@ -225,8 +225,11 @@ def main() -> None:
 
     def ths(path: Path) -> tuple[Broker, ThsEmulator]:
         emu = ThsEmulator(setup(path), popups=args.popups)
-        broker = ThsBroker(emu, BrokerSection(backend="ths", step_timeout=5))
-        broker.startup_check()  # learns the popup setting, as in production
+        # [broker].popups states the client's setting, as a user states theirs; the start-up
+        # check refuses a client whose dialogs disagree with it, as in production
+        popups = "on" if args.popups else "off"
+        broker = ThsBroker(emu, BrokerSection(backend="ths", step_timeout=5, popups=popups))
+        broker.startup_check()
         return broker, emu
 
     def sim(path: Path) -> tuple[Broker, None]:
