@@ -169,3 +169,34 @@ def test_the_monitor_lists_the_books_conditions_with_popups_on(tmp_path: Path) -
     h.broker.place_condition_order(Side.BUY, "600000", D("9.50"), 100, 30)
     h.broker.place_stop_loss_profit("600000", D("3"), D("5"), 100, 10)
     assert h.broker.condition_orders() == h.sim.condition_orders()
+
+
+def test_a_monitor_without_an_id_column_never_makes_a_success(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No source names the monitor's id column: a client whose monitor shows none the driver
+    knows gives every row the id "", which proves nothing. The submit is then `unknown`, and a
+    delete whose targets cannot be told apart afterwards is refused before 删除 is pressed."""
+    from easyths.brokers.ths import condition_monitor as driver_monitor
+
+    h = harness(tmp_path)
+    monkeypatch.setattr(driver_monitor, "ID_COLUMNS", ("不存在的列",))
+    with pytest.raises(OutcomeUnknown):
+        h.broker.place_condition_order(Side.BUY, "600000", D("9.50"), 100, 5)
+    assert len(h.sim.condition_orders()) == 1
+    with pytest.raises(BrokerUnavailable, match="编号"):
+        h.broker.cancel_condition_orders(stock_code="600000")
+    assert len(h.sim.condition_orders()) == 1
+
+
+def test_a_reconcile_without_monitor_ids_stays_unknown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With an earlier condition listed, "" is in the snapshot: a new row without an id would be
+    taken for the old one and the reconcile would answer "nothing placed" while it is on the book."""
+    from easyths.brokers.ths import condition_monitor as driver_monitor
+
+    h = harness(tmp_path)
+    h.broker.place_condition_order(Side.BUY, "600004", D("7.50"), 100, 30)
+    monkeypatch.setattr(driver_monitor, "ID_COLUMNS", ("不存在的列",))
+    with pytest.raises(OutcomeUnknown) as unknown:
+        h.broker.place_condition_order(Side.BUY, "600000", D("9.50"), 100, 5)
+    assert len(h.sim.condition_orders()) == 2
+    with pytest.raises((BrokerUnavailable, OutcomeUnknown)):
+        h.broker.settle_hint(unknown.value.details)

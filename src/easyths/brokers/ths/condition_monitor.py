@@ -102,9 +102,14 @@ def new_conditions(s: ClientSession, hint: dict[str, Any]) -> list[Row]:
     """Rows new since the hint's snapshot, on its code, that no other flow claimed (an identical
     condition set after an unknown one is not a second answer to it)."""
     before = set(hint.get("before", []))
+    rows = condition_orders(s)
+    if not all(condition_id(r) for r in rows):  # "" would match "" in `before`, or pass as an id
+        raise GridUnavailable(
+            f"条件单监控中没有可识别的编号列（{'、'.join(ID_COLUMNS)}），不能据此判断条件单是否已设置"
+        )
     return [
         r
-        for r in condition_orders(s)
+        for r in rows
         if condition_id(r) not in before
         and claim_key(condition_id(r)) not in s.claimed
         and hint["stock_code"] in target(r)
@@ -131,6 +136,10 @@ def cancel_conditions(s: ClientSession, code: str | None, side: Side | None) -> 
         targets = [condition_id(row) for row, _ in listed if wanted(row)]
         if not targets:
             return []
+        if not all(targets):  # without an id, what was deleted could not be read back after
+            raise BrokerUnavailable(
+                f"条件单监控中没有可识别的编号列（{'、'.join(ID_COLUMNS)}），删除后无法核对，未删除任何条件单"
+            )
         for row, box in listed:  # a box left ticked by hand would be deleted too: untick it
             _set_box(s, box, wanted(row))
         remove = s.find(own("Button", title="删除"), doc)
