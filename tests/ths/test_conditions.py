@@ -200,3 +200,14 @@ def test_a_reconcile_without_monitor_ids_stays_unknown(tmp_path: Path, monkeypat
     assert len(h.sim.condition_orders()) == 2
     with pytest.raises((BrokerUnavailable, OutcomeUnknown)):
         h.broker.settle_hint(unknown.value.details)
+
+
+def test_a_reconcile_takes_only_a_new_condition_on_its_own_side(tmp_path: Path) -> None:
+    """An unknown condition buy that never reached the book, and a condition sell on the same
+    code set meanwhile (by hand, or by another unknown flow): the sell is not the buy's answer.
+    Crediting it would show the buy a success and leave the sell, which is on the book, failed."""
+    h = harness(tmp_path)
+    before = [str(r["条件单编号"]) for r in h.sim.condition_orders()]
+    h.sim.place_condition_order(Side.SELL, "600000", D("10.80"), 100, 30)
+    hint = {"kind": "condition", "side": Side.BUY.value, "stock_code": "600000", "quantity": 100, "before": before}
+    assert h.broker.settle_hint(hint) is None

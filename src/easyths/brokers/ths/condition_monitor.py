@@ -99,9 +99,11 @@ def condition_orders(s: ClientSession) -> list[Row]:
 
 
 def new_conditions(s: ClientSession, hint: dict[str, Any]) -> list[Row]:
-    """Rows new since the hint's snapshot, on its code, that no other flow claimed (an identical
-    condition set after an unknown one is not a second answer to it)."""
+    """Rows new since the hint's snapshot, on its code and side, that no other flow claimed (an
+    identical condition set after an unknown one is not a second answer to it; one on the other
+    side is never its answer)."""
     before = set(hint.get("before", []))
+    side = None if hint.get("side") is None else Side(str(hint["side"]))
     rows = condition_orders(s)
     if not all(condition_id(r) for r in rows):  # "" would match "" in `before`, or pass as an id
         raise GridUnavailable(
@@ -113,6 +115,7 @@ def new_conditions(s: ClientSession, hint: dict[str, Any]) -> list[Row]:
         if condition_id(r) not in before
         and claim_key(condition_id(r)) not in s.claimed
         and hint["stock_code"] in target(r)
+        and (side is None or side.label in str(r.get("方向", "")))  # DataItem[4], always read
     ]
 
 
