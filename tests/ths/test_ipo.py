@@ -190,3 +190,21 @@ def test_a_day_without_issues_is_an_empty_list_read_with_its_header(tmp_path: Pa
     with pytest.raises(BrokerRejected, match="列表：无"):
         broker.submit(_command())
     assert sim.today_orders() == []
+
+
+def test_a_subscription_the_grid_does_not_show_yet_is_never_sent_again(tmp_path: Path) -> None:
+    """The first subscription succeeded with its 合同编号, but 当日委托 has not caught up: the
+    "already subscribed today" check would read its absence as "not subscribed" and press 申购 a
+    second time. A read without a row this service saw placed is a grid behind the book, not an
+    answer: nothing is pressed (the list's 已申购 is read the same way)."""
+    faults = Faults(rates={"slow_refresh": 1.0}, refresh_delay=120.0)
+    h = ths_harness(tmp_path / "sim.db", popups=True, faults=faults)
+    first = h.broker.submit(_command())
+    assert first.contract_no == _subscriptions(h)[0]
+    assert h.emu is not None
+    sent: list[str] = []
+    subscribe = h.emu.broker.subscribe_ipo
+    h.emu.broker.subscribe_ipo = lambda code, quantity, **kw: sent.append(code) or subscribe(code, quantity, **kw)  # type: ignore[method-assign]
+    with pytest.raises(BrokerUnavailable, match="尚未刷新"):
+        h.broker.submit(_command(op="op-again"))
+    assert sent == [] and _subscriptions(h) == [first.contract_no]

@@ -135,8 +135,9 @@ def read_list(s: ClientSession) -> list[Listed]:
 
 
 def subscriptions(s: ClientSession) -> list[Row]:
-    """Today's subscriptions: 当日委托 rows whose 操作 is 配售申购 (a failed read raises)."""
-    return [r for r in orders.today_orders(s) if SUBSCRIPTION in str(r.get("操作", ""))]
+    """Today's subscriptions: 当日委托 rows whose 操作 is 配售申购 (a failed read raises, and so
+    does a grid that does not show yet what this service saw placed: `orders.listed_orders`)."""
+    return [r for r in orders.listed_orders(s) if SUBSCRIPTION in str(r.get("操作", ""))]
 
 
 def issues(s: ClientSession) -> list[Row]:
@@ -155,7 +156,7 @@ def subscribe(s: ClientSession, code: str, quantity: int | None) -> Ack:
     attempt = Attempt(hint)
     with s.boundary("新股申购", attempt):
         issue = pick(read_list(s), code)
-        rows = orders.today_orders(s)
+        rows = orders.listed_orders(s)  # a grid behind the book would hide today's subscription
         hint.update(before=orders.contract_numbers(rows), subscribe_code=issue.code, name=issue.name)
         done = [r for r in rows if _names(r, issue)]
         if done:
