@@ -211,3 +211,25 @@ def test_a_reconcile_takes_only_a_new_condition_on_its_own_side(tmp_path: Path) 
     h.sim.place_condition_order(Side.SELL, "600000", D("10.80"), 100, 30)
     hint = {"kind": "condition", "side": Side.BUY.value, "stock_code": "600000", "quantity": 100, "before": before}
     assert h.broker.settle_hint(hint) is None
+
+
+def test_a_leftover_delete_prompt_that_will_not_go_stops_the_delete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 删除 asked and left, whose 取消 does nothing: the driver's own 删除 would find that
+    提示 first and answer it 确认, deleting the condition the earlier 删除 had ticked. A 提示 that
+    three 取消 did not close stops the read, before anything is ticked or pressed."""
+    h = harness(tmp_path)
+    buy = h.broker.place_condition_order(Side.BUY, "600004", D("7.50"), 100, 30)
+    sell = h.broker.place_condition_order(Side.SELL, "600000", D("10.80"), 100, 30)
+    assert h.emu is not None
+    h.emu.page.data[monitor.PENDING] = {buy.condition_id}  # a 删除 of the buy, asked and left
+    stuck = monitor.notice
+
+    def notice(doc: Node, title: str, text: str, buttons: dict[str, object]) -> Node:
+        return stuck(doc, title, text, {**buttons, "取消": lambda: None})  # type: ignore[dict-item]
+
+    monkeypatch.setattr(monitor, "notice", notice)
+    with pytest.raises(BrokerUnavailable, match="提示"):
+        h.broker.cancel_condition_orders(stock_code="600000")
+    assert sorted(r["条件单编号"] for r in h.sim.condition_orders()) == sorted([buy.condition_id, sell.condition_id])

@@ -148,6 +148,8 @@ def cancel_conditions(s: ClientSession, code: str | None, side: Side | None) -> 
         remove = s.find(own("Button", title="删除"), doc)
         if not s.seam.wait_for(partial(s.seam.is_enabled, remove), s.timeout):
             raise BrokerUnavailable("勾选条件单后「删除」按钮仍不可用，未删除任何条件单")
+        if s.seam.find_all(own("Custom", title="提示"), doc):  # 确认 below would answer it, not ours
+            raise BrokerUnavailable("条件单监控中有关不掉的「提示」（可能属于更早的删除），未删除任何条件单")
         attempt.hint["targets"] = targets
         attempt.submitted = True
         s.seam.click(remove)
