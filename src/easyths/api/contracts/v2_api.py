@@ -156,6 +156,12 @@ class AccountTracker:
     until confirmed). The engine's listener feeds this as operations finish; an account is
     confirmed by account_query/account_switch results or by an operation that ran with
     `account_name` (the engine switches first). Nothing here calls the broker.
+
+    An operation's account is taken when it starts running, not when its finish is observed: the
+    engine makes a finish visible (and wakes `/result` waiters) before it calls its listeners, so
+    a result read in between would otherwise find no account for it. The `running` transition's
+    listeners run on the worker thread before the broker is touched, and after every earlier
+    operation's finish was observed, so the account current then is the one it ran on.
     """
 
     def __init__(self, capacity: int = 10_000) -> None:
@@ -165,6 +171,10 @@ class AccountTracker:
         self._capacity = capacity
 
     def observe(self, rec: OperationRecord) -> None:
+        if rec.status is OpStatus.RUNNING:
+            with self._lock:
+                self._remember(rec.id, self.current)
+            return
         if not rec.status.finished:
             return
         with self._lock:
@@ -175,10 +185,13 @@ class AccountTracker:
                 self.current = confirmed
             elif asked and rec.status is OpStatus.SUCCESS:
                 self.current = asked
-            self._by_op[rec.id] = self.current
-            self._by_op.move_to_end(rec.id)
-            while len(self._by_op) > self._capacity:
-                self._by_op.popitem(last=False)
+            self._remember(rec.id, self.current)
+
+    def _remember(self, op_id: str, account: str | None) -> None:
+        self._by_op[op_id] = account
+        self._by_op.move_to_end(op_id)
+        while len(self._by_op) > self._capacity:
+            self._by_op.popitem(last=False)
 
     def __call__(self, rec: OperationRecord) -> None:
         self.observe(rec)
