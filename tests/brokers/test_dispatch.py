@@ -151,3 +151,18 @@ def test_a_command_missing_its_price_is_refused_with_nothing_sent(command: Order
     with pytest.raises(BrokerRejected, match="未执行任何操作"):
         submit_command(desk, command, ref="r")
     assert desk.calls == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        cmd(CommandKind.LIMIT, code="600000", price=D("10"), quantity=100),
+        cmd(CommandKind.MARKET, code="600000", quantity=100),
+        cmd(CommandKind.CONDITION, code="600000", price=D("10"), quantity=100),
+    ],
+)
+def test_an_order_missing_its_side_is_refused_never_taken_for_a_buy(command: OrderCommand) -> None:
+    desk = Desk()
+    with pytest.raises(BrokerRejected, match="缺少买卖方向"):
+        submit_command(desk, command, ref="r")
+    assert desk.calls == []

@@ -90,7 +90,10 @@ class ReadsCancelledQuantities(Protocol):
 def submit_command(desk: Desk, command: OrderCommand, *, ref: str | None) -> Ack:
     """Carry out `command` on `desk`; `ref` is passed to every method (see `Desk`)."""
     kind = command.kind
-    code, side, qty = command.code or "", command.side or Side.BUY, command.quantity or 0
+    code, qty = command.code or "", command.quantity or 0
+    if kind in (CommandKind.LIMIT, CommandKind.MARKET, CommandKind.CONDITION) and command.side is None:
+        raise BrokerRejected("委托缺少买卖方向，未执行任何操作")  # never guessed: a sell must not become a buy
+    side = command.side or Side.BUY  # set for every kind that reads it (checked above)
     expire_days = command.expire_days or DEFAULT_EXPIRE_DAYS
     if kind is CommandKind.LIMIT:
         if command.price is None:
