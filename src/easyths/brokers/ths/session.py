@@ -136,6 +136,13 @@ class ClientSession(Claims, Navigation):
 
     def check_blocked(self) -> None:
         """A login/lock window or a locked desktop stops the flow before any keystroke."""
+        reason = self.read_blocked()
+        if reason:
+            raise ClientBlocked(reason)
+
+    def read_blocked(self) -> str | None:
+        """Read the window state into `blocked` (also for health between operations): why keys
+        cannot reach the client now, or None."""
         state = self.seam.window_state()
         if state.get("login_window"):
             self.blocked = "客户端显示登录/解锁窗口：请在客户端中重新登录后再试"
@@ -143,8 +150,7 @@ class ClientSession(Claims, Navigation):
             self.blocked = "Windows 桌面已锁定或远程桌面已断开：按键无法送达客户端，请保持桌面解锁"
         else:
             self.blocked = None
-            return
-        raise ClientBlocked(self.blocked)
+        return self.blocked
 
     def _alive(self) -> bool:
         try:

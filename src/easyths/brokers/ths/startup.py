@@ -116,15 +116,9 @@ def refresh_blocked(session: ClientSession) -> None:
     if not session.attached:
         return
     try:
-        state = session.seam.window_state()
+        session.read_blocked()
     except Exception:
         return
-    if state.get("login_window"):
-        session.blocked = "客户端显示登录/解锁窗口：请在客户端中重新登录后再试"
-    elif state.get("locked"):
-        session.blocked = "Windows 桌面已锁定或远程桌面已断开：按键无法送达客户端，请保持桌面解锁"
-    else:
-        session.blocked = None
 
 
 __all__ = ["Findings", "check", "client_settings", "grid_read", "refresh_blocked"]
