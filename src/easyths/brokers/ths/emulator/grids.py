@@ -8,7 +8,6 @@ fault.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -33,10 +32,6 @@ class EmulatedGrids:
     steps: int
 
     @property
-    def now(self) -> float:
-        raise NotImplementedError
-
-    @property
     def locked(self) -> bool:
         raise NotImplementedError
 
@@ -47,23 +42,6 @@ class EmulatedGrids:
     def screen(self) -> Screen:
         """The emulator this is mixed into, as its pages see it."""
         return cast(Screen, self)
-
-    def show(
-        self,
-        title: str,
-        text: str,
-        answers: dict[str, Callable[[], None]] | None = None,
-        *,
-        on_close: Callable[[], None] | None = None,
-        kind: str = "prompt",
-        body_id: int = 1004,
-        extra: Sequence[Node] = (),
-        class_name: str = "#32770",
-    ) -> Dialog:
-        raise NotImplementedError
-
-    def dismiss(self, dialog: Dialog) -> None:
-        raise NotImplementedError
 
     def render(self, grid: Node) -> str:
         """Tab text as the client copies it: the header row even when there are no rows (an
@@ -81,12 +59,12 @@ class EmulatedGrids:
             raise GridUnavailable("按 Ctrl+S 后没有出现保存对话框（焦点不在表格上）")
         if self.locked:
             raise GridUnavailable("按 Ctrl+S 后没有出现保存对话框")
-        if self.now >= self.save_captcha_ok_until and self.faults.fire("save_captcha"):
+        if self.screen.now >= self.save_captcha_ok_until and self.faults.fire("save_captcha"):
 
             def passed() -> None:  # the answer lets Save-As come (`docs/ths-facts.md#export`)
-                self.save_captcha_ok_until = self.now + 60.0
+                self.save_captcha_ok_until = self.screen.now + 60.0
                 self.saving = node
-                self.save_dialog = self.show("另存为", "", {"保存(S)": _noop, "取消": _noop}, kind="save")
+                self.save_dialog = self.screen.show("另存为", "", {"保存(S)": _noop, "取消": _noop}, kind="save")
 
             saving = "检测到您正在保存数据，为保障您的账户资金安全，请先输入验证码"
             pages.captcha(self.screen, passed, text=saving)
@@ -99,7 +77,7 @@ class EmulatedGrids:
         if node is None:
             return False
         if self.save_dialog is not None:
-            self.dismiss(self.save_dialog)
+            self.screen.dismiss(self.save_dialog)
             self.save_dialog = None
         path.write_bytes(self.render(self._check(node)).encode("gbk"))
         return True
