@@ -222,18 +222,6 @@ def build_router(registry: Registry, contract: Contract) -> APIRouter:
     )
     # without the slash too: a redirect has no envelope
     router.add_api_route("", list_operations, methods=["GET"], tags=_TAGS, include_in_schema=False)
-    for name in registry.names():
-        _add_typed_submit(router, registry, contract, name)
-    router.add_api_route(
-        "/{operation_name}",
-        _generic_submit(registry.names()),
-        methods=["POST"],
-        tags=_TAGS,
-        response_model=either(SubmittedView),
-        route_class_override=_ItemRoute,
-        summary="提交一个操作（任意操作名，含第三方插件）",
-        description="通用提交入口（任意操作名，含第三方插件）。每个操作的参数模型见上方按名称列出的接口。",
-    )
     router.add_api_route(
         "/{operation_name}/check",
         check_operation,
@@ -266,5 +254,20 @@ def build_router(registry: Registry, contract: Contract) -> APIRouter:
         response_model=either(CancelledView),
         route_class_override=_ItemRoute,
         summary="取消排队中的操作（执行中或已结束为 409）",
+    )
+    # The submit routes come last: Starlette tries routes in order, and a read (status, result) would
+    # otherwise be matched against every typed route first (~20 scope and regex checks a request).
+    # The 405 answers are unchanged: _ItemRoute decides which route owns a one-segment path.
+    for name in registry.names():
+        _add_typed_submit(router, registry, contract, name)
+    router.add_api_route(
+        "/{operation_name}",
+        _generic_submit(registry.names()),
+        methods=["POST"],
+        tags=_TAGS,
+        response_model=either(SubmittedView),
+        route_class_override=_ItemRoute,
+        summary="提交一个操作（任意操作名，含第三方插件）",
+        description="通用提交入口（任意操作名，含第三方插件）。每个操作的参数模型见上方按名称列出的接口。",
     )
     return router
